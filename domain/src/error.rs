@@ -1,0 +1,107 @@
+//! Domain errors and their stable codes. The codes are part of the public contract: REST puts
+//! them in problem+json bodies and GraphQL in `extensions.code`. The HTTP status for each code
+//! lives in one table in the API crate.
+
+use std::fmt;
+
+/// A stable, machine-readable error code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Code {
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    Conflict,
+    SlugTaken,
+    AlreadyMember,
+    InvalidTransition,
+    IdempotencyKeyReused,
+    IdempotencyRequestInProgress,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    ValidationFailed,
+    TierRequiresPayment,
+    NotReady,
+    Internal,
+}
+
+impl Code {
+    /// Every code, for documentation and exhaustive tests.
+    pub const ALL: [Code; 17] = [
+        Code::BadRequest,
+        Code::Unauthorized,
+        Code::Forbidden,
+        Code::NotFound,
+        Code::MethodNotAllowed,
+        Code::Conflict,
+        Code::SlugTaken,
+        Code::AlreadyMember,
+        Code::InvalidTransition,
+        Code::IdempotencyKeyReused,
+        Code::IdempotencyRequestInProgress,
+        Code::PayloadTooLarge,
+        Code::UnsupportedMediaType,
+        Code::ValidationFailed,
+        Code::TierRequiresPayment,
+        Code::NotReady,
+        Code::Internal,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::BadRequest => "bad_request",
+            Code::Unauthorized => "unauthorized",
+            Code::Forbidden => "forbidden",
+            Code::NotFound => "not_found",
+            Code::MethodNotAllowed => "method_not_allowed",
+            Code::Conflict => "conflict",
+            Code::SlugTaken => "slug_taken",
+            Code::AlreadyMember => "already_member",
+            Code::InvalidTransition => "invalid_transition",
+            Code::IdempotencyKeyReused => "idempotency_key_reused",
+            Code::IdempotencyRequestInProgress => "idempotency_request_in_progress",
+            Code::PayloadTooLarge => "payload_too_large",
+            Code::UnsupportedMediaType => "unsupported_media_type",
+            Code::ValidationFailed => "validation_failed",
+            Code::TierRequiresPayment => "tier_requires_payment",
+            Code::NotReady => "not_ready",
+            Code::Internal => "internal",
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A rule the command broke, with a message that is safe to show to the client.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{code}: {detail}")]
+pub struct DomainError {
+    pub code: Code,
+    pub detail: String,
+}
+
+impl DomainError {
+    pub fn new(code: Code, detail: impl Into<String>) -> Self {
+        Self {
+            code,
+            detail: detail.into(),
+        }
+    }
+
+    pub fn validation(detail: impl Into<String>) -> Self {
+        Self::new(Code::ValidationFailed, detail)
+    }
+
+    pub fn transition(detail: impl Into<String>) -> Self {
+        Self::new(Code::InvalidTransition, detail)
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        Self::new(Code::NotFound, format!("{what} not found"))
+    }
+}

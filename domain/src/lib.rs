@@ -1,0 +1,16 @@
+//! Lyceum's domain: aggregates, commands, events and value types. Pure: no IO, no clock, no
+//! async runtime. Anything external (a tier's kind, a space's currency, sealed personal data)
+//! is looked up by the caller and put into the command.
+
+pub mod aggregate;
+pub mod content;
+pub mod error;
+pub mod event;
+pub mod ids;
+pub mod membership;
+pub mod space;
+pub mod values;
+
+pub use aggregate::Aggregate;
+pub use error::{Code, DomainError};
+pub use event::{DomainEvent, EventEnvelope};
