@@ -1,1 +1,22 @@
-//! lyceum-store
+//! The event log and its companions on Postgres and SQLite: appending with optimistic
+//! concurrency and idempotency in one transaction, gap-safe reading, checkpoints, API keys and
+//! the personal-data vault. One SQL dialect serves both backends through `sqlx::Any`; the few
+//! places that differ (DDL, the Postgres high-water mark) say so.
+
+pub mod append;
+pub mod command;
+pub mod db;
+pub mod error;
+pub mod event;
+pub mod idempotency;
+pub mod keys;
+pub mod migrate;
+pub mod read;
+mod schema;
+pub mod time;
+pub mod vault;
+
+pub use append::{Append, Metadata, SideWrite};
+pub use db::{Backend, Db};
+pub use error::StoreError;
+pub use event::StoredEvent;

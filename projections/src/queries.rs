@@ -1,0 +1,265 @@
+//! Queries over the read models, with cursor pagination. Lists fetch one row more than asked
+//! to know whether a next page exists; related rows are loaded for a whole page at once.
+
+use lyceum_store::{Db, StoreError};
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use std::collections::HashMap;
+
+/// A page of rows and the cursor of the next page, if there is one. The cursor is the id of
+/// the last row returned.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<String>,
+}
+
+fn page<T>(mut items: Vec<T>, limit: i64, id: impl Fn(&T) -> String) -> Page<T> {
+    let more = items.len() as i64 > limit;
+    items.truncate(usize::try_from(limit).unwrap_or_default());
+    let next = if more { items.last().map(id) } else { None };
+    Page { items, next }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SpaceRow {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub currency: String,
+    pub description: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+fn space_row(row: &AnyRow) -> Result<SpaceRow, sqlx::Error> {
+    Ok(SpaceRow {
+        id: row.try_get("id")?,
+        slug: row.try_get("slug")?,
+        name: row.try_get("name")?,
+        currency: row.try_get("currency")?,
+        description: row.try_get("description")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+/// A space by id or by slug.
+pub async fn space(db: &Db, id_or_slug: &str) -> Result<Option<SpaceRow>, StoreError> {
+    let row = sqlx::query(
+        "SELECT id, slug, name, currency, description, created_at, updated_at FROM rm_spaces \
+         WHERE id = $1 OR slug = $1",
+    )
+    .bind(id_or_slug)
+    .fetch_optional(db.reader())
+    .await?;
+    Ok(row.as_ref().map(space_row).transpose()?)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TierRow {
+    pub id: String,
+    pub space_id: String,
+    pub name: String,
+    pub kind: String,
+    pub currency: String,
+    pub monthly_price_minor: Option<i64>,
+    pub yearly_price_minor: Option<i64>,
+    pub trial_days: i64,
+    pub created_at: String,
+}
+
+fn tier_row(row: &AnyRow) -> Result<TierRow, sqlx::Error> {
+    Ok(TierRow {
+        id: row.try_get("id")?,
+        space_id: row.try_get("space_id")?,
+        name: row.try_get("name")?,
+        kind: row.try_get("kind")?,
+        currency: row.try_get("currency")?,
+        monthly_price_minor: row.try_get("monthly_price_minor")?,
+        yearly_price_minor: row.try_get("yearly_price_minor")?,
+        trial_days: row.try_get("trial_days")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+const TIER_COLUMNS: &str = "id, space_id, name, kind, currency, monthly_price_minor, yearly_price_minor, trial_days, created_at";
+
+/// A space's tiers, oldest first.
+pub async fn tiers(
+    db: &Db,
+    space_id: &str,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Page<TierRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {TIER_COLUMNS} FROM rm_tiers WHERE space_id = $1 AND id > $2 ORDER BY id LIMIT $3"
+    ))
+    .bind(space_id)
+    .bind(after.unwrap_or(""))
+    .bind(limit + 1)
+    .fetch_all(db.reader())
+    .await?;
+    let items = rows.iter().map(tier_row).collect::<Result<_, _>>()?;
+    Ok(page(items, limit, |t: &TierRow| t.id.clone()))
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MemberRow {
+    pub id: String,
+    pub space_id: String,
+    pub email: Option<String>,
+    pub display_name: Option<String>,
+    pub status: String,
+    pub erased: bool,
+    pub tier_ids: Vec<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+const MEMBER_COLUMNS: &str =
+    "id, space_id, email, display_name, status, erased, created_at, updated_at";
+
+async fn member_rows(db: &Db, rows: Vec<AnyRow>) -> Result<Vec<MemberRow>, StoreError> {
+    let mut members = Vec::with_capacity(rows.len());
+    for row in &rows {
+        members.push(MemberRow {
+            id: row.try_get("id")?,
+            space_id: row.try_get("space_id")?,
+            email: row.try_get("email")?,
+            display_name: row.try_get("display_name")?,
+            status: row.try_get("status")?,
+            erased: row.try_get::<i64, _>("erased")? != 0,
+            tier_ids: Vec::new(),
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+        });
+    }
+    if members.is_empty() {
+        return Ok(members);
+    }
+    let placeholders: Vec<String> = (1..=members.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT member_id, tier_id FROM rm_member_tiers WHERE member_id IN ({}) ORDER BY joined_at, tier_id",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for member in &members {
+        query = query.bind(member.id.clone());
+    }
+    let mut tiers: HashMap<String, Vec<String>> = HashMap::new();
+    for row in query.fetch_all(db.reader()).await? {
+        tiers
+            .entry(row.try_get("member_id")?)
+            .or_default()
+            .push(row.try_get("tier_id")?);
+    }
+    for member in &mut members {
+        member.tier_ids = tiers.remove(&member.id).unwrap_or_default();
+    }
+    Ok(members)
+}
+
+/// A space's members, oldest first.
+pub async fn members(
+    db: &Db,
+    space_id: &str,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Page<MemberRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {MEMBER_COLUMNS} FROM rm_members WHERE space_id = $1 AND id > $2 ORDER BY id LIMIT $3"
+    ))
+    .bind(space_id)
+    .bind(after.unwrap_or(""))
+    .bind(limit + 1)
+    .fetch_all(db.reader())
+    .await?;
+    let items = member_rows(db, rows).await?;
+    Ok(page(items, limit, |m: &MemberRow| m.id.clone()))
+}
+
+/// One member of a space.
+pub async fn member(db: &Db, space_id: &str, id: &str) -> Result<Option<MemberRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {MEMBER_COLUMNS} FROM rm_members WHERE space_id = $1 AND id = $2"
+    ))
+    .bind(space_id)
+    .bind(id)
+    .fetch_all(db.reader())
+    .await?;
+    Ok(member_rows(db, rows).await?.pop())
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContentRow {
+    pub id: String,
+    pub space_id: String,
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub excerpt: Option<String>,
+    pub access: serde_json::Value,
+    pub status: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub published_at: Option<String>,
+}
+
+fn content_row(row: &AnyRow) -> Result<ContentRow, StoreError> {
+    Ok(ContentRow {
+        id: row.try_get("id")?,
+        space_id: row.try_get("space_id")?,
+        kind: row.try_get("kind")?,
+        title: row.try_get("title")?,
+        body: row.try_get("body")?,
+        excerpt: row.try_get("excerpt")?,
+        access: serde_json::from_str(&row.try_get::<String, _>("access")?)?,
+        status: row.try_get("status")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        published_at: row.try_get("published_at")?,
+    })
+}
+
+const CONTENT_COLUMNS: &str =
+    "id, space_id, kind, title, body, excerpt, access, status, created_at, updated_at, published_at";
+
+/// A space's content, newest first, optionally of one status.
+pub async fn content(
+    db: &Db,
+    space_id: &str,
+    status: Option<&str>,
+    before: Option<&str>,
+    limit: i64,
+) -> Result<Page<ContentRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {CONTENT_COLUMNS} FROM rm_content WHERE space_id = $1 AND ($2 = '' OR status = $2) \
+         AND ($3 = '' OR id < $3) ORDER BY id DESC LIMIT $4"
+    ))
+    .bind(space_id)
+    .bind(status.unwrap_or(""))
+    .bind(before.unwrap_or(""))
+    .bind(limit + 1)
+    .fetch_all(db.reader())
+    .await?;
+    let items = rows.iter().map(content_row).collect::<Result<_, _>>()?;
+    Ok(page(items, limit, |c: &ContentRow| c.id.clone()))
+}
+
+/// One content item of a space.
+pub async fn content_item(
+    db: &Db,
+    space_id: &str,
+    id: &str,
+) -> Result<Option<ContentRow>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {CONTENT_COLUMNS} FROM rm_content WHERE space_id = $1 AND id = $2"
+    ))
+    .bind(space_id)
+    .bind(id)
+    .fetch_optional(db.reader())
+    .await?;
+    row.as_ref().map(content_row).transpose()
+}

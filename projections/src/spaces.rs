@@ -1,0 +1,48 @@
+//! The spaces read model: one row per space with its current settings.
+
+use lyceum_domain::space::{Space, SpaceEvent};
+use lyceum_domain::Aggregate;
+use lyceum_store::{StoreError, StoredEvent};
+use sqlx::AnyConnection;
+
+pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Result<(), StoreError> {
+    if event.aggregate_type != Space::TYPE {
+        return Ok(());
+    }
+    let id = event.aggregate_id.to_string();
+    match event.decode::<SpaceEvent>()? {
+        SpaceEvent::SpaceCreated {
+            slug,
+            name,
+            currency,
+        } => {
+            sqlx::query(
+                "INSERT INTO rm_spaces (id, slug, name, currency, description, created_at, updated_at, position) \
+                 VALUES ($1, $2, $3, $4, '', $5, $5, $6)",
+            )
+            .bind(&id)
+            .bind(slug.as_str())
+            .bind(name)
+            .bind(currency.as_str())
+            .bind(&event.recorded_at)
+            .bind(event.position)
+            .execute(&mut *conn)
+            .await?;
+        }
+        SpaceEvent::SpaceSettingsChanged { name, description } => {
+            sqlx::query(
+                "UPDATE rm_spaces SET name = COALESCE($1, name), description = COALESCE($2, description), \
+                 updated_at = $3, position = $4 WHERE id = $5",
+            )
+            .bind(name)
+            .bind(description)
+            .bind(&event.recorded_at)
+            .bind(event.position)
+            .bind(&id)
+            .execute(&mut *conn)
+            .await?;
+        }
+        SpaceEvent::ApiKeyIssued { .. } => {}
+    }
+    Ok(())
+}

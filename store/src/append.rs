@@ -1,0 +1,228 @@
+//! Appending to the log. One command is one transaction: its events (with optimistic
+//! concurrency on the aggregate's version), the side rows that must change with them (a slug
+//! reservation, a member's key), and the idempotency record.
+//!
+//! On Postgres, positions come from a sequence, so a transaction that commits late can leave a
+//! lower position invisible while higher ones are visible. Appenders therefore publish which
+//! positions are still in flight: each holds a transaction-scoped advisory lock keyed by its
+//! first position until it commits, and takes that lock while holding a shared "allocation"
+//! lock, so a reader holding the allocation lock exclusively sees every in-flight position
+//! (see [`crate::read::high_water_mark`]). SQLite has a single writer, so positions are
+//! assigned in commit order and need none of this.
+
+use crate::db::Backend;
+use crate::error::{StoreError, is_unique_violation};
+use crate::idempotency::{Claim, StoredResponse};
+use crate::{Db, time};
+use lyceum_domain::EventEnvelope;
+use sqlx::{AnyConnection, Connection};
+use uuid::Uuid;
+
+/// The advisory lock appenders hold shared while they allocate positions.
+pub(crate) const ALLOCATION_LOCK: i64 = 0x4C58_0000_0000_0001;
+/// Base of the advisory-lock keys that mark in-flight positions: `POSITION_LOCK_BASE + p`.
+pub(crate) const POSITION_LOCK_BASE: i64 = 0x4C59_0000_0000_0000;
+/// Positions above this cannot be encoded in a position lock.
+pub(crate) const POSITION_LOCK_SPAN: i64 = 1 << 48;
+
+/// Who did it, and in answer to what.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metadata {
+    pub space_id: Option<Uuid>,
+    pub actor: String,
+    pub correlation_id: Uuid,
+    pub causation_id: Option<Uuid>,
+    pub request_id: String,
+}
+
+/// A row outside the log that must be written in the same transaction as the events.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SideWrite {
+    /// Reserve a space's slug; fails with [`StoreError::SlugTaken`].
+    ReserveSlug { slug: String, space_id: Uuid },
+    /// Store an API key's hash.
+    InsertApiKey {
+        id: Uuid,
+        space_id: Option<Uuid>,
+        role: String,
+        prefix: String,
+        hash: String,
+    },
+    /// Store a member's personal-data key.
+    InsertMemberKey {
+        member_id: Uuid,
+        space_id: Uuid,
+        secret: String,
+    },
+    /// Delete a member's personal-data key: crypto-shredding.
+    DeleteMemberKey { member_id: Uuid },
+}
+
+/// Events for one aggregate, appended after `expected_version`.
+#[derive(Debug, Clone)]
+pub struct Append {
+    pub aggregate_type: &'static str,
+    pub aggregate_id: Uuid,
+    pub expected_version: i64,
+    pub events: Vec<EventEnvelope>,
+    pub metadata: Metadata,
+    pub side_writes: Vec<SideWrite>,
+}
+
+/// The idempotency record to complete in the same transaction.
+pub struct Completion<'a> {
+    pub claim: &'a Claim,
+    pub response: StoredResponse,
+}
+
+/// Appends in one transaction. Returns the position of the last event written, or `None` if
+/// there were no events.
+#[tracing::instrument(skip_all, fields(aggregate = append.aggregate_type, id = %append.aggregate_id, n = append.events.len()))]
+pub async fn append(
+    db: &Db,
+    append: &Append,
+    completion: Option<Completion<'_>>,
+) -> Result<Option<i64>, StoreError> {
+    let mut conn = db.writer().acquire().await?;
+    let result = append_on(&mut conn, db.backend, append, completion).await;
+    if result.is_err() && db.backend == Backend::Postgres {
+        // The allocation lock is session-scoped: never hand the connection back holding it.
+        let released = sqlx::query("SELECT 1 FROM pg_advisory_unlock_all()")
+            .execute(&mut *conn)
+            .await;
+        if released.is_err() {
+            drop(conn.detach());
+        }
+    }
+    result
+}
+
+async fn append_on(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    append: &Append,
+    completion: Option<Completion<'_>>,
+) -> Result<Option<i64>, StoreError> {
+    let mut tx = conn.begin().await?;
+    for write in &append.side_writes {
+        side_write(&mut tx, write).await?;
+    }
+    let mut last = None;
+    if !append.events.is_empty() {
+        if backend == Backend::Postgres {
+            sqlx::query("SELECT 1 FROM pg_advisory_lock_shared($1)")
+                .bind(ALLOCATION_LOCK)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let recorded_at = time::now();
+        let meta = &append.metadata;
+        let mut first = None;
+        for (offset, event) in append.events.iter().enumerate() {
+            let version = append.expected_version + 1 + offset as i64;
+            let position: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO events (event_id, aggregate_type, aggregate_id, version, event_type, \
+                 event_version, payload, space_id, actor, correlation_id, causation_id, request_id, \
+                 recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+                 ON CONFLICT (aggregate_type, aggregate_id, version) DO NOTHING RETURNING position",
+            )
+            .bind(Uuid::now_v7().to_string())
+            .bind(append.aggregate_type)
+            .bind(append.aggregate_id.to_string())
+            .bind(version)
+            .bind(&event.event_type)
+            .bind(i64::from(event.event_version))
+            .bind(event.payload.to_string())
+            .bind(meta.space_id.map(|id| id.to_string()))
+            .bind(&meta.actor)
+            .bind(meta.correlation_id.to_string())
+            .bind(meta.causation_id.map(|id| id.to_string()))
+            .bind(&meta.request_id)
+            .bind(&recorded_at)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(position) = position else {
+                return Err(StoreError::Conflict);
+            };
+            first.get_or_insert(position);
+            last = Some(position);
+        }
+        if backend == Backend::Postgres {
+            let first = first.unwrap_or_default();
+            if first >= POSITION_LOCK_SPAN {
+                return Err(StoreError::Corrupt("position space exhausted".into()));
+            }
+            sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1)")
+                .bind(POSITION_LOCK_BASE + first)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("SELECT 1 FROM pg_advisory_unlock_shared($1)")
+                .bind(ALLOCATION_LOCK)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    if let Some(completion) = completion {
+        crate::idempotency::complete_in(&mut tx, completion.claim, &completion.response, last)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(last)
+}
+
+async fn side_write(conn: &mut AnyConnection, write: &SideWrite) -> Result<(), StoreError> {
+    let result = match write {
+        SideWrite::ReserveSlug { slug, space_id } => {
+            sqlx::query("INSERT INTO slugs (slug, space_id) VALUES ($1, $2)")
+                .bind(slug)
+                .bind(space_id.to_string())
+                .execute(&mut *conn)
+                .await
+        }
+        SideWrite::InsertApiKey {
+            id,
+            space_id,
+            role,
+            prefix,
+            hash,
+        } => {
+            sqlx::query(
+                "INSERT INTO api_keys (id, space_id, role, prefix, hash, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id.to_string())
+            .bind(space_id.map(|id| id.to_string()))
+            .bind(role)
+            .bind(prefix)
+            .bind(hash)
+            .bind(time::now())
+            .execute(&mut *conn)
+            .await
+        }
+        SideWrite::InsertMemberKey {
+            member_id,
+            space_id,
+            secret,
+        } => {
+            sqlx::query("INSERT INTO member_keys (member_id, space_id, secret) VALUES ($1, $2, $3)")
+                .bind(member_id.to_string())
+                .bind(space_id.to_string())
+                .bind(secret)
+                .execute(&mut *conn)
+                .await
+        }
+        SideWrite::DeleteMemberKey { member_id } => {
+            sqlx::query("DELETE FROM member_keys WHERE member_id = $1")
+                .bind(member_id.to_string())
+                .execute(&mut *conn)
+                .await
+        }
+    };
+    match result {
+        Ok(_) => Ok(()),
+        Err(e) if is_unique_violation(&e) && matches!(write, SideWrite::ReserveSlug { .. }) => {
+            Err(StoreError::SlugTaken)
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,52 @@
+//! Loading an aggregate from its stream and turning its decision into an [`Append`].
+
+use crate::append::{Append, Metadata, SideWrite};
+use crate::error::StoreError;
+use crate::{Db, read};
+use lyceum_domain::Aggregate;
+use uuid::Uuid;
+
+/// An aggregate rebuilt from the log.
+#[derive(Debug)]
+pub struct Loaded<A> {
+    pub state: A,
+    /// The version of the last event, 0 for a new aggregate.
+    pub version: i64,
+    /// The position of the last event, if any.
+    pub position: Option<i64>,
+}
+
+/// Rebuilds an aggregate from its stream.
+pub async fn load<A: Aggregate>(db: &Db, id: Uuid) -> Result<Loaded<A>, StoreError> {
+    let events = read::stream(db, A::TYPE, id).await?;
+    let mut state = A::default();
+    for stored in &events {
+        state.apply(&stored.decode::<A::Event>()?);
+    }
+    Ok(Loaded {
+        state,
+        version: events.last().map_or(0, |e| e.version),
+        position: events.last().map(|e| e.position),
+    })
+}
+
+/// The append that records `events` after the loaded version.
+pub fn append_for<A: Aggregate>(
+    id: Uuid,
+    loaded_version: i64,
+    events: &[A::Event],
+    metadata: Metadata,
+    side_writes: Vec<SideWrite>,
+) -> Result<Append, StoreError> {
+    Ok(Append {
+        aggregate_type: A::TYPE,
+        aggregate_id: id,
+        expected_version: loaded_version,
+        events: events
+            .iter()
+            .map(lyceum_domain::event::encode)
+            .collect::<Result<_, _>>()?,
+        metadata,
+        side_writes,
+    })
+}

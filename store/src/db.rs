@@ -1,0 +1,88 @@
+//! Connections. Postgres gets one pool. SQLite gets a pool of readers and a pool of exactly one
+//! writer, so that write transactions queue in the process instead of failing with
+//! `SQLITE_BUSY`, and WAL lets readers go on while one writes.
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+use std::path::Path;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+/// A handle on the database: cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub backend: Backend,
+    read: AnyPool,
+    write: AnyPool,
+}
+
+impl Db {
+    /// Connects to a `postgres://` URL.
+    pub async fn postgres(url: &str, max_connections: u32) -> Result<Self, sqlx::Error> {
+        install_default_drivers();
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        Ok(Self {
+            backend: Backend::Postgres,
+            read: pool.clone(),
+            write: pool,
+        })
+    }
+
+    /// Opens (creating if needed) the SQLite file `lyceum.db` under `dir`.
+    pub async fn sqlite(dir: &Path) -> Result<Self, sqlx::Error> {
+        install_default_drivers();
+        std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
+        let url = format!("sqlite://{}?mode=rwc", dir.join("lyceum.db").display());
+        let options = |max: u32| {
+            AnyPoolOptions::new()
+                .max_connections(max)
+                .acquire_timeout(Duration::from_secs(30))
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL;")
+                            .await?;
+                        Ok(())
+                    })
+                })
+        };
+        let write = options(1).connect(&url).await?;
+        let read = options(4).connect(&url).await?;
+        Ok(Self {
+            backend: Backend::Sqlite,
+            read,
+            write,
+        })
+    }
+
+    /// Connects to either backend by URL: `postgres://…` or `sqlite://<dir>`.
+    pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
+        match url.strip_prefix("sqlite://") {
+            Some(dir) => Self::sqlite(Path::new(dir)).await,
+            None => Self::postgres(url, 16).await,
+        }
+    }
+
+    /// The pool for reads that need not be part of a write.
+    pub fn reader(&self) -> &AnyPool {
+        &self.read
+    }
+
+    /// The pool for write transactions.
+    pub fn writer(&self) -> &AnyPool {
+        &self.write
+    }
+
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+}

@@ -1,0 +1,163 @@
+//! Reading the log: one aggregate's stream, and the global feed up to the high-water mark, the
+//! highest position below which no event can still appear.
+
+use crate::append::{ALLOCATION_LOCK, POSITION_LOCK_BASE, POSITION_LOCK_SPAN};
+use crate::db::Backend;
+use crate::error::StoreError;
+use crate::event::{COLUMNS, StoredEvent};
+use crate::Db;
+use sqlx::Row;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// One aggregate's events in version order.
+pub async fn stream(
+    db: &Db,
+    aggregate_type: &str,
+    aggregate_id: Uuid,
+) -> Result<Vec<StoredEvent>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM events WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY version"
+    );
+    sqlx::query(&sql)
+        .bind(aggregate_type)
+        .bind(aggregate_id.to_string())
+        .fetch_all(db.writer())
+        .await?
+        .iter()
+        .map(StoredEvent::from_row)
+        .collect()
+}
+
+/// The highest position up to which the log is final: every event at or below it that will
+/// ever be visible is visible now.
+///
+/// On Postgres, holding the allocation lock exclusively for an instant guarantees that every
+/// appender that has taken positions also holds its position lock, so the smallest in-flight
+/// position is known; the mark stops just below it. The lock is only tried, never waited for,
+/// so a reader can never queue appenders behind itself.
+pub async fn high_water_mark(db: &Db) -> Result<i64, StoreError> {
+    let max_sql = "SELECT COALESCE(MAX(position), 0) FROM events";
+    if db.backend == Backend::Sqlite {
+        return Ok(sqlx::query_scalar(max_sql).fetch_one(db.reader()).await?);
+    }
+    let mut pause = Duration::from_micros(200);
+    loop {
+        let mut tx = db.reader().begin().await?;
+        let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
+            .bind(ALLOCATION_LOCK)
+            .fetch_one(&mut *tx)
+            .await?;
+        if !locked {
+            tx.rollback().await?;
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_millis(20));
+            continue;
+        }
+        let in_flight: Option<i64> = sqlx::query_scalar(
+            "SELECT MIN(k) FROM (SELECT (l.classid::bigint << 32) | l.objid::bigint AS k \
+             FROM pg_locks l WHERE l.locktype = 'advisory' AND l.objsubid = 1 AND l.granted \
+             AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())) \
+             locks WHERE k >= $1 AND k < $2",
+        )
+        .bind(POSITION_LOCK_BASE)
+        .bind(POSITION_LOCK_BASE + POSITION_LOCK_SPAN)
+        .fetch_one(&mut *tx)
+        .await?;
+        let max: i64 = sqlx::query_scalar(max_sql).fetch_one(&mut *tx).await?;
+        tx.commit().await?;
+        return Ok(match in_flight {
+            Some(key) => (key - POSITION_LOCK_BASE - 1).min(max),
+            None => max,
+        });
+    }
+}
+
+/// Which events of the global feed to return.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub space_id: Option<Uuid>,
+    pub event_types: Vec<String>,
+    pub aggregate_type: Option<String>,
+    pub aggregate_id: Option<Uuid>,
+    /// Inclusive lower bound on `recorded_at` (RFC 3339).
+    pub since: Option<String>,
+    /// Exclusive upper bound on `recorded_at` (RFC 3339).
+    pub until: Option<String>,
+}
+
+/// Events after `after`, in position order, never past the high-water mark.
+pub async fn read_after(
+    db: &Db,
+    after: i64,
+    limit: i64,
+    filter: &Filter,
+) -> Result<Vec<StoredEvent>, StoreError> {
+    let hwm = high_water_mark(db).await?;
+    read_between(db, after, hwm, limit, filter).await
+}
+
+/// Events with `after < position <= up_to`, in position order. `up_to` must not exceed a
+/// high-water mark.
+pub async fn read_between(
+    db: &Db,
+    after: i64,
+    up_to: i64,
+    limit: i64,
+    filter: &Filter,
+) -> Result<Vec<StoredEvent>, StoreError> {
+    let mut sql = format!("SELECT {COLUMNS} FROM events WHERE position > $1 AND position <= $2");
+    let mut binds: Vec<String> = Vec::new();
+    let mut param = |sql: &mut String, clause: &str, value: String| {
+        binds.push(value);
+        sql.push_str(&clause.replace('?', &format!("${}", binds.len() + 3)));
+    };
+    if let Some(space) = filter.space_id {
+        param(&mut sql, " AND space_id = ?", space.to_string());
+    }
+    if let Some(kind) = &filter.aggregate_type {
+        param(&mut sql, " AND aggregate_type = ?", kind.clone());
+    }
+    if let Some(id) = filter.aggregate_id {
+        param(&mut sql, " AND aggregate_id = ?", id.to_string());
+    }
+    if let Some(since) = &filter.since {
+        param(&mut sql, " AND recorded_at >= ?", since.clone());
+    }
+    if let Some(until) = &filter.until {
+        param(&mut sql, " AND recorded_at < ?", until.clone());
+    }
+    if !filter.event_types.is_empty() {
+        sql.push_str(" AND event_type IN (");
+        for (i, kind) in filter.event_types.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            param(&mut sql, "?", kind.clone());
+        }
+        sql.push(')');
+    }
+    sql.push_str(" ORDER BY position LIMIT $3");
+    let mut query = sqlx::query(&sql).bind(after).bind(up_to).bind(limit);
+    for value in binds {
+        query = query.bind(value);
+    }
+    query
+        .fetch_all(db.reader())
+        .await?
+        .iter()
+        .map(StoredEvent::from_row)
+        .collect()
+}
+
+/// A checkpoint's position, or 0.
+pub async fn checkpoint(db: &Db, name: &str) -> Result<i64, StoreError> {
+    let row = sqlx::query("SELECT position FROM checkpoints WHERE name = $1")
+        .bind(name)
+        .fetch_optional(db.reader())
+        .await?;
+    Ok(match row {
+        Some(row) => row.try_get(0)?,
+        None => 0,
+    })
+}

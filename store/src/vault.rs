@@ -1,0 +1,97 @@
+//! The personal-data vault: each member's email and display name are sealed in events with a
+//! key of that member's own (ChaCha20-Poly1305, the member id as associated data). Erasure
+//! deletes the key, so every copy of the data in the log becomes unreadable at once while the
+//! events themselves stay untouched.
+
+use crate::error::StoreError;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
+use lyceum_domain::values::Sealed;
+use sqlx::AnyConnection;
+use uuid::Uuid;
+
+fn random<const N: usize>() -> Result<[u8; N], StoreError> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|e| StoreError::Corrupt(format!("no entropy: {e}")))?;
+    Ok(bytes)
+}
+
+/// A new member key, encoded for storage.
+pub fn new_secret() -> Result<String, StoreError> {
+    Ok(STANDARD.encode(random::<32>()?))
+}
+
+fn cipher(secret: &str) -> Option<ChaCha20Poly1305> {
+    let bytes = STANDARD.decode(secret).ok()?;
+    (bytes.len() == 32).then(|| ChaCha20Poly1305::new(Key::from_slice(&bytes)))
+}
+
+/// Seals `plaintext` for `member_id`.
+pub fn seal(secret: &str, member_id: Uuid, plaintext: &str) -> Result<Sealed, StoreError> {
+    let cipher = cipher(secret).ok_or_else(|| StoreError::Corrupt("bad member key".into()))?;
+    let nonce = random::<12>()?;
+    let sealed = cipher
+        .encrypt(
+            Nonce::from_slice(&nonce),
+            Payload {
+                msg: plaintext.as_bytes(),
+                aad: member_id.as_bytes(),
+            },
+        )
+        .map_err(|_| StoreError::Corrupt("sealing failed".into()))?;
+    let mut out = nonce.to_vec();
+    out.extend(sealed);
+    Ok(Sealed(STANDARD.encode(out)))
+}
+
+/// Opens a sealed value, or `None` if the key does not fit (or was erased).
+pub fn open(secret: &str, member_id: Uuid, sealed: &Sealed) -> Option<String> {
+    let cipher = cipher(secret)?;
+    let bytes = STANDARD.decode(&sealed.0).ok()?;
+    if bytes.len() < 12 {
+        return None;
+    }
+    let (nonce, body) = bytes.split_at(12);
+    let plain = cipher
+        .decrypt(
+            Nonce::from_slice(nonce),
+            Payload {
+                msg: body,
+                aad: member_id.as_bytes(),
+            },
+        )
+        .ok()?;
+    String::from_utf8(plain).ok()
+}
+
+/// A member's key, if it has not been erased.
+pub async fn secret_for(
+    conn: &mut AnyConnection,
+    member_id: Uuid,
+) -> Result<Option<String>, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT secret FROM member_keys WHERE member_id = $1")
+            .bind(member_id.to_string())
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sealed_data_opens_only_with_its_key_and_member() -> Result<(), StoreError> {
+        let secret = new_secret()?;
+        let member = Uuid::new_v4();
+        let sealed = seal(&secret, member, "ada@example.org")?;
+        assert!(!sealed.0.contains("ada"));
+        assert_eq!(open(&secret, member, &sealed).as_deref(), Some("ada@example.org"));
+        assert_eq!(open(&new_secret()?, member, &sealed), None);
+        assert_eq!(open(&secret, Uuid::new_v4(), &sealed), None);
+        Ok(())
+    }
+}
