@@ -13,6 +13,8 @@ pub mod keys;
 pub mod migrate;
 pub mod read;
 mod schema;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod time;
 pub mod vault;
 
