@@ -118,6 +118,7 @@ pub struct Content {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContentState {
     pub space_id: SpaceId,
+    pub kind: ContentKind,
     pub status: ContentStatus,
     pub title: String,
     pub body: String,
@@ -219,14 +220,15 @@ impl Aggregate for Content {
         match event {
             ContentEvent::ContentDrafted {
                 space_id,
+                kind,
                 title,
                 body,
                 excerpt,
                 access,
-                ..
             } => {
                 self.state = Some(ContentState {
                     space_id: *space_id,
+                    kind: *kind,
                     status: ContentStatus::Draft,
                     title: title.clone(),
                     body: body.clone(),

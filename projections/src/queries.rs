@@ -180,12 +180,16 @@ pub async fn members(
     Ok(page(items, limit, |m: &MemberRow| m.id.clone()))
 }
 
-/// One member of a space.
-pub async fn member(db: &Db, space_id: &str, id: &str) -> Result<Option<MemberRow>, StoreError> {
+/// One member, of the given space if one is given.
+pub async fn member(
+    db: &Db,
+    space_id: Option<&str>,
+    id: &str,
+) -> Result<Option<MemberRow>, StoreError> {
     let rows = sqlx::query(&format!(
-        "SELECT {MEMBER_COLUMNS} FROM rm_members WHERE space_id = $1 AND id = $2"
+        "SELECT {MEMBER_COLUMNS} FROM rm_members WHERE ($1 = '' OR space_id = $1) AND id = $2"
     ))
-    .bind(space_id)
+    .bind(space_id.unwrap_or(""))
     .bind(id)
     .fetch_all(db.reader())
     .await?;
@@ -248,16 +252,16 @@ pub async fn content(
     Ok(page(items, limit, |c: &ContentRow| c.id.clone()))
 }
 
-/// One content item of a space.
+/// One content item, of the given space if one is given.
 pub async fn content_item(
     db: &Db,
-    space_id: &str,
+    space_id: Option<&str>,
     id: &str,
 ) -> Result<Option<ContentRow>, StoreError> {
     let row = sqlx::query(&format!(
-        "SELECT {CONTENT_COLUMNS} FROM rm_content WHERE space_id = $1 AND id = $2"
+        "SELECT {CONTENT_COLUMNS} FROM rm_content WHERE ($1 = '' OR space_id = $1) AND id = $2"
     ))
-    .bind(space_id)
+    .bind(space_id.unwrap_or(""))
     .bind(id)
     .fetch_optional(db.reader())
     .await?;

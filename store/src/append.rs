@@ -67,6 +67,8 @@ pub struct Append {
     pub events: Vec<EventEnvelope>,
     pub metadata: Metadata,
     pub side_writes: Vec<SideWrite>,
+    /// When the events are recorded (RFC 3339, as [`crate::time::format`] writes it).
+    pub recorded_at: String,
 }
 
 /// The idempotency record to complete in the same transaction.
@@ -115,7 +117,7 @@ async fn append_on(
                 .execute(&mut *tx)
                 .await?;
         }
-        let recorded_at = time::now();
+        let recorded_at = &append.recorded_at;
         let meta = &append.metadata;
         let mut first = None;
         for (offset, event) in append.events.iter().enumerate() {
@@ -138,7 +140,7 @@ async fn append_on(
             .bind(meta.correlation_id.to_string())
             .bind(meta.causation_id.map(|id| id.to_string()))
             .bind(&meta.request_id)
-            .bind(&recorded_at)
+            .bind(recorded_at)
             .fetch_optional(&mut *tx)
             .await?;
             let Some(position) = position else {

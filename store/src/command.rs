@@ -7,24 +7,29 @@ use lyceum_domain::Aggregate;
 use uuid::Uuid;
 
 /// An aggregate rebuilt from the log.
-#[derive(Debug)]
-pub struct Loaded<A> {
+pub struct Loaded<A: Aggregate> {
     pub state: A,
     /// The version of the last event, 0 for a new aggregate.
     pub version: i64,
     /// The position of the last event, if any.
     pub position: Option<i64>,
+    /// Each event with the time it was recorded, oldest first.
+    pub history: Vec<(A::Event, String)>,
 }
 
 /// Rebuilds an aggregate from its stream.
 pub async fn load<A: Aggregate>(db: &Db, id: Uuid) -> Result<Loaded<A>, StoreError> {
     let events = read::stream(db, A::TYPE, id).await?;
     let mut state = A::default();
+    let mut history = Vec::with_capacity(events.len());
     for stored in &events {
-        state.apply(&stored.decode::<A::Event>()?);
+        let event = stored.decode::<A::Event>()?;
+        state.apply(&event);
+        history.push((event, stored.recorded_at.clone()));
     }
     Ok(Loaded {
         state,
+        history,
         version: events.last().map_or(0, |e| e.version),
         position: events.last().map(|e| e.position),
     })
@@ -48,5 +53,6 @@ pub fn append_for<A: Aggregate>(
             .collect::<Result<_, _>>()?,
         metadata,
         side_writes,
+        recorded_at: crate::time::now(),
     })
 }

@@ -13,6 +13,7 @@ pub mod keys;
 pub mod migrate;
 pub mod read;
 mod schema;
+pub mod slugs;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod time;

@@ -1,0 +1,81 @@
+//! The HTTP server: built once from shared state, bound to a listener the caller provides.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::{graphql, openapi, request_id, rest};
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::middleware::from_fn;
+use actix_web::web::{self, Data};
+use actix_web::{App, HttpRequest, HttpServer};
+use lyceum_domain::Code;
+use std::net::TcpListener;
+use tracing_actix_web::TracingLogger;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+/// The largest request body accepted.
+pub const MAX_BODY: usize = 1 << 20;
+
+/// A running server.
+pub type Server = actix_web::dev::Server;
+
+fn json_error(error: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
+    let api = match &error {
+        JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
+            ApiError::new(Code::PayloadTooLarge, "the body is larger than 1 MiB")
+        }
+        JsonPayloadError::ContentType => {
+            ApiError::new(Code::UnsupportedMediaType, "send the body as application/json")
+        }
+        JsonPayloadError::Deserialize(e) => {
+            ApiError::bad_request(format!("the body is not valid: {e}"))
+        }
+        other => ApiError::bad_request(format!("the body could not be read: {other}")),
+    };
+    api.into()
+}
+
+fn query_error(error: QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
+    ApiError::bad_request(format!("the query string is not valid: {error}")).into()
+}
+
+fn path_error(error: PathError, _: &HttpRequest) -> actix_web::Error {
+    ApiError::bad_request(format!("the path is not valid: {error}")).into()
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
+    Err(ApiError::new(Code::NotFound, "no such route"))
+}
+
+/// Starts serving on `listener`. The returned server runs until it is stopped or dropped.
+pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+    let document = openapi::document();
+    let schema = graphql::schema(state.clone());
+    let state = Data::new(state);
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(Data::new(schema.clone()))
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(MAX_BODY)
+                    .error_handler(json_error),
+            )
+            .app_data(web::PayloadConfig::new(MAX_BODY))
+            .app_data(web::QueryConfig::default().error_handler(query_error))
+            .app_data(web::PathConfig::default().error_handler(path_error))
+            .wrap(TracingLogger::default())
+            .wrap(from_fn(request_id::middleware))
+            .into_utoipa_app()
+            .configure(rest::configure)
+            .into_app()
+            .configure(graphql::routes)
+            .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", document.clone()))
+            .service(web::redirect("/docs", "/docs/"))
+            .default_service(web::to(not_found))
+    })
+    .listen(listener)?
+    .shutdown_timeout(10)
+    .run();
+    Ok(server)
+}

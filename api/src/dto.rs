@@ -1,0 +1,378 @@
+//! Request and response bodies of the REST API, with the examples the OpenAPI contract shows.
+//! Requests refuse unknown fields.
+
+use lyceum_domain::content::Access;
+use lyceum_domain::ids::TierId;
+use lyceum_projections::queries::{ContentRow, MemberRow, SpaceRow, TierRow};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"slug": "deep-work", "name": "Deep Work Club", "currency": "EUR"}))]
+pub struct CreateSpace {
+    /// 2-63 characters of a-z, 0-9 and '-'.
+    pub slug: String,
+    pub name: String,
+    /// ISO 4217 code, upper case.
+    pub currency: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Deep Work Collective", "description": "Weekly essays on focus."}))]
+pub struct UpdateSpace {
+    pub name: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[schema(example = json!({
+    "id": "0192f0c4-3b1a-7c22-9d0e-5a6b7c8d9e0f", "slug": "deep-work", "name": "Deep Work Club",
+    "currency": "EUR", "description": "", "created_at": "2026-11-21T08:00:00.000000Z",
+    "updated_at": "2026-11-21T08:00:00.000000Z"
+}))]
+pub struct Space {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub currency: String,
+    pub description: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<SpaceRow> for Space {
+    fn from(row: SpaceRow) -> Self {
+        Self {
+            id: Uuid::parse_str(&row.id).unwrap_or_default(),
+            slug: row.slug,
+            name: row.name,
+            currency: row.currency,
+            description: row.description,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        }
+    }
+}
+
+/// The role of a space key.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyRoleDto {
+    Creator,
+    Auditor,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"role": "creator"}))]
+pub struct CreateKey {
+    pub role: KeyRoleDto,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0192f0c4-4c2b-7d33-8e1f-6b7c8d9e0f1a", "role": "creator", "space_id": "0192f0c4-3b1a-7c22-9d0e-5a6b7c8d9e0f",
+    "prefix": "lyc_sk_3f9a1c", "key": "lyc_sk_3f9a1c0d5e7b2a4c6e8f0a1b3c5d7e9f1a2b3c4d5e6f7a8b"
+}))]
+pub struct IssuedKey {
+    pub id: Uuid,
+    pub role: KeyRoleDto,
+    pub space_id: Uuid,
+    /// Safe to show and log: tells keys apart.
+    pub prefix: String,
+    /// The secret. Shown once, in this response; a replay of the request returns null here.
+    pub key: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum TierKindDto {
+    Free,
+    Paid,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Insiders", "kind": "paid", "monthly_price_minor": 900, "yearly_price_minor": 9000, "trial_days": 14}))]
+pub struct CreateTier {
+    pub name: String,
+    pub kind: TierKindDto,
+    /// In minor units of the space's currency (cents; yen for JPY).
+    pub monthly_price_minor: Option<i64>,
+    pub yearly_price_minor: Option<i64>,
+    pub trial_days: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[schema(example = json!({
+    "id": "0192f0c4-5d3c-7e44-9f20-7c8d9e0f1a2b", "space_id": "0192f0c4-3b1a-7c22-9d0e-5a6b7c8d9e0f",
+    "name": "Community", "kind": "free", "currency": "EUR", "monthly_price_minor": null,
+    "yearly_price_minor": null, "trial_days": 0, "created_at": "2026-11-21T08:01:00.000000Z"
+}))]
+pub struct Tier {
+    pub id: Uuid,
+    pub space_id: Uuid,
+    pub name: String,
+    pub kind: TierKindDto,
+    pub currency: String,
+    pub monthly_price_minor: Option<i64>,
+    pub yearly_price_minor: Option<i64>,
+    pub trial_days: i64,
+    pub created_at: String,
+}
+
+impl From<TierRow> for Tier {
+    fn from(row: TierRow) -> Self {
+        Self {
+            id: Uuid::parse_str(&row.id).unwrap_or_default(),
+            space_id: Uuid::parse_str(&row.space_id).unwrap_or_default(),
+            name: row.name,
+            kind: if row.kind == "paid" {
+                TierKindDto::Paid
+            } else {
+                TierKindDto::Free
+            },
+            currency: row.currency,
+            monthly_price_minor: row.monthly_price_minor,
+            yearly_price_minor: row.yearly_price_minor,
+            trial_days: row.trial_days,
+            created_at: row.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "ada@example.org", "display_name": "Ada"}))]
+pub struct CreateMember {
+    pub email: String,
+    pub display_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[schema(example = json!({
+    "id": "0192f0c4-6e4d-7f55-8031-8d9e0f1a2b3c", "space_id": "0192f0c4-3b1a-7c22-9d0e-5a6b7c8d9e0f",
+    "email": "ada@example.org", "display_name": "Ada", "status": "active", "erased": false,
+    "tier_ids": ["0192f0c4-5d3c-7e44-9f20-7c8d9e0f1a2b"], "created_at": "2026-11-21T08:02:00.000000Z",
+    "updated_at": "2026-11-21T08:03:00.000000Z"
+}))]
+pub struct Member {
+    pub id: Uuid,
+    pub space_id: Uuid,
+    /// Null once the member's personal data is erased.
+    pub email: Option<String>,
+    /// Null once the member's personal data is erased.
+    pub display_name: Option<String>,
+    /// `active` or `removed`.
+    pub status: String,
+    pub erased: bool,
+    pub tier_ids: Vec<Uuid>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<MemberRow> for Member {
+    fn from(row: MemberRow) -> Self {
+        Self {
+            id: Uuid::parse_str(&row.id).unwrap_or_default(),
+            space_id: Uuid::parse_str(&row.space_id).unwrap_or_default(),
+            email: row.email,
+            display_name: row.display_name,
+            status: row.status,
+            erased: row.erased,
+            tier_ids: row
+                .tier_ids
+                .iter()
+                .filter_map(|id| Uuid::parse_str(id).ok())
+                .collect(),
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"tier_id": "0192f0c4-5d3c-7e44-9f20-7c8d9e0f1a2b"}))]
+pub struct JoinTier {
+    pub tier_id: Uuid,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[schema(example = json!({
+    "member_id": "0192f0c4-6e4d-7f55-8031-8d9e0f1a2b3c", "tier_id": "0192f0c4-5d3c-7e44-9f20-7c8d9e0f1a2b",
+    "joined_at": "2026-11-21T08:03:00.000000Z"
+}))]
+pub struct Membership {
+    pub member_id: Uuid,
+    pub tier_id: Uuid,
+    pub joined_at: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ContentKindDto {
+    Post,
+    Article,
+    Course,
+    Lesson,
+}
+
+/// Who may read an item's body.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(tag = "policy", rename_all = "snake_case", deny_unknown_fields)]
+pub enum AccessDto {
+    /// Anyone.
+    Public,
+    /// Any member of the space.
+    Members,
+    /// Members of any of these tiers.
+    Tiers { tier_ids: Vec<Uuid> },
+}
+
+impl From<AccessDto> for Access {
+    fn from(dto: AccessDto) -> Self {
+        match dto {
+            AccessDto::Public => Access::Public,
+            AccessDto::Members => Access::Members,
+            AccessDto::Tiers { tier_ids } => Access::Tiers {
+                tier_ids: tier_ids.into_iter().map(TierId).collect(),
+            },
+        }
+    }
+}
+
+impl From<Access> for AccessDto {
+    fn from(access: Access) -> Self {
+        match access {
+            Access::Public => AccessDto::Public,
+            Access::Members => AccessDto::Members,
+            Access::Tiers { tier_ids } => AccessDto::Tiers {
+                tier_ids: tier_ids.into_iter().map(|t| t.0).collect(),
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "kind": "post", "title": "Welcome", "body": "The whole post, for members.",
+    "excerpt": "The first lines, for everyone.", "access": {"policy": "members"}
+}))]
+pub struct CreateContent {
+    pub kind: ContentKindDto,
+    pub title: String,
+    pub body: String,
+    pub excerpt: Option<String>,
+    pub access: AccessDto,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"title": "Welcome, everyone", "access": {"policy": "public"}}))]
+pub struct EditContent {
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub excerpt: Option<String>,
+    pub access: Option<AccessDto>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[schema(example = json!({
+    "id": "0192f0c4-7f5e-7066-9142-9e0f1a2b3c4d", "space_id": "0192f0c4-3b1a-7c22-9d0e-5a6b7c8d9e0f",
+    "kind": "post", "title": "Welcome", "body": "The whole post, for members.",
+    "excerpt": "The first lines, for everyone.", "access": {"policy": "members"},
+    "status": "published", "created_at": "2026-11-21T08:04:00.000000Z",
+    "updated_at": "2026-11-21T08:05:00.000000Z", "published_at": "2026-11-21T08:05:00.000000Z"
+}))]
+pub struct ContentItem {
+    pub id: Uuid,
+    pub space_id: Uuid,
+    pub kind: ContentKindDto,
+    pub title: String,
+    pub body: String,
+    pub excerpt: Option<String>,
+    pub access: AccessDto,
+    /// `draft`, `published` or `unpublished`.
+    pub status: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub published_at: Option<String>,
+}
+
+impl From<ContentRow> for ContentItem {
+    fn from(row: ContentRow) -> Self {
+        Self {
+            id: Uuid::parse_str(&row.id).unwrap_or_default(),
+            space_id: Uuid::parse_str(&row.space_id).unwrap_or_default(),
+            kind: serde_json::from_value(json!(row.kind)).unwrap_or(ContentKindDto::Post),
+            title: row.title,
+            body: row.body,
+            excerpt: row.excerpt,
+            access: serde_json::from_value::<Access>(row.access)
+                .map(AccessDto::from)
+                .unwrap_or(AccessDto::Members),
+            status: row.status,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            published_at: row.published_at,
+        }
+    }
+}
+
+/// One event of the log, as auditors read it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[schema(example = json!({
+    "position": 42, "event_id": "0192f0c4-8a6f-7177-8253-0f1a2b3c4d5e", "aggregate_type": "content",
+    "aggregate_id": "0192f0c4-7f5e-7066-9142-9e0f1a2b3c4d", "version": 2, "event_type": "ContentPublished",
+    "event_version": 1, "payload": {}, "space_id": "0192f0c4-3b1a-7c22-9d0e-5a6b7c8d9e0f",
+    "actor": "key:0192f0c4-4c2b-7d33-8e1f-6b7c8d9e0f1a", "correlation_id": "5b0c2e1a-7d4f-4c3b-9a8e-1f2d3c4b5a69",
+    "causation_id": null, "request_id": "9c7e5a3b-1d2f-4e6a-8b0c-2d4f6a8c0e1b",
+    "recorded_at": "2026-11-21T08:05:00.000000Z"
+}))]
+pub struct Event {
+    /// The global position.
+    pub position: i64,
+    pub event_id: Uuid,
+    pub aggregate_type: String,
+    pub aggregate_id: Uuid,
+    /// The version within the aggregate, from 1.
+    pub version: i64,
+    pub event_type: String,
+    /// The schema version of the payload.
+    pub event_version: i32,
+    #[schema(value_type = Object)]
+    pub payload: serde_json::Value,
+    pub space_id: Option<Uuid>,
+    pub actor: String,
+    pub correlation_id: Uuid,
+    pub causation_id: Option<Uuid>,
+    pub request_id: String,
+    pub recorded_at: String,
+}
+
+impl From<lyceum_store::StoredEvent> for Event {
+    fn from(e: lyceum_store::StoredEvent) -> Self {
+        Self {
+            position: e.position,
+            event_id: e.event_id,
+            aggregate_type: e.aggregate_type,
+            aggregate_id: e.aggregate_id,
+            version: e.version,
+            event_type: e.event_type,
+            event_version: e.event_version,
+            payload: e.payload,
+            space_id: e.space_id,
+            actor: e.actor,
+            correlation_id: e.correlation_id,
+            causation_id: e.causation_id,
+            request_id: e.request_id,
+            recorded_at: e.recorded_at,
+        }
+    }
+}

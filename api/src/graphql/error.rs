@@ -1,0 +1,45 @@
+//! Turning API errors into GraphQL errors with the same stable `code` in `extensions`.
+
+use super::Caller;
+use crate::auth::Auth;
+use crate::error::ApiError;
+use async_graphql::{Context, ErrorExtensions};
+
+/// A GraphQL error carrying the error code.
+pub fn gql(error: ApiError) -> async_graphql::Error {
+    error.log();
+    let problem = error.problem();
+    async_graphql::Error::new(problem.detail).extend_with(|_, extensions| {
+        extensions.set("code", problem.code.clone());
+        extensions.set("status", problem.status);
+        extensions.set("request_id", problem.request_id.clone());
+    })
+}
+
+/// The authenticated caller of this request.
+pub fn caller<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Auth> {
+    match ctx.data_opt::<Caller>() {
+        Some(Ok(auth)) => Ok(auth),
+        Some(Err((code, detail))) => Err(gql(ApiError::new(*code, detail.clone()))),
+        None => Err(gql(ApiError::unauthorized(
+            "send an API key as `Authorization: Bearer <key>`",
+        ))),
+    }
+}
+
+/// Lets resolvers use `?` on API errors without losing the code.
+pub trait OrGql<T> {
+    fn or_gql(self) -> async_graphql::Result<T>;
+}
+
+impl<T, E: Into<ApiError>> OrGql<T> for Result<T, E> {
+    fn or_gql(self) -> async_graphql::Result<T> {
+        self.map_err(|e| gql(e.into()))
+    }
+}
+
+impl ErrorExtensions for ApiError {
+    fn extend(&self) -> async_graphql::Error {
+        gql(ApiError::new(self.code, self.detail.clone()))
+    }
+}

@@ -1,0 +1,325 @@
+//! GraphQL mutations: the same commands as REST, through the same service layer.
+
+use super::error::{OrGql, caller};
+use super::types::{
+    AccessPolicy, ContentItem, ContentKind, Done, IssuedKey, KeyRole, Member, Membership, Payload,
+    Space, Tier, TierKind,
+};
+use crate::auth::Auth;
+use crate::dto;
+use crate::error::ApiError;
+use crate::service;
+use crate::space::{Intent, SpaceRef, resolve};
+use crate::state::AppState;
+use crate::write::{Planned, commit};
+use async_graphql::{Context, ID, InputObject, Object};
+use lyceum_domain::content::ContentCommand;
+use uuid::Uuid;
+
+pub struct Mutation;
+
+#[derive(InputObject)]
+pub struct CreateSpaceInput {
+    pub slug: String,
+    pub name: String,
+    pub currency: String,
+}
+
+#[derive(InputObject)]
+pub struct UpdateSpaceInput {
+    pub name: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct DefineTierInput {
+    pub name: String,
+    pub kind: TierKind,
+    pub monthly_price_minor: Option<i64>,
+    pub yearly_price_minor: Option<i64>,
+    pub trial_days: Option<u32>,
+}
+
+#[derive(InputObject)]
+pub struct AddMemberInput {
+    pub email: String,
+    pub display_name: String,
+}
+
+#[derive(InputObject)]
+pub struct AccessInput {
+    pub policy: AccessPolicy,
+    pub tier_ids: Option<Vec<ID>>,
+}
+
+#[derive(InputObject)]
+pub struct CreateContentInput {
+    pub kind: ContentKind,
+    pub title: String,
+    pub body: String,
+    pub excerpt: Option<String>,
+    pub access: AccessInput,
+}
+
+#[derive(InputObject)]
+pub struct EditContentInput {
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub excerpt: Option<String>,
+    pub access: Option<AccessInput>,
+}
+
+fn parse_uuid(id: &ID, noun: &str) -> Result<Uuid, ApiError> {
+    service::parse_id(id, noun)
+}
+
+impl AccessInput {
+    fn into_dto(self) -> Result<dto::AccessDto, ApiError> {
+        Ok(match self.policy {
+            AccessPolicy::Public => dto::AccessDto::Public,
+            AccessPolicy::Members => dto::AccessDto::Members,
+            AccessPolicy::Tiers => dto::AccessDto::Tiers {
+                tier_ids: self
+                    .tier_ids
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|id| parse_uuid(id, "tier"))
+                    .collect::<Result<_, _>>()?,
+            },
+        })
+    }
+}
+
+fn content_kind(kind: ContentKind) -> dto::ContentKindDto {
+    match kind {
+        ContentKind::Post => dto::ContentKindDto::Post,
+        ContentKind::Article => dto::ContentKindDto::Article,
+        ContentKind::Course => dto::ContentKindDto::Course,
+        ContentKind::Lesson => dto::ContentKindDto::Lesson,
+    }
+}
+
+/// Shared plumbing: who is calling, and the space they name, if any.
+async fn context<'a>(
+    ctx: &Context<'a>,
+    space: Option<&str>,
+) -> async_graphql::Result<(&'a AppState, &'a Auth, Option<SpaceRef>)> {
+    let auth = caller(ctx)?;
+    let state = ctx.data::<AppState>()?;
+    let space = match space {
+        Some(space) => Some(resolve(state, auth, space, Intent::Write).await.or_gql()?),
+        None => None,
+    };
+    Ok((state, auth, space))
+}
+
+async fn finish<T, G: async_graphql::OutputType>(
+    state: &AppState,
+    planned: Result<Planned<T>, ApiError>,
+    map: impl FnOnce(T) -> G,
+) -> async_graphql::Result<Payload<G>> {
+    let (output, position) = commit(state, planned.or_gql()?).await.or_gql()?;
+    Ok(Payload {
+        node: map(output),
+        position,
+    })
+}
+
+async fn done(state: &AppState, planned: Result<Planned<()>, ApiError>) -> async_graphql::Result<Done> {
+    let ((), position) = commit(state, planned.or_gql()?).await.or_gql()?;
+    Ok(Done { position })
+}
+
+fn need(space: Option<SpaceRef>) -> async_graphql::Result<SpaceRef> {
+    space.ok_or_else(|| super::gql(ApiError::not_found("space")))
+}
+
+#[Object]
+impl Mutation {
+    /// Creates a space (admin keys only).
+    async fn create_space(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateSpaceInput,
+    ) -> async_graphql::Result<Payload<Space>> {
+        let (state, auth, _) = context(ctx, None).await?;
+        let input = dto::CreateSpace {
+            slug: input.slug,
+            name: input.name,
+            currency: input.currency,
+        };
+        finish(state, service::spaces::create(auth, input).await, Space::from).await
+    }
+
+    /// Changes a space's name or description.
+    async fn update_space(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        input: UpdateSpaceInput,
+    ) -> async_graphql::Result<Payload<Space>> {
+        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let input = dto::UpdateSpace {
+            name: input.name,
+            description: input.description,
+        };
+        let planned = service::spaces::update(state, auth, &need(space)?, input).await;
+        finish(state, planned, Space::from).await
+    }
+
+    /// Issues a creator or auditor key for a space. The secret is returned once.
+    async fn issue_key(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        role: KeyRole,
+    ) -> async_graphql::Result<Payload<IssuedKey>> {
+        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let role = match role {
+            KeyRole::Creator => dto::KeyRoleDto::Creator,
+            KeyRole::Auditor => dto::KeyRoleDto::Auditor,
+        };
+        let planned = service::keys::issue(state, auth, &need(space)?, role).await;
+        finish(state, planned, IssuedKey::from).await
+    }
+
+    /// Defines a free or paid tier.
+    async fn define_tier(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        input: DefineTierInput,
+    ) -> async_graphql::Result<Payload<Tier>> {
+        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let input = dto::CreateTier {
+            name: input.name,
+            kind: match input.kind {
+                TierKind::Free => dto::TierKindDto::Free,
+                TierKind::Paid => dto::TierKindDto::Paid,
+            },
+            monthly_price_minor: input.monthly_price_minor,
+            yearly_price_minor: input.yearly_price_minor,
+            trial_days: input.trial_days,
+        };
+        let planned = service::tiers::create(state, auth, &need(space)?, input).await;
+        finish(state, planned, Tier::from).await
+    }
+
+    /// Adds a member; their email and display name are sealed with a key of their own.
+    async fn add_member(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        input: AddMemberInput,
+    ) -> async_graphql::Result<Payload<Member>> {
+        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let input = dto::CreateMember {
+            email: input.email,
+            display_name: input.display_name,
+        };
+        let planned = service::members::add(auth, &need(space)?, input).await;
+        finish(state, planned, Member::from).await
+    }
+
+    /// Makes a member join a free tier.
+    async fn join_tier(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        member_id: ID,
+        tier_id: ID,
+    ) -> async_graphql::Result<Payload<Membership>> {
+        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let tier = parse_uuid(&tier_id, "tier").or_gql()?;
+        let planned = service::members::join(state, auth, &need(space)?, &member_id, tier).await;
+        finish(state, planned, Membership::from).await
+    }
+
+    /// Removes a member from the space.
+    async fn remove_member(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        member_id: ID,
+    ) -> async_graphql::Result<Done> {
+        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        done(state, service::members::remove(state, auth, &need(space)?, &member_id).await).await
+    }
+
+    /// Erases a member's personal data by deleting their key.
+    async fn erase_personal_data(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        member_id: ID,
+    ) -> async_graphql::Result<Done> {
+        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        done(state, service::members::erase(state, auth, &need(space)?, &member_id).await).await
+    }
+
+    /// Creates a draft.
+    async fn create_content(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        input: CreateContentInput,
+    ) -> async_graphql::Result<Payload<ContentItem>> {
+        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let input = dto::CreateContent {
+            kind: content_kind(input.kind),
+            title: input.title,
+            body: input.body,
+            excerpt: input.excerpt,
+            access: input.access.into_dto().or_gql()?,
+        };
+        let planned = service::content::create(state, auth, &need(space)?, input).await;
+        finish(state, planned, ContentItem::from).await
+    }
+
+    /// Edits a content item.
+    async fn edit_content(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        id: ID,
+        input: EditContentInput,
+    ) -> async_graphql::Result<Payload<ContentItem>> {
+        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let input = dto::EditContent {
+            title: input.title,
+            body: input.body,
+            excerpt: input.excerpt,
+            access: input.access.map(AccessInput::into_dto).transpose().or_gql()?,
+        };
+        let command = service::content::edit_command(input);
+        let planned = service::content::change(state, auth, &need(space)?, &id, command).await;
+        finish(state, planned, ContentItem::from).await
+    }
+
+    /// Publishes a content item.
+    async fn publish_content(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        id: ID,
+    ) -> async_graphql::Result<Payload<ContentItem>> {
+        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let planned =
+            service::content::change(state, auth, &need(space)?, &id, ContentCommand::Publish).await;
+        finish(state, planned, ContentItem::from).await
+    }
+
+    /// Unpublishes a content item.
+    async fn unpublish_content(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        id: ID,
+    ) -> async_graphql::Result<Payload<ContentItem>> {
+        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let planned =
+            service::content::change(state, auth, &need(space)?, &id, ContentCommand::Unpublish)
+                .await;
+        finish(state, planned, ContentItem::from).await
+    }
+}

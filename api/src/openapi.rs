@@ -1,0 +1,172 @@
+//! The OpenAPI 3.1 contract. Paths come from the handlers registered with utoipa-actix-web;
+//! every operation then gets its error responses, with examples, from the one error table, so
+//! the documented errors cannot drift from what the code returns.
+
+use crate::error::codes::{self, TABLE};
+use crate::error::{ApiError, Problem};
+use crate::rest;
+use actix_web::App;
+use lyceum_domain::Code;
+use utoipa::openapi::example::ExampleBuilder;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, ResponseBuilder};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Lyceum",
+        description = "Headless, event-sourced API for creators who sell knowledge: spaces, tiers, \
+members and content over REST, with every change recorded as an event. Authenticate with \
+`Authorization: Bearer <key>`. Every write answers with `Lyceum-Position`; pass it to reads as \
+`min_position` to read your own writes. Send `Idempotency-Key` on any POST, PATCH or DELETE to \
+retry safely. Errors are RFC 9457 problem documents with a stable `code`.",
+        license(name = "AGPL-3.0-only")
+    ),
+    components(schemas(Problem)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "spaces", description = "A creator's tenant"),
+        (name = "keys", description = "API keys of a space"),
+        (name = "tiers", description = "Membership tiers"),
+        (name = "members", description = "Members and their personal data"),
+        (name = "content", description = "Posts, articles, courses and lessons"),
+        (name = "events", description = "The event history, for auditors"),
+        (name = "operations", description = "Health and readiness")
+    )
+)]
+struct BaseDocument;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut Document) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .description(Some(
+                            "lyc_admin_… (operator), lyc_sk_… (a space's creator) or lyc_ak_… (a space's auditor)",
+                        ))
+                        .build(),
+                ),
+            );
+        }
+    }
+}
+
+/// Which error statuses an operation can answer.
+fn error_statuses(path: &str, method: &str) -> Vec<u16> {
+    let write = method != "get";
+    let mut statuses = vec![400, 401, 500];
+    if path.contains('{') {
+        statuses.push(404);
+    }
+    if write || path.starts_with("/v1/events") || path.starts_with("/v1/streams") {
+        statuses.push(403);
+    }
+    if write {
+        statuses.extend([409, 413, 415, 422]);
+    } else if path.starts_with("/v1/spaces/") {
+        statuses.push(503);
+    }
+    statuses.sort_unstable();
+    statuses
+}
+
+fn add_errors(path: &str, method: &str, operation: &mut Operation) {
+    for status in error_statuses(path, method) {
+        let codes: Vec<Code> = TABLE
+            .iter()
+            .filter(|(_, s, _)| *s == status)
+            .map(|(code, _, _)| *code)
+            .filter(|code| method != "get" || !matches!(code, Code::IdempotencyKeyReused))
+            .collect();
+        let names: Vec<String> = codes.iter().map(|c| format!("`{c}`")).collect();
+        let examples = codes.iter().map(|code| {
+            let mut problem = ApiError::new(*code, example_detail(*code)).problem();
+            problem.request_id = "6f1f9a52-2a47-4d2e-9b7e-0b0f3c2a6f0e".into();
+            let value = serde_json::to_value(problem).unwrap_or_default();
+            (
+                code.as_str().to_owned(),
+                ExampleBuilder::new().value(Some(value)).build(),
+            )
+        });
+        let content = ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name("Problem")))
+            .examples_from_iter(examples)
+            .build();
+        let response = ResponseBuilder::new()
+            .description(format!(
+                "{}. Codes: {}.",
+                codes::title(codes.first().copied().unwrap_or(Code::Internal)),
+                names.join(", ")
+            ))
+            .content("application/problem+json", content)
+            .build();
+        operation
+            .responses
+            .responses
+            .entry(status.to_string())
+            .or_insert(response.into());
+    }
+}
+
+fn example_detail(code: Code) -> &'static str {
+    match code {
+        Code::BadRequest => "the body is not valid: unknown field `colour` at line 1 column 9",
+        Code::Unauthorized => "send an API key as `Authorization: Bearer <key>`",
+        Code::Forbidden => "auditor keys are read-only",
+        Code::NotFound => "space not found",
+        Code::MethodNotAllowed => "this path does not accept that method",
+        Code::Conflict => "the resource was changed by another request; retry",
+        Code::SlugTaken => "another space has this slug",
+        Code::AlreadyMember => "the member already belongs to this tier",
+        Code::InvalidTransition => "the item is already published",
+        Code::IdempotencyKeyReused => "this Idempotency-Key was used with a different request",
+        Code::IdempotencyRequestInProgress => "a request with this Idempotency-Key is still in progress",
+        Code::PayloadTooLarge => "the body is larger than 1 MiB",
+        Code::UnsupportedMediaType => "send the body as application/json",
+        Code::ValidationFailed => "email is not a valid address",
+        Code::TierRequiresPayment => "this tier is paid: members join it through checkout",
+        Code::NotReady => "the read models have not reached position 42 yet",
+        Code::Internal => "an unexpected error occurred; it has been logged",
+    }
+}
+
+/// The complete contract.
+pub fn document() -> Document {
+    let (_, mut doc) = App::new()
+        .into_utoipa_app()
+        .openapi(BaseDocument::openapi())
+        .configure(rest::configure)
+        .split_for_parts();
+    for (path, item) in doc.paths.paths.iter_mut() {
+        if path.starts_with("/healthz") || path.starts_with("/readyz") {
+            continue;
+        }
+        for (method, operation) in [
+            ("get", &mut item.get),
+            ("post", &mut item.post),
+            ("patch", &mut item.patch),
+            ("delete", &mut item.delete),
+            ("put", &mut item.put),
+        ] {
+            if let Some(operation) = operation {
+                add_errors(path, method, operation);
+            }
+        }
+    }
+    doc
+}
+
+/// The contract as checked in: pretty JSON with a final newline.
+pub fn document_json() -> String {
+    let mut json = document().to_pretty_json().unwrap_or_default();
+    json.push('\n');
+    json
+}

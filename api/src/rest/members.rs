@@ -1,0 +1,188 @@
+//! `/v1/spaces/{space}/members`: adding, listing, reading and removing members, joining free
+//! tiers, and erasing personal data.
+
+use crate::auth::Auth;
+use crate::consistency::Fresh;
+use crate::dto::{CreateMember, JoinTier, Member, Membership};
+use crate::error::ApiError;
+use crate::pagination::{PageQuery, Paged};
+use crate::service::parse_id;
+use crate::space::{Intent, resolve};
+use crate::state::AppState;
+use crate::{service, write};
+use actix_web::web::{Data, Json, Path, Query};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post};
+
+/// Add a member
+///
+/// Adds a member to the space. The email and display name are personal data: they are stored
+/// in the event log sealed with a key of this member's own, which erasure deletes.
+#[utoipa::path(
+    tag = "members",
+    params(("space" = String, Path, description = "The space's id or slug")),
+    request_body = CreateMember,
+    responses((status = 201, description = "The member was added.", body = Member,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[post("/v1/spaces/{space}/members")]
+#[tracing::instrument(skip_all)]
+pub async fn create_member(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<String>,
+    body: Json<CreateMember>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &path, Intent::Write).await?;
+        service::members::add(&auth, &space, body.clone()).await
+    };
+    write::respond(&state, &req, &auth, &body, plan).await
+}
+
+/// List members
+///
+/// Lists the space's members, oldest first, a page at a time, with the tiers each belongs to.
+#[utoipa::path(
+    tag = "members",
+    params(("space" = String, Path, description = "The space's id or slug"), PageQuery),
+    responses((status = 200, description = "A page of members.", body = Paged<Member>)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/members")]
+#[tracing::instrument(skip_all)]
+pub async fn list_members(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<String>,
+    query: Query<PageQuery>,
+    _fresh: Fresh,
+) -> Result<Json<Paged<Member>>, ApiError> {
+    let space = resolve(&state, &auth, &path, Intent::Read).await?;
+    let page = lyceum_projections::queries::members(
+        &state.db,
+        &space.id.to_string(),
+        query.after()?.as_deref(),
+        query.limit()?,
+    )
+    .await?;
+    Ok(Json(Paged::from_page(page, Member::from)))
+}
+
+/// Get a member
+///
+/// Returns one member. After erasure, `email` and `display_name` are null and `erased` is true.
+#[utoipa::path(
+    tag = "members",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("member" = uuid::Uuid, Path, description = "The member's id"),
+        ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
+    responses((status = 200, description = "The member.", body = Member)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/members/{member}")]
+#[tracing::instrument(skip_all)]
+pub async fn get_member(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<(String, String)>,
+    _fresh: Fresh,
+) -> Result<Json<Member>, ApiError> {
+    let (space, member) = path.into_inner();
+    let space = resolve(&state, &auth, &space, Intent::Read).await?;
+    let member = parse_id(&member, "member")?;
+    let row = lyceum_projections::queries::member(&state.db, Some(&space.id.to_string()), &member.to_string())
+        .await?
+        .ok_or_else(|| ApiError::not_found("member"))?;
+    Ok(Json(Member::from(row)))
+}
+
+/// Remove a member
+///
+/// Removes the member from the space and from every tier. The member's history stays in the
+/// log; a removed member cannot join tiers.
+#[utoipa::path(
+    tag = "members",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("member" = uuid::Uuid, Path, description = "The member's id")),
+    responses((status = 204, description = "The member was removed.",
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[delete("/v1/spaces/{space}/members/{member}")]
+#[tracing::instrument(skip_all)]
+pub async fn remove_member(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (space, member) = path.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+        service::members::remove(&state, &auth, &space, &member).await
+    };
+    write::respond(&state, &req, &auth, &(), plan).await
+}
+
+/// Join a free tier
+///
+/// Makes the member a member of a free tier of the same space. Paid tiers are joined through
+/// checkout and answer `tier_requires_payment`.
+#[utoipa::path(
+    tag = "members",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("member" = uuid::Uuid, Path, description = "The member's id")),
+    request_body = JoinTier,
+    responses((status = 201, description = "The member joined the tier.", body = Membership,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[post("/v1/spaces/{space}/members/{member}/join")]
+#[tracing::instrument(skip_all)]
+pub async fn join_tier(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<(String, String)>,
+    body: Json<JoinTier>,
+) -> Result<HttpResponse, ApiError> {
+    let (space, member) = path.into_inner();
+    let body = body.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+        service::members::join(&state, &auth, &space, &member, body.tier_id).await
+    };
+    write::respond(&state, &req, &auth, &body, plan).await
+}
+
+/// Erase a member's personal data
+///
+/// Deletes the key that seals this member's personal data (crypto-shredding). Every copy in
+/// the log becomes unreadable at once; read models and replays show the member as erased while
+/// the rest of their history stays intact. Repeating the request changes nothing.
+#[utoipa::path(
+    tag = "members",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("member" = uuid::Uuid, Path, description = "The member's id")),
+    responses((status = 204, description = "The personal data is erased.",
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[delete("/v1/spaces/{space}/members/{member}/personal-data")]
+#[tracing::instrument(skip_all)]
+pub async fn erase_personal_data(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (space, member) = path.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+        service::members::erase(&state, &auth, &space, &member).await
+    };
+    write::respond(&state, &req, &auth, &(), plan).await
+}

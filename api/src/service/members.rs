@@ -1,0 +1,144 @@
+//! Members: adding one (personal data sealed with a key of their own), joining a free tier,
+//! removal, and erasure of personal data by deleting that key.
+
+use super::{load_in_space, parse_id};
+use crate::auth::Auth;
+use crate::dto::{CreateMember, Member as MemberDto, Membership};
+use crate::error::ApiError;
+use crate::space::SpaceRef;
+use crate::state::AppState;
+use crate::write::{Planned, metadata};
+use actix_web::http::StatusCode;
+use lyceum_domain::Aggregate;
+use lyceum_domain::ids::{MemberId, TierId};
+use lyceum_domain::membership::member::{Member, MemberCommand, TierRef};
+use lyceum_domain::membership::tier::Tier;
+use lyceum_domain::values::{Email, bounded_text};
+use lyceum_store::command::append_for;
+use lyceum_store::{SideWrite, vault};
+use uuid::Uuid;
+
+/// Plans `POST /v1/spaces/{space}/members`.
+pub async fn add(
+    auth: &Auth,
+    space: &SpaceRef,
+    input: CreateMember,
+) -> Result<Planned<MemberDto>, ApiError> {
+    let email = Email::parse(&input.email)?;
+    let display_name = bounded_text("display_name", &input.display_name, 100)?;
+    let id = MemberId::new();
+    let secret = vault::new_secret()?;
+    let events = Member::default().decide(MemberCommand::Add {
+        space_id: space.id,
+        email: vault::seal(&secret, id.0, email.as_str())?,
+        display_name: vault::seal(&secret, id.0, &display_name)?,
+    })?;
+    let key = SideWrite::InsertMemberKey {
+        member_id: id.0,
+        space_id: space.id.0,
+        secret,
+    };
+    let append = append_for::<Member>(id.0, 0, &events, metadata(auth, Some(space.id)), vec![key])?;
+    let output = MemberDto {
+        id: id.0,
+        space_id: space.id.0,
+        email: Some(email.as_str().to_owned()),
+        display_name: Some(display_name),
+        status: "active".into(),
+        erased: false,
+        tier_ids: vec![],
+        created_at: append.recorded_at.clone(),
+        updated_at: append.recorded_at.clone(),
+    };
+    Ok(Planned::new(StatusCode::CREATED, output, append))
+}
+
+/// Plans `POST /v1/spaces/{space}/members/{member}/join`.
+pub async fn join(
+    state: &AppState,
+    auth: &Auth,
+    space: &SpaceRef,
+    member_id: &str,
+    tier_id: Uuid,
+) -> Result<Planned<Membership>, ApiError> {
+    let member_id = parse_id(member_id, "member")?;
+    let member = load_in_space::<Member>(&state.db, space.id, member_id).await?;
+    let tier = load_in_space::<Tier>(&state.db, space.id, tier_id).await?;
+    let kind = tier
+        .state
+        .defined
+        .map(|t| t.kind)
+        .ok_or_else(|| ApiError::not_found("tier"))?;
+    let events = member.state.decide(MemberCommand::JoinTier {
+        tier: TierRef {
+            id: TierId(tier_id),
+            space_id: space.id,
+            kind,
+        },
+    })?;
+    let append = append_for::<Member>(
+        member_id,
+        member.version,
+        &events,
+        metadata(auth, Some(space.id)),
+        vec![],
+    )?;
+    let output = Membership {
+        member_id,
+        tier_id,
+        joined_at: append.recorded_at.clone(),
+    };
+    Ok(Planned::new(StatusCode::CREATED, output, append))
+}
+
+/// Plans `DELETE /v1/spaces/{space}/members/{member}`.
+pub async fn remove(
+    state: &AppState,
+    auth: &Auth,
+    space: &SpaceRef,
+    member_id: &str,
+) -> Result<Planned<()>, ApiError> {
+    let member_id = parse_id(member_id, "member")?;
+    let member = load_in_space::<Member>(&state.db, space.id, member_id).await?;
+    let events = member.state.decide(MemberCommand::Remove)?;
+    let append = append_for::<Member>(
+        member_id,
+        member.version,
+        &events,
+        metadata(auth, Some(space.id)),
+        vec![],
+    )?;
+    Ok(Planned::new(StatusCode::NO_CONTENT, (), append))
+}
+
+/// Plans `DELETE /v1/spaces/{space}/members/{member}/personal-data`. Deleting the member's key
+/// in the same transaction as the event makes every sealed copy unreadable. Repeating it
+/// changes nothing.
+pub async fn erase(
+    state: &AppState,
+    auth: &Auth,
+    space: &SpaceRef,
+    member_id: &str,
+) -> Result<Planned<()>, ApiError> {
+    let member_id = parse_id(member_id, "member")?;
+    let member = load_in_space::<Member>(&state.db, space.id, member_id).await?;
+    let events = member.state.decide(MemberCommand::ErasePersonalData)?;
+    let side_writes = if events.is_empty() {
+        vec![]
+    } else {
+        vec![SideWrite::DeleteMemberKey { member_id }]
+    };
+    let append = append_for::<Member>(
+        member_id,
+        member.version,
+        &events,
+        metadata(auth, Some(space.id)),
+        side_writes,
+    )?;
+    Ok(Planned::maybe(
+        StatusCode::NO_CONTENT,
+        (),
+        append,
+        member.position,
+    ))
+}

@@ -1,0 +1,48 @@
+//! Resolving `{space}` (an id or a slug) and checking that the caller may touch it. A space the
+//! caller may not see answers 404, exactly like one that does not exist.
+
+use crate::auth::{Auth, Role};
+use crate::error::ApiError;
+use crate::state::AppState;
+use lyceum_domain::ids::SpaceId;
+
+/// A space the caller may use.
+#[derive(Debug, Clone)]
+pub struct SpaceRef {
+    pub id: SpaceId,
+    pub slug: String,
+}
+
+/// Whether the caller wants to read or to change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intent {
+    Read,
+    Write,
+}
+
+/// Resolves `id_or_slug` for this caller.
+pub async fn resolve(
+    state: &AppState,
+    auth: &Auth,
+    id_or_slug: &str,
+    intent: Intent,
+) -> Result<SpaceRef, ApiError> {
+    let not_found = || ApiError::not_found("space");
+    if id_or_slug.len() > 100 {
+        return Err(not_found());
+    }
+    let (id, slug) = lyceum_store::slugs::resolve(&state.db, id_or_slug)
+        .await?
+        .ok_or_else(not_found)?;
+    let principal = &auth.0;
+    if principal.role != Role::Admin && principal.space_id != Some(id) {
+        return Err(not_found());
+    }
+    if principal.role == Role::Auditor && intent == Intent::Write {
+        return Err(ApiError::forbidden("auditor keys are read-only"));
+    }
+    Ok(SpaceRef {
+        id: SpaceId(id),
+        slug,
+    })
+}

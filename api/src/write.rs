@@ -1,0 +1,222 @@
+//! The write pipeline every mutation goes through: claim the `Idempotency-Key` (if sent), plan
+//! the command (load, decide), append events and complete the idempotency record in one
+//! transaction, nudge the relay, and answer with `Lyceum-Position`.
+
+use crate::auth::Auth;
+use crate::consistency::POSITION_HEADER;
+use crate::error::ApiError;
+use crate::request_id;
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse};
+use lyceum_domain::Code;
+use lyceum_domain::ids::SpaceId;
+use lyceum_store::append::{self, Append, Completion, Metadata};
+use lyceum_store::idempotency::{self, Claim, ClaimOutcome, StoredResponse};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::future::Future;
+
+/// The request header that makes a write idempotent.
+pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
+
+/// A decided command: what to append and what to answer.
+pub struct Planned<T> {
+    pub status: StatusCode,
+    pub output: T,
+    /// `None` when the command changed nothing.
+    pub append: Option<Append>,
+    /// The position to report when nothing is appended: the aggregate's last event.
+    pub position: Option<i64>,
+    /// What to store for replays instead of the response body (to keep secrets out).
+    pub replay_body: Option<serde_json::Value>,
+}
+
+impl<T> Planned<T> {
+    pub fn new(status: StatusCode, output: T, append: Append) -> Self {
+        Self {
+            status,
+            output,
+            append: Some(append),
+            position: None,
+            replay_body: None,
+        }
+    }
+
+    /// Appends `append` if it holds events, otherwise reports `position`.
+    pub fn maybe(status: StatusCode, output: T, append: Append, position: Option<i64>) -> Self {
+        let append = (!append.events.is_empty() || !append.side_writes.is_empty()).then_some(append);
+        Self {
+            status,
+            output,
+            append,
+            position,
+            replay_body: None,
+        }
+    }
+}
+
+/// Event metadata for a command sent by this caller.
+pub fn metadata(auth: &Auth, space_id: Option<SpaceId>) -> Metadata {
+    Metadata {
+        space_id: space_id.map(|s| s.0),
+        actor: auth.actor(),
+        correlation_id: request_id::correlation(),
+        causation_id: None,
+        request_id: request_id::current(),
+    }
+}
+
+/// Appends a planned command without idempotency (GraphQL). Returns its output and position.
+pub async fn commit<T>(state: &AppState, planned: Planned<T>) -> Result<(T, Option<i64>), ApiError> {
+    let position = match &planned.append {
+        Some(append) => append::append(&state.db, append, None).await?,
+        None => None,
+    };
+    state.nudge.nudge();
+    Ok((planned.output, position.or(planned.position)))
+}
+
+fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = req.headers().get(IDEMPOTENCY_HEADER) else {
+        return Ok(None);
+    };
+    value
+        .to_str()
+        .ok()
+        .filter(|key| (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()))
+        .map(|key| Some(key.to_owned()))
+        .ok_or_else(|| {
+            ApiError::bad_request("Idempotency-Key must be 1 to 255 visible ASCII characters")
+        })
+}
+
+fn fingerprint(req: &HttpRequest, body: &impl Serialize) -> Result<String, ApiError> {
+    let mut hasher = Sha256::new();
+    hasher.update(req.method().as_str());
+    hasher.update(" ");
+    hasher.update(req.path());
+    hasher.update("\n");
+    hasher.update(serde_json::to_vec(body).map_err(ApiError::internal)?);
+    Ok(hex::encode(hasher.finalize()))
+}
+
+fn response(status: StatusCode, body: Option<String>, position: Option<i64>, replayed: bool) -> HttpResponse {
+    let mut builder = HttpResponse::build(status);
+    if let Some(position) = position {
+        builder.insert_header((POSITION_HEADER, position.to_string()));
+    }
+    if replayed {
+        builder.insert_header(("Idempotent-Replayed", "true"));
+    }
+    match body {
+        Some(body) if status != StatusCode::NO_CONTENT => {
+            let kind = if status.is_client_error() {
+                "application/problem+json"
+            } else {
+                "application/json"
+            };
+            builder.content_type(kind).body(body)
+        }
+        _ => builder.finish(),
+    }
+}
+
+/// Runs a REST write: idempotency, plan, append, answer.
+pub async fn respond<T, F>(
+    state: &AppState,
+    req: &HttpRequest,
+    auth: &Auth,
+    body: &impl Serialize,
+    plan: F,
+) -> Result<HttpResponse, ApiError>
+where
+    T: Serialize,
+    F: Future<Output = Result<Planned<T>, ApiError>>,
+{
+    let claim = match idempotency_key(req)? {
+        None => None,
+        Some(key) => {
+            let scope = auth.0.key_id.to_string();
+            match idempotency::claim(&state.db, &scope, &key, &fingerprint(req, body)?).await? {
+                ClaimOutcome::Claimed(claim) => Some(claim),
+                ClaimOutcome::Replay(stored) => {
+                    let status = StatusCode::from_u16(stored.status).map_err(ApiError::internal)?;
+                    return Ok(response(status, Some(stored.body), stored.position, true));
+                }
+                ClaimOutcome::Reused => {
+                    return Err(ApiError::new(
+                        Code::IdempotencyKeyReused,
+                        "this Idempotency-Key was used with a different request",
+                    ));
+                }
+                ClaimOutcome::InProgress => {
+                    return Err(ApiError::new(
+                        Code::IdempotencyRequestInProgress,
+                        "a request with this Idempotency-Key is still in progress",
+                    )
+                    .with_retry_after(1));
+                }
+            }
+        }
+    };
+    let result = run(state, plan, claim.as_ref()).await;
+    if let (Err(error), Some(claim)) = (&result, &claim) {
+        settle_failure(state, claim, error).await;
+    }
+    result
+}
+
+async fn run<T: Serialize>(
+    state: &AppState,
+    plan: impl Future<Output = Result<Planned<T>, ApiError>>,
+    claim: Option<&Claim>,
+) -> Result<HttpResponse, ApiError> {
+    let planned = plan.await?;
+    let body = match planned.status {
+        StatusCode::NO_CONTENT => None,
+        _ => Some(serde_json::to_string(&planned.output).map_err(ApiError::internal)?),
+    };
+    let stored = StoredResponse {
+        status: planned.status.as_u16(),
+        body: match &planned.replay_body {
+            Some(replay) => replay.to_string(),
+            None => body.clone().unwrap_or_default(),
+        },
+        position: planned.position,
+    };
+    let position = match (&planned.append, claim) {
+        (Some(append), claim) => {
+            let completion = claim.map(|claim| Completion {
+                claim,
+                response: stored,
+            });
+            append::append(&state.db, append, completion).await?
+        }
+        (None, Some(claim)) => {
+            idempotency::complete(&state.db, claim, &stored).await?;
+            None
+        }
+        (None, None) => None,
+    };
+    state.nudge.nudge();
+    Ok(response(planned.status, body, position.or(planned.position), false))
+}
+
+/// After a failed write: a refusal that a retry would meet again is stored as the answer; a
+/// failure a retry may cure releases the key.
+async fn settle_failure(state: &AppState, claim: &Claim, error: &ApiError) {
+    let outcome = if error.is_retryable() {
+        idempotency::release(&state.db, claim).await
+    } else {
+        let stored = StoredResponse {
+            status: crate::error::codes::status(error.code).as_u16(),
+            body: serde_json::to_string(&error.problem()).unwrap_or_default(),
+            position: None,
+        };
+        idempotency::complete(&state.db, claim, &stored).await
+    };
+    if let Err(e) = outcome {
+        tracing::warn!(error = %e, "could not settle an idempotency claim");
+    }
+}
