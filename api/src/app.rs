@@ -47,8 +47,9 @@ async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
     Err(ApiError::new(Code::NotFound, "no such route"))
 }
 
-/// Starts serving on `listener`. The returned server runs until it is stopped or dropped.
-pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+/// Starts serving on `listener` with `workers` threads. The returned server runs until it is
+/// stopped.
+pub fn serve(listener: TcpListener, state: AppState, workers: usize) -> std::io::Result<Server> {
     let document = openapi::document();
     let schema = graphql::schema(state.clone());
     let state = Data::new(state);
@@ -74,6 +75,7 @@ pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> 
             .service(web::redirect("/docs", "/docs/"))
             .default_service(web::to(not_found))
     })
+    .workers(workers.max(1))
     .listen(listener)?
     .shutdown_timeout(10)
     .run();

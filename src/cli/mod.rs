@@ -1,0 +1,167 @@
+//! Command-line parsing and the subcommands.
+
+mod keys;
+mod replay;
+
+use crate::application::{Application, Roles, Stop, start_workers};
+use crate::config::{Config, FileConfig, Secret};
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use lyceum_projections::Projection;
+use lyceum_workers::{LiveFeed, Nudge, Supervisor};
+use std::path::PathBuf;
+
+/// Lyceum: a headless, event-sourced platform for creators who sell knowledge.
+#[derive(Debug, Parser)]
+#[command(name = "lyceum", version)]
+pub struct Cli {
+    /// A TOML configuration file.
+    #[arg(long, env = "LYCEUM_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    /// Postgres URL. Without it, Lyceum runs embedded on SQLite under --data-dir.
+    #[arg(long, env = "LYCEUM_DATABASE_URL", global = true, hide_env_values = true)]
+    database_url: Option<String>,
+    /// RabbitMQ URL. Without it, Lyceum uses its in-process bus.
+    #[arg(long, env = "LYCEUM_AMQP_URL", global = true, hide_env_values = true)]
+    amqp_url: Option<String>,
+    /// Where embedded mode keeps its SQLite file [default: ./data].
+    #[arg(long, env = "LYCEUM_DATA_DIR", global = true)]
+    data_dir: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "LYCEUM_BIND", global = true)]
+    bind: Option<String>,
+    /// Prefix of RabbitMQ exchange and queue names [default: lyceum].
+    #[arg(long, env = "LYCEUM_AMQP_PREFIX", global = true)]
+    amqp_prefix: Option<String>,
+    /// Log as JSON lines.
+    #[arg(long, env = "LYCEUM_LOG_JSON", global = true)]
+    log_json: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the API, relay and consumers (the default).
+    Serve,
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Run only the relay (one is active at a time; others wait on standby).
+    Relay,
+    /// Run only the projection consumers.
+    Worker {
+        /// Only this projection.
+        #[arg(long)]
+        projection: Option<String>,
+    },
+    /// Rebuild read models from position 0.
+    Replay {
+        /// Only this projection: spaces, tiers, members or content.
+        #[arg(long)]
+        projection: Option<String>,
+    },
+    /// Manage API keys.
+    Keys {
+        #[command(subcommand)]
+        command: keys::KeysCommand,
+    },
+}
+
+impl Cli {
+    pub fn log_format(&self) -> bool {
+        self.log_json
+    }
+
+    fn config(&self) -> anyhow::Result<Config> {
+        let file = match &self.config {
+            Some(path) => FileConfig::load(path)?,
+            None => FileConfig::default(),
+        };
+        let over = FileConfig {
+            database_url: self.database_url.clone().map(Secret::new),
+            amqp_url: self.amqp_url.clone().map(Secret::new),
+            data_dir: self.data_dir.clone(),
+            bind: self.bind.clone(),
+            amqp_prefix: self.amqp_prefix.clone(),
+            http_workers: None,
+        };
+        Ok(Config::layered(file, over))
+    }
+}
+
+fn projections(name: Option<&str>) -> anyhow::Result<Vec<Projection>> {
+    match name {
+        None => Ok(Projection::ALL.to_vec()),
+        Some(name) => Projection::parse(name)
+            .map(|p| vec![p])
+            .with_context(|| format!("unknown projection {name:?}: spaces, tiers, members or content")),
+    }
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => return std::future::pending().await,
+            };
+        tokio::select! {
+            _ = interrupt => {},
+            _ = terminate.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+}
+
+/// Runs the parsed command.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = cli.config()?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let app = Application::build(&config).await?;
+            tracing::info!(port = app.port(), "serving on {}", config.bind);
+            app.run_until_stopped(shutdown_signal()).await
+        }
+        Command::Migrate => {
+            config.connect().await?;
+            tracing::info!("the schema is up to date");
+            Ok(())
+        }
+        Command::Relay => run_workers(&config, Roles { api: false, relay: true, consumers: false }, None).await,
+        Command::Worker { projection } => {
+            run_workers(&config, Roles { api: false, relay: false, consumers: true }, projection.as_deref()).await
+        }
+        Command::Replay { projection } => replay::run(&config, &projections(projection.as_deref())?).await,
+        Command::Keys { command } => keys::run(&config, command).await,
+    }
+}
+
+async fn run_workers(config: &Config, roles: Roles, projection: Option<&str>) -> anyhow::Result<()> {
+    if roles.relay && config.amqp_url.is_none() {
+        anyhow::bail!("the relay needs LYCEUM_AMQP_URL; embedded mode relays inside `lyceum serve`");
+    }
+    let db = config.connect().await?;
+    let stop = Stop::new();
+    let mut tasks = Supervisor::new();
+    let _broker = start_workers(
+        config,
+        &db,
+        &LiveFeed::default(),
+        &Nudge::default(),
+        roles,
+        &projections(projection)?,
+        &mut tasks,
+        &stop,
+    )
+    .await?;
+    let outcome = tokio::select! {
+        _ = shutdown_signal() => Ok(()),
+        failed = tasks.wait() => failed.context("a task stopped"),
+    };
+    stop.stop();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), tasks.wait()).await;
+    outcome
+}
