@@ -1,7 +1,25 @@
 //! Moving events out of the log: the relay that publishes them to RabbitMQ (or the in-process
 //! bus in embedded mode), the consumers that feed the projections, and the live feed behind
-//! GraphQL subscriptions.
+//! GraphQL subscriptions, all run under one supervisor.
 
+pub mod amqp;
+pub mod consumer;
+pub mod embedded;
+pub mod error;
 pub mod feed;
+pub mod leadership;
+pub mod live;
+pub mod message;
+mod pause;
+pub mod relay;
+pub mod supervisor;
+pub mod topology;
 
+pub use consumer::ProjectionConsumer;
+pub use error::WorkerError;
 pub use feed::{LiveFeed, Nudge};
+pub use leadership::{Leadership, acquire_leadership};
+pub use live::{BrokerFeed, LogTail};
+pub use relay::Relay;
+pub use supervisor::Supervisor;
+pub use topology::Topology;

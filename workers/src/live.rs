@@ -1,0 +1,142 @@
+//! Feeding the in-process [`LiveFeed`] behind GraphQL subscriptions: from the broker in
+//! production (a private queue bound to every event), or by tailing the log in embedded mode.
+//! Both are best effort: a listener that falls behind misses events, and the log stays the
+//! source of truth.
+
+use crate::error::WorkerError;
+use crate::feed::{LiveFeed, Nudge};
+use crate::message::decode;
+use crate::pause::{Backoff, or_shutdown};
+use crate::topology::Topology;
+use futures::StreamExt;
+use lapin::options::BasicConsumeOptions;
+use lapin::types::FieldTable;
+use lapin::{Channel, Consumer};
+use lyceum_store::Db;
+use lyceum_store::read::{Filter, high_water_mark, read_between};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How often the log tail looks for new events when nobody nudges it.
+const IDLE: Duration = Duration::from_millis(100);
+/// Most events the log tail reads at once.
+const TAIL_BATCH: i64 = 500;
+
+/// Feeds the live feed from a private queue bound to every event on the events exchange.
+#[derive(Debug)]
+pub struct BrokerFeed {
+    channel: Channel,
+    consumer: Consumer,
+    feed: LiveFeed,
+}
+
+impl BrokerFeed {
+    /// Declares the topology and a private queue, and starts consuming it. Events published
+    /// from now on reach the feed.
+    pub async fn new(
+        channel: Channel,
+        topology: &Topology,
+        feed: LiveFeed,
+    ) -> Result<Self, WorkerError> {
+        topology.declare(&channel).await?;
+        let queue = topology.declare_live_queue(&channel).await?;
+        // No acks: a missed live update costs nothing, and nothing here is ever redelivered.
+        let options = BasicConsumeOptions {
+            no_ack: true,
+            exclusive: true,
+            ..BasicConsumeOptions::default()
+        };
+        let consumer = channel
+            .basic_consume(queue, "".into(), options, FieldTable::default())
+            .await?;
+        Ok(Self {
+            channel,
+            consumer,
+            feed,
+        })
+    }
+
+    /// Publishes every event that arrives until `shutdown`. Returns an error only when the
+    /// channel or the consumer is lost for good.
+    pub async fn run(mut self, shutdown: impl Future) -> Result<(), WorkerError> {
+        let mut shutdown = std::pin::pin!(shutdown);
+        loop {
+            let item = tokio::select! {
+                biased;
+                _ = shutdown.as_mut() => return Ok(()),
+                item = self.consumer.next() => item,
+            };
+            match item {
+                Some(Ok(message)) => match decode(&message.properties, &message.data) {
+                    Ok(delivery) => self.feed.publish(Arc::new(delivery.event)),
+                    Err(error) => tracing::warn!(%error, "undecodable message on the live queue"),
+                },
+                Some(Err(error)) => self.channel.wait_for_recovery(error).await?,
+                None => {
+                    return Err(WorkerError::ConsumerCancelled {
+                        queue: self.consumer.queue().to_string(),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Follows the log itself and publishes what is appended, for embedded mode.
+#[derive(Debug)]
+pub struct LogTail {
+    db: Db,
+    feed: LiveFeed,
+    last: i64,
+}
+
+impl LogTail {
+    /// Starts at the log's current high-water mark: only new events go to the feed.
+    pub async fn new(db: Db, feed: LiveFeed) -> Result<Self, WorkerError> {
+        let last = high_water_mark(&db).await?;
+        Ok(Self { db, feed, last })
+    }
+
+    /// Publishes the events appended since the last step, up to the high-water mark. Returns
+    /// how many.
+    #[tracing::instrument(skip(self), fields(last = self.last))]
+    pub async fn step(&mut self) -> Result<usize, WorkerError> {
+        let hwm = high_water_mark(&self.db).await?;
+        let mut published = 0;
+        while self.last < hwm {
+            let events =
+                read_between(&self.db, self.last, hwm, TAIL_BATCH, &Filter::default()).await?;
+            let Some(last) = events.last().map(|event| event.position) else {
+                break;
+            };
+            published += events.len();
+            for event in events {
+                self.feed.publish(Arc::new(event));
+            }
+            self.last = last;
+        }
+        Ok(published)
+    }
+
+    /// Steps on every nudge, or every 100 ms, until `shutdown`.
+    pub async fn run(mut self, nudge: Nudge, shutdown: impl Future) -> Result<(), WorkerError> {
+        let mut shutdown = std::pin::pin!(shutdown);
+        let mut backoff = Backoff::new();
+        loop {
+            let pause = match self.step().await {
+                Ok(_) => {
+                    backoff.reset();
+                    IDLE
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "live feed: reading the log failed");
+                    backoff.next_delay()
+                }
+            };
+            if or_shutdown(nudge.wait(pause), &mut shutdown).await {
+                return Ok(());
+            }
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! The relay: publishes the log to RabbitMQ in position order, up to the high-water mark, with
+//! publisher confirms, and moves its checkpoint only after the broker has confirmed every event
+//! of a batch. A crash in between means the batch is published again, which consumers skip.
+
+use crate::error::WorkerError;
+use crate::feed::Nudge;
+use crate::leadership::{Leadership, acquire_leadership};
+use crate::message::Message;
+use crate::pause::{Backoff, or_shutdown};
+use crate::topology::{Topology, name};
+use futures::FutureExt;
+use lapin::options::{BasicPublishOptions, ConfirmSelectOptions};
+use lapin::types::ShortString;
+use lapin::{Channel, Confirmation, PublisherConfirm};
+use lyceum_store::Db;
+use lyceum_store::read::{Filter, checkpoint, high_water_mark, read_between};
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+/// How long the relay sleeps when the log has nothing new and nobody nudges it.
+const IDLE: Duration = Duration::from_millis(100);
+/// How often a relay on standby tries to take the lead.
+const STANDBY_RETRY: Duration = Duration::from_secs(1);
+/// How often the leader checks that its lock connection is still alive.
+const LEADERSHIP_CHECK: Duration = Duration::from_secs(5);
+
+/// Publishes the log to the events exchange.
+#[derive(Debug)]
+pub struct Relay {
+    db: Db,
+    channel: Channel,
+    exchange: ShortString,
+    checkpoint: String,
+    batch: i64,
+}
+
+impl Relay {
+    /// Declares the topology and switches `channel` to confirm mode. `batch` is the most
+    /// events published before waiting for the broker's confirms.
+    pub async fn new(
+        db: Db,
+        channel: Channel,
+        topology: Topology,
+        batch: i64,
+    ) -> Result<Self, WorkerError> {
+        topology.declare(&channel).await?;
+        channel
+            .confirm_select(ConfirmSelectOptions::default())
+            .await?;
+        Ok(Self {
+            db,
+            channel,
+            exchange: name(&topology.events_exchange())?,
+            checkpoint: topology.relay_checkpoint(),
+            batch: batch.max(1),
+        })
+    }
+
+    /// Publishes the next batch after the checkpoint and, once all of it is confirmed, moves
+    /// the checkpoint. Returns how many events were published. Call it only while leading.
+    #[tracing::instrument(skip(self), fields(checkpoint = %self.checkpoint))]
+    pub async fn step(&self) -> Result<usize, WorkerError> {
+        let after = checkpoint(&self.db, &self.checkpoint).await?;
+        let hwm = high_water_mark(&self.db).await?;
+        if hwm <= after {
+            return Ok(0);
+        }
+        let events = read_between(&self.db, after, hwm, self.batch, &Filter::default()).await?;
+        let Some(last) = events.last().map(|event| event.position) else {
+            return Ok(0);
+        };
+        // Publish the whole batch before waiting, so confirms arrive pipelined.
+        let mut pending = Vec::with_capacity(events.len());
+        let mut previous = after;
+        for event in &events {
+            pending.push((
+                event.position,
+                self.publish(&Message::new(event, previous)?).await?,
+            ));
+            previous = event.position;
+        }
+        for (position, confirm) in pending {
+            confirmed(position, confirm.await?)?;
+        }
+        sqlx::query(
+            "INSERT INTO checkpoints (name, position) VALUES ($1, $2) \
+             ON CONFLICT (name) DO UPDATE SET position = excluded.position",
+        )
+        .bind(&self.checkpoint)
+        .bind(last)
+        .execute(self.db.writer())
+        .await?;
+        tracing::debug!(count = events.len(), last, "published");
+        Ok(events.len())
+    }
+
+    async fn publish(&self, message: &Message) -> Result<PublisherConfirm, WorkerError> {
+        // Mandatory: an event no queue takes comes back instead of vanishing.
+        let options = BasicPublishOptions {
+            mandatory: true,
+            ..BasicPublishOptions::default()
+        };
+        Ok(self
+            .channel
+            .basic_publish(
+                self.exchange.clone(),
+                name(&message.routing_key)?,
+                options,
+                &message.body,
+                message.properties.clone(),
+            )
+            .await?)
+    }
+
+    /// Relays until `shutdown` completes: waits on standby while another relay leads, then
+    /// publishes whenever the log grows (on a nudge, or every 100 ms). Transient errors are
+    /// logged and retried with back-off; it returns an error only when the broker channel is
+    /// lost for good.
+    pub async fn run(self, nudge: Nudge, shutdown: impl Future) -> Result<(), WorkerError> {
+        let mut shutdown = std::pin::pin!(shutdown);
+        loop {
+            let Some(leadership) = self.lead(&mut shutdown).await else {
+                return Ok(());
+            };
+            let leadership = self.relay(leadership, &nudge, &mut shutdown).await?;
+            if let Some(leadership) = leadership {
+                // Shutting down: let a standby relay take over at once.
+                if let Err(error) = leadership.release().await {
+                    tracing::warn!(%error, "could not release the relay lock");
+                }
+                return Ok(());
+            }
+        }
+    }
+
+    /// Waits until this relay leads, or `None` on shutdown.
+    async fn lead<S: Future + ?Sized>(
+        &self,
+        shutdown: &mut std::pin::Pin<&mut S>,
+    ) -> Option<Leadership> {
+        let mut announced = false;
+        loop {
+            match acquire_leadership(&self.db).await {
+                Ok(Some(leadership)) => {
+                    tracing::info!(checkpoint = %self.checkpoint, "relay leading");
+                    return Some(leadership);
+                }
+                Ok(None) if !announced => {
+                    tracing::info!("another relay leads: standby");
+                    announced = true;
+                }
+                Ok(None) => {}
+                Err(error) => tracing::warn!(%error, "could not try the relay lock"),
+            }
+            if or_shutdown(tokio::time::sleep(STANDBY_RETRY), shutdown).await {
+                return None;
+            }
+        }
+    }
+
+    /// Publishes while the lead lasts. Returns the leadership on shutdown, `None` once it is
+    /// lost, and an error if the channel cannot recover.
+    async fn relay<S: Future + ?Sized>(
+        &self,
+        mut leadership: Leadership,
+        nudge: &Nudge,
+        shutdown: &mut std::pin::Pin<&mut S>,
+    ) -> Result<Option<Leadership>, WorkerError> {
+        let mut backoff = Backoff::new();
+        let mut checked = Instant::now();
+        loop {
+            if checked.elapsed() >= LEADERSHIP_CHECK {
+                if !leadership.is_held().await {
+                    tracing::warn!("lost the relay lock's connection: back to standby");
+                    return Ok(None);
+                }
+                checked = Instant::now();
+            }
+            let pause = match self.step().await {
+                Ok(0) => nudge.wait(IDLE).boxed(),
+                Ok(_) => {
+                    backoff.reset();
+                    futures::future::ready(()).boxed()
+                }
+                Err(error) => {
+                    tracing::error!(%error, "relay step failed");
+                    tokio::select! {
+                        biased;
+                        _ = shutdown.as_mut() => return Ok(Some(leadership)),
+                        recovered = self.recover(error) => recovered?,
+                    }
+                    tokio::time::sleep(backoff.next_delay()).boxed()
+                }
+            };
+            if or_shutdown(pause, shutdown).await {
+                return Ok(Some(leadership));
+            }
+        }
+    }
+
+    /// Waits for the connection to come back after a broker error; other errors are transient.
+    async fn recover(&self, error: WorkerError) -> Result<(), WorkerError> {
+        match error {
+            WorkerError::Amqp(error) => Ok(self.channel.wait_for_recovery(error).await?),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn confirmed(position: i64, confirmation: Confirmation) -> Result<(), WorkerError> {
+    let reason = match confirmation {
+        Confirmation::Ack(None) => return Ok(()),
+        Confirmation::Ack(Some(returned)) => format!("returned: {}", returned.reply_text),
+        Confirmation::Nack(_) => "nacked".to_owned(),
+        Confirmation::NotRequested => "publisher confirms are off".to_owned(),
+    };
+    Err(WorkerError::NotConfirmed { position, reason })
+}

@@ -1,0 +1,214 @@
+//! The names and shapes of everything the bus needs on the broker: the events exchange, one
+//! durable quorum queue per projection, and the dead-letter exchange and queue where poison
+//! messages end up. Declaring is idempotent, so every process declares on start.
+
+use crate::error::WorkerError;
+use lapin::options::{
+    ExchangeDeclareOptions, ExchangeDeleteOptions, QueueBindOptions, QueueDeclareOptions,
+    QueueDeleteOptions,
+};
+use lapin::types::{AMQPValue, FieldTable, ShortString};
+use lapin::{Channel, ExchangeKind};
+use lyceum_projections::Projection;
+
+/// How many times a quorum queue delivers a message before dead-lettering it.
+pub const DELIVERY_LIMIT: i32 = 5;
+/// Binding key that matches every routing key on a topic exchange.
+const EVERYTHING: &str = "#";
+
+/// The broker objects of one Lyceum installation, all named after a prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topology {
+    pub prefix: String,
+}
+
+impl Default for Topology {
+    fn default() -> Self {
+        Self::new("lyceum")
+    }
+}
+
+impl Topology {
+    /// A topology whose names all start with `prefix` (tests use a random one).
+    pub fn new(prefix: impl Into<String>) -> Self {
+        Self {
+            prefix: prefix.into(),
+        }
+    }
+
+    /// The topic exchange the relay publishes to, with routing key `<aggregate>.<EventType>`.
+    pub fn events_exchange(&self) -> String {
+        format!("{}.events", self.prefix)
+    }
+
+    /// The fanout exchange that receives rejected and over-delivered messages.
+    pub fn dead_exchange(&self) -> String {
+        format!("{}.dead", self.prefix)
+    }
+
+    /// The queue that keeps dead-lettered messages for inspection.
+    pub fn dead_queue(&self) -> String {
+        format!("{}.dead", self.prefix)
+    }
+
+    /// The durable queue a projection consumes.
+    pub fn projection_queue(&self, projection: Projection) -> String {
+        format!("{}.projection.{}", self.prefix, projection.name())
+    }
+
+    /// The name of the relay's checkpoint: one per installation.
+    pub fn relay_checkpoint(&self) -> String {
+        format!("relay:{}", self.prefix)
+    }
+
+    /// Declares the exchanges and queues, and binds them. Safe to repeat.
+    #[tracing::instrument(skip(channel))]
+    pub async fn declare(&self, channel: &Channel) -> Result<(), WorkerError> {
+        let durable = ExchangeDeclareOptions {
+            durable: true,
+            ..ExchangeDeclareOptions::default()
+        };
+        let events = self.events_exchange();
+        let dead = self.dead_exchange();
+        channel
+            .exchange_declare(
+                name(&events)?,
+                ExchangeKind::Topic,
+                durable,
+                FieldTable::default(),
+            )
+            .await?;
+        channel
+            .exchange_declare(
+                name(&dead)?,
+                ExchangeKind::Fanout,
+                durable,
+                FieldTable::default(),
+            )
+            .await?;
+        let dead_queue = self.dead_queue();
+        channel
+            .queue_declare(
+                name(&dead_queue)?,
+                QueueDeclareOptions::durable(),
+                FieldTable::default(),
+            )
+            .await?;
+        channel
+            .queue_bind(
+                name(&dead_queue)?,
+                name(&dead)?,
+                "".into(),
+                QueueBindOptions::default(),
+                FieldTable::default(),
+            )
+            .await?;
+        for projection in Projection::ALL {
+            let queue = self.projection_queue(projection);
+            channel
+                .queue_declare(
+                    name(&queue)?,
+                    QueueDeclareOptions::durable(),
+                    self.projection_queue_arguments(),
+                )
+                .await?;
+            channel
+                .queue_bind(
+                    name(&queue)?,
+                    name(&events)?,
+                    EVERYTHING.into(),
+                    QueueBindOptions::default(),
+                    FieldTable::default(),
+                )
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Quorum queues survive a broker node; the delivery limit turns a message that keeps
+    /// failing into a dead letter instead of a loop.
+    fn projection_queue_arguments(&self) -> FieldTable {
+        let mut arguments = FieldTable::default();
+        arguments.insert(
+            "x-queue-type".into(),
+            AMQPValue::LongString("quorum".into()),
+        );
+        arguments.insert(
+            "x-dead-letter-exchange".into(),
+            AMQPValue::LongString(self.dead_exchange().into()),
+        );
+        arguments.insert(
+            "x-delivery-limit".into(),
+            AMQPValue::LongInt(DELIVERY_LIMIT),
+        );
+        arguments
+    }
+
+    /// Declares a private, server-named queue bound to every event, for a process's live feed.
+    /// It disappears with the connection. Returns its name.
+    #[tracing::instrument(skip(channel))]
+    pub async fn declare_live_queue(&self, channel: &Channel) -> Result<ShortString, WorkerError> {
+        let queue = channel
+            .queue_declare(
+                "".into(),
+                QueueDeclareOptions::exclusive().auto_delete(),
+                FieldTable::default(),
+            )
+            .await?;
+        let queue_name = queue.name().clone();
+        channel
+            .queue_bind(
+                queue_name.clone(),
+                name(&self.events_exchange())?,
+                EVERYTHING.into(),
+                QueueBindOptions::default(),
+                FieldTable::default(),
+            )
+            .await?;
+        Ok(queue_name)
+    }
+
+    /// Deletes everything [`Topology::declare`] created, messages included. For tests and
+    /// decommissioning.
+    #[tracing::instrument(skip(channel))]
+    pub async fn delete(&self, channel: &Channel) -> Result<(), WorkerError> {
+        let mut queues: Vec<String> = Projection::ALL
+            .into_iter()
+            .map(|p| self.projection_queue(p))
+            .collect();
+        queues.push(self.dead_queue());
+        for queue in queues {
+            channel
+                .queue_delete(name(&queue)?, QueueDeleteOptions::default())
+                .await?;
+        }
+        for exchange in [self.events_exchange(), self.dead_exchange()] {
+            channel
+                .exchange_delete(name(&exchange)?, ExchangeDeleteOptions::default())
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+/// AMQP names are at most 255 bytes; a longer prefix is a configuration error, not a panic.
+pub(crate) fn name(value: &str) -> Result<ShortString, WorkerError> {
+    ShortString::try_new(value).map_err(|_| WorkerError::InvalidName(value.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_the_prefix() {
+        let topology = Topology::default();
+        assert_eq!(topology.events_exchange(), "lyceum.events");
+        assert_eq!(topology.dead_exchange(), "lyceum.dead");
+        assert_eq!(
+            topology.projection_queue(Projection::Spaces),
+            "lyceum.projection.spaces"
+        );
+        assert_eq!(topology.relay_checkpoint(), "relay:lyceum");
+    }
+}

@@ -1,0 +1,226 @@
+//! Test support: every test gets its own database and its own broker names, and waits on
+//! conditions with a deadline instead of sleeping.
+
+use lapin::options::{BasicGetOptions, BasicPublishOptions, ConfirmSelectOptions};
+use lapin::{BasicProperties, Channel, Confirmation, Connection};
+use lyceum_domain::space::{Space, SpaceEvent};
+use lyceum_domain::values::{Currency, Slug};
+use lyceum_projections::{Delivery, Projection};
+use lyceum_store::append::append;
+use lyceum_store::command::append_for;
+use lyceum_store::{Db, Metadata};
+use lyceum_workers::message::{Message, decode};
+use lyceum_workers::{ProjectionConsumer, Topology, amqp};
+use std::future::Future;
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+pub type TestResult<T = ()> = Result<T, Error>;
+
+/// How long any condition may take before a test fails.
+pub const DEADLINE: Duration = Duration::from_secs(20);
+
+/// The broker tests use, overridable with `LYCEUM_TEST_AMQP`.
+pub fn amqp_url() -> String {
+    std::env::var("LYCEUM_TEST_AMQP")
+        .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".to_owned())
+}
+
+/// A migrated Postgres database, a broker connection and a topology of the test's own.
+pub struct TestBus {
+    pub url: String,
+    pub db: Db,
+    pub topology: Topology,
+    pub connection: Connection,
+}
+
+impl TestBus {
+    pub async fn new() -> TestResult<Self> {
+        let url = lyceum_store::testing::fresh_postgres_url().await?;
+        let db = Db::connect(&url).await?;
+        lyceum_store::migrate::run(
+            &db,
+            &[
+                lyceum_store::migrate::migrations(),
+                lyceum_projections::migrations(),
+            ],
+        )
+        .await?;
+        let topology = Topology::new(format!("t{}", Uuid::new_v4().simple()));
+        let connection = amqp::connect(&amqp_url()).await?;
+        topology
+            .declare(&connection.create_channel().await?)
+            .await?;
+        Ok(Self {
+            url,
+            db,
+            topology,
+            connection,
+        })
+    }
+
+    pub async fn channel(&self) -> TestResult<Channel> {
+        Ok(self.connection.create_channel().await?)
+    }
+
+    /// A consumer for `projection` on a connection of its own, so it can be "crashed".
+    pub async fn consumer(&self, projection: Projection) -> TestResult<ProjectionConsumer> {
+        Ok(ProjectionConsumer::new(
+            self.db.clone(),
+            self.channel().await?,
+            &self.topology,
+            projection,
+            256,
+        )
+        .await?)
+    }
+
+    /// Publishes `message` to the events exchange and waits for the broker's confirm.
+    pub async fn publish_raw(
+        &self,
+        routing_key: &str,
+        body: &[u8],
+        properties: BasicProperties,
+    ) -> TestResult {
+        let channel = self.channel().await?;
+        channel
+            .confirm_select(ConfirmSelectOptions::default())
+            .await?;
+        let confirmation = channel
+            .basic_publish(
+                self.topology.events_exchange().as_str().into(),
+                routing_key.into(),
+                BasicPublishOptions::default(),
+                body,
+                properties,
+            )
+            .await?
+            .await?;
+        assert_eq!(confirmation, Confirmation::Ack(None));
+        channel.close(200, "OK".into()).await?;
+        Ok(())
+    }
+
+    /// Publishes an event as the relay would have, right after `previous`.
+    pub async fn publish(&self, message: &Message) -> TestResult {
+        self.publish_raw(
+            &message.routing_key,
+            &message.body,
+            message.properties.clone(),
+        )
+        .await
+    }
+
+    /// Takes every message now in `queue` off it (no ack), decoded.
+    pub async fn take_all(&self, queue: &str) -> TestResult<Vec<Delivery>> {
+        let channel = self.channel().await?;
+        let mut taken = Vec::new();
+        while let Some(message) = channel
+            .basic_get(queue.into(), BasicGetOptions { no_ack: true })
+            .await?
+        {
+            taken.push(decode(&message.properties, &message.data)?);
+        }
+        channel.close(200, "OK".into()).await?;
+        Ok(taken)
+    }
+
+    pub async fn checkpoint(&self, name: &str) -> TestResult<i64> {
+        Ok(lyceum_store::read::checkpoint(&self.db, name).await?)
+    }
+
+    /// Removes the test's exchanges and queues.
+    pub async fn cleanup(self) -> TestResult {
+        self.topology.delete(&self.channel().await?).await?;
+        self.connection.close(200, "OK".into()).await?;
+        self.db.close().await;
+        Ok(())
+    }
+}
+
+/// Appends a `SpaceCreated` event for a new space. Returns its id and position.
+pub async fn create_space(db: &Db) -> TestResult<(Uuid, i64)> {
+    let id = Uuid::new_v4();
+    let event = SpaceEvent::SpaceCreated {
+        slug: Slug::parse(&format!("s-{}", id.simple()))?,
+        name: format!("Space {id}"),
+        currency: Currency::parse("EUR")?,
+    };
+    let metadata = Metadata {
+        space_id: Some(id),
+        actor: "system".into(),
+        correlation_id: Uuid::new_v4(),
+        causation_id: None,
+        request_id: "test".into(),
+    };
+    let request = append_for::<Space>(id, 0, &[event], metadata, Vec::new())?;
+    let position = append(db, &request, None)
+        .await?
+        .ok_or("append wrote nothing")?;
+    Ok((id, position))
+}
+
+/// Creates `n` spaces; returns their ids and positions in order.
+pub async fn create_spaces(db: &Db, n: usize) -> TestResult<Vec<(Uuid, i64)>> {
+    let mut spaces = Vec::with_capacity(n);
+    for _ in 0..n {
+        spaces.push(create_space(db).await?);
+    }
+    Ok(spaces)
+}
+
+/// The ids in the spaces read model, sorted.
+pub async fn space_rows(db: &Db) -> TestResult<Vec<String>> {
+    Ok(sqlx::query_scalar("SELECT id FROM rm_spaces ORDER BY id")
+        .fetch_all(db.reader())
+        .await?)
+}
+
+pub fn sorted_ids(spaces: &[(Uuid, i64)]) -> Vec<String> {
+    let mut ids: Vec<String> = spaces.iter().map(|(id, _)| id.to_string()).collect();
+    ids.sort();
+    ids
+}
+
+/// Steps `consumer` until the projection's checkpoint reaches `target`. Returns how many
+/// messages it settled.
+pub async fn consume_until(
+    consumer: &mut ProjectionConsumer,
+    db: &Db,
+    projection: Projection,
+    target: i64,
+) -> TestResult<usize> {
+    let start = Instant::now();
+    let mut settled = 0;
+    while lyceum_store::read::checkpoint(db, projection.name()).await? < target {
+        if start.elapsed() > DEADLINE {
+            let name = projection.name();
+            return Err(format!("timed out waiting for {name} to reach {target}").into());
+        }
+        settled += consumer
+            .handle_next(256, Duration::from_millis(200))
+            .await?;
+    }
+    Ok(settled)
+}
+
+/// Retries `check` until it returns true, failing after [`DEADLINE`].
+pub async fn eventually<F, Fut>(what: &str, mut check: F) -> TestResult
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = TestResult<bool>>,
+{
+    let start = Instant::now();
+    let mut pause = Duration::from_millis(5);
+    loop {
+        if check().await? {
+            return Ok(());
+        }
+        if start.elapsed() > DEADLINE {
+            return Err(format!("timed out waiting for {what}").into());
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_millis(200));
+    }
+}
