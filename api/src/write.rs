@@ -91,11 +91,12 @@ fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
         })
 }
 
-fn fingerprint(req: &HttpRequest, body: &impl Serialize) -> Result<String, ApiError> {
+/// What identifies a request for idempotency: method, path and body.
+pub fn fingerprint(method: &str, path: &str, body: &impl Serialize) -> Result<String, ApiError> {
     let mut hasher = Sha256::new();
-    hasher.update(req.method().as_str());
+    hasher.update(method);
     hasher.update(" ");
-    hasher.update(req.path());
+    hasher.update(path);
     hasher.update("\n");
     hasher.update(serde_json::to_vec(body).map_err(ApiError::internal)?);
     Ok(hex::encode(hasher.finalize()))
@@ -138,7 +139,7 @@ where
         None => None,
         Some(key) => {
             let scope = auth.0.key_id.to_string();
-            match idempotency::claim(&state.db, &scope, &key, &fingerprint(req, body)?).await? {
+            match idempotency::claim(&state.db, &scope, &key, &fingerprint(req.method().as_str(), req.path(), body)?).await? {
                 ClaimOutcome::Claimed(claim) => Some(claim),
                 ClaimOutcome::Replay(stored) => {
                     let status = StatusCode::from_u16(stored.status).map_err(ApiError::internal)?;

@@ -15,7 +15,8 @@ use crate::error::{StoreError, is_unique_violation};
 use crate::idempotency::{Claim, StoredResponse};
 use crate::{Db, time};
 use lyceum_domain::EventEnvelope;
-use sqlx::{AnyConnection, Connection};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection};
 use uuid::Uuid;
 
 /// The advisory lock appenders hold shared while they allocate positions.
@@ -77,6 +78,58 @@ pub struct Completion<'a> {
     pub response: StoredResponse,
 }
 
+/// An append whose transaction is open: its events have positions but are not committed.
+/// Dropping it without [`Pending::commit`] closes its connection, which rolls the transaction
+/// back and releases every lock; the connection never returns to the pool mid-transaction.
+pub struct Pending {
+    conn: Option<PoolConnection<Any>>,
+    last: Option<i64>,
+}
+
+impl Pending {
+    /// The position of the last event, if there were events.
+    pub fn position(&self) -> Option<i64> {
+        self.last
+    }
+
+    fn conn(&mut self) -> Result<&mut AnyConnection, StoreError> {
+        self.conn
+            .as_deref_mut()
+            .ok_or_else(|| StoreError::Corrupt("append already finished".into()))
+    }
+
+    /// Commits the transaction.
+    pub async fn commit(mut self) -> Result<Option<i64>, StoreError> {
+        sqlx::query("COMMIT").execute(self.conn()?).await?;
+        // Committed: the connection may go back to the pool.
+        drop(self.conn.take());
+        Ok(self.last)
+    }
+
+    /// Rolls back after a refusal that left the transaction usable, and gives up the shared
+    /// allocation lock, so the connection can go back to the pool.
+    async fn abandon(mut self, backend: Backend) -> Result<(), StoreError> {
+        let conn = self.conn()?;
+        sqlx::query("ROLLBACK").execute(&mut *conn).await?;
+        if backend == Backend::Postgres {
+            sqlx::query("SELECT 1 FROM pg_advisory_unlock_shared($1)")
+                .bind(ALLOCATION_LOCK)
+                .execute(&mut *conn)
+                .await?;
+        }
+        drop(self.conn.take());
+        Ok(())
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            drop(conn.detach());
+        }
+    }
+}
+
 /// Appends in one transaction. Returns the position of the last event written, or `None` if
 /// there were no events.
 #[tracing::instrument(skip_all, fields(aggregate = append.aggregate_type, id = %append.aggregate_id, n = append.events.len()))]
@@ -85,91 +138,104 @@ pub async fn append(
     append: &Append,
     completion: Option<Completion<'_>>,
 ) -> Result<Option<i64>, StoreError> {
-    let mut conn = db.writer().acquire().await?;
-    let result = append_on(&mut conn, db.backend, append, completion).await;
-    if result.is_err() && db.backend == Backend::Postgres {
-        // The allocation lock is session-scoped: never hand the connection back holding it.
-        let released = sqlx::query("SELECT 1 FROM pg_advisory_unlock_all()")
-            .execute(&mut *conn)
-            .await;
-        if released.is_err() {
-            drop(conn.detach());
-        }
-    }
-    result
+    prepare(db, append, completion).await?.commit().await
 }
 
-async fn append_on(
-    conn: &mut AnyConnection,
-    backend: Backend,
+/// Writes everything an append writes, leaving the transaction open.
+pub async fn prepare(
+    db: &Db,
     append: &Append,
     completion: Option<Completion<'_>>,
-) -> Result<Option<i64>, StoreError> {
-    let mut tx = conn.begin().await?;
+) -> Result<Pending, StoreError> {
+    let backend = db.backend;
+    let mut pending = Pending {
+        conn: Some(db.writer().acquire().await?),
+        last: None,
+    };
+    let begin = match backend {
+        // Take SQLite's write lock up front: a deferred transaction that later writes can fail
+        // with SQLITE_BUSY instead of waiting.
+        Backend::Sqlite => "BEGIN IMMEDIATE",
+        Backend::Postgres => "BEGIN",
+    };
+    sqlx::query(begin).execute(pending.conn()?).await?;
     for write in &append.side_writes {
-        side_write(&mut tx, write).await?;
+        side_write(pending.conn()?, write).await?;
     }
-    let mut last = None;
     if !append.events.is_empty() {
         if backend == Backend::Postgres {
             sqlx::query("SELECT 1 FROM pg_advisory_lock_shared($1)")
                 .bind(ALLOCATION_LOCK)
-                .execute(&mut *tx)
+                .execute(pending.conn()?)
                 .await?;
         }
-        let recorded_at = &append.recorded_at;
-        let meta = &append.metadata;
         let mut first = None;
         for (offset, event) in append.events.iter().enumerate() {
             let version = append.expected_version + 1 + offset as i64;
-            let position: Option<i64> = sqlx::query_scalar(
-                "INSERT INTO events (event_id, aggregate_type, aggregate_id, version, event_type, \
-                 event_version, payload, space_id, actor, correlation_id, causation_id, request_id, \
-                 recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
-                 ON CONFLICT (aggregate_type, aggregate_id, version) DO NOTHING RETURNING position",
-            )
-            .bind(Uuid::now_v7().to_string())
-            .bind(append.aggregate_type)
-            .bind(append.aggregate_id.to_string())
-            .bind(version)
-            .bind(&event.event_type)
-            .bind(i64::from(event.event_version))
-            .bind(event.payload.to_string())
-            .bind(meta.space_id.map(|id| id.to_string()))
-            .bind(&meta.actor)
-            .bind(meta.correlation_id.to_string())
-            .bind(meta.causation_id.map(|id| id.to_string()))
-            .bind(&meta.request_id)
-            .bind(recorded_at)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some(position) = position else {
-                return Err(StoreError::Conflict);
-            };
-            first.get_or_insert(position);
-            last = Some(position);
+            match insert(pending.conn()?, append, event, version).await? {
+                Some(position) => {
+                    first.get_or_insert(position);
+                    pending.last = Some(position);
+                }
+                None => {
+                    pending.abandon(backend).await?;
+                    return Err(StoreError::Conflict);
+                }
+            }
         }
         if backend == Backend::Postgres {
             let first = first.unwrap_or_default();
             if first >= POSITION_LOCK_SPAN {
                 return Err(StoreError::Corrupt("position space exhausted".into()));
             }
+            let conn = pending.conn()?;
             sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1)")
                 .bind(POSITION_LOCK_BASE + first)
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?;
             sqlx::query("SELECT 1 FROM pg_advisory_unlock_shared($1)")
                 .bind(ALLOCATION_LOCK)
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?;
         }
     }
     if let Some(completion) = completion {
-        crate::idempotency::complete_in(&mut tx, completion.claim, &completion.response, last)
+        let last = pending.last;
+        crate::idempotency::complete_in(pending.conn()?, completion.claim, &completion.response, last)
             .await?;
     }
-    tx.commit().await?;
-    Ok(last)
+    Ok(pending)
+}
+
+/// Inserts one event; `None` if its version is taken (a concurrent append won).
+async fn insert(
+    conn: &mut AnyConnection,
+    append: &Append,
+    event: &EventEnvelope,
+    version: i64,
+) -> Result<Option<i64>, StoreError> {
+    let meta = &append.metadata;
+    Ok(sqlx::query_scalar(
+        "INSERT INTO events (event_id, aggregate_type, aggregate_id, version, event_type, \
+         event_version, payload, space_id, actor, correlation_id, causation_id, request_id, \
+         recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+         ON CONFLICT (aggregate_type, aggregate_id, version) DO NOTHING RETURNING position",
+    )
+    .bind(Uuid::now_v7().to_string())
+    .bind(append.aggregate_type)
+    .bind(append.aggregate_id.to_string())
+    .bind(version)
+    .bind(&event.event_type)
+    .bind(i64::from(event.event_version))
+    .bind(event.payload.to_string())
+    .bind(meta.space_id.map(|id| id.to_string()))
+    .bind(&meta.actor)
+    .bind(meta.correlation_id.to_string())
+    .bind(meta.causation_id.map(|id| id.to_string()))
+    .bind(&meta.request_id)
+    .bind(&append.recorded_at)
+    .fetch_optional(conn)
+    .await?)
 }
 
 async fn side_write(conn: &mut AnyConnection, write: &SideWrite) -> Result<(), StoreError> {

@@ -1,1 +1,13 @@
+//! End-to-end tests: the real application over HTTP, against embedded mode (SQLite and the
+//! in-process bus) and production mode (Postgres and RabbitMQ). One test binary.
 
+mod bad_input;
+mod contract;
+mod erasure;
+mod gap;
+mod idempotency;
+mod isolation;
+mod replay;
+mod subscription;
+mod support;
+mod walkthrough;

@@ -1,0 +1,108 @@
+//! The gap race on Postgres: an append that holds its transaction open after taking its
+//! position must not be skipped by readers, the relay or the projections when later appends
+//! commit first.
+
+use crate::support::{AMQP_URL, unique};
+use lyceum_domain::space::{Space, SpaceEvent};
+use lyceum_domain::values::{Currency, Slug};
+use lyceum_projections::Projection;
+use lyceum_store::append::{append, prepare};
+use lyceum_store::command::append_for;
+use lyceum_store::read::{Filter, high_water_mark, read_after};
+use lyceum_store::{Append, Db, Metadata};
+use lyceum_workers::{ProjectionConsumer, Relay, Topology};
+use std::time::Duration;
+use uuid::Uuid;
+
+fn space(slug: &str) -> Append {
+    let id = Uuid::now_v7();
+    let event = SpaceEvent::SpaceCreated {
+        slug: Slug::parse(slug).unwrap(),
+        name: slug.to_owned(),
+        currency: Currency::parse("EUR").unwrap(),
+    };
+    let meta = Metadata {
+        space_id: Some(id),
+        actor: "system".into(),
+        correlation_id: Uuid::new_v4(),
+        causation_id: None,
+        request_id: "gap-test".into(),
+    };
+    append_for::<Space>(id, 0, &[event], meta, vec![]).unwrap()
+}
+
+async fn spaces(db: &Db) -> Vec<String> {
+    sqlx::query_scalar("SELECT slug FROM rm_spaces ORDER BY slug")
+        .fetch_all(db.reader())
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_late_commit_with_a_lower_position_is_never_skipped() {
+    let url = lyceum_store::testing::fresh_postgres_url().await.unwrap();
+    let db = Db::connect(&url).await.unwrap();
+    lyceum_store::migrate::run(&db, &[lyceum_store::migrate::migrations(), lyceum_projections::migrations()])
+        .await
+        .unwrap();
+    let broker = lyceum_workers::amqp::connect(AMQP_URL).await.unwrap();
+    let topology = Topology::new(unique("gap"));
+    let relay = Relay::new(db.clone(), broker.create_channel().await.unwrap(), topology.clone(), 100)
+        .await
+        .unwrap();
+    let mut consumer = ProjectionConsumer::new(
+        db.clone(),
+        broker.create_channel().await.unwrap(),
+        &topology,
+        Projection::Spaces,
+        64,
+    )
+    .await
+    .unwrap();
+
+    let early = prepare(&db, &space("early"), None).await.unwrap();
+    let early_position = early.position().unwrap();
+    let later = append(&db, &space("later"), None).await.unwrap().unwrap();
+    let last = append(&db, &space("last"), None).await.unwrap().unwrap();
+    assert!(early_position < later && later < last);
+
+    // While the early append is open, nothing at or above its position is final.
+    assert_eq!(high_water_mark(&db).await.unwrap(), early_position - 1);
+    assert!(read_after(&db, 0, 100, &Filter::default()).await.unwrap().is_empty());
+    assert_eq!(relay.step().await.unwrap(), 0, "the relay waits for the gap to close");
+    assert_eq!(consumer.drain(Duration::from_millis(300)).await.unwrap(), 0);
+    assert!(spaces(&db).await.is_empty());
+
+    early.commit().await.unwrap();
+    assert_eq!(high_water_mark(&db).await.unwrap(), last);
+    assert_eq!(relay.step().await.unwrap(), 3);
+    assert_eq!(relay.step().await.unwrap(), 0, "nothing is published twice");
+    assert_eq!(consumer.drain(Duration::from_millis(300)).await.unwrap(), 3);
+    assert_eq!(spaces(&db).await, ["early", "last", "later"]);
+    assert_eq!(lyceum_store::read::checkpoint(&db, "spaces").await.unwrap(), last);
+
+    // An append that is abandoned leaves a gap that closes at once.
+    drop(prepare(&db, &space("abandoned"), None).await.unwrap());
+    let after = append(&db, &space("after"), None).await.unwrap().unwrap();
+    assert_eq!(high_water_mark(&db).await.unwrap(), after);
+    assert_eq!(relay.step().await.unwrap(), 1);
+    consumer.drain(Duration::from_millis(300)).await.unwrap();
+    assert_eq!(spaces(&db).await, ["after", "early", "last", "later"]);
+
+    let channel = broker.create_channel().await.unwrap();
+    topology.delete(&channel).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_version_conflict_is_refused_and_writes_nothing() {
+    let url = lyceum_store::testing::fresh_postgres_url().await.unwrap();
+    let db = Db::connect(&url).await.unwrap();
+    lyceum_store::migrate::run(&db, &[lyceum_store::migrate::migrations()]).await.unwrap();
+    let first = space("first");
+    append(&db, &first, None).await.unwrap();
+    let err = append(&db, &first, None).await.unwrap_err();
+    assert!(matches!(err, lyceum_store::StoreError::Conflict), "{err:?}");
+    // The refused append released its locks: the next one and the reader proceed.
+    let next = append(&db, &space("next"), None).await.unwrap().unwrap();
+    assert_eq!(high_water_mark(&db).await.unwrap(), next);
+}

@@ -1,0 +1,260 @@
+//! Test support: every test spawns the real application on a backend of its choice, with a
+//! database of its own, exchange and queue names of its own, and port 0.
+
+use lyceum::Config;
+use lyceum::config::Secret;
+use lyceum_store::Db;
+use lyceum_store::keys::{IssuedKey, Role, insert_admin};
+use reqwest::Method;
+use serde_json::{Value, json};
+use std::time::Duration;
+use tokio::sync::oneshot;
+
+pub const AMQP_URL: &str = "amqp://guest:guest@127.0.0.1:5672/%2f";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite and the in-process bus.
+    Embedded,
+    /// Postgres and RabbitMQ.
+    Production,
+}
+
+/// Generates one test per backend for each named scenario `async fn name(Backend)`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn embedded() {
+                super::$name($crate::support::Backend::Embedded).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres_rabbitmq() {
+                super::$name($crate::support::Backend::Production).await
+            }
+        }
+    )*};
+}
+
+/// A running application and an admin key for it.
+pub struct TestApp {
+    pub base: String,
+    pub db: Db,
+    pub admin: String,
+    pub config: Config,
+    pub http: reqwest::Client,
+    stop: Option<oneshot::Sender<()>>,
+    running: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+/// An HTTP answer, with its body parsed as JSON when it is JSON.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The `Lyceum-Position` of a write.
+    pub fn position(&self) -> i64 {
+        self.header("lyceum-position")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no Lyceum-Position in {self:?}"))
+    }
+
+    /// Asserts a problem+json answer with this status and code.
+    #[track_caller]
+    pub fn assert_problem(&self, status: u16, code: &str) {
+        assert_eq!(self.status, status, "{self:?}");
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "{self:?}"
+        );
+        assert_eq!(self.body["code"], code, "{self:?}");
+        assert_eq!(self.body["status"], status, "{self:?}");
+        for field in ["type", "title", "detail", "request_id"] {
+            assert!(self.body[field].is_string(), "{field} missing in {self:?}");
+        }
+        assert_eq!(
+            Some(self.body["request_id"].as_str().unwrap_or_default()),
+            self.header("x-request-id")
+        );
+    }
+}
+
+pub fn unique(prefix: &str) -> String {
+    format!("{prefix}{}", &uuid::Uuid::new_v4().simple().to_string()[..12])
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Self {
+        let mut config = Config {
+            bind: "127.0.0.1:0".into(),
+            http_workers: 1,
+            amqp_prefix: unique("t"),
+            ..Config::default()
+        };
+        match backend {
+            Backend::Embedded => {
+                config.data_dir = std::env::temp_dir().join(unique("lyceum-test-"));
+            }
+            Backend::Production => {
+                let url = lyceum_store::testing::fresh_postgres_url()
+                    .await
+                    .expect("Postgres must be running on 127.0.0.1:5432");
+                config.database_url = Some(Secret::new(url));
+                config.amqp_url = Some(Secret::new(AMQP_URL));
+            }
+        }
+        let app = lyceum::Application::build(&config)
+            .await
+            .expect("the application starts");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        let db = app.db().clone();
+        let key = IssuedKey::generate(Role::Admin, None).expect("a key");
+        insert_admin(&db, &key).await.expect("the admin key is stored");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let running = tokio::spawn(app.run_until_stopped(async move {
+            let _ = stopped.await;
+        }));
+        Self {
+            base,
+            db,
+            admin: key.secret,
+            config,
+            http: reqwest::Client::new(),
+            stop: Some(stop),
+            running: Some(running),
+        }
+    }
+
+    /// Stops the application and removes its database, exchanges and queues.
+    pub async fn finish(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(running) = self.running.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(15), running).await;
+        }
+        if let Some(url) = &self.config.amqp_url {
+            if let Ok(connection) = lyceum_workers::amqp::connect(url.expose()).await {
+                if let Ok(channel) = connection.create_channel().await {
+                    let topology = lyceum_workers::Topology::new(self.config.amqp_prefix.clone());
+                    let _ = topology.delete(&channel).await;
+                }
+                let _ = connection.close(200, "test done".into()).await;
+            }
+        }
+        match &self.config.database_url {
+            Some(url) => drop_database(url.expose()).await,
+            None => {
+                let _ = std::fs::remove_dir_all(&self.config.data_dir);
+            }
+        }
+    }
+
+    pub async fn call(&self, method: Method, key: Option<&str>, path: &str, body: Option<Value>) -> Reply {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(key) = key {
+            request = request.bearer_auth(key);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        reply(request).await
+    }
+
+    pub async fn get(&self, key: &str, path: &str) -> Reply {
+        self.call(Method::GET, Some(key), path, None).await
+    }
+
+    pub async fn post(&self, key: &str, path: &str, body: Value) -> Reply {
+        self.call(Method::POST, Some(key), path, Some(body)).await
+    }
+
+    pub async fn post_empty(&self, key: &str, path: &str) -> Reply {
+        self.call(Method::POST, Some(key), path, None).await
+    }
+
+    pub async fn patch(&self, key: &str, path: &str, body: Value) -> Reply {
+        self.call(Method::PATCH, Some(key), path, Some(body)).await
+    }
+
+    pub async fn delete(&self, key: &str, path: &str) -> Reply {
+        self.call(Method::DELETE, Some(key), path, None).await
+    }
+
+    /// Runs a GraphQL operation and returns the whole response.
+    pub async fn graphql(&self, key: &str, query: &str, variables: Value) -> Value {
+        let reply = self
+            .call(
+                Method::POST,
+                Some(key),
+                "/graphql",
+                Some(json!({"query": query, "variables": variables})),
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{reply:?}");
+        reply.body
+    }
+
+    /// Creates a space and a creator key for it: `(space id, creator key)`.
+    pub async fn space(&self, slug: &str) -> (String, String) {
+        let created = self
+            .post(
+                &self.admin,
+                "/v1/spaces",
+                json!({"slug": slug, "name": format!("Space {slug}"), "currency": "EUR"}),
+            )
+            .await;
+        assert_eq!(created.status, 201, "{created:?}");
+        let id = created.body["id"].as_str().expect("an id").to_owned();
+        let key = self
+            .post(&self.admin, &format!("/v1/spaces/{slug}/keys"), json!({"role": "creator"}))
+            .await;
+        assert_eq!(key.status, 201, "{key:?}");
+        (id, key.body["key"].as_str().expect("a key").to_owned())
+    }
+
+    /// How many events the log holds.
+    pub async fn event_count(&self) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM events")
+            .fetch_one(self.db.reader())
+            .await
+            .expect("count events")
+    }
+}
+
+/// Sends a request and parses the answer.
+pub async fn reply(request: reqwest::RequestBuilder) -> Reply {
+    let response = request.send().await.expect("the server answers");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let text = response.text().await.expect("a body");
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+async fn drop_database(url: &str) {
+    use sqlx::{Connection, Executor};
+    let Some((server, name)) = url.rsplit_once('/') else {
+        return;
+    };
+    if let Ok(mut admin) = sqlx::AnyConnection::connect(&format!("{server}/postgres")).await {
+        let _ = admin
+            .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+            .await;
+        let _ = admin.close().await;
+    }
+}
