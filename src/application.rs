@@ -74,18 +74,30 @@ impl Roles {
     };
 }
 
-/// Starts the relay, consumers and live feed for `roles` on `supervisor`. Returns the broker
+/// What the workers of one process share.
+pub struct Wiring<'a> {
+    pub config: &'a Config,
+    pub db: &'a Db,
+    pub feed: &'a LiveFeed,
+    pub nudge: &'a Nudge,
+    pub stop: &'a Stop,
+}
+
+/// Starts the relay, consumers and live feed for `roles` on `tasks`. Returns the broker
 /// connection to keep alive, if there is one.
 pub async fn start_workers(
-    config: &Config,
-    db: &Db,
-    feed: &LiveFeed,
-    nudge: &Nudge,
+    wiring: &Wiring<'_>,
     roles: Roles,
     projections: &[Projection],
     tasks: &mut Supervisor,
-    stop: &Stop,
 ) -> anyhow::Result<Option<lapin::Connection>> {
+    let Wiring {
+        config,
+        db,
+        feed,
+        nudge,
+        stop,
+    } = *wiring;
     let Some(url) = &config.amqp_url else {
         if roles.consumers {
             for &projection in projections {
@@ -143,19 +155,16 @@ impl Application {
         let nudge = Nudge::default();
         let stop = Stop::new();
         let mut tasks = Supervisor::new();
-        let broker = start_workers(
+        let wiring = Wiring {
             config,
-            &db,
-            &feed,
-            &nudge,
-            Roles::ALL,
-            &Projection::ALL,
-            &mut tasks,
-            &stop,
-        )
-        .await?;
-        let listener = TcpListener::bind(&config.bind)
-            .with_context(|| format!("binding {}", config.bind))?;
+            db: &db,
+            feed: &feed,
+            nudge: &nudge,
+            stop: &stop,
+        };
+        let broker = start_workers(&wiring, Roles::ALL, &Projection::ALL, &mut tasks).await?;
+        let listener =
+            TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
         let port = listener.local_addr()?.port();
         let state = AppState::new(db.clone(), feed, nudge);
         let server = lyceum_api::serve(listener, state, config.http_workers)

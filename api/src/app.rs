@@ -24,9 +24,10 @@ fn json_error(error: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
         JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
             ApiError::new(Code::PayloadTooLarge, "the body is larger than 1 MiB")
         }
-        JsonPayloadError::ContentType => {
-            ApiError::new(Code::UnsupportedMediaType, "send the body as application/json")
-        }
+        JsonPayloadError::ContentType => ApiError::new(
+            Code::UnsupportedMediaType,
+            "send the body as application/json",
+        ),
         JsonPayloadError::Deserialize(e) => {
             ApiError::bad_request(format!("the body is not valid: {e}"))
         }

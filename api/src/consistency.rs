@@ -27,7 +27,9 @@ fn min_position(query: &str) -> Result<Option<i64>, ApiError> {
                 .ok()
                 .filter(|p| *p >= 0)
                 .map(Some)
-                .ok_or_else(|| ApiError::bad_request("min_position must be a non-negative integer"));
+                .ok_or_else(|| {
+                    ApiError::bad_request("min_position must be a non-negative integer")
+                });
         }
     }
     Ok(None)

@@ -128,7 +128,9 @@ fn example_detail(code: Code) -> &'static str {
         Code::AlreadyMember => "the member already belongs to this tier",
         Code::InvalidTransition => "the item is already published",
         Code::IdempotencyKeyReused => "this Idempotency-Key was used with a different request",
-        Code::IdempotencyRequestInProgress => "a request with this Idempotency-Key is still in progress",
+        Code::IdempotencyRequestInProgress => {
+            "a request with this Idempotency-Key is still in progress"
+        }
         Code::PayloadTooLarge => "the body is larger than 1 MiB",
         Code::UnsupportedMediaType => "send the body as application/json",
         Code::ValidationFailed => "email is not a valid address",

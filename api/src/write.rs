@@ -45,7 +45,8 @@ impl<T> Planned<T> {
 
     /// Appends `append` if it holds events, otherwise reports `position`.
     pub fn maybe(status: StatusCode, output: T, append: Append, position: Option<i64>) -> Self {
-        let append = (!append.events.is_empty() || !append.side_writes.is_empty()).then_some(append);
+        let append =
+            (!append.events.is_empty() || !append.side_writes.is_empty()).then_some(append);
         Self {
             status,
             output,
@@ -68,7 +69,10 @@ pub fn metadata(auth: &Auth, space_id: Option<SpaceId>) -> Metadata {
 }
 
 /// Appends a planned command without idempotency (GraphQL). Returns its output and position.
-pub async fn commit<T>(state: &AppState, planned: Planned<T>) -> Result<(T, Option<i64>), ApiError> {
+pub async fn commit<T>(
+    state: &AppState,
+    planned: Planned<T>,
+) -> Result<(T, Option<i64>), ApiError> {
     let position = match &planned.append {
         Some(append) => append::append(&state.db, append, None).await?,
         None => None,
@@ -102,7 +106,12 @@ pub fn fingerprint(method: &str, path: &str, body: &impl Serialize) -> Result<St
     Ok(hex::encode(hasher.finalize()))
 }
 
-fn response(status: StatusCode, body: Option<String>, position: Option<i64>, replayed: bool) -> HttpResponse {
+fn response(
+    status: StatusCode,
+    body: Option<String>,
+    position: Option<i64>,
+    replayed: bool,
+) -> HttpResponse {
     let mut builder = HttpResponse::build(status);
     if let Some(position) = position {
         builder.insert_header((POSITION_HEADER, position.to_string()));
@@ -139,7 +148,14 @@ where
         None => None,
         Some(key) => {
             let scope = auth.0.key_id.to_string();
-            match idempotency::claim(&state.db, &scope, &key, &fingerprint(req.method().as_str(), req.path(), body)?).await? {
+            match idempotency::claim(
+                &state.db,
+                &scope,
+                &key,
+                &fingerprint(req.method().as_str(), req.path(), body)?,
+            )
+            .await?
+            {
                 ClaimOutcome::Claimed(claim) => Some(claim),
                 ClaimOutcome::Replay(stored) => {
                     let status = StatusCode::from_u16(stored.status).map_err(ApiError::internal)?;
@@ -201,7 +217,12 @@ async fn run<T: Serialize>(
         (None, None) => None,
     };
     state.nudge.nudge();
-    Ok(response(planned.status, body, position.or(planned.position), false))
+    Ok(response(
+        planned.status,
+        body,
+        position.or(planned.position),
+        false,
+    ))
 }
 
 /// After a failed write: a refusal that a retry would meet again is stored as the answer; a

@@ -86,10 +86,9 @@ impl Aggregate for Space {
 
     fn decide(&self, command: SpaceCommand) -> Result<Vec<SpaceEvent>, DomainError> {
         match (command, &self.created) {
-            (SpaceCommand::Create { .. }, Some(_)) => Err(DomainError::new(
-                Code::Conflict,
-                "space already exists",
-            )),
+            (SpaceCommand::Create { .. }, Some(_)) => {
+                Err(DomainError::new(Code::Conflict, "space already exists"))
+            }
             (
                 SpaceCommand::Create {
                     slug,
@@ -111,7 +110,10 @@ impl Aggregate for Space {
                 let description = description
                     .map(|d| d.trim().to_owned())
                     .filter(|d| *d != state.description);
-                if description.as_ref().is_some_and(|d| d.chars().count() > 2000) {
+                if description
+                    .as_ref()
+                    .is_some_and(|d| d.chars().count() > 2000)
+                {
                     return Err(DomainError::validation(
                         "description must be at most 2000 characters",
                     ));

@@ -136,7 +136,9 @@ impl Email {
 pub fn bounded_text(field: &str, raw: &str, max: usize) -> Result<String, DomainError> {
     let value = raw.trim();
     if value.is_empty() {
-        return Err(DomainError::validation(format!("{field} must not be blank")));
+        return Err(DomainError::validation(format!(
+            "{field} must not be blank"
+        )));
     }
     if value.chars().count() > max {
         return Err(DomainError::validation(format!(
@@ -179,7 +181,14 @@ mod tests {
             Email::parse("  Ada@Example.ORG ").map(|e| e.as_str().to_owned()),
             Ok("ada@example.org".to_owned())
         );
-        for bad in ["ada", "ada@", "@x.org", "ada@org", "a da@x.org", "ada@x.org."] {
+        for bad in [
+            "ada",
+            "ada@",
+            "@x.org",
+            "ada@org",
+            "a da@x.org",
+            "ada@x.org.",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }

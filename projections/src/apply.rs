@@ -21,15 +21,20 @@ pub(crate) async fn lock_checkpoint(
     backend: Backend,
     name: &str,
 ) -> Result<i64, StoreError> {
-    sqlx::query("INSERT INTO checkpoints (name, position) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING")
-        .bind(name)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO checkpoints (name, position) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(name)
+    .execute(&mut *conn)
+    .await?;
     let sql = match backend {
         Backend::Postgres => "SELECT position FROM checkpoints WHERE name = $1 FOR UPDATE",
         Backend::Sqlite => "SELECT position FROM checkpoints WHERE name = $1",
     };
-    Ok(sqlx::query_scalar(sql).bind(name).fetch_one(&mut *conn).await?)
+    Ok(sqlx::query_scalar(sql)
+        .bind(name)
+        .fetch_one(&mut *conn)
+        .await?)
 }
 
 pub(crate) async fn save_checkpoint(
@@ -88,11 +93,13 @@ pub async fn apply_deliveries(
                 position = event.position,
                 "gap in deliveries: reading the log"
             );
-            let missing = read_between(db, checkpoint, event.position, i64::MAX, &Filter::default()).await?;
+            let missing =
+                read_between(db, checkpoint, event.position, i64::MAX, &Filter::default()).await?;
             checkpoint = apply_contiguous(&mut tx, projection, checkpoint, &missing).await?;
             continue;
         }
-        checkpoint = apply_contiguous(&mut tx, projection, checkpoint, std::slice::from_ref(event)).await?;
+        checkpoint =
+            apply_contiguous(&mut tx, projection, checkpoint, std::slice::from_ref(event)).await?;
     }
     if checkpoint != start {
         save_checkpoint(&mut tx, projection.name(), checkpoint).await?;

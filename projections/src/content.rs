@@ -27,7 +27,12 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
             )
             .bind(&id)
             .bind(space_id.to_string())
-            .bind(serde_json::to_value(kind)?.as_str().unwrap_or_default().to_owned())
+            .bind(
+                serde_json::to_value(kind)?
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            )
             .bind(title)
             .bind(body)
             .bind(excerpt)

@@ -54,7 +54,10 @@ impl Projection {
         match self {
             Projection::Spaces => &[("rm_spaces", "id")],
             Projection::Tiers => &[("rm_tiers", "id")],
-            Projection::Members => &[("rm_members", "id"), ("rm_member_tiers", "member_id, tier_id")],
+            Projection::Members => &[
+                ("rm_members", "id"),
+                ("rm_member_tiers", "member_id, tier_id"),
+            ],
             Projection::Content => &[("rm_content", "id")],
         }
     }

@@ -227,8 +227,7 @@ fn content_row(row: &AnyRow) -> Result<ContentRow, StoreError> {
     })
 }
 
-const CONTENT_COLUMNS: &str =
-    "id, space_id, kind, title, body, excerpt, access, status, created_at, updated_at, published_at";
+const CONTENT_COLUMNS: &str = "id, space_id, kind, title, body, excerpt, access, status, created_at, updated_at, published_at";
 
 /// A space's content, newest first, optionally of one status.
 pub async fn content(

@@ -1,7 +1,7 @@
 //! The spaces read model: one row per space with its current settings.
 
-use lyceum_domain::space::{Space, SpaceEvent};
 use lyceum_domain::Aggregate;
+use lyceum_domain::space::{Space, SpaceEvent};
 use lyceum_store::{StoreError, StoredEvent};
 use sqlx::AnyConnection;
 

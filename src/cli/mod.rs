@@ -3,7 +3,7 @@
 mod keys;
 mod replay;
 
-use crate::application::{Application, Roles, Stop, start_workers};
+use crate::application::{Application, Roles, Stop, Wiring, start_workers};
 use crate::config::{Config, FileConfig, Secret};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -19,7 +19,12 @@ pub struct Cli {
     #[arg(long, env = "LYCEUM_CONFIG", global = true)]
     config: Option<PathBuf>,
     /// Postgres URL. Without it, Lyceum runs embedded on SQLite under --data-dir.
-    #[arg(long, env = "LYCEUM_DATABASE_URL", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "LYCEUM_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
     database_url: Option<String>,
     /// RabbitMQ URL. Without it, Lyceum uses its in-process bus.
     #[arg(long, env = "LYCEUM_AMQP_URL", global = true, hide_env_values = true)]
@@ -92,9 +97,9 @@ impl Cli {
 fn projections(name: Option<&str>) -> anyhow::Result<Vec<Projection>> {
     match name {
         None => Ok(Projection::ALL.to_vec()),
-        Some(name) => Projection::parse(name)
-            .map(|p| vec![p])
-            .with_context(|| format!("unknown projection {name:?}: spaces, tiers, members or content")),
+        Some(name) => Projection::parse(name).map(|p| vec![p]).with_context(|| {
+            format!("unknown projection {name:?}: spaces, tiers, members or content")
+        }),
     }
 }
 
@@ -130,33 +135,59 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!("the schema is up to date");
             Ok(())
         }
-        Command::Relay => run_workers(&config, Roles { api: false, relay: true, consumers: false }, None).await,
-        Command::Worker { projection } => {
-            run_workers(&config, Roles { api: false, relay: false, consumers: true }, projection.as_deref()).await
+        Command::Relay => {
+            run_workers(
+                &config,
+                Roles {
+                    api: false,
+                    relay: true,
+                    consumers: false,
+                },
+                None,
+            )
+            .await
         }
-        Command::Replay { projection } => replay::run(&config, &projections(projection.as_deref())?).await,
+        Command::Worker { projection } => {
+            run_workers(
+                &config,
+                Roles {
+                    api: false,
+                    relay: false,
+                    consumers: true,
+                },
+                projection.as_deref(),
+            )
+            .await
+        }
+        Command::Replay { projection } => {
+            replay::run(&config, &projections(projection.as_deref())?).await
+        }
         Command::Keys { command } => keys::run(&config, command).await,
     }
 }
 
-async fn run_workers(config: &Config, roles: Roles, projection: Option<&str>) -> anyhow::Result<()> {
+async fn run_workers(
+    config: &Config,
+    roles: Roles,
+    projection: Option<&str>,
+) -> anyhow::Result<()> {
     if roles.relay && config.amqp_url.is_none() {
-        anyhow::bail!("the relay needs LYCEUM_AMQP_URL; embedded mode relays inside `lyceum serve`");
+        anyhow::bail!(
+            "the relay needs LYCEUM_AMQP_URL; embedded mode relays inside `lyceum serve`"
+        );
     }
     let db = config.connect().await?;
     let stop = Stop::new();
     let mut tasks = Supervisor::new();
-    let _broker = start_workers(
+    let (feed, nudge) = (LiveFeed::default(), Nudge::default());
+    let wiring = Wiring {
         config,
-        &db,
-        &LiveFeed::default(),
-        &Nudge::default(),
-        roles,
-        &projections(projection)?,
-        &mut tasks,
-        &stop,
-    )
-    .await?;
+        db: &db,
+        feed: &feed,
+        nudge: &nudge,
+        stop: &stop,
+    };
+    let _broker = start_workers(&wiring, roles, &projections(projection)?, &mut tasks).await?;
     let outcome = tokio::select! {
         _ = shutdown_signal() => Ok(()),
         failed = tasks.wait() => failed.context("a task stopped"),

@@ -3,9 +3,9 @@
 
 use crate::config::Config;
 use indicatif::{ProgressBar, ProgressStyle};
+use lyceum_projections::Projection;
 use lyceum_projections::checksum::checksum;
 use lyceum_projections::rebuild::rebuild;
-use lyceum_projections::Projection;
 use std::io::Write;
 
 pub async fn run(config: &Config, projections: &[Projection]) -> anyhow::Result<()> {
@@ -25,7 +25,11 @@ pub async fn run(config: &Config, projections: &[Projection]) -> anyhow::Result<
         .await?;
         bar.finish();
         let after = checksum(&db, projection).await?;
-        let verdict = if before == after { "identical" } else { "changed" };
+        let verdict = if before == after {
+            "identical"
+        } else {
+            "changed"
+        };
         writeln!(
             out,
             "{}: rebuilt to position {position}; checksum {after} ({verdict})",

@@ -201,8 +201,13 @@ pub async fn prepare(
     }
     if let Some(completion) = completion {
         let last = pending.last;
-        crate::idempotency::complete_in(pending.conn()?, completion.claim, &completion.response, last)
-            .await?;
+        crate::idempotency::complete_in(
+            pending.conn()?,
+            completion.claim,
+            &completion.response,
+            last,
+        )
+        .await?;
     }
     Ok(pending)
 }

@@ -86,7 +86,9 @@ pub async fn claim(
     if let Some(status) = row.try_get::<Option<i64>, _>("status")? {
         return Ok(ClaimOutcome::Replay(StoredResponse {
             status: u16::try_from(status).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-            body: row.try_get::<Option<String>, _>("body")?.unwrap_or_default(),
+            body: row
+                .try_get::<Option<String>, _>("body")?
+                .unwrap_or_default(),
             position: row.try_get("position")?,
         }));
     }
@@ -143,11 +145,7 @@ pub(crate) async fn complete_in(
 
 /// Completes a claim for a request that wrote no events (a refusal that a retry should see
 /// again, or a command that changed nothing).
-pub async fn complete(
-    db: &Db,
-    claim: &Claim,
-    response: &StoredResponse,
-) -> Result<(), StoreError> {
+pub async fn complete(db: &Db, claim: &Claim, response: &StoredResponse) -> Result<(), StoreError> {
     let mut conn = db.writer().acquire().await?;
     complete_in(&mut conn, claim, response, None).await
 }
@@ -155,11 +153,13 @@ pub async fn complete(
 /// Gives a claim up so that a retry can run the request again (after a failure a retry may
 /// cure: a conflict, an outage).
 pub async fn release(db: &Db, claim: &Claim) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM idempotency WHERE scope = $1 AND key = $2 AND token = $3 AND status IS NULL")
-        .bind(&claim.scope)
-        .bind(&claim.key)
-        .bind(&claim.token)
-        .execute(db.writer())
-        .await?;
+    sqlx::query(
+        "DELETE FROM idempotency WHERE scope = $1 AND key = $2 AND token = $3 AND status IS NULL",
+    )
+    .bind(&claim.scope)
+    .bind(&claim.key)
+    .bind(&claim.token)
+    .execute(db.writer())
+    .await?;
     Ok(())
 }

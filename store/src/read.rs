@@ -1,11 +1,11 @@
 //! Reading the log: one aggregate's stream, and the global feed up to the high-water mark, the
 //! highest position below which no event can still appear.
 
+use crate::Db;
 use crate::append::{ALLOCATION_LOCK, POSITION_LOCK_BASE, POSITION_LOCK_SPAN};
 use crate::db::Backend;
 use crate::error::StoreError;
 use crate::event::{COLUMNS, StoredEvent};
-use crate::Db;
 use sqlx::Row;
 use std::time::Duration;
 use uuid::Uuid;

@@ -1,8 +1,8 @@
 //! Space slugs, reserved in the same transaction as the event that creates the space, so a
 //! slug resolves to its space as soon as the creating request has been answered.
 
-use crate::error::StoreError;
 use crate::Db;
+use crate::error::StoreError;
 use sqlx::Row;
 use uuid::Uuid;
 

@@ -17,7 +17,9 @@ pub async fn fresh_postgres_url() -> Result<String, sqlx::Error> {
     let server = postgres_server();
     let name = format!("lyceum_t_{}", uuid::Uuid::new_v4().simple());
     let mut admin = sqlx::AnyConnection::connect(&format!("{server}/postgres")).await?;
-    admin.execute(format!("CREATE DATABASE {name}").as_str()).await?;
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await?;
     admin.close().await?;
     Ok(format!("{server}/{name}"))
 }

@@ -89,7 +89,10 @@ mod tests {
         let member = Uuid::new_v4();
         let sealed = seal(&secret, member, "ada@example.org")?;
         assert!(!sealed.0.contains("ada"));
-        assert_eq!(open(&secret, member, &sealed).as_deref(), Some("ada@example.org"));
+        assert_eq!(
+            open(&secret, member, &sealed).as_deref(),
+            Some("ada@example.org")
+        );
         assert_eq!(open(&new_secret()?, member, &sealed), None);
         assert_eq!(open(&secret, Uuid::new_v4(), &sealed), None);
         Ok(())

@@ -21,7 +21,10 @@ fn check(file: &str, generated: &str) {
 
 #[test]
 fn openapi_is_checked_in() {
-    check("openapi/openapi.json", &lyceum_api::openapi::document_json());
+    check(
+        "openapi/openapi.json",
+        &lyceum_api::openapi::document_json(),
+    );
 }
 
 #[test]
@@ -42,9 +45,9 @@ fn every_operation_is_documented_with_examples_and_errors() {
         match reference {
             Some(name) => {
                 let items = &schemas[name]["properties"]["data"]["items"];
-                let item = items["$ref"]
-                    .as_str()
-                    .map_or(items, |r| &schemas[r.trim_start_matches("#/components/schemas/")]);
+                let item = items["$ref"].as_str().map_or(items, |r| {
+                    &schemas[r.trim_start_matches("#/components/schemas/")]
+                });
                 !schemas[name]["example"].is_null() || !item["example"].is_null()
             }
             None => content["application/json"]["example"].is_object(),
@@ -55,13 +58,22 @@ fn every_operation_is_documented_with_examples_and_errors() {
         for (method, op) in item.as_object().unwrap() {
             operations += 1;
             let name = format!("{method} {path}");
-            assert!(op["summary"].as_str().is_some_and(|s| !s.is_empty()), "{name}: summary");
-            assert!(op["description"].as_str().is_some_and(|s| !s.is_empty()), "{name}: description");
+            assert!(
+                op["summary"].as_str().is_some_and(|s| !s.is_empty()),
+                "{name}: summary"
+            );
+            assert!(
+                op["description"].as_str().is_some_and(|s| !s.is_empty()),
+                "{name}: description"
+            );
             if let Some(body) = op.get("requestBody") {
                 assert!(has_example(&body["content"]), "{name}: request example");
             }
             let responses = op["responses"].as_object().unwrap();
-            let success = responses.iter().find(|(status, _)| status.starts_with('2')).unwrap();
+            let success = responses
+                .iter()
+                .find(|(status, _)| status.starts_with('2'))
+                .unwrap();
             if success.1.get("content").is_some() {
                 assert!(
                     has_example(&success.1["content"]) || path.ends_with("z"),
@@ -69,12 +81,17 @@ fn every_operation_is_documented_with_examples_and_errors() {
                 );
             }
             if !path.ends_with("z") {
-                let problems = responses.iter().filter(|(status, _)| status.starts_with('4'));
+                let problems = responses
+                    .iter()
+                    .filter(|(status, _)| status.starts_with('4'));
                 let mut count = 0;
                 for (status, response) in problems {
                     count += 1;
                     let examples = &response["content"]["application/problem+json"]["examples"];
-                    assert!(examples.as_object().is_some_and(|e| !e.is_empty()), "{name} {status}: examples");
+                    assert!(
+                        examples.as_object().is_some_and(|e| !e.is_empty()),
+                        "{name} {status}: examples"
+                    );
                 }
                 assert!(count >= 3, "{name}: error responses");
             }
@@ -86,15 +103,30 @@ fn every_operation_is_documented_with_examples_and_errors() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn docs_and_spec_are_served_without_a_network() {
     let app = TestApp::spawn(Backend::Embedded).await;
-    let spec = app.call(reqwest::Method::GET, None, "/openapi.json", None).await;
+    let spec = app
+        .call(reqwest::Method::GET, None, "/openapi.json", None)
+        .await;
     assert_eq!(spec.status, 200);
-    assert_eq!(spec.body, serde_json::from_str::<Value>(&lyceum_api::openapi::document_json()).unwrap());
+    assert_eq!(
+        spec.body,
+        serde_json::from_str::<Value>(&lyceum_api::openapi::document_json()).unwrap()
+    );
     let page = app.call(reqwest::Method::GET, None, "/docs/", None).await;
     assert_eq!(page.status, 200, "{page:?}");
     let html = page.body.as_str().unwrap();
     assert!(html.contains("swagger-ui"), "{html}");
-    assert!(!html.contains("https://"), "the docs page must load nothing from elsewhere: {html}");
-    let script = app.call(reqwest::Method::GET, None, "/docs/swagger-ui-bundle.js", None).await;
+    assert!(
+        !html.contains("https://"),
+        "the docs page must load nothing from elsewhere: {html}"
+    );
+    let script = app
+        .call(
+            reqwest::Method::GET,
+            None,
+            "/docs/swagger-ui-bundle.js",
+            None,
+        )
+        .await;
     assert_eq!(script.status, 200);
     let health = app.call(reqwest::Method::GET, None, "/healthz", None).await;
     assert_eq!(health.body["status"], "ok");
@@ -104,7 +136,9 @@ async fn docs_and_spec_are_served_without_a_network() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reads_that_cannot_catch_up_answer_503_with_retry_after() {
     let app = TestApp::spawn(Backend::Embedded).await;
-    let reply = app.get(&app.admin, "/v1/spaces/nowhere?min_position=999999").await;
+    let reply = app
+        .get(&app.admin, "/v1/spaces/nowhere?min_position=999999")
+        .await;
     reply.assert_problem(503, "not_ready");
     assert_eq!(reply.header("retry-after"), Some("1"));
     app.finish().await;

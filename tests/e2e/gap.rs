@@ -42,14 +42,25 @@ async fn spaces(db: &Db) -> Vec<String> {
 async fn a_late_commit_with_a_lower_position_is_never_skipped() {
     let url = lyceum_store::testing::fresh_postgres_url().await.unwrap();
     let db = Db::connect(&url).await.unwrap();
-    lyceum_store::migrate::run(&db, &[lyceum_store::migrate::migrations(), lyceum_projections::migrations()])
-        .await
-        .unwrap();
+    lyceum_store::migrate::run(
+        &db,
+        &[
+            lyceum_store::migrate::migrations(),
+            lyceum_projections::migrations(),
+        ],
+    )
+    .await
+    .unwrap();
     let broker = lyceum_workers::amqp::connect(AMQP_URL).await.unwrap();
     let topology = Topology::new(unique("gap"));
-    let relay = Relay::new(db.clone(), broker.create_channel().await.unwrap(), topology.clone(), 100)
-        .await
-        .unwrap();
+    let relay = Relay::new(
+        db.clone(),
+        broker.create_channel().await.unwrap(),
+        topology.clone(),
+        100,
+    )
+    .await
+    .unwrap();
     let mut consumer = ProjectionConsumer::new(
         db.clone(),
         broker.create_channel().await.unwrap(),
@@ -68,8 +79,17 @@ async fn a_late_commit_with_a_lower_position_is_never_skipped() {
 
     // While the early append is open, nothing at or above its position is final.
     assert_eq!(high_water_mark(&db).await.unwrap(), early_position - 1);
-    assert!(read_after(&db, 0, 100, &Filter::default()).await.unwrap().is_empty());
-    assert_eq!(relay.step().await.unwrap(), 0, "the relay waits for the gap to close");
+    assert!(
+        read_after(&db, 0, 100, &Filter::default())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        relay.step().await.unwrap(),
+        0,
+        "the relay waits for the gap to close"
+    );
     assert_eq!(consumer.drain(Duration::from_millis(300)).await.unwrap(), 0);
     assert!(spaces(&db).await.is_empty());
 
@@ -79,7 +99,10 @@ async fn a_late_commit_with_a_lower_position_is_never_skipped() {
     assert_eq!(relay.step().await.unwrap(), 0, "nothing is published twice");
     assert_eq!(consumer.drain(Duration::from_millis(300)).await.unwrap(), 3);
     assert_eq!(spaces(&db).await, ["early", "last", "later"]);
-    assert_eq!(lyceum_store::read::checkpoint(&db, "spaces").await.unwrap(), last);
+    assert_eq!(
+        lyceum_store::read::checkpoint(&db, "spaces").await.unwrap(),
+        last
+    );
 
     // An append that is abandoned leaves a gap that closes at once.
     drop(prepare(&db, &space("abandoned"), None).await.unwrap());
@@ -97,7 +120,9 @@ async fn a_late_commit_with_a_lower_position_is_never_skipped() {
 async fn a_version_conflict_is_refused_and_writes_nothing() {
     let url = lyceum_store::testing::fresh_postgres_url().await.unwrap();
     let db = Db::connect(&url).await.unwrap();
-    lyceum_store::migrate::run(&db, &[lyceum_store::migrate::migrations()]).await.unwrap();
+    lyceum_store::migrate::run(&db, &[lyceum_store::migrate::migrations()])
+        .await
+        .unwrap();
     let first = space("first");
     append(&db, &first, None).await.unwrap();
     let err = append(&db, &first, None).await.unwrap_err();

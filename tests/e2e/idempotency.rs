@@ -46,15 +46,24 @@ async fn idempotency(backend: Backend) {
     assert_eq!(send("k-bad", bad).await.body, refused.body);
 
     // A request still in flight: claim its key the way the server does, then send it.
-    let principal = lyceum_store::keys::lookup(&app.db, &key).await.unwrap().unwrap();
+    let principal = lyceum_store::keys::lookup(&app.db, &key)
+        .await
+        .unwrap()
+        .unwrap();
     let dto: CreateMember = serde_json::from_value(other.clone()).unwrap();
     let fingerprint = lyceum_api::write::fingerprint("POST", path, &dto).unwrap();
-    let held = claim(&app.db, &principal.key_id.to_string(), "k2", &fingerprint).await.unwrap();
+    let held = claim(&app.db, &principal.key_id.to_string(), "k2", &fingerprint)
+        .await
+        .unwrap();
     assert!(matches!(held, ClaimOutcome::Claimed(_)));
     let duplicate = send("k2", other.clone()).await;
     duplicate.assert_problem(409, "idempotency_request_in_progress");
     assert_eq!(duplicate.header("retry-after"), Some("1"));
-    assert_eq!(app.event_count().await, events, "the duplicate wrote nothing");
+    assert_eq!(
+        app.event_count().await,
+        events,
+        "the duplicate wrote nothing"
+    );
 
     // Concurrent duplicates: one member is added, every answer is that member or a 409.
     let cy = json!({"email": "cy@example.org", "display_name": "Cy"});
@@ -65,6 +74,10 @@ async fn idempotency(backend: Backend) {
     for r in replies.iter().filter(|r| r.status != 201) {
         r.assert_problem(409, "idempotency_request_in_progress");
     }
-    assert_eq!(app.event_count().await, events + 1, "exactly one member was added");
+    assert_eq!(
+        app.event_count().await,
+        events + 1,
+        "exactly one member was added"
+    );
     app.finish().await;
 }

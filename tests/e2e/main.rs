@@ -1,6 +1,9 @@
 //! End-to-end tests: the real application over HTTP, against embedded mode (SQLite and the
 //! in-process bus) and production mode (Postgres and RabbitMQ). One test binary.
 
+// A panic is how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod bad_input;
 mod contract;
 mod erasure;

@@ -12,26 +12,60 @@ on_both_backends!(replay_equals_live);
 async fn replay_equals_live(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (_, key) = app.space("replay").await;
-    let tier = app.post(&key, "/v1/spaces/replay/tiers", json!({"name": "Free", "kind": "free"})).await;
+    let tier = app
+        .post(
+            &key,
+            "/v1/spaces/replay/tiers",
+            json!({"name": "Free", "kind": "free"}),
+        )
+        .await;
     let mut last = 0;
     for n in 0..5 {
         let member = app
-            .post(&key, "/v1/spaces/replay/members", json!({"email": format!("m{n}@example.org"), "display_name": format!("M{n}")}))
+            .post(
+                &key,
+                "/v1/spaces/replay/members",
+                json!({"email": format!("m{n}@example.org"), "display_name": format!("M{n}")}),
+            )
             .await;
         let id = member.body["id"].as_str().unwrap().to_owned();
-        app.post(&key, &format!("/v1/spaces/replay/members/{id}/join"), json!({"tier_id": tier.body["id"]}))
-            .await;
+        app.post(
+            &key,
+            &format!("/v1/spaces/replay/members/{id}/join"),
+            json!({"tier_id": tier.body["id"]}),
+        )
+        .await;
         let post = app
             .post(&key, "/v1/spaces/replay/content", json!({"kind": "post", "title": format!("Post {n}"), "body": "b", "access": {"policy": "members"}}))
             .await;
         let post_id = post.body["id"].as_str().unwrap();
-        app.patch(&key, &format!("/v1/spaces/replay/content/{post_id}"), json!({"title": format!("Post {n}, edited")}))
-            .await;
-        last = app.post_empty(&key, &format!("/v1/spaces/replay/content/{post_id}/publish")).await.position();
+        app.patch(
+            &key,
+            &format!("/v1/spaces/replay/content/{post_id}"),
+            json!({"title": format!("Post {n}, edited")}),
+        )
+        .await;
+        last = app
+            .post_empty(
+                &key,
+                &format!("/v1/spaces/replay/content/{post_id}/publish"),
+            )
+            .await
+            .position();
     }
-    let erased = app.delete(&key, "/v1/spaces/replay/members/00000000-0000-0000-0000-000000000000/personal-data").await;
+    let erased = app
+        .delete(
+            &key,
+            "/v1/spaces/replay/members/00000000-0000-0000-0000-000000000000/personal-data",
+        )
+        .await;
     assert_eq!(erased.status, 404);
-    let ready = app.get(&key, &format!("/v1/spaces/replay/content?min_position={last}")).await;
+    let ready = app
+        .get(
+            &key,
+            &format!("/v1/spaces/replay/content?min_position={last}"),
+        )
+        .await;
     assert_eq!(ready.body["data"].as_array().map(Vec::len), Some(5));
 
     let mut live = Vec::new();
@@ -40,7 +74,10 @@ async fn replay_equals_live(backend: Backend) {
     }
     let database = match &app.config.database_url {
         Some(url) => vec!["--database-url".to_owned(), url.expose().to_owned()],
-        None => vec!["--data-dir".to_owned(), app.config.data_dir.display().to_string()],
+        None => vec![
+            "--data-dir".to_owned(),
+            app.config.data_dir.display().to_string(),
+        ],
     };
     let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_lyceum"))
         .args(&database)
@@ -60,7 +97,10 @@ async fn replay_equals_live(backend: Backend) {
         .execute(app.db.writer())
         .await
         .unwrap();
-    assert_ne!(checksum(&app.db, Projection::Content).await.unwrap(), checksum_after_rebuild(&app).await);
+    assert_ne!(
+        checksum(&app.db, Projection::Content).await.unwrap(),
+        checksum_after_rebuild(&app).await
+    );
     app.finish().await;
 }
 

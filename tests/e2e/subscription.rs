@@ -18,9 +18,10 @@ async fn subscription(backend: Backend) {
     let mut request = format!("{}/graphql", app.base.replace("http", "ws"))
         .into_client_request()
         .unwrap();
-    request
-        .headers_mut()
-        .insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse().unwrap());
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
     let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
     let send = |value: Value| Message::Text(value.to_string().into());
     socket
@@ -43,7 +44,6 @@ async fn subscription(backend: Backend) {
         }
     };
     assert_eq!(next().await["type"], "connection_ack");
-    drop(next);
     socket
         .send(send(json!({"id": "1", "type": "subscribe", "payload": {
             "query": "subscription { events(types: [\"TierDefined\"]) { eventType aggregateType spaceId payload } }"
@@ -56,9 +56,24 @@ async fn subscription(backend: Backend) {
     let message = loop {
         round += 1;
         assert!(round <= 50, "no event arrived");
-        app.post(&beta, "/v1/spaces/live-beta/tiers", json!({"name": format!("Other {round}"), "kind": "free"})).await;
-        app.post(&alpha, "/v1/spaces/live-alpha/members", json!({"email": format!("a{round}@example.org"), "display_name": "A"})).await;
-        app.post(&alpha, "/v1/spaces/live-alpha/tiers", json!({"name": format!("Seen {round}"), "kind": "free"})).await;
+        app.post(
+            &beta,
+            "/v1/spaces/live-beta/tiers",
+            json!({"name": format!("Other {round}"), "kind": "free"}),
+        )
+        .await;
+        app.post(
+            &alpha,
+            "/v1/spaces/live-alpha/members",
+            json!({"email": format!("a{round}@example.org"), "display_name": "A"}),
+        )
+        .await;
+        app.post(
+            &alpha,
+            "/v1/spaces/live-alpha/tiers",
+            json!({"name": format!("Seen {round}"), "kind": "free"}),
+        )
+        .await;
         let deadline = tokio::time::Instant::now() + Duration::from_millis(500);
         let mut found = None;
         while let Ok(Some(Ok(message))) = tokio::time::timeout_at(deadline, socket.next()).await {
@@ -77,7 +92,10 @@ async fn subscription(backend: Backend) {
     let event = &message["payload"]["data"]["events"];
     assert_eq!(event["eventType"], "TierDefined", "{message}");
     assert!(
-        event["payload"]["name"].as_str().unwrap().starts_with("Seen"),
+        event["payload"]["name"]
+            .as_str()
+            .unwrap()
+            .starts_with("Seen"),
         "only the subscriber's space, only the asked types: {message}"
     );
     app.finish().await;

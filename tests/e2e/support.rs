@@ -90,7 +90,10 @@ impl Reply {
 }
 
 pub fn unique(prefix: &str) -> String {
-    format!("{prefix}{}", &uuid::Uuid::new_v4().simple().to_string()[..12])
+    format!(
+        "{prefix}{}",
+        &uuid::Uuid::new_v4().simple().to_string()[..12]
+    )
 }
 
 impl TestApp {
@@ -119,7 +122,9 @@ impl TestApp {
         let base = format!("http://127.0.0.1:{}", app.port());
         let db = app.db().clone();
         let key = IssuedKey::generate(Role::Admin, None).expect("a key");
-        insert_admin(&db, &key).await.expect("the admin key is stored");
+        insert_admin(&db, &key)
+            .await
+            .expect("the admin key is stored");
         let (stop, stopped) = oneshot::channel::<()>();
         let running = tokio::spawn(app.run_until_stopped(async move {
             let _ = stopped.await;
@@ -143,14 +148,14 @@ impl TestApp {
         if let Some(running) = self.running.take() {
             let _ = tokio::time::timeout(Duration::from_secs(15), running).await;
         }
-        if let Some(url) = &self.config.amqp_url {
-            if let Ok(connection) = lyceum_workers::amqp::connect(url.expose()).await {
-                if let Ok(channel) = connection.create_channel().await {
-                    let topology = lyceum_workers::Topology::new(self.config.amqp_prefix.clone());
-                    let _ = topology.delete(&channel).await;
-                }
-                let _ = connection.close(200, "test done".into()).await;
+        if let Some(url) = &self.config.amqp_url
+            && let Ok(connection) = lyceum_workers::amqp::connect(url.expose()).await
+        {
+            if let Ok(channel) = connection.create_channel().await {
+                let topology = lyceum_workers::Topology::new(self.config.amqp_prefix.clone());
+                let _ = topology.delete(&channel).await;
             }
+            let _ = connection.close(200, "test done".into()).await;
         }
         match &self.config.database_url {
             Some(url) => drop_database(url.expose()).await,
@@ -160,7 +165,13 @@ impl TestApp {
         }
     }
 
-    pub async fn call(&self, method: Method, key: Option<&str>, path: &str, body: Option<Value>) -> Reply {
+    pub async fn call(
+        &self,
+        method: Method,
+        key: Option<&str>,
+        path: &str,
+        body: Option<Value>,
+    ) -> Reply {
         let mut request = self.http.request(method, format!("{}{path}", self.base));
         if let Some(key) = key {
             request = request.bearer_auth(key);
@@ -217,7 +228,11 @@ impl TestApp {
         assert_eq!(created.status, 201, "{created:?}");
         let id = created.body["id"].as_str().expect("an id").to_owned();
         let key = self
-            .post(&self.admin, &format!("/v1/spaces/{slug}/keys"), json!({"role": "creator"}))
+            .post(
+                &self.admin,
+                &format!("/v1/spaces/{slug}/keys"),
+                json!({"role": "creator"}),
+            )
             .await;
         assert_eq!(key.status, 201, "{key:?}");
         (id, key.body["key"].as_str().expect("a key").to_owned())

@@ -12,7 +12,11 @@ async fn walkthrough(backend: Backend) {
     let (space_id, creator) = app.space("deep-work").await;
 
     let tier = app
-        .post(&creator, "/v1/spaces/deep-work/tiers", json!({"name": "Community", "kind": "free"}))
+        .post(
+            &creator,
+            "/v1/spaces/deep-work/tiers",
+            json!({"name": "Community", "kind": "free"}),
+        )
         .await;
     assert_eq!(tier.status, 201, "{tier:?}");
     let tier_id = tier.body["id"].as_str().unwrap().to_owned();
@@ -50,7 +54,10 @@ async fn walkthrough(backend: Backend) {
     let post_id = post.body["id"].as_str().unwrap().to_owned();
 
     let published = app
-        .post_empty(&creator, &format!("/v1/spaces/deep-work/content/{post_id}/publish"))
+        .post_empty(
+            &creator,
+            &format!("/v1/spaces/deep-work/content/{post_id}/publish"),
+        )
         .await;
     assert_eq!(published.status, 200, "{published:?}");
     assert_eq!(published.body["status"], "published");
@@ -58,20 +65,36 @@ async fn walkthrough(backend: Backend) {
     assert!(position > post.position());
 
     let read = app
-        .get(&creator, &format!("/v1/spaces/deep-work/content/{post_id}?min_position={position}"))
+        .get(
+            &creator,
+            &format!("/v1/spaces/deep-work/content/{post_id}?min_position={position}"),
+        )
         .await;
     assert_eq!(read.status, 200, "{read:?}");
     assert_eq!(read.body["title"], "Welcome");
     assert_eq!(read.body["status"], "published");
-    assert_eq!(read.body["access"], json!({"policy": "tiers", "tier_ids": [tier_id]}));
+    assert_eq!(
+        read.body["access"],
+        json!({"policy": "tiers", "tier_ids": [tier_id]})
+    );
     assert_eq!(read.body["published_at"], published.body["published_at"]);
 
     let listed = app
-        .get(&creator, &format!("/v1/spaces/deep-work/content?status=published&min_position={position}"))
+        .get(
+            &creator,
+            &format!("/v1/spaces/deep-work/content?status=published&min_position={position}"),
+        )
         .await;
-    assert_eq!(listed.body["data"].as_array().map(Vec::len), Some(1), "{listed:?}");
+    assert_eq!(
+        listed.body["data"].as_array().map(Vec::len),
+        Some(1),
+        "{listed:?}"
+    );
     let members = app
-        .get(&creator, &format!("/v1/spaces/deep-work/members?min_position={position}"))
+        .get(
+            &creator,
+            &format!("/v1/spaces/deep-work/members?min_position={position}"),
+        )
         .await;
     assert_eq!(members.body["data"][0]["email"], "ada@example.org");
     assert_eq!(members.body["data"][0]["tier_ids"], json!([tier_id]));
@@ -97,11 +120,20 @@ async fn walkthrough(backend: Backend) {
     assert_eq!(graph["errors"], serde_json::Value::Null, "{graph}");
     let space = &graph["data"]["space"];
     assert_eq!(space["name"], "Space deep-work");
-    assert_eq!(space["tiers"], json!([{"name": "Community", "kind": "FREE"}]));
-    assert_eq!(space["members"]["edges"][0]["node"]["tierIds"], json!([tier_id]));
+    assert_eq!(
+        space["tiers"],
+        json!([{"name": "Community", "kind": "FREE"}])
+    );
+    assert_eq!(
+        space["members"]["edges"][0]["node"]["tierIds"],
+        json!([tier_id])
+    );
     let node = &space["content"]["edges"][0]["node"];
     assert_eq!(node["title"], "Welcome");
-    assert_eq!(node["access"], json!({"policy": "TIERS", "tierIds": [tier_id]}));
+    assert_eq!(
+        node["access"],
+        json!({"policy": "TIERS", "tierIds": [tier_id]})
+    );
     assert_eq!(space["content"]["pageInfo"]["hasNextPage"], false);
     assert_eq!(graph["data"]["contentItem"]["status"], "PUBLISHED");
 
@@ -115,41 +147,85 @@ async fn walkthrough(backend: Backend) {
             json!({}),
         )
         .await;
-    assert_eq!(created["data"]["createContent"]["node"]["status"], "DRAFT", "{created}");
-    assert!(created["data"]["createContent"]["position"].as_i64().unwrap() > position);
+    assert_eq!(
+        created["data"]["createContent"]["node"]["status"], "DRAFT",
+        "{created}"
+    );
+    assert!(
+        created["data"]["createContent"]["position"]
+            .as_i64()
+            .unwrap()
+            > position
+    );
 
     // The auditor sees the whole story in order, with who did what.
     let auditor = app
-        .post(&creator, "/v1/spaces/deep-work/keys", json!({"role": "auditor"}))
+        .post(
+            &creator,
+            "/v1/spaces/deep-work/keys",
+            json!({"role": "auditor"}),
+        )
         .await;
     assert!(auditor.body["key"].as_str().unwrap().starts_with("lyc_ak_"));
     let auditor = auditor.body["key"].as_str().unwrap().to_owned();
     let feed = app.get(&auditor, "/v1/events?limit=100").await;
     assert_eq!(feed.status, 200, "{feed:?}");
     let events = feed.body["data"].as_array().unwrap();
-    let types: Vec<&str> = events.iter().map(|e| e["event_type"].as_str().unwrap()).collect();
+    let types: Vec<&str> = events
+        .iter()
+        .map(|e| e["event_type"].as_str().unwrap())
+        .collect();
     assert_eq!(
         types,
         [
-            "SpaceCreated", "ApiKeyIssued", "TierDefined", "MemberAdded", "MemberJoinedTier",
-            "ContentDrafted", "ContentPublished", "ContentDrafted", "ApiKeyIssued"
+            "SpaceCreated",
+            "ApiKeyIssued",
+            "TierDefined",
+            "MemberAdded",
+            "MemberJoinedTier",
+            "ContentDrafted",
+            "ContentPublished",
+            "ContentDrafted",
+            "ApiKeyIssued"
         ]
     );
-    let positions: Vec<i64> = events.iter().map(|e| e["position"].as_i64().unwrap()).collect();
+    let positions: Vec<i64> = events
+        .iter()
+        .map(|e| e["position"].as_i64().unwrap())
+        .collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
     for event in events {
         assert_eq!(event["space_id"], space_id.as_str());
         assert!(event["actor"].as_str().unwrap().starts_with("key:"));
         assert!(!event["request_id"].as_str().unwrap().is_empty());
     }
-    let typed = app.get(&auditor, "/v1/events?types=ContentPublished,TierDefined").await;
-    assert_eq!(typed.body["data"].as_array().map(Vec::len), Some(2), "{typed:?}");
-    let page = app.get(&auditor, &format!("/v1/events?after={}&limit=2", positions[1])).await;
+    let typed = app
+        .get(&auditor, "/v1/events?types=ContentPublished,TierDefined")
+        .await;
+    assert_eq!(
+        typed.body["data"].as_array().map(Vec::len),
+        Some(2),
+        "{typed:?}"
+    );
+    let page = app
+        .get(
+            &auditor,
+            &format!("/v1/events?after={}&limit=2", positions[1]),
+        )
+        .await;
     assert_eq!(page.body["data"][0]["position"], positions[2]);
     assert_eq!(page.body["next_cursor"], positions[3].to_string());
 
-    let stream = app.get(&auditor, &format!("/v1/streams/content/{post_id}")).await;
-    let versions: Vec<i64> = stream.body.as_array().unwrap().iter().map(|e| e["version"].as_i64().unwrap()).collect();
+    let stream = app
+        .get(&auditor, &format!("/v1/streams/content/{post_id}"))
+        .await;
+    let versions: Vec<i64> = stream
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["version"].as_i64().unwrap())
+        .collect();
     assert_eq!(versions, [1, 2]);
 
     let health = app.call(reqwest::Method::GET, None, "/readyz", None).await;

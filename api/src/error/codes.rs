@@ -14,14 +14,30 @@ pub const TABLE: [(Code, u16, &str); 17] = [
     (Code::Conflict, 409, "The resource changed concurrently"),
     (Code::SlugTaken, 409, "The slug is taken"),
     (Code::AlreadyMember, 409, "Already a member of this tier"),
-    (Code::InvalidTransition, 409, "Not allowed in the current state"),
-    (Code::IdempotencyKeyReused, 422, "Idempotency key reused with a different request"),
-    (Code::IdempotencyRequestInProgress, 409, "A request with this idempotency key is in progress"),
+    (
+        Code::InvalidTransition,
+        409,
+        "Not allowed in the current state",
+    ),
+    (
+        Code::IdempotencyKeyReused,
+        422,
+        "Idempotency key reused with a different request",
+    ),
+    (
+        Code::IdempotencyRequestInProgress,
+        409,
+        "A request with this idempotency key is in progress",
+    ),
     (Code::PayloadTooLarge, 413, "The request body is too large"),
     (Code::UnsupportedMediaType, 415, "Unsupported media type"),
     (Code::ValidationFailed, 422, "The request is invalid"),
     (Code::TierRequiresPayment, 422, "This tier requires payment"),
-    (Code::NotReady, 503, "The read models have not caught up yet"),
+    (
+        Code::NotReady,
+        503,
+        "The read models have not caught up yet",
+    ),
     (Code::Internal, 500, "Internal error"),
 ];
 
@@ -29,7 +45,9 @@ fn entry(code: Code) -> (u16, &'static str) {
     TABLE
         .iter()
         .find(|(c, _, _)| *c == code)
-        .map_or((500, "Internal error"), |(_, status, title)| (*status, *title))
+        .map_or((500, "Internal error"), |(_, status, title)| {
+            (*status, *title)
+        })
 }
 
 /// The HTTP status for a code.
@@ -54,7 +72,11 @@ mod tests {
     #[test]
     fn every_code_has_exactly_one_row() {
         for code in Code::ALL {
-            assert_eq!(TABLE.iter().filter(|(c, _, _)| *c == code).count(), 1, "{code}");
+            assert_eq!(
+                TABLE.iter().filter(|(c, _, _)| *c == code).count(),
+                1,
+                "{code}"
+            );
         }
     }
 }

@@ -90,10 +90,7 @@ impl ApiError {
     /// Whether a retry of the same request could succeed, so its outcome must not be stored
     /// as the idempotent answer.
     pub fn is_retryable(&self) -> bool {
-        matches!(
-            codes::status(self.code).as_u16(),
-            409 | 429 | 500..=599
-        )
+        matches!(codes::status(self.code).as_u16(), 409 | 429 | 500..=599)
     }
 
     /// Logs the internal cause, if there is one.

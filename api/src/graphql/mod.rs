@@ -68,7 +68,10 @@ async fn execute(
         .get(actix_web::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     let caller = caller_from(&state, header).await;
-    schema.execute(request.into_inner().data(caller)).await.into()
+    schema
+        .execute(request.into_inner().data(caller))
+        .await
+        .into()
 }
 
 async fn subscribe(

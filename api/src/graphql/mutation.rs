@@ -125,7 +125,10 @@ async fn finish<T, G: async_graphql::OutputType>(
     })
 }
 
-async fn done(state: &AppState, planned: Result<Planned<()>, ApiError>) -> async_graphql::Result<Done> {
+async fn done(
+    state: &AppState,
+    planned: Result<Planned<()>, ApiError>,
+) -> async_graphql::Result<Done> {
     let ((), position) = commit(state, planned.or_gql()?).await.or_gql()?;
     Ok(Done { position })
 }
@@ -148,7 +151,12 @@ impl Mutation {
             name: input.name,
             currency: input.currency,
         };
-        finish(state, service::spaces::create(auth, input).await, Space::from).await
+        finish(
+            state,
+            service::spaces::create(auth, input).await,
+            Space::from,
+        )
+        .await
     }
 
     /// Changes a space's name or description.
@@ -243,7 +251,11 @@ impl Mutation {
         member_id: ID,
     ) -> async_graphql::Result<Done> {
         let (state, auth, space) = context(ctx, Some(&space)).await?;
-        done(state, service::members::remove(state, auth, &need(space)?, &member_id).await).await
+        done(
+            state,
+            service::members::remove(state, auth, &need(space)?, &member_id).await,
+        )
+        .await
     }
 
     /// Erases a member's personal data by deleting their key.
@@ -254,7 +266,11 @@ impl Mutation {
         member_id: ID,
     ) -> async_graphql::Result<Done> {
         let (state, auth, space) = context(ctx, Some(&space)).await?;
-        done(state, service::members::erase(state, auth, &need(space)?, &member_id).await).await
+        done(
+            state,
+            service::members::erase(state, auth, &need(space)?, &member_id).await,
+        )
+        .await
     }
 
     /// Creates a draft.
@@ -289,7 +305,11 @@ impl Mutation {
             title: input.title,
             body: input.body,
             excerpt: input.excerpt,
-            access: input.access.map(AccessInput::into_dto).transpose().or_gql()?,
+            access: input
+                .access
+                .map(AccessInput::into_dto)
+                .transpose()
+                .or_gql()?,
         };
         let command = service::content::edit_command(input);
         let planned = service::content::change(state, auth, &need(space)?, &id, command).await;
@@ -305,7 +325,8 @@ impl Mutation {
     ) -> async_graphql::Result<Payload<ContentItem>> {
         let (state, auth, space) = context(ctx, Some(&space)).await?;
         let planned =
-            service::content::change(state, auth, &need(space)?, &id, ContentCommand::Publish).await;
+            service::content::change(state, auth, &need(space)?, &id, ContentCommand::Publish)
+                .await;
         finish(state, planned, ContentItem::from).await
     }
 

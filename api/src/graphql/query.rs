@@ -35,7 +35,9 @@ impl Query {
             Err(e) if e.code == Code::NotFound => return Ok(None),
             Err(e) => return Err(gql(e)),
         };
-        let row = queries::space(&state.db, &space.id.to_string()).await.or_gql()?;
+        let row = queries::space(&state.db, &space.id.to_string())
+            .await
+            .or_gql()?;
         Ok(row.map(|r| Space::from(dto::Space::from(r))))
     }
 
@@ -44,7 +46,9 @@ impl Query {
         let auth = caller(ctx)?;
         let state = ctx.data::<AppState>()?;
         let Some(id) = uuid(&id) else { return Ok(None) };
-        let row = queries::member(&state.db, scope(auth).as_deref(), &id).await.or_gql()?;
+        let row = queries::member(&state.db, scope(auth).as_deref(), &id)
+            .await
+            .or_gql()?;
         Ok(row.map(|r| Member::from(dto::Member::from(r))))
     }
 

@@ -96,7 +96,10 @@ pub fn connection<R, T: async_graphql::OutputType>(
 }
 
 /// `first` (1 to 100, default 20) and the decoded `after`.
-pub fn paging(first: Option<i32>, after: Option<String>) -> async_graphql::Result<(i64, Option<String>)> {
+pub fn paging(
+    first: Option<i32>,
+    after: Option<String>,
+) -> async_graphql::Result<(i64, Option<String>)> {
     let first = i64::from(first.unwrap_or(20));
     if !(1..=MAX_LIMIT).contains(&first) {
         return Err(super::gql(crate::error::ApiError::bad_request(format!(
@@ -116,8 +119,14 @@ impl Space {
     /// The space's tiers, oldest first (at most 100).
     async fn tiers(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Tier>> {
         let state = ctx.data::<AppState>()?;
-        let page = queries::tiers(&state.db, &self.id, None, MAX_LIMIT).await.or_gql()?;
-        Ok(page.items.into_iter().map(|t| Tier::from(dto::Tier::from(t))).collect())
+        let page = queries::tiers(&state.db, &self.id, None, MAX_LIMIT)
+            .await
+            .or_gql()?;
+        Ok(page
+            .items
+            .into_iter()
+            .map(|t| Tier::from(dto::Tier::from(t)))
+            .collect())
     }
 
     /// The space's members, oldest first.
@@ -133,9 +142,12 @@ impl Space {
         let page = queries::members(&state.db, &self.id, after.as_deref(), first)
             .await
             .or_gql()?;
-        Ok(connection(after.as_deref(), page, |m| m.id.clone(), |m| {
-            Member::from(dto::Member::from(m))
-        }))
+        Ok(connection(
+            after.as_deref(),
+            page,
+            |m| m.id.clone(),
+            |m| Member::from(dto::Member::from(m)),
+        ))
     }
 
     /// The space's content, newest first, optionally of one status.
@@ -158,9 +170,12 @@ impl Space {
         )
         .await
         .or_gql()?;
-        Ok(connection(after.as_deref(), page, |c| c.id.clone(), |c| {
-            ContentItem::from(dto::ContentItem::from(c))
-        }))
+        Ok(connection(
+            after.as_deref(),
+            page,
+            |c| c.id.clone(),
+            |c| ContentItem::from(dto::ContentItem::from(c)),
+        ))
     }
 }
 

@@ -112,9 +112,13 @@ pub async fn get_content(
     let (space, id) = path.into_inner();
     let space = resolve(&state, &auth, &space, Intent::Read).await?;
     let id = parse_id(&id, "content")?;
-    let row = lyceum_projections::queries::content_item(&state.db, Some(&space.id.to_string()), &id.to_string())
-        .await?
-        .ok_or_else(|| ApiError::not_found("content"))?;
+    let row = lyceum_projections::queries::content_item(
+        &state.db,
+        Some(&space.id.to_string()),
+        &id.to_string(),
+    )
+    .await?
+    .ok_or_else(|| ApiError::not_found("content"))?;
     Ok(Json(ContentItem::from(row)))
 }
 

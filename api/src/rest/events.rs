@@ -85,7 +85,12 @@ pub async fn list_events(
         event_types: query
             .types
             .as_deref()
-            .map(|t| t.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect())
+            .map(|t| {
+                t.split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default(),
         aggregate_type: query.aggregate_type.clone(),
         aggregate_id: query.aggregate_id,
@@ -126,7 +131,9 @@ pub async fn get_stream(
     let events = lyceum_store::read::stream(&state.db, &aggregate_type, id).await?;
     let visible = match auth.0.role {
         Role::Admin => true,
-        _ => events.iter().all(|e| e.space_id.is_some() && e.space_id == auth.0.space_id),
+        _ => events
+            .iter()
+            .all(|e| e.space_id.is_some() && e.space_id == auth.0.space_id),
     };
     if events.is_empty() || !visible {
         return Err(ApiError::not_found("stream"));

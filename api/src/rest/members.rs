@@ -93,9 +93,13 @@ pub async fn get_member(
     let (space, member) = path.into_inner();
     let space = resolve(&state, &auth, &space, Intent::Read).await?;
     let member = parse_id(&member, "member")?;
-    let row = lyceum_projections::queries::member(&state.db, Some(&space.id.to_string()), &member.to_string())
-        .await?
-        .ok_or_else(|| ApiError::not_found("member"))?;
+    let row = lyceum_projections::queries::member(
+        &state.db,
+        Some(&space.id.to_string()),
+        &member.to_string(),
+    )
+    .await?
+    .ok_or_else(|| ApiError::not_found("member"))?;
     Ok(Json(Member::from(row)))
 }
 

@@ -31,7 +31,14 @@ pub async fn create_space(
     body: Json<CreateSpace>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    write::respond(&state, &req, &auth, &body, service::spaces::create(&auth, body.clone())).await
+    write::respond(
+        &state,
+        &req,
+        &auth,
+        &body,
+        service::spaces::create(&auth, body.clone()),
+    )
+    .await
 }
 
 /// Get a space

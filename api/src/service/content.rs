@@ -38,7 +38,10 @@ fn kind_dto(kind: ContentKind) -> ContentKindDto {
 async fn check_tiers(state: &AppState, space: &SpaceRef, access: &Access) -> Result<(), ApiError> {
     if let Access::Tiers { tier_ids } = access {
         for tier in tier_ids {
-            if load_in_space::<Tier>(&state.db, space.id, tier.0).await.is_err() {
+            if load_in_space::<Tier>(&state.db, space.id, tier.0)
+                .await
+                .is_err()
+            {
                 return Err(DomainError::new(
                     Code::ValidationFailed,
                     format!("access.tier_ids: tier {tier} does not exist in this space"),
@@ -70,7 +73,10 @@ fn item(id: Uuid, history: &[(ContentEvent, String)]) -> Result<ContentItem, Api
         excerpt: current.excerpt,
         access: AccessDto::from(current.access),
         status: current.status.as_str().to_owned(),
-        created_at: history.first().map(|(_, at)| at.clone()).unwrap_or_default(),
+        created_at: history
+            .first()
+            .map(|(_, at)| at.clone())
+            .unwrap_or_default(),
         updated_at: history.last().map(|(_, at)| at.clone()).unwrap_or_default(),
         published_at,
     })
@@ -101,7 +107,11 @@ pub async fn create(
         .into_iter()
         .map(|e| (e, append.recorded_at.clone()))
         .collect();
-    Ok(Planned::new(StatusCode::CREATED, item(id.0, &history)?, append))
+    Ok(Planned::new(
+        StatusCode::CREATED,
+        item(id.0, &history)?,
+        append,
+    ))
 }
 
 /// Plans a change to an existing item: `PATCH`, `publish` or `unpublish`.

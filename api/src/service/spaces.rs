@@ -78,7 +78,11 @@ pub async fn update(
         .map(|(_, at)| at.clone())
         .unwrap_or_default();
     let updated_at = if events.is_empty() {
-        loaded.history.last().map(|(_, at)| at.clone()).unwrap_or_default()
+        loaded
+            .history
+            .last()
+            .map(|(_, at)| at.clone())
+            .unwrap_or_default()
     } else {
         append.recorded_at.clone()
     };
@@ -91,5 +95,10 @@ pub async fn update(
         created_at,
         updated_at,
     };
-    Ok(Planned::maybe(StatusCode::OK, output, append, loaded.position))
+    Ok(Planned::maybe(
+        StatusCode::OK,
+        output,
+        append,
+        loaded.position,
+    ))
 }

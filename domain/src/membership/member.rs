@@ -102,7 +102,9 @@ impl Aggregate for Member {
         match state {
             (state, MemberCommand::JoinTier { tier }) => {
                 if state.removed {
-                    return Err(DomainError::transition("a removed member cannot join a tier"));
+                    return Err(DomainError::transition(
+                        "a removed member cannot join a tier",
+                    ));
                 }
                 if tier.space_id != state.space_id {
                     return Err(DomainError::not_found("tier"));

@@ -147,7 +147,12 @@ mod tests {
     use super::*;
     use crate::aggregate::testing::{given, given_no_history};
 
-    fn define(kind: TierKind, monthly: Option<i64>, yearly: Option<i64>, trial: u32) -> TierCommand {
+    fn define(
+        kind: TierKind,
+        monthly: Option<i64>,
+        yearly: Option<i64>,
+        trial: u32,
+    ) -> TierCommand {
         TierCommand::Define {
             space_id: SpaceId(uuid::Uuid::nil()),
             name: " Insiders ".into(),
