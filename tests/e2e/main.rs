@@ -10,6 +10,7 @@ mod erasure;
 mod gap;
 mod idempotency;
 mod isolation;
+mod pagination;
 mod replay;
 mod subscription;
 mod support;

@@ -3,7 +3,7 @@
 
 use lyceum_store::StoredEvent;
 use std::sync::Arc;
-use tokio::sync::{Notify, broadcast};
+use tokio::sync::{Mutex, broadcast, watch};
 
 /// Events as they are delivered, for anyone in this process who listens. Slow listeners miss
 /// events (they are told how many); the log remains the source of truth.
@@ -35,17 +35,62 @@ impl Default for LiveFeed {
     }
 }
 
-/// Wakes the relay (and, in embedded mode, the consumers) when something was appended.
-#[derive(Clone, Debug, Default)]
-pub struct Nudge(Arc<Notify>);
+/// Wakes the relay (and, in embedded mode, the consumers) when something was appended. Each
+/// clone remembers which nudges it has seen, so a nudge sent while its holder was busy is not
+/// lost: the holder's next wait returns at once.
+#[derive(Debug)]
+pub struct Nudge {
+    sender: Arc<watch::Sender<u64>>,
+    seen: Mutex<watch::Receiver<u64>>,
+}
 
 impl Nudge {
     pub fn nudge(&self) {
-        self.0.notify_waiters();
+        self.sender
+            .send_modify(|count| *count = count.wrapping_add(1));
     }
 
-    /// Waits for a nudge or until `timeout` passes, whichever is first.
+    /// Waits for a nudge this clone has not seen yet, or until `timeout` passes.
     pub async fn wait(&self, timeout: std::time::Duration) {
-        let _ = tokio::time::timeout(timeout, self.0.notified()).await;
+        let mut seen = self.seen.lock().await;
+        let _ = tokio::time::timeout(timeout, seen.changed()).await;
+    }
+}
+
+impl Default for Nudge {
+    fn default() -> Self {
+        let (sender, seen) = watch::channel(0);
+        Self {
+            sender: Arc::new(sender),
+            seen: Mutex::new(seen),
+        }
+    }
+}
+
+impl Clone for Nudge {
+    fn clone(&self) -> Self {
+        Self {
+            sender: self.sender.clone(),
+            seen: Mutex::new(self.sender.subscribe()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_nudge_sent_while_busy_is_not_lost() {
+        let nudge = Nudge::default();
+        let waiter = nudge.clone();
+        nudge.nudge();
+        let started = tokio::time::Instant::now();
+        waiter.wait(Duration::from_secs(60)).await;
+        assert!(started.elapsed() < Duration::from_secs(1));
+        // Seen now: the next wait runs to its timeout.
+        waiter.wait(Duration::from_secs(60)).await;
+        assert!(started.elapsed() >= Duration::from_secs(60));
     }
 }

@@ -1,0 +1,344 @@
+//! Throughput benchmarks, each beside a baseline run at the same time on the same machine:
+//!
+//! - `append`: single-event commands appended to the Postgres log by concurrent writers, against
+//!   `pgbench` running the same SQL shape (same statements, same locks, one transaction), and
+//!   against `pgbench` running the bare insert alone (what gap safety costs).
+//! - `http`: whole commands over HTTP (auth, load, decide, append, respond) on Postgres and on
+//!   SQLite, to show a command is one transaction and no slow hashing.
+//! - `relay`: events per second published to RabbitMQ with confirms, one event per batch (a
+//!   confirm round trip each) against 500 per batch (confirms pipelined).
+//!
+//! Run with `cargo bench --bench throughput` (PostgreSQL and RabbitMQ must be running).
+//! `LYCEUM_BENCH_SECONDS` sets each run's length (default 10) and `LYCEUM_BENCH_CLIENTS` the
+//! concurrency (default 8).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
+use lyceum::Config;
+use lyceum::config::Secret;
+use lyceum_domain::space::{Space, SpaceEvent};
+use lyceum_domain::values::{Currency, Slug};
+use lyceum_store::command::append_for;
+use lyceum_store::keys::{IssuedKey, Role, insert_admin};
+use lyceum_store::{Append, Db, Metadata};
+use lyceum_workers::{Relay, Topology};
+use serde_json::json;
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+const AMQP_URL: &str = "amqp://guest:guest@127.0.0.1:5672/%2f";
+const ALLOCATION_LOCK: i64 = 0x4C58_0000_0000_0001;
+const POSITION_LOCK_BASE: i64 = 0x4C59_0000_0000_0000;
+
+fn seconds() -> u64 {
+    std::env::var("LYCEUM_BENCH_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10)
+}
+
+fn clients() -> usize {
+    std::env::var("LYCEUM_BENCH_CLIENTS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(8)
+}
+
+/// Throughput and latency percentiles of one run.
+struct Run {
+    operations: usize,
+    elapsed: Duration,
+    latencies: Vec<Duration>,
+}
+
+impl Run {
+    fn per_second(&self) -> f64 {
+        self.operations as f64 / self.elapsed.as_secs_f64()
+    }
+
+    fn percentile(&mut self, p: f64) -> Duration {
+        self.latencies.sort_unstable();
+        let index = ((self.latencies.len() as f64 - 1.0) * p).round() as usize;
+        self.latencies.get(index).copied().unwrap_or_default()
+    }
+
+    fn report(&mut self, name: &str) {
+        let (p50, p99) = (self.percentile(0.5), self.percentile(0.99));
+        println!(
+            "{name:<44} {:>9.0} ops/s   p50 {:>7.2} ms   p99 {:>7.2} ms",
+            self.per_second(),
+            p50.as_secs_f64() * 1e3,
+            p99.as_secs_f64() * 1e3
+        );
+    }
+}
+
+/// Runs `op` from `clients` tasks for `seconds`.
+async fn drive<F, Fut>(clients: usize, seconds: u64, op: F) -> Run
+where
+    F: Fn(usize) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs(seconds);
+    let mut handles = Vec::new();
+    for client in 0..clients {
+        let op = op.clone();
+        handles.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut n = 0;
+            while Instant::now() < deadline {
+                let began = Instant::now();
+                op(client * 1_000_000 + n).await;
+                latencies.push(began.elapsed());
+                n += 1;
+            }
+            latencies
+        }));
+    }
+    let mut latencies = Vec::new();
+    for handle in handles {
+        latencies.extend(handle.await.unwrap());
+    }
+    Run {
+        operations: latencies.len(),
+        elapsed: start.elapsed(),
+        latencies,
+    }
+}
+
+fn space_append(n: usize) -> Append {
+    let id = Uuid::now_v7();
+    let event = SpaceEvent::SpaceCreated {
+        slug: Slug::parse(&format!("s{n}")).unwrap(),
+        name: "Bench".into(),
+        currency: Currency::parse("EUR").unwrap(),
+    };
+    let meta = Metadata {
+        space_id: Some(id),
+        actor: "system".into(),
+        correlation_id: Uuid::new_v4(),
+        causation_id: None,
+        request_id: "bench".into(),
+    };
+    append_for::<Space>(id, 0, &[event], meta, vec![]).unwrap()
+}
+
+async fn fresh_db() -> (Db, String) {
+    let url = lyceum_store::testing::fresh_postgres_url().await.unwrap();
+    let db = Db::connect(&url).await.unwrap();
+    lyceum_store::migrate::run(
+        &db,
+        &[
+            lyceum_store::migrate::migrations(),
+            lyceum_projections::migrations(),
+        ],
+    )
+    .await
+    .unwrap();
+    (db, url)
+}
+
+/// Runs pgbench with a script; returns transactions per second.
+fn pgbench(url: &str, script: &str, clients: usize, seconds: u64) -> f64 {
+    let path = std::env::temp_dir().join(format!("lyceum-bench-{}.sql", Uuid::new_v4().simple()));
+    std::fs::write(&path, script).unwrap();
+    let output = std::process::Command::new("pgbench")
+        .args([
+            "-n",
+            "-M",
+            "prepared",
+            "-c",
+            &clients.to_string(),
+            "-j",
+            "2",
+        ])
+        .args(["-T", &seconds.to_string(), "-f"])
+        .arg(&path)
+        .arg(url)
+        .output()
+        .expect("pgbench is installed");
+    let _ = std::fs::remove_file(&path);
+    let text = String::from_utf8_lossy(&output.stdout);
+    let tps = text
+        .lines()
+        .find(|l| l.starts_with("tps ="))
+        .and_then(|l| l.split_whitespace().nth(2))
+        .and_then(|t| t.parse().ok());
+    tps.unwrap_or_else(|| {
+        panic!(
+            "pgbench failed: {text}{}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+const INSERT: &str = "INSERT INTO events (event_id, aggregate_type, aggregate_id, version, \
+    event_type, event_version, payload, space_id, actor, correlation_id, causation_id, \
+    request_id, recorded_at) VALUES (gen_random_uuid()::text, 'space', gen_random_uuid()::text, \
+    1, 'SpaceCreated', 1, '{\"currency\":\"EUR\",\"name\":\"Bench\",\"slug\":\"s1\"}', \
+    gen_random_uuid()::text, 'system', gen_random_uuid()::text, NULL, 'bench', \
+    '2026-11-21T00:00:00.000000Z') ON CONFLICT (aggregate_type, aggregate_id, version) \
+    DO NOTHING RETURNING position";
+
+async fn bench_append(clients: usize, seconds: u64) {
+    println!("\n== append: one-event commands, {clients} writers, {seconds} s each ==");
+    let (db, url) = fresh_db().await;
+    let writer = db.clone();
+    let mut run = drive(clients, seconds, move |n| {
+        let db = writer.clone();
+        async move {
+            lyceum_store::append::append(&db, &space_append(n), None)
+                .await
+                .unwrap();
+        }
+    })
+    .await;
+    run.report("lyceum append (Postgres)");
+    let same_shape = format!(
+        "BEGIN;\nSELECT 1 FROM pg_advisory_lock_shared({ALLOCATION_LOCK});\n{INSERT} \\gset\n\
+         SELECT 1 FROM pg_advisory_xact_lock({POSITION_LOCK_BASE} + :position);\n\
+         SELECT 1 FROM pg_advisory_unlock_shared({ALLOCATION_LOCK});\nCOMMIT;\n"
+    );
+    let shape_tps = pgbench(&url, &same_shape, clients, seconds);
+    println!("{:<44} {shape_tps:>9.0} tps", "pgbench, same SQL shape");
+    let bare_tps = pgbench(&url, &format!("{INSERT};\n"), clients, seconds);
+    println!(
+        "{:<44} {bare_tps:>9.0} tps",
+        "pgbench, bare insert (no gap-safety locks)"
+    );
+    println!(
+        "ratio lyceum / same shape = {:.2}; same shape / bare insert = {:.2}",
+        run.per_second() / shape_tps,
+        shape_tps / bare_tps
+    );
+}
+
+async fn spawn_app(production: bool) -> (String, String) {
+    let mut config = Config {
+        bind: "127.0.0.1:0".into(),
+        amqp_prefix: format!("bench{}", &Uuid::new_v4().simple().to_string()[..8]),
+        http_workers: 2,
+        ..Config::default()
+    };
+    if production {
+        let url = lyceum_store::testing::fresh_postgres_url().await.unwrap();
+        config.database_url = Some(Secret::new(url));
+        config.amqp_url = Some(Secret::new(AMQP_URL));
+    } else {
+        config.data_dir =
+            std::env::temp_dir().join(format!("lyceum-bench-{}", Uuid::new_v4().simple()));
+    }
+    let app = lyceum::Application::build(&config).await.unwrap();
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let key = IssuedKey::generate(Role::Admin, None).unwrap();
+    insert_admin(app.db(), &key).await.unwrap();
+    tokio::spawn(app.run_until_stopped(std::future::pending::<()>()));
+    let http = reqwest::Client::new();
+    http.post(format!("{base}/v1/spaces"))
+        .bearer_auth(&key.secret)
+        .json(&json!({"slug": "bench", "name": "Bench", "currency": "EUR"}))
+        .send()
+        .await
+        .unwrap();
+    let creator: serde_json::Value = http
+        .post(format!("{base}/v1/spaces/bench/keys"))
+        .bearer_auth(&key.secret)
+        .json(&json!({"role": "creator"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    (base, creator["key"].as_str().unwrap().to_owned())
+}
+
+async fn bench_http(clients: usize, seconds: u64) {
+    println!(
+        "\n== http: POST /v1/spaces/{{space}}/content, {clients} clients, {seconds} s each =="
+    );
+    for (name, production) in [
+        ("Postgres + RabbitMQ", true),
+        ("SQLite, in-process bus", false),
+    ] {
+        let (base, key) = spawn_app(production).await;
+        let http = reqwest::Client::new();
+        let mut run = drive(clients, seconds, move |n| {
+            let (http, base, key) = (http.clone(), base.clone(), key.clone());
+            async move {
+                let reply = http
+                    .post(format!("{base}/v1/spaces/bench/content"))
+                    .bearer_auth(&key)
+                    .json(&json!({"kind": "post", "title": format!("Post {n}"), "body": "Body", "access": {"policy": "members"}}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(reply.status().as_u16(), 201);
+            }
+        })
+        .await;
+        run.report(&format!("create content over HTTP ({name})"));
+    }
+}
+
+async fn bench_relay() {
+    const EVENTS: i64 = 20_000;
+    println!("\n== relay: {EVENTS} events to RabbitMQ with publisher confirms ==");
+    let broker = lyceum_workers::amqp::connect(AMQP_URL).await.unwrap();
+    for batch in [1, 500] {
+        let (db, _) = fresh_db().await;
+        let fill = format!(
+            "INSERT INTO events (event_id, aggregate_type, aggregate_id, version, event_type, \
+             event_version, payload, space_id, actor, correlation_id, causation_id, request_id, \
+             recorded_at) SELECT gen_random_uuid()::text, 'space', gen_random_uuid()::text, 1, \
+             'SpaceCreated', 1, '{{\"currency\":\"EUR\",\"name\":\"Bench\",\"slug\":\"s1\"}}', \
+             gen_random_uuid()::text, 'system', gen_random_uuid()::text, NULL, 'bench', \
+             '2026-11-21T00:00:00.000000Z' FROM generate_series(1, {EVENTS})"
+        );
+        sqlx::query(&fill).execute(db.writer()).await.unwrap();
+        let topology = Topology::new(format!(
+            "bench{}",
+            &Uuid::new_v4().simple().to_string()[..8]
+        ));
+        let channel = broker.create_channel().await.unwrap();
+        let relay = Relay::new(db.clone(), channel, topology.clone(), batch)
+            .await
+            .unwrap();
+        let start = Instant::now();
+        let mut published = 0;
+        while published < EVENTS as usize {
+            published += relay.step().await.unwrap();
+        }
+        let elapsed = start.elapsed();
+        println!(
+            "{:<44} {:>9.0} events/s",
+            format!("relay, {batch} per batch"),
+            published as f64 / elapsed.as_secs_f64()
+        );
+        let cleanup = broker.create_channel().await.unwrap();
+        topology.delete(&cleanup).await.unwrap();
+    }
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let filter = std::env::args().nth(1).filter(|a| !a.starts_with('-'));
+    let wants = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
+    runtime.block_on(async {
+        let (clients, seconds) = (clients(), seconds());
+        if wants("append") {
+            bench_append(clients, seconds).await;
+        }
+        if wants("http") {
+            bench_http(clients, seconds).await;
+        }
+        if wants("relay") {
+            bench_relay().await;
+        }
+    });
+}
