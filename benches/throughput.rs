@@ -16,11 +16,8 @@
 
 use lyceum::Config;
 use lyceum::config::Secret;
-use lyceum_domain::space::{Space, SpaceEvent};
-use lyceum_domain::values::{Currency, Slug};
-use lyceum_store::command::append_for;
 use lyceum_store::keys::{IssuedKey, Role, insert_admin};
-use lyceum_store::{Append, Db, Metadata};
+use lyceum_store::{Append, Db};
 use lyceum_workers::{Relay, Topology};
 use serde_json::json;
 use std::time::{Duration, Instant};
@@ -108,20 +105,7 @@ where
 }
 
 fn space_append(n: usize) -> Append {
-    let id = Uuid::now_v7();
-    let event = SpaceEvent::SpaceCreated {
-        slug: Slug::parse(&format!("s{n}")).unwrap(),
-        name: "Bench".into(),
-        currency: Currency::parse("EUR").unwrap(),
-    };
-    let meta = Metadata {
-        space_id: Some(id),
-        actor: "system".into(),
-        correlation_id: Uuid::new_v4(),
-        causation_id: None,
-        request_id: "bench".into(),
-    };
-    append_for::<Space>(id, 0, &[event], meta, vec![]).unwrap()
+    lyceum_store::testing::space_created(&format!("s{n}")).unwrap()
 }
 
 async fn fresh_db() -> (Db, String) {

@@ -2,9 +2,30 @@
 
 use crate::migrate::Migration;
 
+/// Tables whose DDL is the same on both backends.
+macro_rules! shared_tables {
+    () => {
+        r#"
+CREATE TABLE slugs (slug TEXT PRIMARY KEY, space_id TEXT NOT NULL UNIQUE);
+CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY, space_id TEXT, role TEXT NOT NULL, prefix TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL
+);
+CREATE TABLE member_keys (member_id TEXT PRIMARY KEY, space_id TEXT NOT NULL, secret TEXT NOT NULL);
+CREATE TABLE idempotency (
+    scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL, token TEXT NOT NULL,
+    locked_until TEXT NOT NULL, status BIGINT, body TEXT, position BIGINT, created_at TEXT NOT NULL,
+    PRIMARY KEY (scope, key)
+);
+CREATE TABLE checkpoints (name TEXT PRIMARY KEY, position BIGINT NOT NULL);
+"#
+    };
+}
+
 pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
     id: "store-0001-event-log",
-    postgres: r#"
+    postgres: concat!(
+        r#"
 CREATE TABLE events (
     position        BIGSERIAL PRIMARY KEY,
     event_id        TEXT NOT NULL UNIQUE,
@@ -29,20 +50,11 @@ CREATE FUNCTION events_are_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN RAISE EXCEPTION 'events are immutable'; END $$;
 CREATE TRIGGER events_immutable BEFORE UPDATE OR DELETE ON events
     FOR EACH ROW EXECUTE FUNCTION events_are_immutable();
-CREATE TABLE slugs (slug TEXT PRIMARY KEY, space_id TEXT NOT NULL UNIQUE);
-CREATE TABLE api_keys (
-    id TEXT PRIMARY KEY, space_id TEXT, role TEXT NOT NULL, prefix TEXT NOT NULL,
-    hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL
-);
-CREATE TABLE member_keys (member_id TEXT PRIMARY KEY, space_id TEXT NOT NULL, secret TEXT NOT NULL);
-CREATE TABLE idempotency (
-    scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL, token TEXT NOT NULL,
-    locked_until TEXT NOT NULL, status BIGINT, body TEXT, position BIGINT, created_at TEXT NOT NULL,
-    PRIMARY KEY (scope, key)
-);
-CREATE TABLE checkpoints (name TEXT PRIMARY KEY, position BIGINT NOT NULL);
 "#,
-    sqlite: r#"
+        shared_tables!()
+    ),
+    sqlite: concat!(
+        r#"
 CREATE TABLE events (
     position        INTEGER PRIMARY KEY AUTOINCREMENT,
     event_id        TEXT NOT NULL UNIQUE,
@@ -67,17 +79,7 @@ CREATE TRIGGER events_no_update BEFORE UPDATE ON events
     BEGIN SELECT RAISE(ABORT, 'events are immutable'); END;
 CREATE TRIGGER events_no_delete BEFORE DELETE ON events
     BEGIN SELECT RAISE(ABORT, 'events are immutable'); END;
-CREATE TABLE slugs (slug TEXT PRIMARY KEY, space_id TEXT NOT NULL UNIQUE);
-CREATE TABLE api_keys (
-    id TEXT PRIMARY KEY, space_id TEXT, role TEXT NOT NULL, prefix TEXT NOT NULL,
-    hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL
-);
-CREATE TABLE member_keys (member_id TEXT PRIMARY KEY, space_id TEXT NOT NULL, secret TEXT NOT NULL);
-CREATE TABLE idempotency (
-    scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL, token TEXT NOT NULL,
-    locked_until TEXT NOT NULL, status BIGINT, body TEXT, position BIGINT, created_at TEXT NOT NULL,
-    PRIMARY KEY (scope, key)
-);
-CREATE TABLE checkpoints (name TEXT PRIMARY KEY, position BIGINT NOT NULL);
 "#,
+        shared_tables!()
+    ),
 }];

@@ -37,3 +37,25 @@ pub async fn fresh(backend: Backend) -> Result<Db, sqlx::Error> {
         Backend::Sqlite => Db::connect(&fresh_sqlite_url()).await,
     }
 }
+
+/// The append that creates a space with this slug: the simplest command there is, for tests and
+/// benchmarks of the log itself.
+pub fn space_created(slug: &str) -> Result<crate::Append, crate::StoreError> {
+    use lyceum_domain::space::{Space, SpaceEvent};
+    use lyceum_domain::values::{Currency, Slug};
+    let id = uuid::Uuid::now_v7();
+    let invalid = |e: lyceum_domain::DomainError| crate::StoreError::Corrupt(e.to_string());
+    let event = SpaceEvent::SpaceCreated {
+        slug: Slug::parse(slug).map_err(invalid)?,
+        name: format!("Space {slug}"),
+        currency: Currency::parse("EUR").map_err(invalid)?,
+    };
+    let metadata = crate::Metadata {
+        space_id: Some(id),
+        actor: "system".into(),
+        correlation_id: uuid::Uuid::new_v4(),
+        causation_id: None,
+        request_id: "test".into(),
+    };
+    crate::command::append_for::<Space>(id, 0, &[event], metadata, Vec::new())
+}

@@ -3,32 +3,15 @@
 //! commit first.
 
 use crate::support::{AMQP_URL, unique};
-use lyceum_domain::space::{Space, SpaceEvent};
-use lyceum_domain::values::{Currency, Slug};
 use lyceum_projections::Projection;
 use lyceum_store::append::{append, prepare};
-use lyceum_store::command::append_for;
 use lyceum_store::read::{Filter, high_water_mark, read_after};
-use lyceum_store::{Append, Db, Metadata};
+use lyceum_store::{Append, Db};
 use lyceum_workers::{ProjectionConsumer, Relay, Topology};
 use std::time::Duration;
-use uuid::Uuid;
 
 fn space(slug: &str) -> Append {
-    let id = Uuid::now_v7();
-    let event = SpaceEvent::SpaceCreated {
-        slug: Slug::parse(slug).unwrap(),
-        name: slug.to_owned(),
-        currency: Currency::parse("EUR").unwrap(),
-    };
-    let meta = Metadata {
-        space_id: Some(id),
-        actor: "system".into(),
-        correlation_id: Uuid::new_v4(),
-        causation_id: None,
-        request_id: "gap-test".into(),
-    };
-    append_for::<Space>(id, 0, &[event], meta, vec![]).unwrap()
+    lyceum_store::testing::space_created(slug).unwrap()
 }
 
 async fn spaces(db: &Db) -> Vec<String> {

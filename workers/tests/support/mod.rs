@@ -3,12 +3,10 @@
 
 use lapin::options::{BasicGetOptions, BasicPublishOptions, ConfirmSelectOptions};
 use lapin::{BasicProperties, Channel, Confirmation, Connection};
-use lyceum_domain::space::{Space, SpaceEvent};
-use lyceum_domain::values::{Currency, Slug};
 use lyceum_projections::{Delivery, Projection};
 use lyceum_store::append::append;
-use lyceum_store::command::append_for;
-use lyceum_store::{Db, Metadata};
+use lyceum_store::Db;
+use lyceum_store::testing::space_created;
 use lyceum_workers::message::{Message, decode};
 use lyceum_workers::{ProjectionConsumer, Topology, amqp};
 use std::future::Future;
@@ -141,24 +139,11 @@ impl TestBus {
 
 /// Appends a `SpaceCreated` event for a new space. Returns its id and position.
 pub async fn create_space(db: &Db) -> TestResult<(Uuid, i64)> {
-    let id = Uuid::new_v4();
-    let event = SpaceEvent::SpaceCreated {
-        slug: Slug::parse(&format!("s-{}", id.simple()))?,
-        name: format!("Space {id}"),
-        currency: Currency::parse("EUR")?,
-    };
-    let metadata = Metadata {
-        space_id: Some(id),
-        actor: "system".into(),
-        correlation_id: Uuid::new_v4(),
-        causation_id: None,
-        request_id: "test".into(),
-    };
-    let request = append_for::<Space>(id, 0, &[event], metadata, Vec::new())?;
+    let request = space_created(&format!("s-{}", Uuid::new_v4().simple()))?;
     let position = append(db, &request, None)
         .await?
         .ok_or("append wrote nothing")?;
-    Ok((id, position))
+    Ok((request.aggregate_id, position))
 }
 
 /// Creates `n` spaces; returns their ids and positions in order.
