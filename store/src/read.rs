@@ -34,20 +34,38 @@ pub async fn stream(
 ///
 /// On Postgres, holding the allocation lock exclusively for an instant guarantees that every
 /// appender that has taken positions also holds its position lock, so the smallest in-flight
-/// position is known; the mark stops just below it. The lock is only tried, never waited for,
-/// so a reader can never queue appenders behind itself.
+/// position is known; the mark stops just below it. The lock is first only tried; if appenders
+/// keep it busy, the reader queues for it for at most 20 ms (appenders hold it for a few
+/// statements), so readers cannot starve and appenders are never held up for long.
 pub async fn high_water_mark(db: &Db) -> Result<i64, StoreError> {
     let max_sql = "SELECT COALESCE(MAX(position), 0) FROM events";
     if db.backend == Backend::Sqlite {
         return Ok(sqlx::query_scalar(max_sql).fetch_one(db.reader()).await?);
     }
     let mut pause = Duration::from_micros(200);
+    let mut attempt = 0u32;
     loop {
+        attempt += 1;
         let mut tx = db.reader().begin().await?;
-        let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
-            .bind(ALLOCATION_LOCK)
-            .fetch_one(&mut *tx)
-            .await?;
+        let locked = if attempt == 1 {
+            sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
+                .bind(ALLOCATION_LOCK)
+                .fetch_one(&mut *tx)
+                .await?
+        } else {
+            sqlx::query("SET LOCAL lock_timeout = '20ms'")
+                .execute(&mut *tx)
+                .await?;
+            match sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1)")
+                .bind(ALLOCATION_LOCK)
+                .execute(&mut *tx)
+                .await
+            {
+                Ok(_) => true,
+                Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("55P03") => false,
+                Err(e) => return Err(e.into()),
+            }
+        };
         if !locked {
             tx.rollback().await?;
             tokio::time::sleep(pause).await;

@@ -4,8 +4,8 @@
 use lapin::options::{BasicGetOptions, BasicPublishOptions, ConfirmSelectOptions};
 use lapin::{BasicProperties, Channel, Confirmation, Connection};
 use lyceum_projections::{Delivery, Projection};
-use lyceum_store::append::append;
 use lyceum_store::Db;
+use lyceum_store::append::append;
 use lyceum_store::testing::space_created;
 use lyceum_workers::message::{Message, decode};
 use lyceum_workers::{ProjectionConsumer, Topology, amqp};
