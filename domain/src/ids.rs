@@ -61,3 +61,11 @@ id_type!(
     /// An API key.
     KeyId
 );
+id_type!(
+    /// A checkout order: one subscription period or one content purchase.
+    OrderId
+);
+id_type!(
+    /// A refund of (part of) an order's payment.
+    RefundId
+);

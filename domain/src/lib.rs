@@ -7,7 +7,10 @@ pub mod content;
 pub mod error;
 pub mod event;
 pub mod ids;
+pub mod ledger;
 pub mod membership;
+pub mod money;
+pub mod payment;
 pub mod space;
 pub mod values;
 

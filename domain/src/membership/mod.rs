@@ -1,4 +1,7 @@
 //! Membership: the tiers a space offers and the members who belong to it.
 
+pub mod level;
 pub mod member;
+pub mod offer;
+pub mod subscription;
 pub mod tier;
