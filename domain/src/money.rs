@@ -25,7 +25,9 @@ impl Money {
     /// A positive amount, as prices and payments must be.
     pub fn positive(minor: i64, currency: Currency) -> Result<Self, DomainError> {
         if minor <= 0 {
-            return Err(DomainError::validation("amounts must be positive minor units"));
+            return Err(DomainError::validation(
+                "amounts must be positive minor units",
+            ));
         }
         Ok(Self::new(minor, currency))
     }
@@ -63,7 +65,9 @@ impl Money {
     /// percentages (basis points) and proration (seconds used of seconds in the period).
     pub fn scale(self, numerator: i64, denominator: i64) -> Result<Money, DomainError> {
         if denominator <= 0 {
-            return Err(DomainError::validation("scale by a non-positive denominator"));
+            return Err(DomainError::validation(
+                "scale by a non-positive denominator",
+            ));
         }
         let product = i128::from(self.minor) * i128::from(numerator);
         let half = i128::from(denominator) / 2;
@@ -107,11 +111,17 @@ mod tests {
     use super::*;
 
     fn eur(minor: i64) -> Money {
-        Money::new(minor, Currency::parse("EUR").unwrap_or_else(|e| panic!("{e}")))
+        Money::new(
+            minor,
+            Currency::parse("EUR").unwrap_or_else(|e| panic!("{e}")),
+        )
     }
 
     fn jpy(minor: i64) -> Money {
-        Money::new(minor, Currency::parse("JPY").unwrap_or_else(|e| panic!("{e}")))
+        Money::new(
+            minor,
+            Currency::parse("JPY").unwrap_or_else(|e| panic!("{e}")),
+        )
     }
 
     #[test]
