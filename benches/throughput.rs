@@ -1,7 +1,7 @@
 //! Throughput benchmarks, each beside a baseline run at the same time on the same machine:
 //!
 //! - `append`: single-event commands appended to the Postgres log by concurrent writers, against
-//!   `pgbench` running the same SQL shape (same statements, same locks, one transaction), and
+//!   `pgbench` running the same SQL shape (`BEGIN; SELECT lyceum_append(..); COMMIT`), and
 //!   against `pgbench` running the bare insert alone (what gap safety costs).
 //! - `http`: whole commands over HTTP (auth, load, decide, append, respond) on Postgres and on
 //!   SQLite, to show a command is one transaction and no slow hashing.
@@ -180,9 +180,12 @@ async fn bench_append(clients: usize, seconds: u64) {
     .await;
     run.report("lyceum append (Postgres)");
     let same_shape = format!(
-        "BEGIN;\nSELECT 1 FROM pg_advisory_lock_shared({ALLOCATION_LOCK});\n{INSERT} \\gset\n\
-         SELECT 1 FROM pg_advisory_xact_lock({POSITION_LOCK_BASE} + :position);\n\
-         SELECT 1 FROM pg_advisory_unlock_shared({ALLOCATION_LOCK});\nCOMMIT;\n"
+        "BEGIN;\nSELECT lyceum_append('[{{\"event_id\": \"' || gen_random_uuid() || '\", \
+         \"event_type\": \"SpaceCreated\", \"event_version\": 1, \"payload\": \
+         \"{{\\\"currency\\\":\\\"EUR\\\",\\\"name\\\":\\\"Bench\\\",\\\"slug\\\":\\\"s1\\\"}}\"}}]', \
+         'space', gen_random_uuid()::text, 0, gen_random_uuid()::text, 'system', \
+         gen_random_uuid()::text, NULL, 'bench', '2026-11-21T00:00:00.000000Z', \
+         {ALLOCATION_LOCK}, {POSITION_LOCK_BASE});\nCOMMIT;\n"
     );
     let shape_tps = pgbench(&url, &same_shape, clients, seconds);
     println!("{:<44} {shape_tps:>9.0} tps", "pgbench, same SQL shape");

@@ -7,11 +7,14 @@ use anyhow::Context;
 use lyceum_api::AppState;
 use lyceum_projections::Projection;
 use lyceum_store::Db;
+use lyceum_store::clock::{Clock, SystemClock};
+use lyceum_workers::scheduler::Scheduler;
 use lyceum_workers::{
     BrokerFeed, LiveFeed, LogTail, Nudge, ProjectionConsumer, Relay, Supervisor, Topology,
 };
 use std::future::Future;
 use std::net::TcpListener;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 
@@ -81,6 +84,7 @@ pub struct Wiring<'a> {
     pub feed: &'a LiveFeed,
     pub nudge: &'a Nudge,
     pub stop: &'a Stop,
+    pub clock: &'a Arc<dyn Clock>,
 }
 
 /// Starts the relay, consumers and live feed for `roles` on `tasks`. Returns the broker
@@ -97,7 +101,16 @@ pub async fn start_workers(
         feed,
         nudge,
         stop,
+        ..
     } = *wiring;
+    if roles.consumers {
+        start_webhooks(wiring, tasks);
+        let scheduler = Scheduler::new(wiring.db.clone(), wiring.clock.clone());
+        tasks.spawn(
+            "billing scheduler",
+            scheduler.run(wiring.nudge.clone(), wiring.stop.stopped()),
+        );
+    }
     let Some(url) = &config.amqp_url else {
         if roles.consumers {
             for &projection in projections {
@@ -147,9 +160,36 @@ pub async fn start_workers(
     Ok(Some(connection))
 }
 
+/// The webhook fan-out and sender. Both tail the log in either mode (the log is the source of
+/// truth, and the fan-out's checkpoint makes queueing exactly once), so they need no broker.
+fn start_webhooks(wiring: &Wiring<'_>, tasks: &mut Supervisor) {
+    use lyceum_workers::webhooks::{Sender, run_fan_out, run_sender};
+    let wake = Nudge::default();
+    let db = wiring.db.clone();
+    tasks.spawn(
+        "webhook fan-out",
+        run_fan_out(
+            db.clone(),
+            wiring.nudge.clone(),
+            wake.clone(),
+            wiring.stop.stopped(),
+        ),
+    );
+    let sender = Sender::new(db, wiring.config.allow_private_webhooks);
+    tasks.spawn(
+        "webhook sender",
+        run_sender(sender, wake, wiring.stop.stopped()),
+    );
+}
+
 impl Application {
     /// Connects, migrates, starts the workers and binds the HTTP server.
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
+        Self::build_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    /// [`Application::build`] on a given clock (tests move a manual one).
+    pub async fn build_with_clock(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let db = config.connect().await?;
         let feed = LiveFeed::default();
         let nudge = Nudge::default();
@@ -161,12 +201,15 @@ impl Application {
             feed: &feed,
             nudge: &nudge,
             stop: &stop,
+            clock: &clock,
         };
         let broker = start_workers(&wiring, Roles::ALL, &Projection::ALL, &mut tasks).await?;
         let listener =
             TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
         let port = listener.local_addr()?.port();
-        let state = AppState::new(db.clone(), feed, nudge);
+        let mut state = AppState::new(db.clone(), feed, nudge);
+        state.allow_private_webhooks = config.allow_private_webhooks;
+        state.clock = clock;
         let server = lyceum_api::serve(listener, state, config.http_workers)
             .context("starting the HTTP server")?;
         let handle = server.handle();

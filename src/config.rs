@@ -41,6 +41,8 @@ pub struct Config {
     pub amqp_prefix: String,
     /// HTTP worker threads.
     pub http_workers: usize,
+    /// Whether webhook endpoints may target private, loopback and link-local addresses.
+    pub allow_private_webhooks: bool,
 }
 
 impl Default for Config {
@@ -52,6 +54,7 @@ impl Default for Config {
             bind: "127.0.0.1:8080".into(),
             amqp_prefix: "lyceum".into(),
             http_workers: 2,
+            allow_private_webhooks: false,
         }
     }
 }
@@ -66,6 +69,7 @@ pub struct FileConfig {
     pub bind: Option<String>,
     pub amqp_prefix: Option<String>,
     pub http_workers: Option<usize>,
+    pub allow_private_webhooks: Option<bool>,
 }
 
 impl FileConfig {
@@ -93,6 +97,10 @@ impl Config {
                 .http_workers
                 .or(file.http_workers)
                 .unwrap_or(defaults.http_workers),
+            allow_private_webhooks: over
+                .allow_private_webhooks
+                .or(file.allow_private_webhooks)
+                .unwrap_or(defaults.allow_private_webhooks),
         }
     }
 

@@ -1,5 +1,8 @@
-//! Bearer-key authentication. A key is looked up by its SHA-256 in one indexed query; the role
-//! its prefix names must match the stored role.
+//! Bearer authentication. A key is looked up by its SHA-256 in one indexed query; the role
+//! its prefix names must match the stored role. A member session token (`lyc_ms_…`) is looked
+//! up the same way and resolves to a [`Role::Member`] principal: a member may use only the
+//! routes made for members (see [`Auth::require_member`]); [`crate::space::resolve`] refuses it
+//! everything else.
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -31,6 +34,11 @@ pub fn bearer(value: Option<&str>) -> Result<&str, ApiError> {
 
 /// Resolves a bearer secret to its principal.
 pub async fn authenticate(state: &AppState, secret: &str) -> Result<Principal, ApiError> {
+    if secret.starts_with(lyceum_store::identity::SESSION_PREFIX) {
+        return lyceum_store::identity::lookup_session(&state.db, secret)
+            .await?
+            .ok_or_else(|| ApiError::unauthorized("the session is not valid or has ended"));
+    }
     lyceum_store::keys::lookup(&state.db, secret)
         .await?
         .ok_or_else(|| ApiError::unauthorized("the API key is not valid"))
@@ -71,14 +79,28 @@ impl Auth {
     pub fn require_history_reader(&self) -> Result<(), ApiError> {
         match self.0.role {
             Role::Admin | Role::Auditor => Ok(()),
-            Role::Creator => Err(ApiError::forbidden(
+            Role::Creator | Role::Member => Err(ApiError::forbidden(
                 "the event history is read with an admin or auditor key",
+            )),
+        }
+    }
+
+    /// Only a member session passes: `(member id, space id)`.
+    pub fn require_member(&self) -> Result<(uuid::Uuid, uuid::Uuid), ApiError> {
+        match (self.0.role, self.0.member_id, self.0.space_id) {
+            (Role::Member, Some(member), Some(space)) => Ok((member, space)),
+            _ => Err(ApiError::forbidden(
+                "only a member session (`lyc_ms_…`) may do this",
             )),
         }
     }
 
     /// The actor recorded in event metadata.
     pub fn actor(&self) -> String {
-        format!("key:{}", self.0.key_id)
+        match (self.0.role, self.0.member_id) {
+            (Role::Member, Some(member)) => format!("member:{member}"),
+            (Role::Member, None) => "anonymous".into(),
+            _ => format!("key:{}", self.0.key_id),
+        }
     }
 }

@@ -111,7 +111,8 @@ pub struct CreateTier {
 #[schema(example = json!({
     "id": "0192f0c4-5d3c-7e44-9f20-7c8d9e0f1a2b", "space_id": "0192f0c4-3b1a-7c22-9d0e-5a6b7c8d9e0f",
     "name": "Community", "kind": "free", "currency": "EUR", "monthly_price_minor": null,
-    "yearly_price_minor": null, "trial_days": 0, "created_at": "2026-11-21T08:01:00.000000Z"
+    "yearly_price_minor": null, "trial_days": 0, "archived": false, "archived_at": null,
+    "created_at": "2026-11-21T08:01:00.000000Z", "updated_at": "2026-11-21T08:01:00.000000Z"
 }))]
 pub struct Tier {
     pub id: Uuid,
@@ -122,7 +123,11 @@ pub struct Tier {
     pub monthly_price_minor: Option<i64>,
     pub yearly_price_minor: Option<i64>,
     pub trial_days: i64,
+    /// An archived tier takes no new members; existing memberships go on.
+    pub archived: bool,
+    pub archived_at: Option<String>,
     pub created_at: String,
+    pub updated_at: String,
 }
 
 impl From<TierRow> for Tier {
@@ -140,9 +145,24 @@ impl From<TierRow> for Tier {
             monthly_price_minor: row.monthly_price_minor,
             yearly_price_minor: row.yearly_price_minor,
             trial_days: row.trial_days,
+            archived: row.archived,
+            archived_at: row.archived_at,
             created_at: row.created_at,
+            updated_at: row.updated_at,
         }
     }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"monthly_price_minor": 1200, "trial_days": 7}))]
+pub struct UpdateTier {
+    pub name: Option<String>,
+    /// The monthly price for new subscriptions; existing ones keep the price they started with.
+    pub monthly_price_minor: Option<i64>,
+    /// The yearly price for new subscriptions; existing ones keep the price they started with.
+    pub yearly_price_minor: Option<i64>,
+    pub trial_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -373,6 +393,103 @@ impl From<lyceum_store::StoredEvent> for Event {
             causation_id: e.causation_id,
             request_id: e.request_id,
             recorded_at: e.recorded_at,
+        }
+    }
+}
+
+/// How often a subscription is billed.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum IntervalDto {
+    Monthly,
+    Yearly,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"tier_id": "0192f0c4-5d3c-7e44-9f20-7c8d9e0f1a2b", "interval": "monthly", "payment_method": "tok_success"}))]
+pub struct StartSubscription {
+    pub tier_id: Uuid,
+    pub interval: IntervalDto,
+    /// A payment method of the configured provider. The built-in test provider takes
+    /// `tok_success`, `tok_declined`, `tok_insufficient_funds`, `tok_retry` and
+    /// `tok_dispute_later`.
+    pub payment_method: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"at_period_end": true}))]
+pub struct CancelSubscription {
+    /// End at the end of the current period (the default; can be resumed until then) or now.
+    pub at_period_end: Option<bool>,
+}
+
+/// A member's subscription to a paid tier (or a comp).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[schema(example = json!({
+    "id": "0192f0c4-9b70-7288-9364-1a2b3c4d5e6f", "space_id": "0192f0c4-3b1a-7c22-9d0e-5a6b7c8d9e0f",
+    "member_id": "0192f0c4-6e4d-7f55-8031-8d9e0f1a2b3c", "tier_id": "0192f0c4-5d3c-7e44-9f20-7c8d9e0f1a2b",
+    "status": "active", "interval": "monthly", "price_minor": 900, "currency": "EUR",
+    "trial_end": null, "current_period_start": "2026-11-21T08:10:00.000000Z",
+    "current_period_end": "2026-12-21T08:10:00.000000Z", "cancel_at_period_end": false,
+    "comp_until": null, "started_at": "2026-11-21T08:10:00.000000Z", "ended_at": null,
+    "created_at": "2026-11-21T08:10:00.000000Z", "updated_at": "2026-11-21T08:10:00.000000Z",
+    "latest_payment_error": null
+}))]
+pub struct Subscription {
+    pub id: Uuid,
+    pub space_id: Uuid,
+    pub member_id: Uuid,
+    pub tier_id: Uuid,
+    /// `incomplete`, `trialing`, `active`, `past_due` or `canceled`.
+    pub status: String,
+    pub interval: Option<IntervalDto>,
+    /// The price this subscription pays per period: fixed when it started, so a later change of
+    /// the tier's price does not touch it.
+    pub price_minor: Option<i64>,
+    pub currency: Option<String>,
+    pub trial_end: Option<String>,
+    pub current_period_start: Option<String>,
+    pub current_period_end: Option<String>,
+    pub cancel_at_period_end: bool,
+    pub comp_until: Option<String>,
+    pub started_at: String,
+    pub ended_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    /// Why the last charge of this request failed (`card_declined`, `insufficient_funds`, …);
+    /// only in the answer to the write that charged.
+    pub latest_payment_error: Option<String>,
+}
+
+impl From<lyceum_projections::queries::SubscriptionRow> for Subscription {
+    fn from(row: lyceum_projections::queries::SubscriptionRow) -> Self {
+        Self {
+            id: Uuid::parse_str(&row.id).unwrap_or_default(),
+            space_id: Uuid::parse_str(&row.space_id).unwrap_or_default(),
+            member_id: Uuid::parse_str(&row.member_id).unwrap_or_default(),
+            tier_id: Uuid::parse_str(&row.tier_id).unwrap_or_default(),
+            status: row.status,
+            interval: row.billing_interval.map(|i| {
+                if i == "yearly" {
+                    IntervalDto::Yearly
+                } else {
+                    IntervalDto::Monthly
+                }
+            }),
+            price_minor: row.price_minor,
+            currency: row.currency,
+            trial_end: row.trial_end,
+            current_period_start: row.period_start,
+            current_period_end: row.period_end,
+            cancel_at_period_end: row.cancel_at_period_end,
+            comp_until: row.comp_until,
+            started_at: row.started_at,
+            ended_at: row.ended_at,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            latest_payment_error: None,
         }
     }
 }

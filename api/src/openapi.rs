@@ -31,8 +31,11 @@ retry safely. Errors are RFC 9457 problem documents with a stable `code`.",
         (name = "spaces", description = "A creator's tenant"),
         (name = "keys", description = "API keys of a space"),
         (name = "tiers", description = "Membership tiers"),
+        (name = "subscriptions", description = "Subscriptions to paid tiers"),
         (name = "members", description = "Members and their personal data"),
+        (name = "identity", description = "Member sign-up, sign-in and sessions for headless frontends"),
         (name = "content", description = "Posts, articles, courses and lessons"),
+        (name = "webhooks", description = "Outgoing webhooks: endpoints, deliveries and replays"),
         (name = "events", description = "The event history, for auditors"),
         (name = "operations", description = "Health and readiness")
     )
@@ -50,7 +53,7 @@ impl Modify for BearerAuth {
                     HttpBuilder::new()
                         .scheme(HttpAuthScheme::Bearer)
                         .description(Some(
-                            "lyc_admin_… (operator), lyc_sk_… (a space's creator) or lyc_ak_… (a space's auditor)",
+                            "lyc_admin_… (operator), lyc_sk_… (a space's creator), lyc_ak_… (a space's auditor) or lyc_ms_… (a signed-in member's session)",
                         ))
                         .build(),
                 ),
@@ -63,15 +66,22 @@ impl Modify for BearerAuth {
 fn error_statuses(path: &str, method: &str) -> Vec<u16> {
     let write = method != "get";
     let mut statuses = vec![400, 401, 500];
-    if path.contains('{') {
+    // The signed-in member is read from the read models, which may not have caught up.
+    if path.contains('{') || path == "/v1/auth/me" {
         statuses.push(404);
     }
-    if write || path.starts_with("/v1/events") || path.starts_with("/v1/streams") {
+    // Sign-up and sign-in need no key, so no key can be refused.
+    let anonymous = path.ends_with("/auth/sign-up") || path.ends_with("/auth/sign-in");
+    if (write && !anonymous)
+        || path.starts_with("/v1/events")
+        || path.starts_with("/v1/streams")
+        || path.starts_with("/v1/auth/")
+    {
         statuses.push(403);
     }
     if write {
         statuses.extend([409, 413, 415, 422]);
-    } else if path.starts_with("/v1/spaces/") {
+    } else if path.starts_with("/v1/spaces/") || path == "/v1/auth/me" {
         statuses.push(503);
     }
     statuses.sort_unstable();
@@ -125,6 +135,7 @@ fn example_detail(code: Code) -> &'static str {
         Code::MethodNotAllowed => "this path does not accept that method",
         Code::Conflict => "the resource was changed by another request; retry",
         Code::SlugTaken => "another space has this slug",
+        Code::EmailTaken => "a member of this space already signed up with this email",
         Code::AlreadyMember => "the member already belongs to this tier",
         Code::InvalidTransition => "the item is already published",
         Code::IdempotencyKeyReused => "this Idempotency-Key was used with a different request",

@@ -1,5 +1,6 @@
 //! Resolving `{space}` (an id or a slug) and checking that the caller may touch it. A space the
-//! caller may not see answers 404, exactly like one that does not exist.
+//! caller may not see answers 404, exactly like one that does not exist; a member session
+//! answers 403 in its own space (these are creator routes) and 404 in any other.
 
 use crate::auth::{Auth, Role};
 use crate::error::ApiError;
@@ -20,13 +21,9 @@ pub enum Intent {
     Write,
 }
 
-/// Resolves `id_or_slug` for this caller.
-pub async fn resolve(
-    state: &AppState,
-    auth: &Auth,
-    id_or_slug: &str,
-    intent: Intent,
-) -> Result<SpaceRef, ApiError> {
+/// Resolves `id_or_slug` for a caller who needs no key (sign-up and sign-in): any existing
+/// space, 404 otherwise.
+pub async fn resolve_public(state: &AppState, id_or_slug: &str) -> Result<SpaceRef, ApiError> {
     let not_found = || ApiError::not_found("space");
     if id_or_slug.len() > 100 {
         return Err(not_found());
@@ -34,15 +31,31 @@ pub async fn resolve(
     let (id, slug) = lyceum_store::slugs::resolve(&state.db, id_or_slug)
         .await?
         .ok_or_else(not_found)?;
-    let principal = &auth.0;
-    if principal.role != Role::Admin && principal.space_id != Some(id) {
-        return Err(not_found());
-    }
-    if principal.role == Role::Auditor && intent == Intent::Write {
-        return Err(ApiError::forbidden("auditor keys are read-only"));
-    }
     Ok(SpaceRef {
         id: SpaceId(id),
         slug,
     })
+}
+
+/// Resolves `id_or_slug` for this caller.
+pub async fn resolve(
+    state: &AppState,
+    auth: &Auth,
+    id_or_slug: &str,
+    intent: Intent,
+) -> Result<SpaceRef, ApiError> {
+    let space = resolve_public(state, id_or_slug).await?;
+    let principal = &auth.0;
+    if principal.role != Role::Admin && principal.space_id != Some(space.id.0) {
+        return Err(ApiError::not_found("space"));
+    }
+    if principal.role == Role::Member {
+        return Err(ApiError::forbidden(
+            "member sessions may not use a space's creator routes",
+        ));
+    }
+    if principal.role == Role::Auditor && intent == Intent::Write {
+        return Err(ApiError::forbidden("auditor keys are read-only"));
+    }
+    Ok(space)
 }

@@ -1,7 +1,9 @@
 //! What every handler shares: built once, outside the server's worker factory.
 
 use lyceum_store::Db;
+use lyceum_store::clock::{Clock, SystemClock};
 use lyceum_workers::{LiveFeed, Nudge};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Shared application state.
@@ -14,6 +16,10 @@ pub struct AppState {
     pub nudge: Nudge,
     /// How long a read waits for `min_position` before answering 503.
     pub consistency_timeout: Duration,
+    /// Whether webhook endpoints may target private, loopback and link-local addresses.
+    pub allow_private_webhooks: bool,
+    /// The time, for commands that depend on it (trials, periods).
+    pub clock: Arc<dyn Clock>,
 }
 
 impl AppState {
@@ -23,6 +29,8 @@ impl AppState {
             feed,
             nudge,
             consistency_timeout: Duration::from_secs(5),
+            allow_private_webhooks: false,
+            clock: Arc::new(SystemClock),
         }
     }
 }

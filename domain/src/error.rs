@@ -14,6 +14,7 @@ pub enum Code {
     MethodNotAllowed,
     Conflict,
     SlugTaken,
+    EmailTaken,
     AlreadyMember,
     InvalidTransition,
     IdempotencyKeyReused,
@@ -28,7 +29,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, for documentation and exhaustive tests.
-    pub const ALL: [Code; 17] = [
+    pub const ALL: [Code; 18] = [
         Code::BadRequest,
         Code::Unauthorized,
         Code::Forbidden,
@@ -36,6 +37,7 @@ impl Code {
         Code::MethodNotAllowed,
         Code::Conflict,
         Code::SlugTaken,
+        Code::EmailTaken,
         Code::AlreadyMember,
         Code::InvalidTransition,
         Code::IdempotencyKeyReused,
@@ -57,6 +59,7 @@ impl Code {
             Code::MethodNotAllowed => "method_not_allowed",
             Code::Conflict => "conflict",
             Code::SlugTaken => "slug_taken",
+            Code::EmailTaken => "email_taken",
             Code::AlreadyMember => "already_member",
             Code::InvalidTransition => "invalid_transition",
             Code::IdempotencyKeyReused => "idempotency_key_reused",

@@ -13,6 +13,7 @@ pub mod money;
 pub mod payment;
 pub mod space;
 pub mod values;
+pub mod webhook;
 
 pub use aggregate::Aggregate;
 pub use error::{Code, DomainError};

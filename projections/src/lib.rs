@@ -10,6 +10,7 @@ pub mod queries;
 pub mod rebuild;
 mod schema;
 mod spaces;
+pub mod subscriptions;
 mod tiers;
 
 pub use apply::{Delivery, apply_deliveries, catch_up};
@@ -25,14 +26,16 @@ pub enum Projection {
     Tiers,
     Members,
     Content,
+    Subscriptions,
 }
 
 impl Projection {
-    pub const ALL: [Projection; 4] = [
+    pub const ALL: [Projection; 5] = [
         Projection::Spaces,
         Projection::Tiers,
         Projection::Members,
         Projection::Content,
+        Projection::Subscriptions,
     ];
 
     /// The stable name: checkpoint key, queue suffix and `--projection` value.
@@ -42,6 +45,7 @@ impl Projection {
             Projection::Tiers => "tiers",
             Projection::Members => "members",
             Projection::Content => "content",
+            Projection::Subscriptions => "subscriptions",
         }
     }
 
@@ -59,6 +63,7 @@ impl Projection {
                 ("rm_member_tiers", "member_id, tier_id"),
             ],
             Projection::Content => &[("rm_content", "id")],
+            Projection::Subscriptions => &[("rm_subscriptions", "id")],
         }
     }
 
@@ -69,6 +74,7 @@ impl Projection {
             Projection::Tiers => tiers::apply(conn, event).await,
             Projection::Members => members::apply(conn, event).await,
             Projection::Content => content::apply(conn, event).await,
+            Projection::Subscriptions => subscriptions::apply(conn, event).await,
         }
     }
 }

@@ -67,7 +67,10 @@ pub struct TierRow {
     pub monthly_price_minor: Option<i64>,
     pub yearly_price_minor: Option<i64>,
     pub trial_days: i64,
+    pub archived: bool,
+    pub archived_at: Option<String>,
     pub created_at: String,
+    pub updated_at: String,
 }
 
 fn tier_row(row: &AnyRow) -> Result<TierRow, sqlx::Error> {
@@ -80,11 +83,15 @@ fn tier_row(row: &AnyRow) -> Result<TierRow, sqlx::Error> {
         monthly_price_minor: row.try_get("monthly_price_minor")?,
         yearly_price_minor: row.try_get("yearly_price_minor")?,
         trial_days: row.try_get("trial_days")?,
+        archived: row.try_get::<i64, _>("archived")? != 0,
+        archived_at: row.try_get("archived_at")?,
         created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
     })
 }
 
-const TIER_COLUMNS: &str = "id, space_id, name, kind, currency, monthly_price_minor, yearly_price_minor, trial_days, created_at";
+const TIER_COLUMNS: &str = "id, space_id, name, kind, currency, monthly_price_minor, \
+     yearly_price_minor, trial_days, archived, archived_at, created_at, updated_at";
 
 /// A space's tiers, oldest first.
 pub async fn tiers(
@@ -103,6 +110,18 @@ pub async fn tiers(
     .await?;
     let items = rows.iter().map(tier_row).collect::<Result<_, _>>()?;
     Ok(page(items, limit, |t: &TierRow| t.id.clone()))
+}
+
+/// One tier of a space.
+pub async fn tier(db: &Db, space_id: &str, id: &str) -> Result<Option<TierRow>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {TIER_COLUMNS} FROM rm_tiers WHERE space_id = $1 AND id = $2"
+    ))
+    .bind(space_id)
+    .bind(id)
+    .fetch_optional(db.reader())
+    .await?;
+    Ok(row.as_ref().map(tier_row).transpose()?)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -265,4 +284,105 @@ pub async fn content_item(
     .fetch_optional(db.reader())
     .await?;
     row.as_ref().map(content_row).transpose()
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SubscriptionRow {
+    pub id: String,
+    pub space_id: String,
+    pub member_id: String,
+    pub tier_id: String,
+    pub status: String,
+    pub billing_interval: Option<String>,
+    pub price_minor: Option<i64>,
+    pub currency: Option<String>,
+    pub trial_end: Option<String>,
+    pub period_start: Option<String>,
+    pub period_end: Option<String>,
+    pub cancel_at_period_end: bool,
+    pub comp_until: Option<String>,
+    pub started_at: String,
+    pub ended_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+const SUBSCRIPTION_COLUMNS: &str = "id, space_id, member_id, tier_id, status, billing_interval, \
+     price_minor, currency, trial_end, period_start, period_end, cancel_at_period_end, comp_until, \
+     started_at, ended_at, created_at, updated_at";
+
+fn subscription_row(row: &AnyRow) -> Result<SubscriptionRow, sqlx::Error> {
+    Ok(SubscriptionRow {
+        id: row.try_get("id")?,
+        space_id: row.try_get("space_id")?,
+        member_id: row.try_get("member_id")?,
+        tier_id: row.try_get("tier_id")?,
+        status: row.try_get("status")?,
+        billing_interval: row.try_get("billing_interval")?,
+        price_minor: row.try_get("price_minor")?,
+        currency: row.try_get("currency")?,
+        trial_end: row.try_get("trial_end")?,
+        period_start: row.try_get("period_start")?,
+        period_end: row.try_get("period_end")?,
+        cancel_at_period_end: row.try_get::<i64, _>("cancel_at_period_end")? != 0,
+        comp_until: row.try_get("comp_until")?,
+        started_at: row.try_get("started_at")?,
+        ended_at: row.try_get("ended_at")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+/// A member's subscriptions, oldest first.
+pub async fn subscriptions(
+    db: &Db,
+    space_id: &str,
+    member_id: &str,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Page<SubscriptionRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {SUBSCRIPTION_COLUMNS} FROM rm_subscriptions WHERE space_id = $1 AND member_id = $2 \
+         AND id > $3 ORDER BY id LIMIT $4"
+    ))
+    .bind(space_id)
+    .bind(member_id)
+    .bind(after.unwrap_or(""))
+    .bind(limit + 1)
+    .fetch_all(db.reader())
+    .await?;
+    let items = rows
+        .iter()
+        .map(subscription_row)
+        .collect::<Result<_, _>>()?;
+    Ok(page(items, limit, |s: &SubscriptionRow| s.id.clone()))
+}
+
+/// One subscription of a space.
+pub async fn subscription(
+    db: &Db,
+    space_id: &str,
+    id: &str,
+) -> Result<Option<SubscriptionRow>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {SUBSCRIPTION_COLUMNS} FROM rm_subscriptions WHERE space_id = $1 AND id = $2"
+    ))
+    .bind(space_id)
+    .bind(id)
+    .fetch_optional(db.reader())
+    .await?;
+    Ok(row.as_ref().map(subscription_row).transpose()?)
+}
+
+/// Subscriptions due at or before `now` (RFC 3339), earliest first: the scheduler's work list.
+/// The read model may lag; the scheduler checks each against its aggregate.
+pub async fn due_subscriptions(db: &Db, now: &str, limit: i64) -> Result<Vec<String>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM rm_subscriptions WHERE next_due_at IS NOT NULL AND next_due_at <= $1 \
+         ORDER BY next_due_at, id LIMIT $2",
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(db.reader())
+    .await?)
 }

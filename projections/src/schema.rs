@@ -33,8 +33,49 @@ CREATE TABLE rm_content (
 CREATE INDEX rm_content_space ON rm_content (space_id, status, id);
 "#;
 
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    id: "projections-0001-read-models",
-    postgres: READ_MODELS,
-    sqlite: READ_MODELS,
-}];
+const TIER_LIFECYCLE: &str = r#"
+ALTER TABLE rm_tiers ADD COLUMN archived BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE rm_tiers ADD COLUMN archived_at TEXT;
+ALTER TABLE rm_tiers ADD COLUMN updated_at TEXT;
+UPDATE rm_tiers SET updated_at = created_at;
+"#;
+
+const SUBSCRIPTIONS: &str = r#"
+CREATE TABLE rm_subscriptions (
+    id TEXT PRIMARY KEY, space_id TEXT NOT NULL, member_id TEXT NOT NULL, tier_id TEXT NOT NULL,
+    status TEXT NOT NULL, billing_interval TEXT, price_minor BIGINT, currency TEXT,
+    trial_end TEXT, period_start TEXT, period_end TEXT, cancel_at_period_end BIGINT NOT NULL,
+    comp_until TEXT, started_at TEXT NOT NULL, ended_at TEXT, created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL, position BIGINT NOT NULL
+);
+CREATE INDEX rm_subscriptions_member ON rm_subscriptions (space_id, member_id, id);
+"#;
+
+const SUBSCRIPTION_DUE: &str = r#"
+ALTER TABLE rm_subscriptions ADD COLUMN next_due_at TEXT;
+ALTER TABLE rm_subscriptions ADD COLUMN next_due_action TEXT;
+CREATE INDEX rm_subscriptions_due ON rm_subscriptions (next_due_at);
+"#;
+
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        id: "projections-0001-read-models",
+        postgres: READ_MODELS,
+        sqlite: READ_MODELS,
+    },
+    Migration {
+        id: "projections-0002-tier-lifecycle",
+        postgres: TIER_LIFECYCLE,
+        sqlite: TIER_LIFECYCLE,
+    },
+    Migration {
+        id: "projections-0003-subscriptions",
+        postgres: SUBSCRIPTIONS,
+        sqlite: SUBSCRIPTIONS,
+    },
+    Migration {
+        id: "projections-0004-subscription-due",
+        postgres: SUBSCRIPTION_DUE,
+        sqlite: SUBSCRIPTION_DUE,
+    },
+];

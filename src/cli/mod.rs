@@ -41,6 +41,9 @@ pub struct Cli {
     /// Log as JSON lines.
     #[arg(long, env = "LYCEUM_LOG_JSON", global = true)]
     log_json: bool,
+    /// Let webhook endpoints target private, loopback and link-local addresses.
+    #[arg(long, env = "LYCEUM_ALLOW_PRIVATE_WEBHOOKS", global = true)]
+    allow_private_webhooks: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -89,6 +92,7 @@ impl Cli {
             bind: self.bind.clone(),
             amqp_prefix: self.amqp_prefix.clone(),
             http_workers: None,
+            allow_private_webhooks: self.allow_private_webhooks.then_some(true),
         };
         Ok(Config::layered(file, over))
     }
@@ -180,12 +184,15 @@ async fn run_workers(
     let stop = Stop::new();
     let mut tasks = Supervisor::new();
     let (feed, nudge) = (LiveFeed::default(), Nudge::default());
+    let clock: std::sync::Arc<dyn lyceum_store::clock::Clock> =
+        std::sync::Arc::new(lyceum_store::clock::SystemClock);
     let wiring = Wiring {
         config,
         db: &db,
         feed: &feed,
         nudge: &nudge,
         stop: &stop,
+        clock: &clock,
     };
     let _broker = start_workers(&wiring, roles, &projections(projection)?, &mut tasks).await?;
     let outcome = tokio::select! {

@@ -7,7 +7,8 @@
 //! positions are still in flight: each holds a transaction-scoped advisory lock keyed by its
 //! first position until it commits, and takes that lock while holding a shared "allocation"
 //! lock, so a reader holding the allocation lock exclusively sees every in-flight position
-//! (see [`crate::read::high_water_mark`]). SQLite has a single writer, so positions are
+//! (see [`crate::read::high_water_mark`]); the function `lyceum_append` does all of it in one
+//! round trip. SQLite has a single writer, so positions are
 //! assigned in commit order and need none of this.
 
 use crate::db::Backend;
@@ -57,6 +58,35 @@ pub enum SideWrite {
     },
     /// Delete a member's personal-data key: crypto-shredding.
     DeleteMemberKey { member_id: Uuid },
+    /// An outgoing-webhook endpoint row or secret (see [`crate::webhooks`]).
+    Webhook(crate::webhooks::WebhookWrite),
+    /// Store a member's password hash; fails with [`StoreError::EmailTaken`] when the email
+    /// (as its keyed lookup hash) is already signed up in the space.
+    InsertCredentials {
+        member_id: Uuid,
+        space_id: Uuid,
+        email_lookup: String,
+        password_hash: String,
+    },
+    /// Delete a member's credentials (erasure, removal).
+    DeleteCredentials { member_id: Uuid },
+    /// Store a member session's token hash.
+    InsertMemberSession {
+        token_hash: String,
+        member_id: Uuid,
+        space_id: Uuid,
+        expires_at: String,
+    },
+    /// Revoke one session (logout).
+    RevokeMemberSession { token_hash: String },
+    /// Revoke every live session of a member (erasure, removal).
+    RevokeMemberSessions { member_id: Uuid },
+    /// Store the payment method a subscription is charged with (see [`crate::billing`]).
+    SetPaymentMethod {
+        subscription_id: Uuid,
+        space_id: Uuid,
+        payment_method: String,
+    },
 }
 
 /// Events for one aggregate, appended after `expected_version`.
@@ -106,17 +136,10 @@ impl Pending {
         Ok(self.last)
     }
 
-    /// Rolls back after a refusal that left the transaction usable, and gives up the shared
-    /// allocation lock, so the connection can go back to the pool.
-    async fn abandon(mut self, backend: Backend) -> Result<(), StoreError> {
-        let conn = self.conn()?;
-        sqlx::query("ROLLBACK").execute(&mut *conn).await?;
-        if backend == Backend::Postgres {
-            sqlx::query("SELECT 1 FROM pg_advisory_unlock_shared($1)")
-                .bind(ALLOCATION_LOCK)
-                .execute(&mut *conn)
-                .await?;
-        }
+    /// Rolls back after a refusal that left the transaction usable, so the connection can go
+    /// back to the pool. (The append function gives the allocation lock back itself.)
+    async fn abandon(mut self) -> Result<(), StoreError> {
+        sqlx::query("ROLLBACK").execute(self.conn()?).await?;
         drop(self.conn.take());
         Ok(())
     }
@@ -163,40 +186,16 @@ pub async fn prepare(
         side_write(pending.conn()?, write).await?;
     }
     if !append.events.is_empty() {
-        if backend == Backend::Postgres {
-            sqlx::query("SELECT 1 FROM pg_advisory_lock_shared($1)")
-                .bind(ALLOCATION_LOCK)
-                .execute(pending.conn()?)
-                .await?;
-        }
-        let mut first = None;
-        for (offset, event) in append.events.iter().enumerate() {
-            let version = append.expected_version + 1 + offset as i64;
-            match insert(pending.conn()?, append, event, version).await? {
-                Some(position) => {
-                    first.get_or_insert(position);
-                    pending.last = Some(position);
-                }
-                None => {
-                    pending.abandon(backend).await?;
-                    return Err(StoreError::Conflict);
-                }
+        let last = match backend {
+            Backend::Postgres => insert_postgres(pending.conn()?, append).await?,
+            Backend::Sqlite => insert_sqlite(pending.conn()?, append).await?,
+        };
+        match last {
+            Some(position) => pending.last = Some(position),
+            None => {
+                pending.abandon().await?;
+                return Err(StoreError::Conflict);
             }
-        }
-        if backend == Backend::Postgres {
-            let first = first.unwrap_or_default();
-            if first >= POSITION_LOCK_SPAN {
-                return Err(StoreError::Corrupt("position space exhausted".into()));
-            }
-            let conn = pending.conn()?;
-            sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1)")
-                .bind(POSITION_LOCK_BASE + first)
-                .execute(&mut *conn)
-                .await?;
-            sqlx::query("SELECT 1 FROM pg_advisory_unlock_shared($1)")
-                .bind(ALLOCATION_LOCK)
-                .execute(&mut *conn)
-                .await?;
         }
     }
     if let Some(completion) = completion {
@@ -212,39 +211,89 @@ pub async fn prepare(
     Ok(pending)
 }
 
-/// Inserts one event; `None` if its version is taken (a concurrent append won).
-async fn insert(
+/// Appends on Postgres in one round trip through `lyceum_append` (see the store's migrations):
+/// `None` if a version is taken (a concurrent append won).
+async fn insert_postgres(
     conn: &mut AnyConnection,
     append: &Append,
-    event: &EventEnvelope,
-    version: i64,
 ) -> Result<Option<i64>, StoreError> {
+    let events: Vec<serde_json::Value> = append
+        .events
+        .iter()
+        .map(|event| {
+            serde_json::json!({
+                "event_id": Uuid::now_v7().to_string(),
+                "event_type": event.event_type,
+                "event_version": event.event_version,
+                "payload": event.payload.to_string(),
+            })
+        })
+        .collect();
     let meta = &append.metadata;
-    Ok(sqlx::query_scalar(
-        "INSERT INTO events (event_id, aggregate_type, aggregate_id, version, event_type, \
-         event_version, payload, space_id, actor, correlation_id, causation_id, request_id, \
-         recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
-         ON CONFLICT (aggregate_type, aggregate_id, version) DO NOTHING RETURNING position",
+    let last: Option<i64> = sqlx::query_scalar(
+        "SELECT lyceum_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
-    .bind(Uuid::now_v7().to_string())
+    .bind(serde_json::Value::Array(events).to_string())
     .bind(append.aggregate_type)
     .bind(append.aggregate_id.to_string())
-    .bind(version)
-    .bind(&event.event_type)
-    .bind(i64::from(event.event_version))
-    .bind(event.payload.to_string())
+    .bind(append.expected_version)
     .bind(meta.space_id.map(|id| id.to_string()))
     .bind(&meta.actor)
     .bind(meta.correlation_id.to_string())
     .bind(meta.causation_id.map(|id| id.to_string()))
     .bind(&meta.request_id)
     .bind(&append.recorded_at)
-    .fetch_optional(conn)
-    .await?)
+    .bind(ALLOCATION_LOCK)
+    .bind(POSITION_LOCK_BASE)
+    .fetch_one(conn)
+    .await?;
+    if last.is_some_and(|p| p >= POSITION_LOCK_SPAN) {
+        return Err(StoreError::Corrupt("position space exhausted".into()));
+    }
+    Ok(last)
+}
+
+/// Appends on SQLite, event by event (the single writer already serialises appends): `None` if
+/// a version is taken.
+async fn insert_sqlite(
+    conn: &mut AnyConnection,
+    append: &Append,
+) -> Result<Option<i64>, StoreError> {
+    let meta = &append.metadata;
+    let mut last = None;
+    for (offset, event) in append.events.iter().enumerate() {
+        let position: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO events (event_id, aggregate_type, aggregate_id, version, event_type, \
+             event_version, payload, space_id, actor, correlation_id, causation_id, request_id, \
+             recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+             ON CONFLICT (aggregate_type, aggregate_id, version) DO NOTHING RETURNING position",
+        )
+        .bind(Uuid::now_v7().to_string())
+        .bind(append.aggregate_type)
+        .bind(append.aggregate_id.to_string())
+        .bind(append.expected_version + 1 + offset as i64)
+        .bind(&event.event_type)
+        .bind(i64::from(event.event_version))
+        .bind(event.payload.to_string())
+        .bind(meta.space_id.map(|id| id.to_string()))
+        .bind(&meta.actor)
+        .bind(meta.correlation_id.to_string())
+        .bind(meta.causation_id.map(|id| id.to_string()))
+        .bind(&meta.request_id)
+        .bind(&append.recorded_at)
+        .fetch_optional(&mut *conn)
+        .await?;
+        match position {
+            Some(position) => last = Some(position),
+            None => return Ok(None),
+        }
+    }
+    Ok(last)
 }
 
 async fn side_write(conn: &mut AnyConnection, write: &SideWrite) -> Result<(), StoreError> {
     let result = match write {
+        SideWrite::Webhook(write) => crate::webhooks::side_write(&mut *conn, write).await,
         SideWrite::ReserveSlug { slug, space_id } => {
             sqlx::query("INSERT INTO slugs (slug, space_id) VALUES ($1, $2)")
                 .bind(slug)
@@ -290,11 +339,92 @@ async fn side_write(conn: &mut AnyConnection, write: &SideWrite) -> Result<(), S
                 .execute(&mut *conn)
                 .await
         }
+        SideWrite::InsertCredentials {
+            member_id,
+            space_id,
+            email_lookup,
+            password_hash,
+        } => {
+            sqlx::query(
+                "INSERT INTO member_credentials (member_id, space_id, email_lookup, \
+                 password_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(member_id.to_string())
+            .bind(space_id.to_string())
+            .bind(email_lookup)
+            .bind(password_hash)
+            .bind(time::now())
+            .execute(&mut *conn)
+            .await
+        }
+        SideWrite::DeleteCredentials { member_id } => {
+            sqlx::query("DELETE FROM member_credentials WHERE member_id = $1")
+                .bind(member_id.to_string())
+                .execute(&mut *conn)
+                .await
+        }
+        SideWrite::InsertMemberSession {
+            token_hash,
+            member_id,
+            space_id,
+            expires_at,
+        } => {
+            sqlx::query(
+                "INSERT INTO member_sessions (token_hash, member_id, space_id, created_at, \
+                 expires_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(token_hash)
+            .bind(member_id.to_string())
+            .bind(space_id.to_string())
+            .bind(time::now())
+            .bind(expires_at)
+            .execute(&mut *conn)
+            .await
+        }
+        SideWrite::RevokeMemberSession { token_hash } => {
+            sqlx::query(
+                "UPDATE member_sessions SET revoked_at = $2 \
+                 WHERE token_hash = $1 AND revoked_at IS NULL",
+            )
+            .bind(token_hash)
+            .bind(time::now())
+            .execute(&mut *conn)
+            .await
+        }
+        SideWrite::RevokeMemberSessions { member_id } => {
+            sqlx::query(
+                "UPDATE member_sessions SET revoked_at = $2 \
+                 WHERE member_id = $1 AND revoked_at IS NULL",
+            )
+            .bind(member_id.to_string())
+            .bind(time::now())
+            .execute(&mut *conn)
+            .await
+        }
+        SideWrite::SetPaymentMethod {
+            subscription_id,
+            space_id,
+            payment_method,
+        } => sqlx::query(
+            "INSERT INTO subscription_payment_methods (subscription_id, space_id, payment_method) \
+                 VALUES ($1, $2, $3) ON CONFLICT (subscription_id) \
+                 DO UPDATE SET payment_method = excluded.payment_method",
+        )
+        .bind(subscription_id.to_string())
+        .bind(space_id.to_string())
+        .bind(payment_method)
+        .execute(&mut *conn)
+        .await,
     };
     match result {
         Ok(_) => Ok(()),
         Err(e) if is_unique_violation(&e) && matches!(write, SideWrite::ReserveSlug { .. }) => {
             Err(StoreError::SlugTaken)
+        }
+        Err(e)
+            if is_unique_violation(&e) && matches!(write, SideWrite::InsertCredentials { .. }) =>
+        {
+            Err(StoreError::EmailTaken)
         }
         Err(e) => Err(e.into()),
     }

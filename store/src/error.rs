@@ -10,6 +10,9 @@ pub enum StoreError {
     /// The slug is already reserved by another space.
     #[error("slug already taken")]
     SlugTaken,
+    /// The email is already signed up in the space.
+    #[error("email already signed up")]
+    EmailTaken,
     /// The idempotency claim was taken over by another request.
     #[error("the idempotency claim was lost")]
     ClaimLost,

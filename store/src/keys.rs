@@ -18,6 +18,9 @@ pub enum Role {
     Creator,
     /// A space's auditor: reads that space and its history.
     Auditor,
+    /// A signed-in member of a space (a `lyc_ms_…` session token, see [`crate::identity`]):
+    /// never an API key, so [`Role::parse`] does not accept it from the `api_keys` table.
+    Member,
 }
 
 impl Role {
@@ -26,6 +29,7 @@ impl Role {
             Role::Admin => "admin",
             Role::Creator => "creator",
             Role::Auditor => "auditor",
+            Role::Member => "member",
         }
     }
 
@@ -35,6 +39,7 @@ impl Role {
             Role::Admin => "lyc_admin_",
             Role::Creator => "lyc_sk_",
             Role::Auditor => "lyc_ak_",
+            Role::Member => crate::identity::SESSION_PREFIX,
         }
     }
 
@@ -88,12 +93,16 @@ pub fn hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
-/// Who a key belongs to.
+/// Who a key (or a member session) belongs to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Principal {
+    /// The key's id; for a member session, an id derived from the token's hash, so that
+    /// idempotency records are scoped to the session.
     pub key_id: Uuid,
     pub role: Role,
     pub space_id: Option<Uuid>,
+    /// The signed-in member, for [`Role::Member`] only.
+    pub member_id: Option<Uuid>,
 }
 
 /// Finds the key a bearer secret belongs to.
@@ -115,6 +124,7 @@ pub async fn lookup(db: &Db, secret: &str) -> Result<Option<Principal>, StoreErr
             .try_get::<Option<String>, _>("space_id")?
             .map(|s| Uuid::parse_str(&s))
             .transpose()?,
+        member_id: None,
     }))
 }
 

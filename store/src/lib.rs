@@ -4,11 +4,14 @@
 //! places that differ (DDL, the Postgres high-water mark) say so.
 
 pub mod append;
+pub mod billing;
+pub mod clock;
 pub mod command;
 pub mod db;
 pub mod error;
 pub mod event;
 pub mod idempotency;
+pub mod identity;
 pub mod keys;
 pub mod migrate;
 pub mod read;
@@ -18,6 +21,7 @@ pub mod slugs;
 pub mod testing;
 pub mod time;
 pub mod vault;
+pub mod webhooks;
 
 pub use append::{Append, Metadata, SideWrite};
 pub use db::{Backend, Db};

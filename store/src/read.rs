@@ -6,7 +6,7 @@ use crate::append::{ALLOCATION_LOCK, POSITION_LOCK_BASE, POSITION_LOCK_SPAN};
 use crate::db::Backend;
 use crate::error::StoreError;
 use crate::event::{COLUMNS, StoredEvent};
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -16,13 +16,27 @@ pub async fn stream(
     aggregate_type: &str,
     aggregate_id: Uuid,
 ) -> Result<Vec<StoredEvent>, StoreError> {
+    let mut conn = db.writer().acquire().await?;
+    stream_until(&mut conn, aggregate_type, aggregate_id, i64::MAX).await
+}
+
+/// One aggregate's events up to and including `position`, in version order, read on `conn`
+/// (a projection reads inside its own transaction).
+pub async fn stream_until(
+    conn: &mut AnyConnection,
+    aggregate_type: &str,
+    aggregate_id: Uuid,
+    position: i64,
+) -> Result<Vec<StoredEvent>, StoreError> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM events WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY version"
+        "SELECT {COLUMNS} FROM events WHERE aggregate_type = $1 AND aggregate_id = $2 \
+         AND position <= $3 ORDER BY version"
     );
     sqlx::query(&sql)
         .bind(aggregate_type)
         .bind(aggregate_id.to_string())
-        .fetch_all(db.writer())
+        .bind(position)
+        .fetch_all(conn)
         .await?
         .iter()
         .map(StoredEvent::from_row)

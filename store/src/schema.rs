@@ -22,7 +22,34 @@ CREATE TABLE checkpoints (name TEXT PRIMARY KEY, position BIGINT NOT NULL);
     };
 }
 
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
+/// The identity tables: the same DDL on both backends.
+macro_rules! identity_tables {
+    () => {
+        r#"
+CREATE TABLE member_credentials (
+    member_id TEXT PRIMARY KEY, space_id TEXT NOT NULL, email_lookup TEXT NOT NULL,
+    password_hash TEXT NOT NULL, created_at TEXT NOT NULL,
+    UNIQUE (space_id, email_lookup)
+);
+CREATE TABLE member_sessions (
+    token_hash TEXT PRIMARY KEY, member_id TEXT NOT NULL, space_id TEXT NOT NULL,
+    created_at TEXT NOT NULL, expires_at TEXT NOT NULL, revoked_at TEXT
+);
+CREATE INDEX member_sessions_member ON member_sessions (member_id);
+"#
+    };
+}
+
+/// Every store migration, in order. Append new ones at the end.
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    EVENT_LOG,
+    APPEND_FUNCTION,
+    IDENTITY,
+    crate::webhooks::MIGRATION,
+    crate::billing::MIGRATION,
+];
+
+const EVENT_LOG: Migration = Migration {
     id: "store-0001-event-log",
     postgres: concat!(
         r#"
@@ -82,4 +109,59 @@ CREATE TRIGGER events_no_delete BEFORE DELETE ON events
 "#,
         shared_tables!()
     ),
-}];
+};
+
+/// On Postgres, one append is one round trip: the function takes the shared allocation lock,
+/// inserts the events (stopping at a version conflict, when it returns NULL), marks the first
+/// position in flight with a transaction-scoped lock, and gives the allocation lock back. The
+/// lock keys are passed in, so the Rust constants stay the one source of truth. SQLite has a
+/// single writer and needs none of it.
+const APPEND_FUNCTION: Migration = Migration {
+    id: "store-0002-append-function",
+    postgres: r#"
+CREATE FUNCTION lyceum_append(
+    p_events TEXT, p_aggregate_type TEXT, p_aggregate_id TEXT, p_expected_version BIGINT,
+    p_space_id TEXT, p_actor TEXT, p_correlation_id TEXT, p_causation_id TEXT,
+    p_request_id TEXT, p_recorded_at TEXT, p_allocation_lock BIGINT, p_position_lock_base BIGINT
+) RETURNS BIGINT LANGUAGE plpgsql AS $$
+DECLARE
+    e JSON;
+    n BIGINT := 0;
+    pos BIGINT;
+    first_pos BIGINT;
+BEGIN
+    PERFORM pg_advisory_lock_shared(p_allocation_lock);
+    FOR e IN SELECT value FROM json_array_elements(p_events::json) LOOP
+        n := n + 1;
+        INSERT INTO events (event_id, aggregate_type, aggregate_id, version, event_type,
+            event_version, payload, space_id, actor, correlation_id, causation_id, request_id,
+            recorded_at)
+        VALUES (e->>'event_id', p_aggregate_type, p_aggregate_id, p_expected_version + n,
+            e->>'event_type', (e->>'event_version')::BIGINT, e->>'payload', p_space_id, p_actor,
+            p_correlation_id, p_causation_id, p_request_id, p_recorded_at)
+        ON CONFLICT (aggregate_type, aggregate_id, version) DO NOTHING
+        RETURNING position INTO pos;
+        IF pos IS NULL THEN
+            PERFORM pg_advisory_unlock_shared(p_allocation_lock);
+            RETURN NULL;
+        END IF;
+        first_pos := COALESCE(first_pos, pos);
+    END LOOP;
+    IF first_pos IS NOT NULL THEN
+        PERFORM pg_advisory_xact_lock(p_position_lock_base + first_pos);
+    END IF;
+    PERFORM pg_advisory_unlock_shared(p_allocation_lock);
+    RETURN pos;
+END $$;
+"#,
+    sqlite: "SELECT 1;",
+};
+
+/// Member identity: one credentials row per member (the email only as a keyed lookup hash,
+/// unique per space) and member sessions stored as the SHA-256 of their token. Erasure and
+/// removal delete the credentials and revoke the sessions in the same transaction as the event.
+const IDENTITY: Migration = Migration {
+    id: "store-0002-identity",
+    postgres: identity_tables!(),
+    sqlite: identity_tables!(),
+};

@@ -4,9 +4,11 @@
 use lyceum::Config;
 use lyceum::config::Secret;
 use lyceum_store::Db;
+use lyceum_store::clock::{Clock, SystemClock};
 use lyceum_store::keys::{IssuedKey, Role, insert_admin};
 use reqwest::Method;
 use serde_json::{Value, json};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::oneshot;
 
@@ -98,9 +100,15 @@ pub fn unique(prefix: &str) -> String {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with_clock(backend, Arc::new(SystemClock)).await
+    }
+
+    /// Spawns the application on a clock the test controls.
+    pub async fn spawn_with_clock(backend: Backend, clock: Arc<dyn Clock>) -> Self {
         let mut config = Config {
             bind: "127.0.0.1:0".into(),
             http_workers: 1,
+            allow_private_webhooks: true,
             amqp_prefix: unique("t"),
             ..Config::default()
         };
@@ -116,7 +124,7 @@ impl TestApp {
                 config.amqp_url = Some(Secret::new(AMQP_URL));
             }
         }
-        let app = lyceum::Application::build(&config)
+        let app = lyceum::Application::build_with_clock(&config, clock)
             .await
             .expect("the application starts");
         let base = format!("http://127.0.0.1:{}", app.port());

@@ -12,8 +12,10 @@ pub mod live;
 pub mod message;
 mod pause;
 pub mod relay;
+pub mod scheduler;
 pub mod supervisor;
 pub mod topology;
+pub mod webhooks;
 
 pub use consumer::ProjectionConsumer;
 pub use error::WorkerError;

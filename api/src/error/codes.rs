@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use lyceum_domain::Code;
 
 /// `(code, status, title)` for every code.
-pub const TABLE: [(Code, u16, &str); 17] = [
+pub const TABLE: [(Code, u16, &str); 18] = [
     (Code::BadRequest, 400, "The request is malformed"),
     (Code::Unauthorized, 401, "Authentication is required"),
     (Code::Forbidden, 403, "This key may not do that"),
@@ -13,6 +13,11 @@ pub const TABLE: [(Code, u16, &str); 17] = [
     (Code::MethodNotAllowed, 405, "Method not allowed"),
     (Code::Conflict, 409, "The resource changed concurrently"),
     (Code::SlugTaken, 409, "The slug is taken"),
+    (
+        Code::EmailTaken,
+        409,
+        "The email is already signed up in this space",
+    ),
     (Code::AlreadyMember, 409, "Already a member of this tier"),
     (
         Code::InvalidTransition,

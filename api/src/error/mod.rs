@@ -162,6 +162,10 @@ impl From<StoreError> for ApiError {
             )
             .with_retry_after(1),
             StoreError::SlugTaken => Self::new(Code::SlugTaken, "another space has this slug"),
+            StoreError::EmailTaken => Self::new(
+                Code::EmailTaken,
+                "a member of this space already signed up with this email",
+            ),
             StoreError::ClaimLost => Self::new(
                 Code::IdempotencyRequestInProgress,
                 "another request took over this idempotency key",

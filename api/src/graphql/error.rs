@@ -1,7 +1,7 @@
 //! Turning API errors into GraphQL errors with the same stable `code` in `extensions`.
 
 use super::Caller;
-use crate::auth::Auth;
+use crate::auth::{Auth, Role};
 use crate::error::ApiError;
 use async_graphql::{Context, ErrorExtensions};
 
@@ -16,8 +16,20 @@ pub fn gql(error: ApiError) -> async_graphql::Error {
     })
 }
 
-/// The authenticated caller of this request.
+/// The authenticated caller of this request, holding an API key. A member session may only
+/// read `viewer` (see [`any_caller`]).
 pub fn caller<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Auth> {
+    let auth = any_caller(ctx)?;
+    if auth.0.role == Role::Member {
+        return Err(gql(ApiError::forbidden(
+            "a member session may only read `viewer`",
+        )));
+    }
+    Ok(auth)
+}
+
+/// The authenticated caller of this request: an API key or a member session.
+pub fn any_caller<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Auth> {
     match ctx.data_opt::<Caller>() {
         Some(Ok(auth)) => Ok(auth),
         Some(Err((code, detail))) => Err(gql(ApiError::new(*code, detail.clone()))),

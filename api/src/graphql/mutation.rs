@@ -2,8 +2,8 @@
 
 use super::error::{OrGql, caller};
 use super::types::{
-    AccessPolicy, ContentItem, ContentKind, Done, IssuedKey, KeyRole, Member, Membership, Payload,
-    Space, Tier, TierKind,
+    AccessPolicy, BillingInterval, ContentItem, ContentKind, Done, IssuedKey, KeyRole, Member,
+    MemberSubscription, Membership, Payload, Space, Tier, TierKind,
 };
 use crate::auth::Auth;
 use crate::dto;
@@ -14,6 +14,7 @@ use crate::state::AppState;
 use crate::write::{Planned, commit};
 use async_graphql::{Context, ID, InputObject, Object};
 use lyceum_domain::content::ContentCommand;
+use lyceum_domain::membership::subscription::SubscriptionCommand;
 use uuid::Uuid;
 
 pub struct Mutation;
@@ -36,6 +37,16 @@ pub struct DefineTierInput {
     pub name: String,
     pub kind: TierKind,
     pub monthly_price_minor: Option<i64>,
+    pub yearly_price_minor: Option<i64>,
+    pub trial_days: Option<u32>,
+}
+
+#[derive(InputObject)]
+pub struct ChangeTierInput {
+    pub name: Option<String>,
+    /// For new subscriptions; existing ones keep their price.
+    pub monthly_price_minor: Option<i64>,
+    /// For new subscriptions; existing ones keep their price.
     pub yearly_price_minor: Option<i64>,
     pub trial_days: Option<u32>,
 }
@@ -211,6 +222,98 @@ impl Mutation {
         };
         let planned = service::tiers::create(state, auth, &need(space)?, input).await;
         finish(state, planned, Tier::from).await
+    }
+
+    /// Changes a tier's name, prices for new subscriptions, or trial.
+    async fn change_tier(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        id: ID,
+        input: ChangeTierInput,
+    ) -> async_graphql::Result<Payload<Tier>> {
+        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let command = service::tiers::change_command(dto::UpdateTier {
+            name: input.name,
+            monthly_price_minor: input.monthly_price_minor,
+            yearly_price_minor: input.yearly_price_minor,
+            trial_days: input.trial_days,
+        });
+        let planned = service::tiers::change(state, auth, &need(space)?, &id, command).await;
+        finish(state, planned, Tier::from).await
+    }
+
+    /// Archives a tier: it takes no new members.
+    async fn archive_tier(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        id: ID,
+    ) -> async_graphql::Result<Payload<Tier>> {
+        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let command = lyceum_domain::membership::tier::TierCommand::Archive;
+        let planned = service::tiers::change(state, auth, &need(space)?, &id, command).await;
+        finish(state, planned, Tier::from).await
+    }
+
+    /// Subscribes a member to a paid tier: a trial, or the first charge at once.
+    async fn start_subscription(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        member_id: ID,
+        tier_id: ID,
+        interval: BillingInterval,
+        payment_method: String,
+    ) -> async_graphql::Result<Payload<MemberSubscription>> {
+        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let input = dto::StartSubscription {
+            tier_id: parse_uuid(&tier_id, "tier").or_gql()?,
+            interval: match interval {
+                BillingInterval::Monthly => dto::IntervalDto::Monthly,
+                BillingInterval::Yearly => dto::IntervalDto::Yearly,
+            },
+            payment_method,
+        };
+        let planned =
+            service::subscriptions::start(state, auth, &need(space)?, &member_id, input).await;
+        finish(state, planned, MemberSubscription::from).await
+    }
+
+    /// Cancels a subscription at the end of its period (the default) or at once.
+    async fn cancel_subscription(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        id: ID,
+        at_period_end: Option<bool>,
+    ) -> async_graphql::Result<Payload<MemberSubscription>> {
+        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let at_period_end = at_period_end.unwrap_or(true);
+        let planned = service::subscriptions::change(state, auth, &need(space)?, &id, |now| {
+            if at_period_end {
+                SubscriptionCommand::CancelAtPeriodEnd { now }
+            } else {
+                SubscriptionCommand::Cancel { now }
+            }
+        })
+        .await;
+        finish(state, planned, MemberSubscription::from).await
+    }
+
+    /// Withdraws a cancellation at period end.
+    async fn resume_subscription(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        id: ID,
+    ) -> async_graphql::Result<Payload<MemberSubscription>> {
+        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let planned = service::subscriptions::change(state, auth, &need(space)?, &id, |now| {
+            SubscriptionCommand::Resume { now }
+        })
+        .await;
+        finish(state, planned, MemberSubscription::from).await
     }
 
     /// Adds a member; their email and display name are sealed with a key of their own.

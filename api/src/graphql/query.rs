@@ -1,11 +1,12 @@
 //! GraphQL queries over the read models.
 
-use super::error::{OrGql, caller, gql};
-use super::types::{ContentItem, Member, Space};
+use super::error::{OrGql, any_caller, caller, gql};
+use super::types::{ContentItem, Member, MemberSubscription, Space, connection, paging};
 use crate::auth::Role;
 use crate::dto;
 use crate::space::{Intent, resolve};
 use crate::state::AppState;
+use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
 use lyceum_domain::Code;
 use lyceum_projections::queries;
@@ -26,6 +27,19 @@ fn uuid(id: &ID) -> Option<String> {
 
 #[Object]
 impl Query {
+    /// The signed-in member, for a member session (`lyc_ms_…`); null for an API key.
+    async fn viewer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Member>> {
+        let auth = any_caller(ctx)?;
+        let Ok((member, space)) = auth.require_member() else {
+            return Ok(None);
+        };
+        let state = ctx.data::<AppState>()?;
+        let row = queries::member(&state.db, Some(&space.to_string()), &member.to_string())
+            .await
+            .or_gql()?;
+        Ok(row.map(|r| Member::from(dto::Member::from(r))))
+    }
+
     /// A space by slug (or id). Null if it does not exist or the key may not see it.
     async fn space(&self, ctx: &Context<'_>, slug: String) -> async_graphql::Result<Option<Space>> {
         let auth = caller(ctx)?;
@@ -39,6 +53,38 @@ impl Query {
             .await
             .or_gql()?;
         Ok(row.map(|r| Space::from(dto::Space::from(r))))
+    }
+
+    /// A member's subscriptions, oldest first. Empty for a member the key may not see.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn member_subscriptions(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        member_id: ID,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, MemberSubscription>> {
+        let auth = caller(ctx)?;
+        let state = ctx.data::<AppState>()?;
+        let space = resolve(state, auth, &space, Intent::Read).await.or_gql()?;
+        let member = crate::service::parse_id(&member_id, "member").or_gql()?;
+        let (first, after) = paging(first, after)?;
+        let page = queries::subscriptions(
+            &state.db,
+            &space.id.to_string(),
+            &member.to_string(),
+            after.as_deref(),
+            first,
+        )
+        .await
+        .or_gql()?;
+        Ok(connection(
+            after.as_deref(),
+            page,
+            |s| s.id.clone(),
+            |s| MemberSubscription::from(dto::Subscription::from(s)),
+        ))
     }
 
     /// A member by id. Null if it does not exist or is in a space the key may not see.

@@ -190,7 +190,11 @@ pub struct Tier {
     pub monthly_price_minor: Option<i64>,
     pub yearly_price_minor: Option<i64>,
     pub trial_days: i64,
+    /// An archived tier takes no new members.
+    pub archived: bool,
+    pub archived_at: Option<String>,
     pub created_at: String,
+    pub updated_at: String,
 }
 
 impl From<dto::Tier> for Tier {
@@ -207,7 +211,10 @@ impl From<dto::Tier> for Tier {
             monthly_price_minor: t.monthly_price_minor,
             yearly_price_minor: t.yearly_price_minor,
             trial_days: t.trial_days,
+            archived: t.archived,
+            archived_at: t.archived_at,
             created_at: t.created_at,
+            updated_at: t.updated_at,
         }
     }
 }
@@ -355,6 +362,62 @@ impl From<dto::Membership> for Membership {
     }
 }
 
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum BillingInterval {
+    Monthly,
+    Yearly,
+}
+
+/// A member's subscription to a paid tier (or a comp).
+#[derive(SimpleObject, Clone)]
+pub struct MemberSubscription {
+    pub id: ID,
+    pub space_id: ID,
+    pub member_id: ID,
+    pub tier_id: ID,
+    /// `incomplete`, `trialing`, `active`, `past_due` or `canceled`.
+    pub status: String,
+    pub interval: Option<BillingInterval>,
+    /// Fixed when the subscription started.
+    pub price_minor: Option<i64>,
+    pub currency: Option<String>,
+    pub trial_end: Option<String>,
+    pub current_period_start: Option<String>,
+    pub current_period_end: Option<String>,
+    pub cancel_at_period_end: bool,
+    pub comp_until: Option<String>,
+    pub started_at: String,
+    pub ended_at: Option<String>,
+    /// Why this request's charge failed, if it did.
+    pub latest_payment_error: Option<String>,
+}
+
+impl From<dto::Subscription> for MemberSubscription {
+    fn from(s: dto::Subscription) -> Self {
+        Self {
+            id: ID(s.id.to_string()),
+            space_id: ID(s.space_id.to_string()),
+            member_id: ID(s.member_id.to_string()),
+            tier_id: ID(s.tier_id.to_string()),
+            status: s.status,
+            interval: s.interval.map(|i| match i {
+                dto::IntervalDto::Monthly => BillingInterval::Monthly,
+                dto::IntervalDto::Yearly => BillingInterval::Yearly,
+            }),
+            price_minor: s.price_minor,
+            currency: s.currency,
+            trial_end: s.trial_end,
+            current_period_start: s.current_period_start,
+            current_period_end: s.current_period_end,
+            cancel_at_period_end: s.cancel_at_period_end,
+            comp_until: s.comp_until,
+            started_at: s.started_at,
+            ended_at: s.ended_at,
+            latest_payment_error: s.latest_payment_error,
+        }
+    }
+}
+
 /// One event of the log.
 #[derive(SimpleObject, Clone)]
 pub struct Event {
@@ -399,6 +462,7 @@ impl From<&lyceum_store::StoredEvent> for Event {
 #[graphql(concrete(name = "MembershipPayload", params(Membership)))]
 #[graphql(concrete(name = "ContentPayload", params(ContentItem)))]
 #[graphql(concrete(name = "IssuedKeyPayload", params(IssuedKey)))]
+#[graphql(concrete(name = "MemberSubscriptionPayload", params(MemberSubscription)))]
 pub struct Payload<T: async_graphql::OutputType> {
     pub node: T,
     pub position: Option<i64>,

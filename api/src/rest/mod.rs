@@ -5,10 +5,13 @@
 pub mod content;
 pub mod events;
 pub mod health;
+pub mod identity;
 pub mod keys;
 pub mod members;
 pub mod spaces;
+pub mod subscriptions;
 pub mod tiers;
+pub mod webhooks;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -20,18 +23,37 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(keys::create_key)
         .service(tiers::create_tier)
         .service(tiers::list_tiers)
+        .service(tiers::get_tier)
+        .service(tiers::update_tier)
+        .service(tiers::archive_tier)
+        .service(subscriptions::start_subscription)
+        .service(subscriptions::list_subscriptions)
+        .service(subscriptions::get_subscription)
+        .service(subscriptions::cancel_subscription)
+        .service(subscriptions::resume_subscription)
         .service(members::create_member)
         .service(members::list_members)
         .service(members::get_member)
         .service(members::remove_member)
         .service(members::join_tier)
         .service(members::erase_personal_data)
+        .service(identity::sign_up)
+        .service(identity::sign_in)
+        .service(identity::create_member_session)
+        .service(identity::sign_out)
+        .service(identity::me)
         .service(content::create_content)
         .service(content::list_content)
         .service(content::get_content)
         .service(content::edit_content)
         .service(content::publish_content)
         .service(content::unpublish_content)
+        .service(webhooks::create_webhook)
+        .service(webhooks::list_webhooks)
+        .service(webhooks::disable_webhook)
+        .service(webhooks::rotate_webhook_secret)
+        .service(webhooks::list_deliveries)
+        .service(webhooks::replay_webhook)
         .service(events::list_events)
         .service(events::get_stream)
         .service(health::healthz)

@@ -1,15 +1,15 @@
-//! `/v1/spaces/{space}/tiers`: defining and listing tiers.
+//! `/v1/spaces/{space}/tiers`: defining, listing, reading, changing and archiving tiers.
 
 use crate::auth::Auth;
 use crate::consistency::Fresh;
-use crate::dto::{CreateTier, Tier};
+use crate::dto::{CreateTier, Tier, UpdateTier};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
 use crate::space::{Intent, resolve};
 use crate::state::AppState;
 use crate::{service, write};
 use actix_web::web::{Data, Json, Path, Query};
-use actix_web::{HttpRequest, HttpResponse, get, post};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post};
 
 /// Define a tier
 ///
@@ -68,4 +68,95 @@ pub async fn list_tiers(
     )
     .await?;
     Ok(Json(Paged::from_page(page, Tier::from)))
+}
+
+/// Get a tier
+///
+/// Returns one tier of the space, archived or not.
+#[utoipa::path(
+    tag = "tiers",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("tier" = uuid::Uuid, Path, description = "The tier's id"),
+        ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
+    responses((status = 200, description = "The tier.", body = Tier)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/tiers/{tier}")]
+#[tracing::instrument(skip_all)]
+pub async fn get_tier(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<(String, String)>,
+    _fresh: Fresh,
+) -> Result<Json<Tier>, ApiError> {
+    let (space, tier) = path.into_inner();
+    let space = resolve(&state, &auth, &space, Intent::Read).await?;
+    let tier = crate::service::parse_id(&tier, "tier")?;
+    let row =
+        lyceum_projections::queries::tier(&state.db, &space.id.to_string(), &tier.to_string())
+            .await?
+            .ok_or_else(|| ApiError::not_found("tier"))?;
+    Ok(Json(Tier::from(row)))
+}
+
+/// Change a tier
+///
+/// Changes the name, the prices or the trial. Fields left out keep their value. A price change
+/// applies to new subscriptions only: existing subscriptions keep the price they started with.
+/// A free tier has no prices or trial; an archived tier cannot change.
+#[utoipa::path(
+    tag = "tiers",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("tier" = uuid::Uuid, Path, description = "The tier's id")),
+    request_body = UpdateTier,
+    responses((status = 200, description = "The tier after the change.", body = Tier,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[patch("/v1/spaces/{space}/tiers/{tier}")]
+#[tracing::instrument(skip_all)]
+pub async fn update_tier(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<(String, String)>,
+    body: Json<UpdateTier>,
+) -> Result<HttpResponse, ApiError> {
+    let (space, tier) = path.into_inner();
+    let body = body.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+        let command = service::tiers::change_command(body.clone());
+        service::tiers::change(&state, &auth, &space, &tier, command).await
+    };
+    write::respond(&state, &req, &auth, &body, plan).await
+}
+
+/// Archive a tier
+///
+/// Stops the tier taking new members; existing memberships and subscriptions go on. Archiving
+/// an archived tier changes nothing.
+#[utoipa::path(
+    tag = "tiers",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("tier" = uuid::Uuid, Path, description = "The tier's id")),
+    responses((status = 200, description = "The archived tier.", body = Tier,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[post("/v1/spaces/{space}/tiers/{tier}/archive")]
+#[tracing::instrument(skip_all)]
+pub async fn archive_tier(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (space, tier) = path.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+        let command = lyceum_domain::membership::tier::TierCommand::Archive;
+        service::tiers::change(&state, &auth, &space, &tier, command).await
+    };
+    write::respond(&state, &req, &auth, &(), plan).await
 }

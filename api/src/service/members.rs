@@ -1,5 +1,6 @@
 //! Members: adding one (personal data sealed with a key of their own), joining a free tier,
-//! removal, and erasure of personal data by deleting that key.
+//! removal, and erasure of personal data by deleting that key. Removal and erasure also delete
+//! the member's credentials and revoke their sessions (see [`super::identity`]).
 
 use super::{load_in_space, parse_id};
 use crate::auth::Auth;
@@ -64,16 +65,16 @@ pub async fn join(
     let member_id = parse_id(member_id, "member")?;
     let member = load_in_space::<Member>(&state.db, space.id, member_id).await?;
     let tier = load_in_space::<Tier>(&state.db, space.id, tier_id).await?;
-    let kind = tier
+    let tier = tier
         .state
         .defined
-        .map(|t| t.kind)
         .ok_or_else(|| ApiError::not_found("tier"))?;
     let events = member.state.decide(MemberCommand::JoinTier {
         tier: TierRef {
             id: TierId(tier_id),
             space_id: space.id,
-            kind,
+            kind: tier.kind,
+            archived: tier.archived,
         },
     })?;
     let append = append_for::<Member>(
@@ -101,12 +102,13 @@ pub async fn remove(
     let member_id = parse_id(member_id, "member")?;
     let member = load_in_space::<Member>(&state.db, space.id, member_id).await?;
     let events = member.state.decide(MemberCommand::Remove)?;
+    // A removed member can no longer sign in: their sessions end with the removal.
     let append = append_for::<Member>(
         member_id,
         member.version,
         &events,
         metadata(auth, Some(space.id)),
-        vec![],
+        super::identity::end_identity(member_id).into(),
     )?;
     Ok(Planned::new(StatusCode::NO_CONTENT, (), append))
 }
@@ -123,10 +125,14 @@ pub async fn erase(
     let member_id = parse_id(member_id, "member")?;
     let member = load_in_space::<Member>(&state.db, space.id, member_id).await?;
     let events = member.state.decide(MemberCommand::ErasePersonalData)?;
+    // The credentials hold a hash of the email, so they go with the key, and every session
+    // ends with them.
     let side_writes = if events.is_empty() {
         vec![]
     } else {
-        vec![SideWrite::DeleteMemberKey { member_id }]
+        let mut writes = vec![SideWrite::DeleteMemberKey { member_id }];
+        writes.extend(super::identity::end_identity(member_id));
+        writes
     };
     let append = append_for::<Member>(
         member_id,

@@ -2,10 +2,13 @@
 //! the decision needs, decide, and plan the append. Nothing here knows about HTTP bodies.
 
 pub mod content;
+pub mod identity;
 pub mod keys;
 pub mod members;
 pub mod spaces;
+pub mod subscriptions;
 pub mod tiers;
+pub mod webhooks;
 
 use crate::error::ApiError;
 use lyceum_domain::Aggregate;
@@ -43,6 +46,13 @@ impl InSpace for Member {
     const NOUN: &'static str = "member";
     fn space_id(&self) -> Option<SpaceId> {
         self.state.as_ref().map(|m| m.space_id)
+    }
+}
+
+impl InSpace for lyceum_domain::membership::subscription::Subscription {
+    const NOUN: &'static str = "subscription";
+    fn space_id(&self) -> Option<SpaceId> {
+        self.state.as_ref().map(|s| s.space_id)
     }
 }
 

@@ -1,7 +1,9 @@
-//! Defining a tier.
+//! Tiers: defining one, changing its name, prices for new subscriptions or trial, and
+//! archiving it.
 
+use super::load_in_space;
 use crate::auth::Auth;
-use crate::dto::{CreateTier, Tier as TierDto, TierKindDto};
+use crate::dto::{CreateTier, Tier as TierDto, TierKindDto, UpdateTier};
 use crate::error::ApiError;
 use crate::space::SpaceRef;
 use crate::state::AppState;
@@ -12,6 +14,38 @@ use lyceum_domain::ids::TierId;
 use lyceum_domain::membership::tier::{Tier, TierCommand, TierEvent, TierKind};
 use lyceum_domain::space::Space;
 use lyceum_store::command::{append_for, load};
+use uuid::Uuid;
+
+/// The tier as the API shows it, from its whole history.
+fn tier_dto(id: Uuid, history: &[(TierEvent, String)]) -> Result<TierDto, ApiError> {
+    let state = Tier::from_history(history.iter().map(|(event, _)| event))
+        .defined
+        .ok_or_else(|| ApiError::not_found("tier"))?;
+    let archived_at = history
+        .iter()
+        .find(|(event, _)| matches!(event, TierEvent::TierArchived {}))
+        .map(|(_, at)| at.clone());
+    Ok(TierDto {
+        id,
+        space_id: state.space_id.0,
+        name: state.name,
+        kind: match state.kind {
+            TierKind::Free => TierKindDto::Free,
+            TierKind::Paid => TierKindDto::Paid,
+        },
+        currency: state.currency.to_string(),
+        monthly_price_minor: state.monthly_price_minor,
+        yearly_price_minor: state.yearly_price_minor,
+        trial_days: i64::from(state.trial_days),
+        archived: state.archived,
+        archived_at,
+        created_at: history
+            .first()
+            .map(|(_, at)| at.clone())
+            .unwrap_or_default(),
+        updated_at: history.last().map(|(_, at)| at.clone()).unwrap_or_default(),
+    })
+}
 
 /// Plans `POST /v1/spaces/{space}/tiers`.
 pub async fn create(
@@ -39,27 +73,52 @@ pub async fn create(
         yearly_price_minor: input.yearly_price_minor,
         trial_days: input.trial_days.unwrap_or(0),
     })?;
-    let Some(TierEvent::TierDefined {
-        name,
-        monthly_price_minor,
-        yearly_price_minor,
-        trial_days,
-        ..
-    }) = events.first().cloned()
-    else {
-        return Err(ApiError::internal(anyhow::anyhow!("tier defined nothing")));
-    };
     let append = append_for::<Tier>(id.0, 0, &events, metadata(auth, Some(space.id)), vec![])?;
-    let output = TierDto {
-        id: id.0,
-        space_id: space.id.0,
-        name,
-        kind: input.kind,
-        currency: currency.to_string(),
-        monthly_price_minor,
-        yearly_price_minor,
-        trial_days: i64::from(trial_days),
-        created_at: append.recorded_at.clone(),
-    };
-    Ok(Planned::new(StatusCode::CREATED, output, append))
+    let history: Vec<_> = events
+        .into_iter()
+        .map(|e| (e, append.recorded_at.clone()))
+        .collect();
+    Ok(Planned::new(
+        StatusCode::CREATED,
+        tier_dto(id.0, &history)?,
+        append,
+    ))
+}
+
+/// Plans a change to an existing tier: `PATCH` or `archive`.
+pub async fn change(
+    state: &AppState,
+    auth: &Auth,
+    space: &SpaceRef,
+    tier_id: &str,
+    command: TierCommand,
+) -> Result<Planned<TierDto>, ApiError> {
+    let id = super::parse_id(tier_id, "tier")?;
+    let loaded = load_in_space::<Tier>(&state.db, space.id, id).await?;
+    let events = loaded.state.decide(command)?;
+    let append = append_for::<Tier>(
+        id,
+        loaded.version,
+        &events,
+        metadata(auth, Some(space.id)),
+        vec![],
+    )?;
+    let mut history = loaded.history;
+    history.extend(events.into_iter().map(|e| (e, append.recorded_at.clone())));
+    Ok(Planned::maybe(
+        StatusCode::OK,
+        tier_dto(id, &history)?,
+        append,
+        loaded.position,
+    ))
+}
+
+/// The domain command for a `PATCH` body.
+pub fn change_command(input: UpdateTier) -> TierCommand {
+    TierCommand::Change {
+        name: input.name,
+        monthly_price_minor: input.monthly_price_minor,
+        yearly_price_minor: input.yearly_price_minor,
+        trial_days: input.trial_days,
+    }
 }

@@ -15,6 +15,7 @@ pub struct TierRef {
     pub id: TierId,
     pub space_id: SpaceId,
     pub kind: TierKind,
+    pub archived: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -109,6 +110,11 @@ impl Aggregate for Member {
                 if tier.space_id != state.space_id {
                     return Err(DomainError::not_found("tier"));
                 }
+                if tier.archived {
+                    return Err(DomainError::transition(
+                        "this tier is archived and takes no new members",
+                    ));
+                }
                 if tier.kind != TierKind::Free {
                     return Err(DomainError::new(
                         Code::TierRequiresPayment,
@@ -189,6 +195,7 @@ mod tests {
             id: TierId(Uuid::from_u128(7)),
             space_id: SPACE,
             kind,
+            archived: false,
         }
     }
 
@@ -235,6 +242,15 @@ mod tests {
             tier: tier(TierKind::Free),
         })
         .then_expect_error(Code::AlreadyMember);
+    }
+
+    #[test]
+    fn an_archived_tier_takes_no_new_members() {
+        let mut archived = tier(TierKind::Free);
+        archived.archived = true;
+        given::<Member>(vec![added()])
+            .when(MemberCommand::JoinTier { tier: archived })
+            .then_expect_error(Code::InvalidTransition);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Membership: the tiers a space offers and the members who belong to it.
 
+pub mod charging;
 pub mod level;
 pub mod member;
 pub mod offer;

@@ -1,4 +1,6 @@
-//! The Tier aggregate: a free or paid level of membership in a space.
+//! The Tier aggregate: a free or paid level of membership in a space. Its name, prices and trial
+//! can change and it can be archived; a price change applies to new subscriptions only (a
+//! subscription keeps the price it started with), and an archived tier takes no new members.
 
 use crate::aggregate::Aggregate;
 use crate::error::{Code, DomainError};
@@ -35,6 +37,15 @@ pub enum TierCommand {
         yearly_price_minor: Option<i64>,
         trial_days: u32,
     },
+    /// Changes what is given; fields left `None` keep their value.
+    Change {
+        name: Option<String>,
+        monthly_price_minor: Option<i64>,
+        yearly_price_minor: Option<i64>,
+        trial_days: Option<u32>,
+    },
+    /// Stops the tier taking new members. Repeating it changes nothing.
+    Archive,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -49,12 +60,28 @@ pub enum TierEvent {
         yearly_price_minor: Option<i64>,
         trial_days: u32,
     },
+    TierRenamed {
+        name: String,
+    },
+    /// The prices for new subscriptions; existing ones keep theirs.
+    TierPricesChanged {
+        monthly_price_minor: Option<i64>,
+        yearly_price_minor: Option<i64>,
+    },
+    TierTrialChanged {
+        trial_days: u32,
+    },
+    TierArchived {},
 }
 
 impl DomainEvent for TierEvent {
     fn event_type(&self) -> &'static str {
         match self {
             TierEvent::TierDefined { .. } => "TierDefined",
+            TierEvent::TierRenamed { .. } => "TierRenamed",
+            TierEvent::TierPricesChanged { .. } => "TierPricesChanged",
+            TierEvent::TierTrialChanged { .. } => "TierTrialChanged",
+            TierEvent::TierArchived {} => "TierArchived",
         }
     }
 }
@@ -68,6 +95,75 @@ pub struct Tier {
 pub struct TierState {
     pub space_id: SpaceId,
     pub kind: TierKind,
+    pub name: String,
+    pub currency: Currency,
+    pub monthly_price_minor: Option<i64>,
+    pub yearly_price_minor: Option<i64>,
+    pub trial_days: u32,
+    pub archived: bool,
+}
+
+/// Checks a tier's terms: a free tier has no prices and no trial; a paid one has at least one
+/// positive price and a bounded trial.
+fn check_terms(
+    kind: TierKind,
+    monthly_price_minor: Option<i64>,
+    yearly_price_minor: Option<i64>,
+    trial_days: u32,
+) -> Result<(), DomainError> {
+    let prices = [monthly_price_minor, yearly_price_minor];
+    match kind {
+        TierKind::Free if prices.iter().any(Option::is_some) || trial_days > 0 => Err(
+            DomainError::validation("a free tier has no prices and no trial"),
+        ),
+        TierKind::Free => Ok(()),
+        TierKind::Paid if prices.iter().all(Option::is_none) => Err(DomainError::validation(
+            "a paid tier needs a monthly or a yearly price",
+        )),
+        TierKind::Paid if prices.iter().flatten().any(|p| *p <= 0) => Err(DomainError::validation(
+            "prices are positive amounts in minor units",
+        )),
+        TierKind::Paid if trial_days > MAX_TRIAL_DAYS => Err(DomainError::validation(format!(
+            "trial_days must be at most {MAX_TRIAL_DAYS}"
+        ))),
+        TierKind::Paid => Ok(()),
+    }
+}
+
+impl TierState {
+    fn change(
+        &self,
+        name: Option<String>,
+        monthly_price_minor: Option<i64>,
+        yearly_price_minor: Option<i64>,
+        trial_days: Option<u32>,
+    ) -> Result<Vec<TierEvent>, DomainError> {
+        if self.archived {
+            return Err(DomainError::transition("an archived tier cannot change"));
+        }
+        let name = name
+            .map(|n| bounded_text("name", &n, 80))
+            .transpose()?
+            .filter(|n| *n != self.name);
+        let monthly = monthly_price_minor.or(self.monthly_price_minor);
+        let yearly = yearly_price_minor.or(self.yearly_price_minor);
+        let trial = trial_days.unwrap_or(self.trial_days);
+        check_terms(self.kind, monthly, yearly, trial)?;
+        let mut events = Vec::new();
+        if let Some(name) = name {
+            events.push(TierEvent::TierRenamed { name });
+        }
+        if (monthly, yearly) != (self.monthly_price_minor, self.yearly_price_minor) {
+            events.push(TierEvent::TierPricesChanged {
+                monthly_price_minor: monthly,
+                yearly_price_minor: yearly,
+            });
+        }
+        if trial != self.trial_days {
+            events.push(TierEvent::TierTrialChanged { trial_days: trial });
+        }
+        Ok(events)
+    }
 }
 
 /// The longest trial a tier may offer.
@@ -79,65 +175,87 @@ impl Aggregate for Tier {
     type Event = TierEvent;
 
     fn decide(&self, command: TierCommand) -> Result<Vec<TierEvent>, DomainError> {
-        let TierCommand::Define {
-            space_id,
-            name,
-            kind,
-            currency,
-            monthly_price_minor,
-            yearly_price_minor,
-            trial_days,
-        } = command;
-        if self.defined.is_some() {
-            return Err(DomainError::new(Code::Conflict, "tier already exists"));
-        }
-        let name = bounded_text("name", &name, 80)?;
-        let prices = [monthly_price_minor, yearly_price_minor];
-        match kind {
-            TierKind::Free => {
-                if prices.iter().any(Option::is_some) || trial_days > 0 {
-                    return Err(DomainError::validation(
-                        "a free tier has no prices and no trial",
-                    ));
-                }
+        match (command, &self.defined) {
+            (TierCommand::Define { .. }, Some(_)) => {
+                Err(DomainError::new(Code::Conflict, "tier already exists"))
             }
-            TierKind::Paid => {
-                if prices.iter().all(Option::is_none) {
-                    return Err(DomainError::validation(
-                        "a paid tier needs a monthly or a yearly price",
-                    ));
-                }
-                if prices.iter().flatten().any(|p| *p <= 0) {
-                    return Err(DomainError::validation(
-                        "prices are positive amounts in minor units",
-                    ));
-                }
-                if trial_days > MAX_TRIAL_DAYS {
-                    return Err(DomainError::validation(format!(
-                        "trial_days must be at most {MAX_TRIAL_DAYS}"
-                    )));
-                }
+            (
+                TierCommand::Define {
+                    space_id,
+                    name,
+                    kind,
+                    currency,
+                    monthly_price_minor,
+                    yearly_price_minor,
+                    trial_days,
+                },
+                None,
+            ) => {
+                let name = bounded_text("name", &name, 80)?;
+                check_terms(kind, monthly_price_minor, yearly_price_minor, trial_days)?;
+                Ok(vec![TierEvent::TierDefined {
+                    space_id,
+                    name,
+                    kind,
+                    currency,
+                    monthly_price_minor,
+                    yearly_price_minor,
+                    trial_days,
+                }])
             }
+            (_, None) => Err(DomainError::not_found("tier")),
+            (
+                TierCommand::Change {
+                    name,
+                    monthly_price_minor,
+                    yearly_price_minor,
+                    trial_days,
+                },
+                Some(state),
+            ) => state.change(name, monthly_price_minor, yearly_price_minor, trial_days),
+            (TierCommand::Archive, Some(state)) if state.archived => Ok(vec![]),
+            (TierCommand::Archive, Some(_)) => Ok(vec![TierEvent::TierArchived {}]),
         }
-        Ok(vec![TierEvent::TierDefined {
-            space_id,
-            name,
-            kind,
-            currency,
-            monthly_price_minor,
-            yearly_price_minor,
-            trial_days,
-        }])
     }
 
     fn apply(&mut self, event: &TierEvent) {
+        if let TierEvent::TierDefined {
+            space_id,
+            name,
+            kind,
+            currency,
+            monthly_price_minor,
+            yearly_price_minor,
+            trial_days,
+        } = event
+        {
+            self.defined = Some(TierState {
+                space_id: *space_id,
+                kind: *kind,
+                name: name.clone(),
+                currency: *currency,
+                monthly_price_minor: *monthly_price_minor,
+                yearly_price_minor: *yearly_price_minor,
+                trial_days: *trial_days,
+                archived: false,
+            });
+            return;
+        }
+        let Some(state) = &mut self.defined else {
+            return;
+        };
         match event {
-            TierEvent::TierDefined { space_id, kind, .. } => {
-                self.defined = Some(TierState {
-                    space_id: *space_id,
-                    kind: *kind,
-                })
+            TierEvent::TierDefined { .. } => {}
+            TierEvent::TierRenamed { name } => state.name = name.clone(),
+            TierEvent::TierPricesChanged {
+                monthly_price_minor,
+                yearly_price_minor,
+            } => {
+                state.monthly_price_minor = *monthly_price_minor;
+                state.yearly_price_minor = *yearly_price_minor;
             }
+            TierEvent::TierTrialChanged { trial_days } => state.trial_days = *trial_days,
+            TierEvent::TierArchived {} => state.archived = true,
         }
     }
 }
@@ -219,5 +337,87 @@ mod tests {
         given::<Tier>(vec![defined(TierKind::Free, None, None, 0)])
             .when(define(TierKind::Free, None, None, 0))
             .then_expect_error(Code::Conflict);
+    }
+
+    fn change(monthly: Option<i64>, yearly: Option<i64>, trial: Option<u32>) -> TierCommand {
+        TierCommand::Change {
+            name: None,
+            monthly_price_minor: monthly,
+            yearly_price_minor: yearly,
+            trial_days: trial,
+        }
+    }
+
+    #[test]
+    fn a_price_change_records_the_new_prices_and_keeps_the_other() {
+        given::<Tier>(vec![defined(TierKind::Paid, Some(500), Some(5000), 0)])
+            .when(change(Some(700), None, None))
+            .then_expect_events(vec![TierEvent::TierPricesChanged {
+                monthly_price_minor: Some(700),
+                yearly_price_minor: Some(5000),
+            }]);
+    }
+
+    #[test]
+    fn an_unchanged_tier_records_nothing() {
+        given::<Tier>(vec![defined(TierKind::Paid, Some(500), None, 7)])
+            .when(TierCommand::Change {
+                name: Some("Insiders".into()),
+                monthly_price_minor: Some(500),
+                yearly_price_minor: None,
+                trial_days: Some(7),
+            })
+            .then_expect_events(vec![]);
+    }
+
+    #[test]
+    fn renames_and_trials_change_separately() {
+        given::<Tier>(vec![defined(TierKind::Paid, Some(500), None, 0)])
+            .when(TierCommand::Change {
+                name: Some(" Patrons ".into()),
+                monthly_price_minor: None,
+                yearly_price_minor: None,
+                trial_days: Some(30),
+            })
+            .then_expect_events(vec![
+                TierEvent::TierRenamed {
+                    name: "Patrons".into(),
+                },
+                TierEvent::TierTrialChanged { trial_days: 30 },
+            ]);
+    }
+
+    #[test]
+    fn a_free_tier_cannot_gain_a_price_and_prices_stay_positive() {
+        given::<Tier>(vec![defined(TierKind::Free, None, None, 0)])
+            .when(change(Some(100), None, None))
+            .then_expect_error(Code::ValidationFailed);
+        given::<Tier>(vec![defined(TierKind::Paid, Some(500), None, 0)])
+            .when(change(Some(-1), None, None))
+            .then_expect_error(Code::ValidationFailed);
+    }
+
+    #[test]
+    fn an_archived_tier_cannot_change_and_archiving_again_is_quiet() {
+        let history = vec![
+            defined(TierKind::Paid, Some(500), None, 0),
+            TierEvent::TierArchived {},
+        ];
+        given::<Tier>(history.clone())
+            .when(change(Some(700), None, None))
+            .then_expect_error(Code::InvalidTransition);
+        given::<Tier>(history)
+            .when(TierCommand::Archive)
+            .then_expect_events(vec![]);
+        given::<Tier>(vec![defined(TierKind::Free, None, None, 0)])
+            .when(TierCommand::Archive)
+            .then_expect_events(vec![TierEvent::TierArchived {}]);
+    }
+
+    #[test]
+    fn a_missing_tier_cannot_change() {
+        given_no_history::<Tier>()
+            .when(TierCommand::Archive)
+            .then_expect_error(Code::NotFound);
     }
 }

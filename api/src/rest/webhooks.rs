@@ -1,0 +1,351 @@
+//! `/v1/spaces/{space}/webhooks`: outgoing-webhook endpoints, their delivery log and replays.
+//! Creator and admin keys manage them; auditor keys read them.
+
+use crate::auth::Auth;
+use crate::error::ApiError;
+use crate::pagination::{PageQuery, Paged, encode_cursor};
+use crate::space::{Intent, resolve};
+use crate::state::AppState;
+use crate::{service, write};
+use actix_web::web::{Data, Json, Path, Query};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post};
+use lyceum_store::webhooks::{DeliveryRow, EndpointRow};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"url": "https://hooks.example.org/lyceum", "event_types": ["TierDefined", "MemberJoinedTier"]}))]
+pub struct CreateWebhook {
+    /// An http(s) URL on a public address.
+    pub url: String,
+    /// Event types to receive, or `["*"]` for all.
+    pub event_types: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0192f0c4-3b1a-7c22-9d0e-5a6b7c8d9e10", "url": "https://hooks.example.org/lyceum",
+    "event_types": ["TierDefined"], "secret": "whsec_3f9a…", "created_at": "2026-11-21T08:00:00.000000Z"
+}))]
+pub struct CreatedWebhook {
+    pub id: Uuid,
+    pub url: String,
+    pub event_types: Vec<String>,
+    /// The signing secret, shown once (null in an idempotent replay).
+    pub secret: Option<String>,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0192f0c4-3b1a-7c22-9d0e-5a6b7c8d9e10", "url": "https://hooks.example.org/lyceum",
+    "event_types": ["*"], "active": true, "created_at": "2026-11-21T08:00:00.000000Z",
+    "disabled_at": null
+}))]
+pub struct Webhook {
+    pub id: Uuid,
+    pub url: String,
+    pub event_types: Vec<String>,
+    /// False once disabled.
+    pub active: bool,
+    pub created_at: String,
+    pub disabled_at: Option<String>,
+}
+
+impl From<EndpointRow> for Webhook {
+    fn from(row: EndpointRow) -> Self {
+        Self {
+            id: row.id,
+            url: row.url,
+            event_types: row.event_types,
+            active: row.active,
+            created_at: row.created_at,
+            disabled_at: row.disabled_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"overlap_seconds": 86400}))]
+pub struct RotateSecret {
+    /// How long the previous secret keeps signing too (default 86400, at most 604800).
+    pub overlap_seconds: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0192f0c4-3b1a-7c22-9d0e-5a6b7c8d9e10", "secret": "whsec_8c1d…",
+    "previous_secret_expires_at": "2026-11-22T08:00:00.000000Z"
+}))]
+pub struct RotatedSecret {
+    pub id: Uuid,
+    /// The new signing secret, shown once (null in an idempotent replay).
+    pub secret: Option<String>,
+    /// Until then deliveries carry a second `v1=` signature made with the previous secret.
+    pub previous_secret_expires_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0192f0c5-0000-7000-8000-000000000001", "event_id": "0192f0c4-aaaa-7000-8000-000000000002",
+    "event_type": "TierDefined", "replay_id": null, "status": "pending", "attempts": 1,
+    "next_attempt_at": "2026-11-21T08:00:30.000000Z", "last_status_code": 500,
+    "last_error": "the endpoint answered 500", "created_at": "2026-11-21T08:00:00.000000Z",
+    "updated_at": "2026-11-21T08:00:00.200000Z", "delivered_at": null
+}))]
+pub struct Delivery {
+    pub id: Uuid,
+    pub event_id: Uuid,
+    pub event_type: String,
+    /// Set when a replay queued this delivery.
+    pub replay_id: Option<Uuid>,
+    /// `pending`, `delivered`, `failed` (gave up after 3 days) or `canceled` (endpoint disabled).
+    pub status: String,
+    pub attempts: i64,
+    /// When a pending delivery is tried next.
+    pub next_attempt_at: Option<String>,
+    pub last_status_code: Option<i64>,
+    pub last_error: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub delivered_at: Option<String>,
+}
+
+impl From<DeliveryRow> for Delivery {
+    fn from(row: DeliveryRow) -> Self {
+        Self {
+            id: row.id,
+            event_id: row.event_id,
+            event_type: row.event_type,
+            replay_id: row.replay_id,
+            status: row.status,
+            attempts: row.attempts,
+            next_attempt_at: row.next_attempt_at,
+            last_status_code: row.last_status_code,
+            last_error: row.last_error,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            delivered_at: row.delivered_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"since": "2026-11-21T00:00:00Z", "until": "2026-11-22T00:00:00Z"}))]
+pub struct ReplayRequest {
+    /// Replay this one delivery's event.
+    pub delivery_id: Option<Uuid>,
+    /// Or every subscribed event recorded from `since` (inclusive, RFC 3339) …
+    pub since: Option<String>,
+    /// … to `until` (exclusive, RFC 3339).
+    pub until: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"queued": 3}))]
+pub struct ReplayAccepted {
+    /// How many new deliveries were queued.
+    pub queued: usize,
+}
+
+/// Register a webhook endpoint
+///
+/// Subscribes an http(s) URL to event types (or `["*"]`). Each matching event is POSTed as
+/// JSON (the shape of the event feed) with `Lyceum-Event-Id` and
+/// `Lyceum-Signature: t=<unix>,v1=<hex>`, an HMAC-SHA256 over `t.body` keyed with the secret
+/// returned here once. Addresses that are or resolve to private, loopback or link-local hosts
+/// are refused unless the operator allows them.
+#[utoipa::path(
+    tag = "webhooks",
+    params(("space" = String, Path, description = "The space's id or slug")),
+    request_body = CreateWebhook,
+    responses((status = 201, description = "The endpoint was registered.", body = CreatedWebhook,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[post("/v1/spaces/{space}/webhooks")]
+#[tracing::instrument(skip_all)]
+pub async fn create_webhook(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<String>,
+    body: Json<CreateWebhook>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &path, Intent::Write).await?;
+        service::webhooks::register(&state, &auth, &space, body.clone()).await
+    };
+    write::respond(&state, &req, &auth, &body, plan).await
+}
+
+/// List webhook endpoints
+///
+/// Lists the space's endpoints, active and disabled, oldest first. Secrets are never shown.
+#[utoipa::path(
+    tag = "webhooks",
+    params(("space" = String, Path, description = "The space's id or slug"), PageQuery),
+    responses((status = 200, description = "A page of endpoints.", body = Paged<Webhook>)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/webhooks")]
+#[tracing::instrument(skip_all)]
+pub async fn list_webhooks(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<String>,
+    query: Query<PageQuery>,
+) -> Result<Json<Paged<Webhook>>, ApiError> {
+    let space = resolve(&state, &auth, &path, Intent::Read).await?;
+    let limit = query.limit()?;
+    let rows = lyceum_store::webhooks::endpoints(
+        &state.db,
+        space.id.0,
+        query.after()?.as_deref(),
+        limit + 1,
+    )
+    .await?;
+    Ok(Json(page(rows, limit, |w: &Webhook| w.id)))
+}
+
+fn page<R, T: From<R>>(rows: Vec<R>, limit: i64, key: impl Fn(&T) -> Uuid) -> Paged<T> {
+    let mut data: Vec<T> = rows.into_iter().map(T::from).collect();
+    let more = data.len() as i64 > limit;
+    data.truncate(usize::try_from(limit).unwrap_or(0));
+    let next_cursor = more
+        .then(|| {
+            data.last()
+                .map(|last| encode_cursor(&key(last).to_string()))
+        })
+        .flatten();
+    Paged { data, next_cursor }
+}
+
+/// Disable a webhook endpoint
+///
+/// Stops deliveries to the endpoint: it receives no new events and its pending deliveries are
+/// canceled. The endpoint and its delivery log stay readable.
+#[utoipa::path(
+    tag = "webhooks",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("id" = Uuid, Path, description = "The endpoint's id")),
+    responses((status = 204, description = "The endpoint was disabled.",
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[delete("/v1/spaces/{space}/webhooks/{id}")]
+#[tracing::instrument(skip_all)]
+pub async fn disable_webhook(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (space, id) = path.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+        service::webhooks::disable(&state, &auth, &space, &id).await
+    };
+    write::respond(&state, &req, &auth, &(), plan).await
+}
+
+/// Rotate a webhook secret
+///
+/// Issues a new signing secret, returned once. For `overlap_seconds` (default 86400) every
+/// delivery carries two `v1=` signatures, one per secret, so a receiver can switch secrets
+/// without missing a delivery.
+#[utoipa::path(
+    tag = "webhooks",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("id" = Uuid, Path, description = "The endpoint's id")),
+    request_body = RotateSecret,
+    responses((status = 200, description = "The secret was rotated.", body = RotatedSecret,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[post("/v1/spaces/{space}/webhooks/{id}/rotate-secret")]
+#[tracing::instrument(skip_all)]
+pub async fn rotate_webhook_secret(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<(String, String)>,
+    body: Json<RotateSecret>,
+) -> Result<HttpResponse, ApiError> {
+    let (space, id) = path.into_inner();
+    let body = body.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+        service::webhooks::rotate(&state, &auth, &space, &id, body.overlap_seconds).await
+    };
+    write::respond(&state, &req, &auth, &body, plan).await
+}
+
+/// List an endpoint's deliveries
+///
+/// The delivery log, newest first: each event sent (or being retried) to this endpoint, with
+/// its status, attempts and the last response code or error.
+#[utoipa::path(
+    tag = "webhooks",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("id" = Uuid, Path, description = "The endpoint's id"), PageQuery),
+    responses((status = 200, description = "A page of deliveries.", body = Paged<Delivery>)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/webhooks/{id}/deliveries")]
+#[tracing::instrument(skip_all)]
+pub async fn list_deliveries(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<(String, String)>,
+    query: Query<PageQuery>,
+) -> Result<Json<Paged<Delivery>>, ApiError> {
+    let (space, id) = path.into_inner();
+    let space = resolve(&state, &auth, &space, Intent::Read).await?;
+    let endpoint = service::webhooks::endpoint_in_space(&state, &space, &id).await?;
+    let limit = query.limit()?;
+    let rows = lyceum_store::webhooks::deliveries(
+        &state.db,
+        endpoint.id,
+        query.after()?.as_deref(),
+        limit + 1,
+    )
+    .await?;
+    Ok(Json(page(rows, limit, |d: &Delivery| d.id)))
+}
+
+/// Replay deliveries
+///
+/// Queues events again as new deliveries to this endpoint: one delivery's event
+/// (`delivery_id`), or every subscribed event recorded in `[since, until)` (at most 10000).
+/// Answers how many were queued; they are sent in the background.
+#[utoipa::path(
+    tag = "webhooks",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("id" = Uuid, Path, description = "The endpoint's id")),
+    request_body = ReplayRequest,
+    responses((status = 202, description = "The deliveries were queued.", body = ReplayAccepted)),
+    security(("bearer" = []))
+)]
+#[post("/v1/spaces/{space}/webhooks/{id}/replay")]
+#[tracing::instrument(skip_all)]
+pub async fn replay_webhook(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<(String, String)>,
+    body: Json<ReplayRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let (space, id) = path.into_inner();
+    let body = body.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+        service::webhooks::replay(&state, &space, &id, body.clone()).await
+    };
+    write::respond(&state, &req, &auth, &body, plan).await
+}

@@ -1,0 +1,159 @@
+//! Subscriptions to paid tiers, driven by the creator's key: start (a trial, or the first charge
+//! through the payment provider), cancel at period end or at once, and resume. The aggregate
+//! decides; the provider's answer goes into the command; the answer shows the aggregate's state
+//! through the same mapping the read model uses.
+
+use super::{load_in_space, parse_id};
+use crate::auth::Auth;
+use crate::dto::{IntervalDto, StartSubscription, Subscription as SubscriptionDto};
+use crate::error::ApiError;
+use crate::space::SpaceRef;
+use crate::state::AppState;
+use crate::write::{Planned, metadata};
+use actix_web::http::StatusCode;
+use lyceum_domain::ids::{MemberId, TierId};
+use lyceum_domain::membership::charging::charge;
+use lyceum_domain::membership::member::Member;
+use lyceum_domain::membership::subscription::{
+    BillingInterval, DunningSchedule, Subscription, SubscriptionCommand, SubscriptionEvent,
+    SubscriptionStatus,
+};
+use lyceum_domain::membership::tier::{Tier, TierKind};
+use lyceum_domain::money::Money;
+use lyceum_domain::payment::test_provider::TestProvider;
+use lyceum_domain::{Aggregate, DomainError};
+use lyceum_store::billing::set_payment_method;
+use lyceum_store::command::append_for;
+use uuid::Uuid;
+
+/// The answer for a subscription after `history`, with `error` from this request's charge.
+fn answer(
+    id: Uuid,
+    subscription: &Subscription,
+    history: &[String],
+    error: Option<String>,
+) -> Result<SubscriptionDto, ApiError> {
+    let state = subscription
+        .state
+        .as_ref()
+        .ok_or_else(|| ApiError::not_found("subscription"))?;
+    let first = history.first().cloned().unwrap_or_default();
+    let last = history.last().cloned().unwrap_or_default();
+    let row = lyceum_projections::subscriptions::row(id, state, first, last);
+    let mut dto = SubscriptionDto::from(row);
+    dto.latest_payment_error = error;
+    Ok(dto)
+}
+
+/// Plans `POST /v1/spaces/{space}/members/{member}/subscriptions`.
+pub async fn start(
+    state: &AppState,
+    auth: &Auth,
+    space: &SpaceRef,
+    member_id: &str,
+    input: StartSubscription,
+) -> Result<Planned<SubscriptionDto>, ApiError> {
+    let member_id = parse_id(member_id, "member")?;
+    let member = load_in_space::<Member>(&state.db, space.id, member_id).await?;
+    if member.state.state.as_ref().is_some_and(|m| m.removed) {
+        return Err(DomainError::transition("a removed member cannot subscribe").into());
+    }
+    let payment_method = input.payment_method.trim();
+    if payment_method.is_empty() || payment_method.len() > 100 {
+        return Err(DomainError::validation("payment_method must be 1 to 100 characters").into());
+    }
+    let tier = load_in_space::<Tier>(&state.db, space.id, input.tier_id)
+        .await?
+        .state
+        .defined
+        .ok_or_else(|| ApiError::not_found("tier"))?;
+    if tier.archived {
+        return Err(
+            DomainError::transition("this tier is archived and takes no new members").into(),
+        );
+    }
+    if tier.kind == TierKind::Free {
+        return Err(DomainError::validation("free tiers are joined, not subscribed to").into());
+    }
+    let (interval, price) = match input.interval {
+        IntervalDto::Monthly => (BillingInterval::Monthly, tier.monthly_price_minor),
+        IntervalDto::Yearly => (BillingInterval::Yearly, tier.yearly_price_minor),
+    };
+    let price = price.ok_or_else(|| {
+        ApiError::from(DomainError::validation(
+            "this tier has no price for that interval",
+        ))
+    })?;
+    let now = state.clock.now();
+    let id = Uuid::now_v7();
+    let mut subscription = Subscription::default();
+    let mut events = subscription.decide(SubscriptionCommand::Start {
+        space_id: space.id,
+        member_id: MemberId(member_id),
+        tier_id: TierId(input.tier_id),
+        price: Money::new(price, tier.currency),
+        interval,
+        trial_days: tier.trial_days,
+        offer: None,
+        referral_code: None,
+        dunning: DunningSchedule::default(),
+        now,
+    })?;
+    fold(&mut subscription, &events);
+    let mut error = None;
+    if subscription.status() == Some(SubscriptionStatus::Incomplete)
+        && let Some(amount) = subscription.amount_due()?
+    {
+        let (charge, declined) =
+            charge(&TestProvider, amount, payment_method, format!("{id}:first"));
+        let more = subscription.decide(SubscriptionCommand::ConfirmFirstPayment { now, charge })?;
+        fold(&mut subscription, &more);
+        events.extend(more);
+        error = declined;
+    }
+    let method = set_payment_method(id, space.id.0, payment_method);
+    let append =
+        append_for::<Subscription>(id, 0, &events, metadata(auth, Some(space.id)), vec![method])?;
+    let times = vec![append.recorded_at.clone()];
+    let output = answer(id, &subscription, &times, error)?;
+    Ok(Planned::new(StatusCode::CREATED, output, append))
+}
+
+fn fold(subscription: &mut Subscription, events: &[SubscriptionEvent]) {
+    for event in events {
+        subscription.apply(event);
+    }
+}
+
+/// Plans a change to a subscription: cancel (at period end or now) or resume.
+pub async fn change(
+    state: &AppState,
+    auth: &Auth,
+    space: &SpaceRef,
+    subscription_id: &str,
+    command: impl FnOnce(chrono::DateTime<chrono::Utc>) -> SubscriptionCommand,
+) -> Result<Planned<SubscriptionDto>, ApiError> {
+    let id = parse_id(subscription_id, "subscription")?;
+    let loaded = load_in_space::<Subscription>(&state.db, space.id, id).await?;
+    let events = loaded.state.decide(command(state.clock.now()))?;
+    let append = append_for::<Subscription>(
+        id,
+        loaded.version,
+        &events,
+        metadata(auth, Some(space.id)),
+        vec![],
+    )?;
+    let mut subscription = loaded.state;
+    fold(&mut subscription, &events);
+    let mut times: Vec<String> = loaded.history.into_iter().map(|(_, at)| at).collect();
+    if !events.is_empty() {
+        times.push(append.recorded_at.clone());
+    }
+    let output = answer(id, &subscription, &times, None)?;
+    Ok(Planned::maybe(
+        StatusCode::OK,
+        output,
+        append,
+        loaded.position,
+    ))
+}

@@ -1,0 +1,128 @@
+//! The subscriptions read model: one row per subscription with its status, price, current
+//! period and cancellation. Each event folds the stream up to it through the domain aggregate,
+//! so the row is exactly the aggregate's state at that position (no second copy of the
+//! lifecycle rules), live and on replay. It also says when each subscription next falls due,
+//! which is how the scheduler finds its work.
+
+use crate::queries::SubscriptionRow;
+use lyceum_domain::Aggregate;
+use lyceum_domain::membership::subscription::{
+    Billing, Subscription, SubscriptionEvent, SubscriptionState,
+};
+use lyceum_store::read::stream_until;
+use lyceum_store::time::format;
+use lyceum_store::{StoreError, StoredEvent};
+use sqlx::AnyConnection;
+use uuid::Uuid;
+
+/// The row for a subscription in `state`: shared by this projection and by the API's answer to
+/// a write, so both show the same thing.
+pub fn row(
+    id: Uuid,
+    state: &SubscriptionState,
+    created_at: String,
+    updated_at: String,
+) -> SubscriptionRow {
+    let (interval, price, trial_end, period, cancel_at_period_end, comp_until) =
+        match &state.billing {
+            Billing::Paid(terms) => (
+                Some(terms.interval),
+                Some(terms.price),
+                terms.trial_end,
+                terms.period.as_ref(),
+                terms.cancel_at_period_end,
+                None,
+            ),
+            Billing::Comp { until, .. } => (None, None, None, None, false, Some(*until)),
+        };
+    SubscriptionRow {
+        id: id.to_string(),
+        space_id: state.space_id.to_string(),
+        member_id: state.member_id.to_string(),
+        tier_id: state.tier_id.to_string(),
+        status: state.status.as_str().to_owned(),
+        billing_interval: interval.map(|i| {
+            if i.months() == 12 {
+                "yearly"
+            } else {
+                "monthly"
+            }
+            .to_owned()
+        }),
+        price_minor: price.map(|p| p.minor),
+        currency: price.map(|p| p.currency.to_string()),
+        trial_end: trial_end.map(format),
+        period_start: period.map(|p| format(p.start)),
+        period_end: period.map(|p| format(p.end)),
+        cancel_at_period_end,
+        comp_until: comp_until.map(format),
+        started_at: format(state.started_at),
+        ended_at: state.ended_at.map(format),
+        created_at,
+        updated_at,
+    }
+}
+
+pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Result<(), StoreError> {
+    if event.aggregate_type != Subscription::TYPE {
+        return Ok(());
+    }
+    let history =
+        stream_until(conn, Subscription::TYPE, event.aggregate_id, event.position).await?;
+    let mut subscription = Subscription::default();
+    for stored in &history {
+        subscription.apply(&stored.decode::<SubscriptionEvent>()?);
+    }
+    let due = subscription.next_due();
+    let Some(state) = subscription.state else {
+        return Ok(());
+    };
+    let created_at = history
+        .first()
+        .map_or_else(|| event.recorded_at.clone(), |e| e.recorded_at.clone());
+    let row = row(
+        event.aggregate_id,
+        &state,
+        created_at,
+        event.recorded_at.clone(),
+    );
+    sqlx::query(
+        "INSERT INTO rm_subscriptions (id, space_id, member_id, tier_id, status, billing_interval, \
+         price_minor, currency, trial_end, period_start, period_end, cancel_at_period_end, \
+         comp_until, started_at, ended_at, created_at, updated_at, position, next_due_at, \
+         next_due_action) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
+         $19, $20) \
+         ON CONFLICT (id) DO UPDATE SET tier_id = excluded.tier_id, status = excluded.status, \
+         billing_interval = excluded.billing_interval, price_minor = excluded.price_minor, \
+         currency = excluded.currency, trial_end = excluded.trial_end, \
+         period_start = excluded.period_start, period_end = excluded.period_end, \
+         cancel_at_period_end = excluded.cancel_at_period_end, comp_until = excluded.comp_until, \
+         ended_at = excluded.ended_at, updated_at = excluded.updated_at, \
+         position = excluded.position, next_due_at = excluded.next_due_at, \
+         next_due_action = excluded.next_due_action",
+    )
+    .bind(row.id)
+    .bind(row.space_id)
+    .bind(row.member_id)
+    .bind(row.tier_id)
+    .bind(row.status)
+    .bind(row.billing_interval)
+    .bind(row.price_minor)
+    .bind(row.currency)
+    .bind(row.trial_end)
+    .bind(row.period_start)
+    .bind(row.period_end)
+    .bind(i64::from(row.cancel_at_period_end))
+    .bind(row.comp_until)
+    .bind(row.started_at)
+    .bind(row.ended_at)
+    .bind(row.created_at)
+    .bind(row.updated_at)
+    .bind(event.position)
+    .bind(due.map(|(at, _)| format(at)))
+    .bind(due.map(|(_, action)| format!("{action:?}")))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,44 @@
+//! What billing needs beyond the log: the payment method each subscription is charged with.
+//! It is written with the event that starts the subscription, in the same transaction, and is
+//! kept out of the log itself.
+
+use crate::Db;
+use crate::append::SideWrite;
+use crate::error::StoreError;
+use crate::migrate::Migration;
+use uuid::Uuid;
+
+const TABLES: &str = r#"
+CREATE TABLE subscription_payment_methods (
+    subscription_id TEXT PRIMARY KEY, space_id TEXT NOT NULL, payment_method TEXT NOT NULL
+);
+"#;
+
+pub(crate) const MIGRATION: Migration = Migration {
+    id: "store-0004-payment-methods",
+    postgres: TABLES,
+    sqlite: TABLES,
+};
+
+/// The row to write with the event that starts a subscription.
+pub fn set_payment_method(
+    subscription_id: Uuid,
+    space_id: Uuid,
+    payment_method: &str,
+) -> SideWrite {
+    SideWrite::SetPaymentMethod {
+        subscription_id,
+        space_id,
+        payment_method: payment_method.to_owned(),
+    }
+}
+
+/// The payment method a subscription is charged with.
+pub async fn payment_method(db: &Db, subscription_id: Uuid) -> Result<Option<String>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT payment_method FROM subscription_payment_methods WHERE subscription_id = $1",
+    )
+    .bind(subscription_id.to_string())
+    .fetch_optional(db.reader())
+    .await?)
+}

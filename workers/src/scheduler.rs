@@ -1,0 +1,155 @@
+//! The billing scheduler: finds subscriptions whose trial end, renewal, dunning retry or expiry
+//! is due on the clock, charges what is owed through the payment provider, and issues the
+//! command. It never misses one (the read model lists everything due, and a lagging row is
+//! picked up on a later pass) and never issues one twice: the aggregate refuses a boundary that
+//! is not due, a concurrent scheduler loses on the aggregate's version, and each charge's
+//! idempotency key names the subscription and the moment it fell due, so a retry after a crash
+//! gets the same payment back instead of a second one.
+
+use crate::error::WorkerError;
+use crate::feed::Nudge;
+use lyceum_domain::Aggregate;
+use lyceum_domain::membership::charging::charge;
+use lyceum_domain::membership::subscription::{DueAction, Subscription, SubscriptionCommand};
+use lyceum_domain::payment::test_provider::TestProvider;
+use lyceum_store::clock::Clock;
+use lyceum_store::command::{append_for, load};
+use lyceum_store::{Db, Metadata, StoreError, time};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// How many due subscriptions one pass handles.
+const BATCH: i64 = 100;
+/// How often the scheduler looks when nothing wakes it.
+const IDLE: Duration = Duration::from_secs(1);
+
+/// Issues due subscription commands.
+#[derive(Debug, Clone)]
+pub struct Scheduler {
+    db: Db,
+    clock: Arc<dyn Clock>,
+}
+
+/// What one subscription's turn came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Issued,
+    NotDue,
+    Lost,
+}
+
+impl Scheduler {
+    pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
+        Self { db, clock }
+    }
+
+    /// One pass: issues every command due now. Returns how many were issued.
+    #[tracing::instrument(skip(self))]
+    pub async fn run_due(&self) -> Result<usize, WorkerError> {
+        let now = self.clock.now();
+        let due =
+            lyceum_projections::queries::due_subscriptions(&self.db, &time::format(now), BATCH)
+                .await?;
+        let mut issued = 0;
+        for id in due {
+            let Ok(id) = Uuid::parse_str(&id) else {
+                continue;
+            };
+            match self.handle(id, now).await {
+                Ok(Outcome::Issued) => issued += 1,
+                Ok(Outcome::NotDue | Outcome::Lost) => {}
+                Err(error) => {
+                    tracing::warn!(%error, subscription = %id, "could not run what is due")
+                }
+            }
+        }
+        Ok(issued)
+    }
+
+    async fn handle(
+        &self,
+        id: Uuid,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Outcome, WorkerError> {
+        let loaded = load::<Subscription>(&self.db, id).await?;
+        let Some((due_at, action)) = loaded.state.next_due() else {
+            return Ok(Outcome::NotDue);
+        };
+        let Some(state) = loaded.state.state.as_ref() else {
+            return Ok(Outcome::NotDue);
+        };
+        if due_at > now {
+            return Ok(Outcome::NotDue);
+        }
+        let charged = if action.charges() {
+            match loaded
+                .state
+                .amount_due()
+                .map_err(|e| WorkerError::Malformed(e.to_string()))?
+            {
+                Some(amount) => {
+                    let method = lyceum_store::billing::payment_method(&self.db, id)
+                        .await?
+                        .unwrap_or_default();
+                    let key = format!("{id}:{}", time::format(due_at));
+                    Some(charge(&TestProvider, amount, &method, key).0)
+                }
+                None => None,
+            }
+        } else {
+            None
+        };
+        let command = match (action, charged) {
+            (DueAction::Expire, _) => SubscriptionCommand::Expire { now },
+            (DueAction::EndTrial, Some(charge)) => SubscriptionCommand::EndTrial { now, charge },
+            (DueAction::Renew, Some(charge)) => SubscriptionCommand::Renew { now, charge },
+            (DueAction::RetryPayment, Some(charge)) => {
+                SubscriptionCommand::RetryPayment { now, charge }
+            }
+            (_, None) => return Ok(Outcome::NotDue),
+        };
+        let events = match loaded.state.decide(command) {
+            Ok(events) => events,
+            Err(error) => {
+                tracing::warn!(%error, subscription = %id, "the due command was refused");
+                return Ok(Outcome::NotDue);
+            }
+        };
+        let metadata = Metadata {
+            space_id: Some(state.space_id.0),
+            actor: "system:scheduler".into(),
+            correlation_id: Uuid::new_v4(),
+            causation_id: None,
+            request_id: format!("scheduler:{action:?}"),
+        };
+        let append = append_for::<Subscription>(id, loaded.version, &events, metadata, vec![])?;
+        match lyceum_store::append::append(&self.db, &append, None).await {
+            Ok(_) => Ok(Outcome::Issued),
+            // Another scheduler got there first.
+            Err(StoreError::Conflict) => Ok(Outcome::Lost),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Runs passes until `shutdown`: on every nudge (something was appended) or every second.
+    pub async fn run(self, nudge: Nudge, shutdown: impl Future) -> Result<(), WorkerError> {
+        let mut shutdown = std::pin::pin!(shutdown);
+        loop {
+            match self.run_due().await {
+                Ok(0) => {}
+                Ok(issued) => {
+                    tracing::info!(issued, "scheduled commands issued");
+                    nudge.nudge();
+                    continue;
+                }
+                Err(error) => tracing::warn!(%error, "scheduler pass failed"),
+            }
+            tokio::select! {
+                _ = shutdown.as_mut() => return Ok(()),
+                () = nudge.wait(IDLE) => {}
+            }
+        }
+    }
+}
