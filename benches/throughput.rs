@@ -201,7 +201,7 @@ async fn bench_append(clients: usize, seconds: u64) {
     );
 }
 
-async fn spawn_app(production: bool) -> (String, String) {
+async fn spawn_app(production: bool) -> (String, String, tokio::sync::oneshot::Sender<()>) {
     let mut config = Config {
         bind: "127.0.0.1:0".into(),
         amqp_prefix: format!("bench{}", &Uuid::new_v4().simple().to_string()[..8]),
@@ -220,7 +220,10 @@ async fn spawn_app(production: bool) -> (String, String) {
     let base = format!("http://127.0.0.1:{}", app.port());
     let key = IssuedKey::generate(Role::Admin, None).unwrap();
     insert_admin(app.db(), &key).await.unwrap();
-    tokio::spawn(app.run_until_stopped(std::future::pending::<()>()));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.run_until_stopped(async move {
+        let _ = stopped.await;
+    }));
     let http = reqwest::Client::new();
     http.post(format!("{base}/v1/spaces"))
         .bearer_auth(&key.secret)
@@ -238,7 +241,7 @@ async fn spawn_app(production: bool) -> (String, String) {
         .json()
         .await
         .unwrap();
-    (base, creator["key"].as_str().unwrap().to_owned())
+    (base, creator["key"].as_str().unwrap().to_owned(), stop)
 }
 
 async fn bench_http(clients: usize, seconds: u64) {
@@ -249,7 +252,7 @@ async fn bench_http(clients: usize, seconds: u64) {
         ("Postgres + RabbitMQ", true),
         ("SQLite, in-process bus", false),
     ] {
-        let (base, key) = spawn_app(production).await;
+        let (base, key, stop) = spawn_app(production).await;
         let http = reqwest::Client::new();
         let mut run = drive(clients, seconds, move |n| {
             let (http, base, key) = (http.clone(), base.clone(), key.clone());
@@ -266,6 +269,8 @@ async fn bench_http(clients: usize, seconds: u64) {
         })
         .await;
         run.report(&format!("create content over HTTP ({name})"));
+        // Stop the application so its background work does not weigh on the next run.
+        let _ = stop.send(());
     }
 }
 

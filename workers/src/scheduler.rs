@@ -133,7 +133,7 @@ impl Scheduler {
         }
     }
 
-    /// Runs passes until `shutdown`: on every nudge (something was appended) or every second.
+    /// Runs a pass every second until `shutdown`, nudging the relay after issuing commands.
     pub async fn run(self, nudge: Nudge, shutdown: impl Future) -> Result<(), WorkerError> {
         let mut shutdown = std::pin::pin!(shutdown);
         loop {
@@ -146,9 +146,11 @@ impl Scheduler {
                 }
                 Err(error) => tracing::warn!(%error, "scheduler pass failed"),
             }
+            // Due times are moments on the clock, not reactions to appends: waking on every
+            // append would cost a query per command for nothing.
             tokio::select! {
                 _ = shutdown.as_mut() => return Ok(()),
-                () = nudge.wait(IDLE) => {}
+                () = tokio::time::sleep(IDLE) => {}
             }
         }
     }
