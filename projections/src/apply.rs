@@ -3,9 +3,8 @@
 //! what was delivered from the log itself, so an event is never skipped and never applied twice.
 
 use crate::Projection;
-use lyceum_store::db::Backend;
 use lyceum_store::read::{Filter, high_water_mark, read_between};
-use lyceum_store::{Db, StoreError, StoredEvent};
+use lyceum_store::{Db, StoreError, StoredEvent, checkpoints};
 use sqlx::{AnyConnection, Connection};
 
 /// An event as delivered by the bus: with the position of the event published just before it.
@@ -13,41 +12,6 @@ use sqlx::{AnyConnection, Connection};
 pub struct Delivery {
     pub previous: i64,
     pub event: StoredEvent,
-}
-
-/// Reads (and on Postgres locks) a projection's checkpoint, creating it at 0 if needed.
-pub(crate) async fn lock_checkpoint(
-    conn: &mut AnyConnection,
-    backend: Backend,
-    name: &str,
-) -> Result<i64, StoreError> {
-    sqlx::query(
-        "INSERT INTO checkpoints (name, position) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING",
-    )
-    .bind(name)
-    .execute(&mut *conn)
-    .await?;
-    let sql = match backend {
-        Backend::Postgres => "SELECT position FROM checkpoints WHERE name = $1 FOR UPDATE",
-        Backend::Sqlite => "SELECT position FROM checkpoints WHERE name = $1",
-    };
-    Ok(sqlx::query_scalar(sql)
-        .bind(name)
-        .fetch_one(&mut *conn)
-        .await?)
-}
-
-pub(crate) async fn save_checkpoint(
-    conn: &mut AnyConnection,
-    name: &str,
-    position: i64,
-) -> Result<(), StoreError> {
-    sqlx::query("UPDATE checkpoints SET position = $1 WHERE name = $2")
-        .bind(position)
-        .bind(name)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
 }
 
 /// Applies events known to follow `checkpoint` without a gap; returns the new checkpoint.
@@ -78,7 +42,7 @@ pub async fn apply_deliveries(
 ) -> Result<i64, StoreError> {
     let mut conn = db.writer().acquire().await?;
     let mut tx = conn.begin().await?;
-    let start = lock_checkpoint(&mut tx, db.backend, projection.name()).await?;
+    let start = checkpoints::lock(&mut tx, db.backend, projection.name()).await?;
     let mut checkpoint = start;
     for delivery in deliveries {
         let event = &delivery.event;
@@ -102,7 +66,7 @@ pub async fn apply_deliveries(
             apply_contiguous(&mut tx, projection, checkpoint, std::slice::from_ref(event)).await?;
     }
     if checkpoint != start {
-        save_checkpoint(&mut tx, projection.name(), checkpoint).await?;
+        checkpoints::save(&mut tx, projection.name(), checkpoint).await?;
     }
     tx.commit().await?;
     Ok(checkpoint)

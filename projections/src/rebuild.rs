@@ -3,7 +3,8 @@
 //! ones are complete.
 
 use crate::Projection;
-use crate::apply::{apply_contiguous, lock_checkpoint, save_checkpoint};
+use crate::apply::apply_contiguous;
+use lyceum_store::checkpoints;
 use lyceum_store::read::{Filter, high_water_mark, read_between};
 use lyceum_store::{Db, StoreError};
 use sqlx::Connection;
@@ -26,7 +27,7 @@ pub async fn rebuild(
     let total = u64::try_from(total).unwrap_or_default();
     let mut conn = db.writer().acquire().await?;
     let mut tx = conn.begin().await?;
-    lock_checkpoint(&mut tx, db.backend, projection.name()).await?;
+    checkpoints::lock(&mut tx, db.backend, projection.name()).await?;
     for (table, _) in projection.tables() {
         sqlx::query(&format!("DELETE FROM {table}"))
             .execute(&mut *tx)
@@ -44,7 +45,7 @@ pub async fn rebuild(
         checkpoint = apply_contiguous(&mut tx, projection, checkpoint, &events).await?;
         progress(done, total);
     }
-    save_checkpoint(&mut tx, projection.name(), checkpoint).await?;
+    checkpoints::save(&mut tx, projection.name(), checkpoint).await?;
     tx.commit().await?;
     Ok(checkpoint)
 }

@@ -5,6 +5,7 @@
 
 pub mod append;
 pub mod billing;
+pub mod checkpoints;
 pub mod clock;
 pub mod command;
 pub mod db;

@@ -1,7 +1,7 @@
 //! Content: drafting, editing, publishing and unpublishing. Tier ids in an access policy must
 //! name tiers of the same space.
 
-use super::{load_in_space, parse_id};
+use super::{decide_in_space, load_in_space, parse_id};
 use crate::auth::Auth;
 use crate::dto::{AccessDto, ContentItem, ContentKindDto, CreateContent, EditContent};
 use crate::error::ApiError;
@@ -123,7 +123,6 @@ pub async fn change(
     command: ContentCommand,
 ) -> Result<Planned<ContentItem>, ApiError> {
     let id = parse_id(content_id, "content")?;
-    let loaded = load_in_space::<Content>(&state.db, space.id, id).await?;
     if let ContentCommand::Edit {
         access: Some(access),
         ..
@@ -131,22 +130,9 @@ pub async fn change(
     {
         check_tiers(state, space, access).await?;
     }
-    let events = loaded.state.decide(command)?;
-    let append = append_for::<Content>(
-        id,
-        loaded.version,
-        &events,
-        metadata(auth, Some(space.id)),
-        vec![],
-    )?;
-    let mut history = loaded.history;
-    history.extend(events.into_iter().map(|e| (e, append.recorded_at.clone())));
-    Ok(Planned::maybe(
-        StatusCode::OK,
-        item(id, &history)?,
-        append,
-        loaded.position,
-    ))
+    let decision = decide_in_space::<Content>(state, auth, space, id, command).await?;
+    let output = item(id, &decision.history)?;
+    Ok(decision.planned(output))
 }
 
 /// The domain command for a `PATCH` body.

@@ -10,15 +10,21 @@ pub mod subscriptions;
 pub mod tiers;
 pub mod webhooks;
 
+use crate::auth::Auth;
 use crate::error::ApiError;
+use crate::space::SpaceRef;
+use crate::state::AppState;
+use crate::write::{Planned, metadata};
+use actix_web::http::StatusCode;
 use lyceum_domain::Aggregate;
 use lyceum_domain::content::Content;
 use lyceum_domain::ids::SpaceId;
 use lyceum_domain::membership::member::Member;
 use lyceum_domain::membership::tier::Tier;
 use lyceum_domain::space::Space;
+use lyceum_store::Append;
 use lyceum_store::Db;
-use lyceum_store::command::{Loaded, load};
+use lyceum_store::command::{Loaded, append_for, load};
 use uuid::Uuid;
 
 /// Aggregates that belong to one space.
@@ -75,6 +81,55 @@ pub async fn load_in_space<A: InSpace>(
     } else {
         Err(ApiError::not_found(A::NOUN))
     }
+}
+
+/// A decision on an aggregate of the caller's space, planned but not yet appended.
+pub struct Decision<A: Aggregate> {
+    pub append: Append,
+    /// The aggregate after the decision.
+    pub state: A,
+    /// Every event with the time it was (or will be) recorded, the new ones last.
+    pub history: Vec<(A::Event, String)>,
+    /// The position of the aggregate's last stored event: what a change of nothing reports.
+    position: Option<i64>,
+}
+
+impl<A: Aggregate> Decision<A> {
+    /// The plan that appends the decision (if it changed anything) and answers `output`.
+    pub fn planned<T>(self, output: T) -> Planned<T> {
+        Planned::maybe(StatusCode::OK, output, self.append, self.position)
+    }
+}
+
+/// Loads an aggregate of `space` (404 otherwise), decides `command`, and plans the append.
+pub async fn decide_in_space<A: InSpace>(
+    state: &AppState,
+    auth: &Auth,
+    space: &SpaceRef,
+    id: Uuid,
+    command: A::Command,
+) -> Result<Decision<A>, ApiError> {
+    let loaded = load_in_space::<A>(&state.db, space.id, id).await?;
+    let events = loaded.state.decide(command)?;
+    let append = append_for::<A>(
+        id,
+        loaded.version,
+        &events,
+        metadata(auth, Some(space.id)),
+        vec![],
+    )?;
+    let mut aggregate = loaded.state;
+    for event in &events {
+        aggregate.apply(event);
+    }
+    let mut history = loaded.history;
+    history.extend(events.into_iter().map(|e| (e, append.recorded_at.clone())));
+    Ok(Decision {
+        append,
+        state: aggregate,
+        history,
+        position: loaded.position,
+    })
 }
 
 /// Parses a path id.

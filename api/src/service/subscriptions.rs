@@ -3,7 +3,7 @@
 //! decides; the provider's answer goes into the command; the answer shows the aggregate's state
 //! through the same mapping the read model uses.
 
-use super::{load_in_space, parse_id};
+use super::{decide_in_space, load_in_space, parse_id};
 use crate::auth::Auth;
 use crate::dto::{IntervalDto, StartSubscription, Subscription as SubscriptionDto};
 use crate::error::ApiError;
@@ -134,26 +134,9 @@ pub async fn change(
     command: impl FnOnce(chrono::DateTime<chrono::Utc>) -> SubscriptionCommand,
 ) -> Result<Planned<SubscriptionDto>, ApiError> {
     let id = parse_id(subscription_id, "subscription")?;
-    let loaded = load_in_space::<Subscription>(&state.db, space.id, id).await?;
-    let events = loaded.state.decide(command(state.clock.now()))?;
-    let append = append_for::<Subscription>(
-        id,
-        loaded.version,
-        &events,
-        metadata(auth, Some(space.id)),
-        vec![],
-    )?;
-    let mut subscription = loaded.state;
-    fold(&mut subscription, &events);
-    let mut times: Vec<String> = loaded.history.into_iter().map(|(_, at)| at).collect();
-    if !events.is_empty() {
-        times.push(append.recorded_at.clone());
-    }
-    let output = answer(id, &subscription, &times, None)?;
-    Ok(Planned::maybe(
-        StatusCode::OK,
-        output,
-        append,
-        loaded.position,
-    ))
+    let command = command(state.clock.now());
+    let decision = decide_in_space::<Subscription>(state, auth, space, id, command).await?;
+    let times: Vec<String> = decision.history.iter().map(|(_, at)| at.clone()).collect();
+    let output = answer(id, &decision.state, &times, None)?;
+    Ok(decision.planned(output))
 }

@@ -1,7 +1,7 @@
 //! Tiers: defining one, changing its name, prices for new subscriptions or trial, and
 //! archiving it.
 
-use super::load_in_space;
+use super::decide_in_space;
 use crate::auth::Auth;
 use crate::dto::{CreateTier, Tier as TierDto, TierKindDto, UpdateTier};
 use crate::error::ApiError;
@@ -94,23 +94,9 @@ pub async fn change(
     command: TierCommand,
 ) -> Result<Planned<TierDto>, ApiError> {
     let id = super::parse_id(tier_id, "tier")?;
-    let loaded = load_in_space::<Tier>(&state.db, space.id, id).await?;
-    let events = loaded.state.decide(command)?;
-    let append = append_for::<Tier>(
-        id,
-        loaded.version,
-        &events,
-        metadata(auth, Some(space.id)),
-        vec![],
-    )?;
-    let mut history = loaded.history;
-    history.extend(events.into_iter().map(|e| (e, append.recorded_at.clone())));
-    Ok(Planned::maybe(
-        StatusCode::OK,
-        tier_dto(id, &history)?,
-        append,
-        loaded.position,
-    ))
+    let decision = decide_in_space::<Tier>(state, auth, space, id, command).await?;
+    let output = tier_dto(id, &decision.history)?;
+    Ok(decision.planned(output))
 }
 
 /// The domain command for a `PATCH` body.

@@ -131,25 +131,6 @@ async fn insert_delivery(
     .rows_affected())
 }
 
-/// Reads (and on Postgres locks) the fan-out checkpoint, creating it at 0 if needed. Mirrors
-/// `lyceum_projections::apply`, which keeps its helpers to the read models.
-async fn lock_checkpoint(conn: &mut AnyConnection, backend: Backend) -> Result<i64, StoreError> {
-    sqlx::query(
-        "INSERT INTO checkpoints (name, position) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING",
-    )
-    .bind(CHECKPOINT)
-    .execute(&mut *conn)
-    .await?;
-    let sql = match backend {
-        Backend::Postgres => "SELECT position FROM checkpoints WHERE name = $1 FOR UPDATE",
-        Backend::Sqlite => "SELECT position FROM checkpoints WHERE name = $1",
-    };
-    Ok(sqlx::query_scalar(sql)
-        .bind(CHECKPOINT)
-        .fetch_one(&mut *conn)
-        .await?)
-}
-
 /// One fan-out round: turns the log after the checkpoint, up to the high-water mark, into
 /// deliveries, `batch` events per transaction. Returns how many deliveries were queued.
 ///
@@ -165,7 +146,7 @@ pub async fn fan_out(db: &Db, batch: i64) -> Result<usize, StoreError> {
         }
         let mut conn = db.writer().acquire().await?;
         let mut tx = conn.begin().await?;
-        let checkpoint = lock_checkpoint(&mut tx, db.backend).await?;
+        let checkpoint = crate::checkpoints::lock(&mut tx, db.backend, CHECKPOINT).await?;
         let events = read_between(db, checkpoint, hwm, batch, &Filter::default()).await?;
         let Some(last) = events.last().map(|e| e.position) else {
             tx.rollback().await?;
@@ -183,11 +164,7 @@ pub async fn fan_out(db: &Db, batch: i64) -> Result<usize, StoreError> {
                 }
             }
         }
-        sqlx::query("UPDATE checkpoints SET position = $1 WHERE name = $2")
-            .bind(last)
-            .bind(CHECKPOINT)
-            .execute(&mut *tx)
-            .await?;
+        crate::checkpoints::save(&mut tx, CHECKPOINT, last).await?;
         tx.commit().await?;
     }
 }
