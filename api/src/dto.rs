@@ -252,6 +252,8 @@ pub enum AccessDto {
     Members,
     /// Members of any of these tiers.
     Tiers { tier_ids: Vec<Uuid> },
+    /// Members who bought the item, at this price in minor units of the space's currency.
+    Purchase { price_minor: i64 },
 }
 
 impl From<AccessDto> for Access {
@@ -262,6 +264,7 @@ impl From<AccessDto> for Access {
             AccessDto::Tiers { tier_ids } => Access::Tiers {
                 tier_ids: tier_ids.into_iter().map(TierId).collect(),
             },
+            AccessDto::Purchase { price_minor } => Access::Purchase { price_minor },
         }
     }
 }
@@ -274,6 +277,7 @@ impl From<Access> for AccessDto {
             Access::Tiers { tier_ids } => AccessDto::Tiers {
                 tier_ids: tier_ids.into_iter().map(|t| t.0).collect(),
             },
+            Access::Purchase { price_minor } => AccessDto::Purchase { price_minor },
         }
     }
 }
@@ -308,14 +312,16 @@ pub struct EditContent {
     "kind": "post", "title": "Welcome", "body": "The whole post, for members.",
     "excerpt": "The first lines, for everyone.", "access": {"policy": "members"},
     "status": "published", "created_at": "2026-11-21T08:04:00.000000Z",
-    "updated_at": "2026-11-21T08:05:00.000000Z", "published_at": "2026-11-21T08:05:00.000000Z"
+    "updated_at": "2026-11-21T08:05:00.000000Z", "published_at": "2026-11-21T08:05:00.000000Z",
+    "locked": false, "unlock_tier_ids": [], "unlock_price_minor": null
 }))]
 pub struct ContentItem {
     pub id: Uuid,
     pub space_id: Uuid,
     pub kind: ContentKindDto,
     pub title: String,
-    pub body: String,
+    /// The whole text; null when the reader may not read it (`locked`).
+    pub body: Option<String>,
     pub excerpt: Option<String>,
     pub access: AccessDto,
     /// `draft`, `published` or `unpublished`.
@@ -323,6 +329,25 @@ pub struct ContentItem {
     pub created_at: String,
     pub updated_at: String,
     pub published_at: Option<String>,
+    /// True when a member reads an item their access does not cover: the body is left out,
+    /// the excerpt stays.
+    pub locked: bool,
+    /// When locked: the tiers any of which would unlock it. Empty when joining the space as a
+    /// member is enough, or when the item is sold on its own.
+    pub unlock_tier_ids: Vec<Uuid>,
+    /// When locked and sold on its own: the price that unlocks it.
+    pub unlock_price_minor: Option<i64>,
+}
+
+impl ContentItem {
+    /// The view of a reader who may not read the body: the body never leaves the server.
+    pub fn locked(mut self, access: &Access) -> Self {
+        self.body = None;
+        self.locked = true;
+        self.unlock_tier_ids = access.unlocking_tiers().iter().map(|t| t.0).collect();
+        self.unlock_price_minor = access.price_minor();
+        self
+    }
 }
 
 impl From<ContentRow> for ContentItem {
@@ -332,7 +357,7 @@ impl From<ContentRow> for ContentItem {
             space_id: Uuid::parse_str(&row.space_id).unwrap_or_default(),
             kind: serde_json::from_value(json!(row.kind)).unwrap_or(ContentKindDto::Post),
             title: row.title,
-            body: row.body,
+            body: Some(row.body),
             excerpt: row.excerpt,
             access: serde_json::from_value::<Access>(row.access)
                 .map(AccessDto::from)
@@ -341,6 +366,9 @@ impl From<ContentRow> for ContentItem {
             created_at: row.created_at,
             updated_at: row.updated_at,
             published_at: row.published_at,
+            locked: false,
+            unlock_tier_ids: Vec::new(),
+            unlock_price_minor: None,
         }
     }
 }
@@ -487,6 +515,88 @@ impl From<lyceum_projections::queries::SubscriptionRow> for Subscription {
             comp_until: row.comp_until,
             started_at: row.started_at,
             ended_at: row.ended_at,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            latest_payment_error: None,
+        }
+    }
+}
+
+/// What a member may access right now.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[schema(example = json!({"member_id": "0192f0c4-6e4d-7f55-8031-8d9e0f1a2b3c", "is_member": true,
+    "tier_ids": ["0192f0c4-5d3c-7e44-9f20-7c8d9e0f1a2b"]}))]
+pub struct Entitlements {
+    pub member_id: Uuid,
+    /// An active member of the space: content for `members` is open to them.
+    pub is_member: bool,
+    /// Tiers held now: free tiers joined, and tiers of subscriptions that are trialing, active,
+    /// past due (while retried) or comped.
+    pub tier_ids: Vec<Uuid>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"content_id": "0192f0c4-7f5e-7066-9142-9e0f1a2b3c4d", "payment_method": "tok_success"}))]
+pub struct CreatePurchase {
+    /// An item whose access policy is `purchase`.
+    pub content_id: Uuid,
+    /// A payment method of the configured provider (see `StartSubscription`).
+    pub payment_method: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"amount_minor": 500, "reason": "requested by the member"}))]
+pub struct CreateRefund {
+    /// How much to give back, in minor units; everything still refundable when left out.
+    pub amount_minor: Option<i64>,
+    pub reason: Option<String>,
+}
+
+/// An order: a one-off purchase of an item (or a subscription period), its payment and refunds.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[schema(example = json!({
+    "id": "0192f0c4-a081-7399-a475-2b3c4d5e6f70", "space_id": "0192f0c4-3b1a-7c22-9d0e-5a6b7c8d9e0f",
+    "member_id": "0192f0c4-6e4d-7f55-8031-8d9e0f1a2b3c", "item_kind": "content",
+    "content_id": "0192f0c4-7f5e-7066-9142-9e0f1a2b3c4d", "tier_id": null, "amount_minor": 1500,
+    "currency": "EUR", "status": "paid", "refunded_minor": 0,
+    "created_at": "2026-11-21T08:20:00.000000Z", "updated_at": "2026-11-21T08:20:00.000000Z",
+    "latest_payment_error": null
+}))]
+pub struct Order {
+    pub id: Uuid,
+    pub space_id: Uuid,
+    pub member_id: Uuid,
+    /// `content` or `subscription_period`.
+    pub item_kind: String,
+    pub content_id: Option<Uuid>,
+    pub tier_id: Option<Uuid>,
+    pub amount_minor: i64,
+    pub currency: String,
+    /// `awaiting_payment`, `payment_failed`, `paid`, `partially_refunded` or `refunded`.
+    pub status: String,
+    pub refunded_minor: i64,
+    pub created_at: String,
+    pub updated_at: String,
+    /// Why this request's charge failed, if it did; only in the answer to the write that charged.
+    pub latest_payment_error: Option<String>,
+}
+
+impl From<lyceum_projections::queries::OrderRow> for Order {
+    fn from(row: lyceum_projections::queries::OrderRow) -> Self {
+        let uuid = |s: &Option<String>| s.as_deref().and_then(|s| Uuid::parse_str(s).ok());
+        Self {
+            id: Uuid::parse_str(&row.id).unwrap_or_default(),
+            space_id: Uuid::parse_str(&row.space_id).unwrap_or_default(),
+            member_id: Uuid::parse_str(&row.member_id).unwrap_or_default(),
+            content_id: uuid(&row.content_id),
+            tier_id: uuid(&row.tier_id),
+            item_kind: row.item_kind,
+            amount_minor: row.amount_minor,
+            currency: row.currency,
+            status: row.status,
+            refunded_minor: row.refunded_minor,
             created_at: row.created_at,
             updated_at: row.updated_at,
             latest_payment_error: None,

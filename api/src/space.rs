@@ -1,6 +1,7 @@
 //! Resolving `{space}` (an id or a slug) and checking that the caller may touch it. A space the
 //! caller may not see answers 404, exactly like one that does not exist; a member session
-//! answers 403 in its own space (these are creator routes) and 404 in any other.
+//! answers 403 in its own space on creator routes, reads the catalog of its own space, and
+//! answers 404 in any other.
 
 use crate::auth::{Auth, Role};
 use crate::error::ApiError;
@@ -19,6 +20,8 @@ pub struct SpaceRef {
 pub enum Intent {
     Read,
     Write,
+    /// A read that a member session may make too (the catalog), seeing what its access allows.
+    MemberRead,
 }
 
 /// Resolves `id_or_slug` for a caller who needs no key (sign-up and sign-in): any existing
@@ -49,7 +52,7 @@ pub async fn resolve(
     if principal.role != Role::Admin && principal.space_id != Some(space.id.0) {
         return Err(ApiError::not_found("space"));
     }
-    if principal.role == Role::Member {
+    if principal.role == Role::Member && intent != Intent::MemberRead {
         return Err(ApiError::forbidden(
             "member sessions may not use a space's creator routes",
         ));

@@ -2,10 +2,13 @@
 //! checkpoint in one transaction, idempotent by global position), rebuilds, checksums, and the
 //! queries the API serves from them.
 
+pub mod analytics;
 pub mod apply;
 pub mod checksum;
 mod content;
+pub mod ledger;
 mod members;
+pub mod orders;
 pub mod queries;
 pub mod rebuild;
 mod schema;
@@ -27,15 +30,21 @@ pub enum Projection {
     Members,
     Content,
     Subscriptions,
+    Analytics,
+    Orders,
+    Ledger,
 }
 
 impl Projection {
-    pub const ALL: [Projection; 5] = [
+    pub const ALL: [Projection; 8] = [
         Projection::Spaces,
         Projection::Tiers,
         Projection::Members,
         Projection::Content,
         Projection::Subscriptions,
+        Projection::Analytics,
+        Projection::Orders,
+        Projection::Ledger,
     ];
 
     /// The stable name: checkpoint key, queue suffix and `--projection` value.
@@ -46,6 +55,9 @@ impl Projection {
             Projection::Members => "members",
             Projection::Content => "content",
             Projection::Subscriptions => "subscriptions",
+            Projection::Analytics => "analytics",
+            Projection::Orders => "orders",
+            Projection::Ledger => "ledger",
         }
     }
 
@@ -64,6 +76,13 @@ impl Projection {
             ],
             Projection::Content => &[("rm_content", "id")],
             Projection::Subscriptions => &[("rm_subscriptions", "id")],
+            Projection::Analytics => &[("rm_mrr_changes", "position")],
+            Projection::Orders => &[("rm_orders", "id")],
+            Projection::Ledger => &[
+                ("rm_ledger_entries", "reference"),
+                ("rm_ledger_lines", "reference, line_no"),
+                ("rm_ledger_positions", "payment_key"),
+            ],
         }
     }
 
@@ -75,6 +94,9 @@ impl Projection {
             Projection::Members => members::apply(conn, event).await,
             Projection::Content => content::apply(conn, event).await,
             Projection::Subscriptions => subscriptions::apply(conn, event).await,
+            Projection::Analytics => analytics::apply(conn, event).await,
+            Projection::Orders => orders::apply(conn, event).await,
+            Projection::Ledger => ledger::apply(conn, event).await,
         }
     }
 }

@@ -386,3 +386,306 @@ pub async fn due_subscriptions(db: &Db, now: &str, limit: i64) -> Result<Vec<Str
     .fetch_all(db.reader())
     .await?)
 }
+
+/// What a member may access right now: whether they are an active member of the space, and
+/// the tiers they hold (free tiers they joined, and the tier of every subscription whose status
+/// grants access: trialing, active, past due while it is retried, and comps), and the items
+/// they bought (a full refund takes an item back).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct MemberAccess {
+    pub is_member: bool,
+    pub tier_ids: Vec<String>,
+    /// Items bought and paid for, not refunded in full.
+    pub purchased_content_ids: Vec<String>,
+}
+
+/// The entitlements of one member of a space.
+pub async fn member_access(
+    db: &Db,
+    space_id: &str,
+    member_id: &str,
+) -> Result<MemberAccess, StoreError> {
+    let status: Option<String> =
+        sqlx::query_scalar("SELECT status FROM rm_members WHERE space_id = $1 AND id = $2")
+            .bind(space_id)
+            .bind(member_id)
+            .fetch_optional(db.reader())
+            .await?;
+    if status.as_deref() != Some("active") {
+        return Ok(MemberAccess::default());
+    }
+    let tier_ids = sqlx::query_scalar(
+        "SELECT tier_id FROM rm_member_tiers WHERE space_id = $1 AND member_id = $2 \
+         UNION SELECT tier_id FROM rm_subscriptions WHERE space_id = $1 AND member_id = $2 \
+         AND status IN ('trialing', 'active', 'past_due') ORDER BY 1",
+    )
+    .bind(space_id)
+    .bind(member_id)
+    .fetch_all(db.reader())
+    .await?;
+    let purchased_content_ids = sqlx::query_scalar(
+        "SELECT content_id FROM rm_orders WHERE space_id = $1 AND member_id = $2 \
+         AND item_kind = 'content' AND status IN ('paid', 'partially_refunded') ORDER BY 1",
+    )
+    .bind(space_id)
+    .bind(member_id)
+    .fetch_all(db.reader())
+    .await?;
+    Ok(MemberAccess {
+        is_member: true,
+        tier_ids,
+        purchased_content_ids,
+    })
+}
+
+/// A space's monthly recurring revenue in one currency: the sum of its MRR deltas.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MrrRow {
+    pub currency: String,
+    pub mrr_minor: i64,
+}
+
+/// A space's MRR per currency, in currency order. See [`crate::analytics`] for what counts.
+pub async fn mrr(db: &Db, space_id: &str) -> Result<Vec<MrrRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT currency, CAST(SUM(delta_minor) AS BIGINT) AS mrr_minor FROM rm_mrr_changes \
+         WHERE space_id = $1 AND currency IS NOT NULL GROUP BY currency ORDER BY currency",
+    )
+    .bind(space_id)
+    .fetch_all(db.reader())
+    .await?;
+    let mrr = rows
+        .iter()
+        .map(|row| {
+            Ok(MrrRow {
+                currency: row.try_get("currency")?,
+                mrr_minor: row.try_get("mrr_minor")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
+    Ok(mrr)
+}
+
+/// How many of a space's subscriptions are in each status now.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SubscriptionCounts {
+    pub incomplete: i64,
+    pub trialing: i64,
+    pub active: i64,
+    pub past_due: i64,
+    pub canceled: i64,
+}
+
+/// A space's subscriptions counted by status.
+pub async fn subscription_counts(
+    db: &Db,
+    space_id: &str,
+) -> Result<SubscriptionCounts, StoreError> {
+    let rows = sqlx::query(
+        "SELECT status, COUNT(*) AS n FROM rm_subscriptions WHERE space_id = $1 GROUP BY status",
+    )
+    .bind(space_id)
+    .fetch_all(db.reader())
+    .await?;
+    let mut counts = SubscriptionCounts::default();
+    for row in &rows {
+        let n: i64 = row.try_get("n")?;
+        match row.try_get::<String, _>("status")?.as_str() {
+            "incomplete" => counts.incomplete = n,
+            "trialing" => counts.trialing = n,
+            "active" => counts.active = n,
+            "past_due" => counts.past_due = n,
+            "canceled" => counts.canceled = n,
+            other => {
+                return Err(StoreError::Corrupt(format!(
+                    "unknown subscription status {other}"
+                )));
+            }
+        }
+    }
+    Ok(counts)
+}
+
+/// The MRR of one tier in one currency, and how many subscriptions bring it in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TierRevenueRow {
+    pub tier_id: String,
+    pub currency: String,
+    pub mrr_minor: i64,
+    /// Subscriptions of the tier that contribute to its MRR now.
+    pub paying: i64,
+}
+
+/// A space's MRR per tier and currency, in tier order. Each subscription counts for the tier
+/// of its latest change, so a subscription that moved tiers counts once, for its current tier.
+/// Tiers whose subscriptions contribute nothing now (trials, cancellations) show 0.
+pub async fn revenue_by_tier(db: &Db, space_id: &str) -> Result<Vec<TierRevenueRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT c.tier_id, c.currency, CAST(SUM(c.mrr_after_minor) AS BIGINT) AS mrr_minor, \
+         CAST(SUM(CASE WHEN c.mrr_after_minor > 0 THEN 1 ELSE 0 END) AS BIGINT) AS paying \
+         FROM rm_mrr_changes c WHERE c.space_id = $1 AND c.currency IS NOT NULL \
+         AND c.position = (SELECT MAX(l.position) FROM rm_mrr_changes l \
+         WHERE l.space_id = c.space_id AND l.subscription_id = c.subscription_id) \
+         GROUP BY c.tier_id, c.currency ORDER BY c.tier_id, c.currency",
+    )
+    .bind(space_id)
+    .fetch_all(db.reader())
+    .await?;
+    let tiers = rows
+        .iter()
+        .map(|row| {
+            Ok(TierRevenueRow {
+                tier_id: row.try_get("tier_id")?,
+                currency: row.try_get("currency")?,
+                mrr_minor: row.try_get("mrr_minor")?,
+                paying: row.try_get("paying")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
+    Ok(tiers)
+}
+
+/// The subscriptions that started in one calendar month (UTC) and what became of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CohortRow {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Every subscription started that month, whatever its status now.
+    pub started: i64,
+    /// Still `active` or `past_due` now.
+    pub retained: i64,
+    /// `canceled` now.
+    pub churned: i64,
+}
+
+/// A space's monthly cohorts, oldest first. The month is the first seven characters of
+/// `started_at` (stored as RFC 3339 text on both backends), which keeps the SQL portable.
+pub async fn monthly_cohorts(db: &Db, space_id: &str) -> Result<Vec<CohortRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT substr(started_at, 1, 7) AS month, COUNT(*) AS started, \
+         CAST(SUM(CASE WHEN status IN ('active', 'past_due') THEN 1 ELSE 0 END) AS BIGINT) \
+         AS retained, \
+         CAST(SUM(CASE WHEN status = 'canceled' THEN 1 ELSE 0 END) AS BIGINT) AS churned \
+         FROM rm_subscriptions WHERE space_id = $1 \
+         GROUP BY substr(started_at, 1, 7) ORDER BY month",
+    )
+    .bind(space_id)
+    .fetch_all(db.reader())
+    .await?;
+    let cohorts = rows
+        .iter()
+        .map(|row| {
+            Ok(CohortRow {
+                month: row.try_get("month")?,
+                started: row.try_get("started")?,
+                retained: row.try_get("retained")?,
+                churned: row.try_get("churned")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
+    Ok(cohorts)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrderRow {
+    pub id: String,
+    pub space_id: String,
+    pub member_id: String,
+    /// `content` or `subscription_period`.
+    pub item_kind: String,
+    pub content_id: Option<String>,
+    pub tier_id: Option<String>,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub status: String,
+    pub refunded_minor: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+const ORDER_COLUMNS: &str = "id, space_id, member_id, item_kind, content_id, tier_id, amount_minor, \
+     currency, status, refunded_minor, created_at, updated_at";
+
+fn order_row(row: &AnyRow) -> Result<OrderRow, sqlx::Error> {
+    Ok(OrderRow {
+        id: row.try_get("id")?,
+        space_id: row.try_get("space_id")?,
+        member_id: row.try_get("member_id")?,
+        item_kind: row.try_get("item_kind")?,
+        content_id: row.try_get("content_id")?,
+        tier_id: row.try_get("tier_id")?,
+        amount_minor: row.try_get("amount_minor")?,
+        currency: row.try_get("currency")?,
+        status: row.try_get("status")?,
+        refunded_minor: row.try_get("refunded_minor")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+/// A member's orders, oldest first.
+pub async fn orders(
+    db: &Db,
+    space_id: &str,
+    member_id: &str,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Page<OrderRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {ORDER_COLUMNS} FROM rm_orders WHERE space_id = $1 AND member_id = $2 AND id > $3 \
+         ORDER BY id LIMIT $4"
+    ))
+    .bind(space_id)
+    .bind(member_id)
+    .bind(after.unwrap_or(""))
+    .bind(limit + 1)
+    .fetch_all(db.reader())
+    .await?;
+    let items = rows.iter().map(order_row).collect::<Result<_, _>>()?;
+    Ok(page(items, limit, |o: &OrderRow| o.id.clone()))
+}
+
+/// One order of a space.
+pub async fn order(db: &Db, space_id: &str, id: &str) -> Result<Option<OrderRow>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {ORDER_COLUMNS} FROM rm_orders WHERE space_id = $1 AND id = $2"
+    ))
+    .bind(space_id)
+    .bind(id)
+    .fetch_optional(db.reader())
+    .await?;
+    Ok(row.as_ref().map(order_row).transpose()?)
+}
+
+/// One account's totals in one currency.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AccountBalance {
+    pub account: String,
+    pub currency: String,
+    pub debits_minor: i64,
+    pub credits_minor: i64,
+}
+
+/// Every ledger account of a space with its debit and credit totals, per currency.
+pub async fn ledger_balances(db: &Db, space_id: &str) -> Result<Vec<AccountBalance>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT account, currency, \
+         CAST(SUM(CASE WHEN side = 'debit' THEN amount_minor ELSE 0 END) AS BIGINT) AS debits, \
+         CAST(SUM(CASE WHEN side = 'credit' THEN amount_minor ELSE 0 END) AS BIGINT) AS credits \
+         FROM rm_ledger_lines WHERE space_id = $1 GROUP BY account, currency \
+         ORDER BY currency, account",
+    )
+    .bind(space_id)
+    .fetch_all(db.reader())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(AccountBalance {
+                account: row.try_get("account")?,
+                currency: row.try_get("currency")?,
+                debits_minor: row.try_get("debits")?,
+                credits_minor: row.try_get("credits")?,
+            })
+        })
+        .collect()
+}

@@ -57,6 +57,42 @@ ALTER TABLE rm_subscriptions ADD COLUMN next_due_action TEXT;
 CREATE INDEX rm_subscriptions_due ON rm_subscriptions (next_due_at);
 "#;
 
+const ANALYTICS: &str = r#"
+CREATE TABLE rm_mrr_changes (
+    position BIGINT PRIMARY KEY, space_id TEXT NOT NULL, subscription_id TEXT NOT NULL,
+    tier_id TEXT NOT NULL, currency TEXT, recorded_at TEXT NOT NULL,
+    mrr_before_minor BIGINT NOT NULL, mrr_after_minor BIGINT NOT NULL,
+    delta_minor BIGINT NOT NULL, status_after TEXT NOT NULL
+);
+CREATE INDEX rm_mrr_changes_space ON rm_mrr_changes (space_id, subscription_id, position);
+"#;
+
+const ORDERS: &str = r#"
+CREATE TABLE rm_orders (
+    id TEXT PRIMARY KEY, space_id TEXT NOT NULL, member_id TEXT NOT NULL, item_kind TEXT NOT NULL,
+    content_id TEXT, tier_id TEXT, amount_minor BIGINT NOT NULL, currency TEXT NOT NULL,
+    status TEXT NOT NULL, refunded_minor BIGINT NOT NULL, created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL, position BIGINT NOT NULL
+);
+CREATE INDEX rm_orders_member ON rm_orders (space_id, member_id, id);
+"#;
+
+const LEDGER: &str = r#"
+CREATE TABLE rm_ledger_entries (
+    reference TEXT PRIMARY KEY, space_id TEXT NOT NULL, memo TEXT NOT NULL, currency TEXT NOT NULL,
+    total_minor BIGINT NOT NULL, recorded_at TEXT NOT NULL, position BIGINT NOT NULL
+);
+CREATE TABLE rm_ledger_lines (
+    reference TEXT NOT NULL, line_no BIGINT NOT NULL, space_id TEXT NOT NULL,
+    account TEXT NOT NULL, side TEXT NOT NULL, amount_minor BIGINT NOT NULL,
+    currency TEXT NOT NULL, PRIMARY KEY (reference, line_no)
+);
+CREATE INDEX rm_ledger_lines_space ON rm_ledger_lines (space_id, account, currency);
+CREATE TABLE rm_ledger_positions (
+    payment_key TEXT PRIMARY KEY, space_id TEXT NOT NULL, position TEXT NOT NULL
+);
+"#;
+
 pub(crate) const MIGRATIONS: &[Migration] = &[
     Migration {
         id: "projections-0001-read-models",
@@ -77,5 +113,20 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         id: "projections-0004-subscription-due",
         postgres: SUBSCRIPTION_DUE,
         sqlite: SUBSCRIPTION_DUE,
+    },
+    Migration {
+        id: "projections-0005-analytics",
+        postgres: ANALYTICS,
+        sqlite: ANALYTICS,
+    },
+    Migration {
+        id: "projections-0006-orders",
+        postgres: ORDERS,
+        sqlite: ORDERS,
+    },
+    Migration {
+        id: "projections-0007-ledger",
+        postgres: LEDGER,
+        sqlite: LEDGER,
     },
 ];

@@ -4,15 +4,19 @@
 // A panic is how a test fails.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod analytics;
 mod bad_input;
 mod cli;
 mod contract;
+mod entitlements;
 mod erasure;
 mod gap;
 mod idempotency;
 mod identity;
 mod isolation;
+mod ledger;
 mod pagination;
+mod purchases;
 mod replay;
 mod scheduler;
 mod subscription;

@@ -3,7 +3,7 @@
 use super::error::{OrGql, caller};
 use super::types::{
     AccessPolicy, BillingInterval, ContentItem, ContentKind, Done, IssuedKey, KeyRole, Member,
-    MemberSubscription, Membership, Payload, Space, Tier, TierKind,
+    MemberOrder, MemberSubscription, Membership, Payload, Space, Tier, TierKind,
 };
 use crate::auth::Auth;
 use crate::dto;
@@ -61,6 +61,8 @@ pub struct AddMemberInput {
 pub struct AccessInput {
     pub policy: AccessPolicy,
     pub tier_ids: Option<Vec<ID>>,
+    /// The price in minor units, for the `PURCHASE` policy.
+    pub price_minor: Option<i64>,
 }
 
 #[derive(InputObject)]
@@ -89,6 +91,9 @@ impl AccessInput {
         Ok(match self.policy {
             AccessPolicy::Public => dto::AccessDto::Public,
             AccessPolicy::Members => dto::AccessDto::Members,
+            AccessPolicy::Purchase => dto::AccessDto::Purchase {
+                price_minor: self.price_minor.unwrap_or_default(),
+            },
             AccessPolicy::Tiers => dto::AccessDto::Tiers {
                 tier_ids: self
                     .tier_ids
@@ -314,6 +319,43 @@ impl Mutation {
         })
         .await;
         finish(state, planned, MemberSubscription::from).await
+    }
+
+    /// Buys an item sold on its own for a member, through the payment provider.
+    async fn purchase(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        member_id: ID,
+        content_id: ID,
+        payment_method: String,
+    ) -> async_graphql::Result<Payload<MemberOrder>> {
+        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let input = dto::CreatePurchase {
+            content_id: parse_uuid(&content_id, "content").or_gql()?,
+            payment_method,
+        };
+        let planned =
+            service::orders::purchase(state, auth, &need(space)?, &member_id, input).await;
+        finish(state, planned, MemberOrder::from).await
+    }
+
+    /// Refunds part of an order, or all that is still refundable.
+    async fn refund_order(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        id: ID,
+        amount_minor: Option<i64>,
+        reason: Option<String>,
+    ) -> async_graphql::Result<Payload<MemberOrder>> {
+        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let input = dto::CreateRefund {
+            amount_minor,
+            reason,
+        };
+        let planned = service::orders::refund(state, auth, &need(space)?, &id, input).await;
+        finish(state, planned, MemberOrder::from).await
     }
 
     /// Adds a member; their email and display name are sealed with a key of their own.

@@ -1,7 +1,7 @@
 //! GraphQL queries over the read models.
 
 use super::error::{OrGql, any_caller, caller, gql};
-use super::types::{ContentItem, Member, MemberSubscription, Space, connection, paging};
+use super::types::{Analytics, ContentItem, Member, MemberSubscription, Space, connection, paging};
 use crate::auth::Role;
 use crate::dto;
 use crate::space::{Intent, resolve};
@@ -85,6 +85,22 @@ impl Query {
             |s| s.id.clone(),
             |s| MemberSubscription::from(dto::Subscription::from(s)),
         ))
+    }
+
+    /// The space's revenue analytics: MRR per currency and per tier, subscriptions by status
+    /// and monthly cohorts. For creator, auditor and admin keys.
+    async fn analytics(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+    ) -> async_graphql::Result<Analytics> {
+        let auth = caller(ctx)?;
+        let state = ctx.data::<AppState>()?;
+        let space = resolve(state, auth, &space, Intent::Read).await.or_gql()?;
+        let summary = crate::rest::analytics::summary(state, &space.id.to_string())
+            .await
+            .or_gql()?;
+        Ok(Analytics::from(summary))
     }
 
     /// A member by id. Null if it does not exist or is in a space the key may not see.

@@ -44,6 +44,7 @@ pub enum AccessPolicy {
     Public,
     Members,
     Tiers,
+    Purchase,
 }
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -255,6 +256,8 @@ pub struct Access {
     pub policy: AccessPolicy,
     /// The tiers, for the `TIERS` policy.
     pub tier_ids: Vec<ID>,
+    /// The price in minor units, for the `PURCHASE` policy.
+    pub price_minor: Option<i64>,
 }
 
 impl From<dto::AccessDto> for Access {
@@ -263,14 +266,22 @@ impl From<dto::AccessDto> for Access {
             dto::AccessDto::Public => Self {
                 policy: AccessPolicy::Public,
                 tier_ids: vec![],
+                price_minor: None,
             },
             dto::AccessDto::Members => Self {
                 policy: AccessPolicy::Members,
                 tier_ids: vec![],
+                price_minor: None,
             },
             dto::AccessDto::Tiers { tier_ids } => Self {
                 policy: AccessPolicy::Tiers,
                 tier_ids: tier_ids.iter().map(|t| ID(t.to_string())).collect(),
+                price_minor: None,
+            },
+            dto::AccessDto::Purchase { price_minor } => Self {
+                policy: AccessPolicy::Purchase,
+                tier_ids: vec![],
+                price_minor: Some(price_minor),
             },
         }
     }
@@ -304,7 +315,8 @@ impl From<dto::ContentItem> for ContentItem {
                 dto::ContentKindDto::Lesson => ContentKind::Lesson,
             },
             title: c.title,
-            body: c.body,
+            // GraphQL serves API keys only, which read every body.
+            body: c.body.unwrap_or_default(),
             excerpt: c.excerpt,
             access: Access::from(c.access),
             status: match c.status.as_str() {
@@ -418,6 +430,48 @@ impl From<dto::Subscription> for MemberSubscription {
     }
 }
 
+/// An order: a one-off purchase (or a subscription period), its payment and refunds.
+#[derive(SimpleObject, Clone)]
+pub struct MemberOrder {
+    pub id: ID,
+    pub space_id: ID,
+    pub member_id: ID,
+    /// `content` or `subscription_period`.
+    pub item_kind: String,
+    pub content_id: Option<ID>,
+    pub tier_id: Option<ID>,
+    pub amount_minor: i64,
+    pub currency: String,
+    /// `awaiting_payment`, `payment_failed`, `paid`, `partially_refunded` or `refunded`.
+    pub status: String,
+    pub refunded_minor: i64,
+    pub created_at: String,
+    pub updated_at: String,
+    /// Why this request's charge failed, if it did.
+    pub latest_payment_error: Option<String>,
+}
+
+impl From<dto::Order> for MemberOrder {
+    fn from(o: dto::Order) -> Self {
+        let id = |u: uuid::Uuid| ID(u.to_string());
+        Self {
+            id: id(o.id),
+            space_id: id(o.space_id),
+            member_id: id(o.member_id),
+            item_kind: o.item_kind,
+            content_id: o.content_id.map(id),
+            tier_id: o.tier_id.map(id),
+            amount_minor: o.amount_minor,
+            currency: o.currency,
+            status: o.status,
+            refunded_minor: o.refunded_minor,
+            created_at: o.created_at,
+            updated_at: o.updated_at,
+            latest_payment_error: o.latest_payment_error,
+        }
+    }
+}
+
 /// One event of the log.
 #[derive(SimpleObject, Clone)]
 pub struct Event {
@@ -463,6 +517,7 @@ impl From<&lyceum_store::StoredEvent> for Event {
 #[graphql(concrete(name = "ContentPayload", params(ContentItem)))]
 #[graphql(concrete(name = "IssuedKeyPayload", params(IssuedKey)))]
 #[graphql(concrete(name = "MemberSubscriptionPayload", params(MemberSubscription)))]
+#[graphql(concrete(name = "MemberOrderPayload", params(MemberOrder)))]
 pub struct Payload<T: async_graphql::OutputType> {
     pub node: T,
     pub position: Option<i64>,
@@ -472,4 +527,101 @@ pub struct Payload<T: async_graphql::OutputType> {
 #[derive(SimpleObject)]
 pub struct Done {
     pub position: Option<i64>,
+}
+
+/// Monthly recurring revenue in one currency.
+#[derive(SimpleObject, Clone)]
+pub struct MrrAmount {
+    pub currency: String,
+    /// In minor units; yearly prices count as a twelfth per month.
+    pub amount_minor: i64,
+}
+
+/// A space's subscriptions by status, now.
+#[derive(SimpleObject, Clone)]
+pub struct SubscriptionCounts {
+    pub incomplete: i64,
+    pub trialing: i64,
+    pub active: i64,
+    pub past_due: i64,
+    pub canceled: i64,
+    /// `active` plus `past_due`.
+    pub paid: i64,
+}
+
+/// The MRR of one tier in one currency.
+#[derive(SimpleObject, Clone)]
+pub struct TierRevenue {
+    pub tier_id: ID,
+    pub currency: String,
+    pub amount_minor: i64,
+    /// Subscriptions of the tier that contribute to its MRR now.
+    pub paying: i64,
+}
+
+/// The subscriptions started in one month (UTC) and what became of them.
+#[derive(SimpleObject, Clone)]
+pub struct Cohort {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub started: i64,
+    /// Still `active` or `past_due`.
+    pub retained: i64,
+    /// Canceled since.
+    pub churned: i64,
+    /// `retained / started` in hundredths of a percent, rounded down.
+    pub retention_basis_points: i64,
+}
+
+/// A space's revenue analytics, as `GET /v1/spaces/{space}/analytics/summary` returns it.
+#[derive(SimpleObject, Clone)]
+pub struct Analytics {
+    pub mrr: Vec<MrrAmount>,
+    pub counts: SubscriptionCounts,
+    pub by_tier: Vec<TierRevenue>,
+    pub cohorts: Vec<Cohort>,
+}
+
+impl From<crate::rest::analytics::AnalyticsSummary> for Analytics {
+    fn from(s: crate::rest::analytics::AnalyticsSummary) -> Self {
+        Self {
+            mrr: s
+                .mrr
+                .into_iter()
+                .map(|m| MrrAmount {
+                    currency: m.currency,
+                    amount_minor: m.amount_minor,
+                })
+                .collect(),
+            counts: SubscriptionCounts {
+                incomplete: s.counts.incomplete,
+                trialing: s.counts.trialing,
+                active: s.counts.active,
+                past_due: s.counts.past_due,
+                canceled: s.counts.canceled,
+                paid: s.counts.paid,
+            },
+            by_tier: s
+                .by_tier
+                .into_iter()
+                .map(|t| TierRevenue {
+                    tier_id: ID(t.tier_id.to_string()),
+                    currency: t.currency,
+                    amount_minor: t.amount_minor,
+                    paying: t.paying,
+                })
+                .collect(),
+            cohorts: s
+                .cohorts
+                .into_iter()
+                .map(|c| Cohort {
+                    month: c.month,
+                    started: c.started,
+                    retained: c.retained,
+                    churned: c.churned,
+                    retention_basis_points: c.retention_basis_points,
+                })
+                .collect(),
+        }
+    }
 }

@@ -1,19 +1,69 @@
 //! `/v1/spaces/{space}/content`: drafting, editing, publishing and reading content.
 
-use crate::auth::Auth;
+use crate::auth::{Auth, Role};
 use crate::consistency::Fresh;
 use crate::dto::{ContentItem, CreateContent, EditContent};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
 use crate::service::parse_id;
-use crate::space::{Intent, resolve};
+use crate::space::{Intent, SpaceRef, resolve};
 use crate::state::AppState;
 use crate::{service, write};
 use actix_web::web::{Data, Json, Path, Query};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post};
-use lyceum_domain::content::ContentCommand;
+use lyceum_domain::content::{Access, ContentCommand, Reader};
+use lyceum_domain::ids::TierId;
+use lyceum_projections::queries::{ContentRow, MemberAccess};
 use serde::Deserialize;
 use utoipa::IntoParams;
+
+/// A member session's entitlements; `None` for API keys, which read every body.
+async fn reader(
+    state: &AppState,
+    auth: &Auth,
+    space: &SpaceRef,
+) -> Result<Option<MemberAccess>, ApiError> {
+    match (auth.0.role, auth.0.member_id) {
+        (Role::Member, Some(member)) => Ok(Some(
+            lyceum_projections::queries::member_access(
+                &state.db,
+                &space.id.to_string(),
+                &member.to_string(),
+            )
+            .await?,
+        )),
+        (Role::Member, None) => Err(ApiError::forbidden("this session names no member")),
+        _ => Ok(None),
+    }
+}
+
+/// An item as this reader may see it: whole, or locked (no body) when the access policy does
+/// not admit them. A policy that cannot be read locks the item: fail closed.
+fn view(row: ContentRow, reader: Option<&MemberAccess>) -> ContentItem {
+    let Some(reader) = reader else {
+        return ContentItem::from(row);
+    };
+    let access = serde_json::from_value::<Access>(row.access.clone());
+    let owns_item = reader.purchased_content_ids.contains(&row.id);
+    let item = ContentItem::from(row);
+    let tiers: Vec<TierId> = reader
+        .tier_ids
+        .iter()
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    let admitted = |access: &Access| {
+        access.admits(Reader {
+            is_member: reader.is_member,
+            tier_ids: &tiers,
+            owns_item,
+        })
+    };
+    match access {
+        Ok(access) if admitted(&access) => item,
+        Ok(access) => item.locked(&access),
+        Err(_) => item.locked(&Access::Members),
+    }
+}
 
 /// Create a draft
 ///
@@ -54,7 +104,9 @@ pub struct ContentQuery {
 
 /// List content
 ///
-/// Lists the space's content, newest first, a page at a time, optionally of one status.
+/// Lists the space's content, newest first, a page at a time, optionally of one status. A
+/// member session sees the published catalog: items its access does not cover come `locked`,
+/// with the excerpt, without the body, and with the tiers that would unlock them.
 #[utoipa::path(
     tag = "content",
     params(("space" = String, Path, description = "The space's id or slug"), ContentQuery, PageQuery),
@@ -71,7 +123,8 @@ pub async fn list_content(
     filter: Query<ContentQuery>,
     _fresh: Fresh,
 ) -> Result<Json<Paged<ContentItem>>, ApiError> {
-    let space = resolve(&state, &auth, &path, Intent::Read).await?;
+    let space = resolve(&state, &auth, &path, Intent::MemberRead).await?;
+    let reader = reader(&state, &auth, &space).await?;
     if let Some(status) = &filter.status
         && !["draft", "published", "unpublished"].contains(&status.as_str())
     {
@@ -79,20 +132,28 @@ pub async fn list_content(
             "status must be draft, published or unpublished",
         ));
     }
+    // Members see the published catalog only.
+    let status = match reader {
+        Some(_) => Some("published"),
+        None => filter.status.as_deref(),
+    };
     let items = lyceum_projections::queries::content(
         &state.db,
         &space.id.to_string(),
-        filter.status.as_deref(),
+        status,
         page.after()?.as_deref(),
         page.limit()?,
     )
     .await?;
-    Ok(Json(Paged::from_page(items, ContentItem::from)))
+    Ok(Json(Paged::from_page(items, |row| {
+        view(row, reader.as_ref())
+    })))
 }
 
 /// Get a content item
 ///
-/// Returns one item of the space's catalog.
+/// Returns one item of the space's catalog. A member session sees published items only, and
+/// an item its access does not cover comes `locked`: excerpt yes, body no.
 #[utoipa::path(
     tag = "content",
     params(("space" = String, Path, description = "The space's id or slug"),
@@ -110,7 +171,8 @@ pub async fn get_content(
     _fresh: Fresh,
 ) -> Result<Json<ContentItem>, ApiError> {
     let (space, id) = path.into_inner();
-    let space = resolve(&state, &auth, &space, Intent::Read).await?;
+    let space = resolve(&state, &auth, &space, Intent::MemberRead).await?;
+    let reader = reader(&state, &auth, &space).await?;
     let id = parse_id(&id, "content")?;
     let row = lyceum_projections::queries::content_item(
         &state.db,
@@ -118,8 +180,10 @@ pub async fn get_content(
         &id.to_string(),
     )
     .await?
+    // Members see published items only; anything else does not exist for them.
+    .filter(|row| reader.is_none() || row.status == "published")
     .ok_or_else(|| ApiError::not_found("content"))?;
-    Ok(Json(ContentItem::from(row)))
+    Ok(Json(view(row, reader.as_ref())))
 }
 
 /// Edit a content item

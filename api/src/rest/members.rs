@@ -3,7 +3,7 @@
 
 use crate::auth::Auth;
 use crate::consistency::Fresh;
-use crate::dto::{CreateMember, JoinTier, Member, Membership};
+use crate::dto::{CreateMember, Entitlements, JoinTier, Member, Membership};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
 use crate::service::parse_id;
@@ -189,4 +189,46 @@ pub async fn erase_personal_data(
         service::members::erase(&state, &auth, &space, &member).await
     };
     write::respond(&state, &req, &auth, &(), plan).await
+}
+
+/// Get a member's entitlements
+///
+/// What the member may access right now: whether they are an active member, and the tiers they
+/// hold through free tiers they joined and subscriptions that grant access (trialing, active,
+/// past due while retried, comps). Content reads by the member's session use the same answer.
+#[utoipa::path(
+    tag = "members",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("member" = uuid::Uuid, Path, description = "The member's id"),
+        ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
+    responses((status = 200, description = "The member's entitlements.", body = Entitlements)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/members/{member}/entitlements")]
+#[tracing::instrument(skip_all)]
+pub async fn get_entitlements(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<(String, String)>,
+    _fresh: Fresh,
+) -> Result<Json<Entitlements>, ApiError> {
+    let (space, member) = path.into_inner();
+    let space = resolve(&state, &auth, &space, Intent::Read).await?;
+    let member = parse_id(&member, "member")?;
+    let space_id = space.id.to_string();
+    lyceum_projections::queries::member(&state.db, Some(&space_id), &member.to_string())
+        .await?
+        .ok_or_else(|| ApiError::not_found("member"))?;
+    let access =
+        lyceum_projections::queries::member_access(&state.db, &space_id, &member.to_string())
+            .await?;
+    Ok(Json(Entitlements {
+        member_id: member,
+        is_member: access.is_member,
+        tier_ids: access
+            .tier_ids
+            .iter()
+            .filter_map(|t| uuid::Uuid::parse_str(t).ok())
+            .collect(),
+    }))
 }

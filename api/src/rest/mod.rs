@@ -2,12 +2,15 @@
 //! OpenAPI summary and description; the standard error responses are added to every operation
 //! from the error table (see [`crate::openapi`]).
 
+pub mod analytics;
 pub mod content;
 pub mod events;
 pub mod health;
 pub mod identity;
 pub mod keys;
+pub mod ledger;
 pub mod members;
+pub mod orders;
 pub mod spaces;
 pub mod subscriptions;
 pub mod tiers;
@@ -31,9 +34,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(subscriptions::get_subscription)
         .service(subscriptions::cancel_subscription)
         .service(subscriptions::resume_subscription)
+        .service(orders::create_purchase)
+        .service(orders::list_orders)
+        .service(orders::get_order)
+        .service(orders::refund_order)
+        .service(ledger::get_ledger)
+        .service(analytics::get_analytics_summary)
         .service(members::create_member)
         .service(members::list_members)
         .service(members::get_member)
+        .service(members::get_entitlements)
         .service(members::remove_member)
         .service(members::join_tier)
         .service(members::erase_personal_data)

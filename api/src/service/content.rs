@@ -69,7 +69,7 @@ fn item(id: Uuid, history: &[(ContentEvent, String)]) -> Result<ContentItem, Api
         space_id: current.space_id.0,
         kind: kind_dto(current.kind),
         title: current.title,
-        body: current.body,
+        body: Some(current.body),
         excerpt: current.excerpt,
         access: AccessDto::from(current.access),
         status: current.status.as_str().to_owned(),
@@ -79,6 +79,9 @@ fn item(id: Uuid, history: &[(ContentEvent, String)]) -> Result<ContentItem, Api
             .unwrap_or_default(),
         updated_at: history.last().map(|(_, at)| at.clone()).unwrap_or_default(),
         published_at,
+        locked: false,
+        unlock_tier_ids: Vec::new(),
+        unlock_price_minor: None,
     })
 }
 

@@ -5,6 +5,7 @@ pub mod content;
 pub mod identity;
 pub mod keys;
 pub mod members;
+pub mod orders;
 pub mod spaces;
 pub mod subscriptions;
 pub mod tiers;
@@ -59,6 +60,13 @@ impl InSpace for lyceum_domain::membership::subscription::Subscription {
     const NOUN: &'static str = "subscription";
     fn space_id(&self) -> Option<SpaceId> {
         self.state.as_ref().map(|s| s.space_id)
+    }
+}
+
+impl InSpace for lyceum_domain::payment::order::Order {
+    const NOUN: &'static str = "order";
+    fn space_id(&self) -> Option<SpaceId> {
+        self.state.as_ref().map(|o| o.space_id)
     }
 }
 

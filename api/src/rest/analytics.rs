@@ -1,0 +1,189 @@
+//! `/v1/spaces/{space}/analytics/summary`: a creator's revenue analytics (MRR per currency and
+//! per tier, subscriptions by status, monthly cohorts) from the analytics and subscriptions
+//! read models. The response bodies live here too; GraphQL converts them.
+
+use crate::auth::Auth;
+use crate::consistency::Fresh;
+use crate::error::ApiError;
+use crate::space::{Intent, resolve};
+use crate::state::AppState;
+use actix_web::get;
+use actix_web::web::{Data, Json, Path};
+use lyceum_projections::queries::{
+    self, CohortRow, MrrRow, SubscriptionCounts as CountsRow, TierRevenueRow,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// Monthly recurring revenue in one currency.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[schema(example = json!({"currency": "EUR", "amount_minor": 1650}))]
+pub struct MrrAmount {
+    pub currency: String,
+    /// In minor units; yearly prices count as a twelfth per month.
+    pub amount_minor: i64,
+}
+
+/// A space's subscriptions by status, now.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[schema(example = json!({"incomplete": 1, "trialing": 1, "active": 2, "past_due": 0, "canceled": 1}))]
+pub struct SubscriptionCounts {
+    pub incomplete: i64,
+    pub trialing: i64,
+    pub active: i64,
+    pub past_due: i64,
+    pub canceled: i64,
+    /// `active` plus `past_due`: the subscriptions that bring in MRR.
+    pub paid: i64,
+}
+
+/// The MRR of one tier in one currency.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[schema(example = json!({"tier_id": "0192f0c4-5d3c-7e44-9f20-7c8d9e0f1a2b", "currency": "EUR",
+    "amount_minor": 1650, "paying": 2}))]
+pub struct TierRevenue {
+    pub tier_id: Uuid,
+    pub currency: String,
+    pub amount_minor: i64,
+    /// Subscriptions of the tier that contribute to its MRR now.
+    pub paying: i64,
+}
+
+/// The subscriptions started in one month (UTC) and what became of them.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[schema(example = json!({"month": "2026-11", "started": 4, "retained": 2, "churned": 1,
+    "retention_basis_points": 5000}))]
+pub struct Cohort {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Every subscription started that month, whatever its status now.
+    pub started: i64,
+    /// Still `active` or `past_due`.
+    pub retained: i64,
+    /// Canceled since.
+    pub churned: i64,
+    /// `retained / started` in hundredths of a percent, rounded down (5000 = 50 %).
+    pub retention_basis_points: i64,
+}
+
+/// A space's revenue analytics.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[schema(example = json!({
+    "mrr": [{"currency": "EUR", "amount_minor": 1650}],
+    "counts": {"incomplete": 1, "trialing": 1, "active": 2, "past_due": 0, "canceled": 1, "paid": 2},
+    "by_tier": [{"tier_id": "0192f0c4-5d3c-7e44-9f20-7c8d9e0f1a2b", "currency": "EUR",
+        "amount_minor": 1650, "paying": 2}],
+    "cohorts": [{"month": "2026-11", "started": 5, "retained": 2, "churned": 1,
+        "retention_basis_points": 4000}]
+}))]
+pub struct AnalyticsSummary {
+    /// MRR per currency. Active and past-due subscriptions count; trials, incomplete and
+    /// canceled subscriptions and comps do not.
+    pub mrr: Vec<MrrAmount>,
+    pub counts: SubscriptionCounts,
+    pub by_tier: Vec<TierRevenue>,
+    /// Oldest month first.
+    pub cohorts: Vec<Cohort>,
+}
+
+impl From<MrrRow> for MrrAmount {
+    fn from(row: MrrRow) -> Self {
+        Self {
+            currency: row.currency,
+            amount_minor: row.mrr_minor,
+        }
+    }
+}
+
+impl From<CountsRow> for SubscriptionCounts {
+    fn from(row: CountsRow) -> Self {
+        Self {
+            paid: row.active + row.past_due,
+            incomplete: row.incomplete,
+            trialing: row.trialing,
+            active: row.active,
+            past_due: row.past_due,
+            canceled: row.canceled,
+        }
+    }
+}
+
+impl From<TierRevenueRow> for TierRevenue {
+    fn from(row: TierRevenueRow) -> Self {
+        Self {
+            tier_id: Uuid::parse_str(&row.tier_id).unwrap_or_default(),
+            currency: row.currency,
+            amount_minor: row.mrr_minor,
+            paying: row.paying,
+        }
+    }
+}
+
+impl From<CohortRow> for Cohort {
+    fn from(row: CohortRow) -> Self {
+        let retention_basis_points = if row.started > 0 {
+            row.retained * 10_000 / row.started
+        } else {
+            0
+        };
+        Self {
+            month: row.month,
+            started: row.started,
+            retained: row.retained,
+            churned: row.churned,
+            retention_basis_points,
+        }
+    }
+}
+
+/// Loads the summary of a space the caller has already been allowed to read.
+pub async fn summary(state: &AppState, space_id: &str) -> Result<AnalyticsSummary, ApiError> {
+    let db = &state.db;
+    Ok(AnalyticsSummary {
+        mrr: queries::mrr(db, space_id)
+            .await?
+            .into_iter()
+            .map(MrrAmount::from)
+            .collect(),
+        counts: queries::subscription_counts(db, space_id).await?.into(),
+        by_tier: queries::revenue_by_tier(db, space_id)
+            .await?
+            .into_iter()
+            .map(TierRevenue::from)
+            .collect(),
+        cohorts: queries::monthly_cohorts(db, space_id)
+            .await?
+            .into_iter()
+            .map(Cohort::from)
+            .collect(),
+    })
+}
+
+/// Get revenue analytics
+///
+/// Returns the space's monthly recurring revenue (MRR) per currency and per tier, its
+/// subscriptions by status, and monthly cohorts (by the month each subscription started: how
+/// many started, are still paying, and have been canceled). A subscription counts towards MRR
+/// at its list price normalised to a month (a yearly price counts a twelfth, rounded half away
+/// from zero) while it is `active` or `past_due`; past-due subscriptions count until they are
+/// canceled. Trials, incomplete subscriptions and comps count 0. For creator, auditor and admin
+/// keys; member sessions are refused.
+#[utoipa::path(
+    tag = "analytics",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
+    responses((status = 200, description = "The space's analytics.", body = AnalyticsSummary)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/analytics/summary")]
+#[tracing::instrument(skip_all)]
+pub async fn get_analytics_summary(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<String>,
+    _fresh: Fresh,
+) -> Result<Json<AnalyticsSummary>, ApiError> {
+    let space = resolve(&state, &auth, &path, Intent::Read).await?;
+    Ok(Json(summary(&state, &space.id.to_string()).await?))
+}

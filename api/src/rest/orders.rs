@@ -1,0 +1,141 @@
+//! One-off purchases and refunds: a creator buys an item sold on its own for a member (the
+//! member's frontend collects the payment method), reads orders, and refunds them in part or
+//! in full.
+
+use crate::auth::Auth;
+use crate::consistency::Fresh;
+use crate::dto::{CreatePurchase, CreateRefund, Order};
+use crate::error::ApiError;
+use crate::pagination::{PageQuery, Paged};
+use crate::service::parse_id;
+use crate::space::{Intent, resolve};
+use crate::state::AppState;
+use crate::{service, write};
+use actix_web::web::{Data, Json, Path, Query};
+use actix_web::{HttpRequest, HttpResponse, get, post};
+
+/// Buy an item for a member
+///
+/// Charges the item's price (its access policy is `purchase`; the item must be published)
+/// through the payment provider. On success the order is `paid` and the member may read the
+/// item; a refused card leaves it `payment_failed` with `latest_payment_error`. A member who
+/// already owns the item is refused with `conflict`.
+#[utoipa::path(
+    tag = "orders",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("member" = uuid::Uuid, Path, description = "The member's id")),
+    request_body = CreatePurchase,
+    responses((status = 201, description = "The order, paid or refused.", body = Order,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[post("/v1/spaces/{space}/members/{member}/purchases")]
+#[tracing::instrument(skip_all)]
+pub async fn create_purchase(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<(String, String)>,
+    body: Json<CreatePurchase>,
+) -> Result<HttpResponse, ApiError> {
+    let (space, member) = path.into_inner();
+    let body = body.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+        service::orders::purchase(&state, &auth, &space, &member, body.clone()).await
+    };
+    write::respond(&state, &req, &auth, &body, plan).await
+}
+
+/// List a member's orders
+///
+/// Lists the member's orders, oldest first.
+#[utoipa::path(
+    tag = "orders",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("member" = uuid::Uuid, Path, description = "The member's id"), PageQuery),
+    responses((status = 200, description = "A page of orders.", body = Paged<Order>)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/members/{member}/orders")]
+#[tracing::instrument(skip_all)]
+pub async fn list_orders(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<(String, String)>,
+    query: Query<PageQuery>,
+    _fresh: Fresh,
+) -> Result<Json<Paged<Order>>, ApiError> {
+    let (space, member) = path.into_inner();
+    let space = resolve(&state, &auth, &space, Intent::Read).await?;
+    let member = parse_id(&member, "member")?;
+    let page = lyceum_projections::queries::orders(
+        &state.db,
+        &space.id.to_string(),
+        &member.to_string(),
+        query.after()?.as_deref(),
+        query.limit()?,
+    )
+    .await?;
+    Ok(Json(Paged::from_page(page, Order::from)))
+}
+
+/// Get an order
+///
+/// Returns one order of the space with its payment status and refunds.
+#[utoipa::path(
+    tag = "orders",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("id" = uuid::Uuid, Path, description = "The order's id"),
+        ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
+    responses((status = 200, description = "The order.", body = Order)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/orders/{id}")]
+#[tracing::instrument(skip_all)]
+pub async fn get_order(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<(String, String)>,
+    _fresh: Fresh,
+) -> Result<Json<Order>, ApiError> {
+    let (space, id) = path.into_inner();
+    let space = resolve(&state, &auth, &space, Intent::Read).await?;
+    let id = parse_id(&id, "order")?;
+    let row = lyceum_projections::queries::order(&state.db, &space.id.to_string(), &id.to_string())
+        .await?
+        .ok_or_else(|| ApiError::not_found("order"))?;
+    Ok(Json(Order::from(row)))
+}
+
+/// Refund an order
+///
+/// Gives back part of a paid order, or all that is still refundable when `amount_minor` is
+/// left out, through the payment provider. Never more than was paid; only after payment. A full
+/// refund takes a bought item back.
+#[utoipa::path(
+    tag = "orders",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("id" = uuid::Uuid, Path, description = "The order's id")),
+    request_body = CreateRefund,
+    responses((status = 200, description = "The order after the refund.", body = Order,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[post("/v1/spaces/{space}/orders/{id}/refunds")]
+#[tracing::instrument(skip_all)]
+pub async fn refund_order(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<(String, String)>,
+    body: Json<CreateRefund>,
+) -> Result<HttpResponse, ApiError> {
+    let (space, id) = path.into_inner();
+    let body = body.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+        service::orders::refund(&state, &auth, &space, &id, body.clone()).await
+    };
+    write::respond(&state, &req, &auth, &body, plan).await
+}

@@ -1,0 +1,198 @@
+//! One-off purchases of items sold on their own, and refunds, on the payment provider: the
+//! Order aggregate decides, the provider's answer goes into the command, and the answer shows
+//! the order through the same mapping as its read model. A full refund takes the item back
+//! (entitlements count paid and partially refunded orders only).
+
+use super::{load_in_space, parse_id};
+use crate::auth::Auth;
+use crate::dto::{CreatePurchase, CreateRefund, Order as OrderDto};
+use crate::error::ApiError;
+use crate::space::SpaceRef;
+use crate::state::AppState;
+use crate::write::{Planned, metadata};
+use actix_web::http::StatusCode;
+use lyceum_domain::content::{Content, ContentStatus};
+use lyceum_domain::ids::{ContentId, MemberId, OrderId};
+use lyceum_domain::membership::member::Member;
+use lyceum_domain::money::Money;
+use lyceum_domain::payment::order::{Order, OrderCommand, OrderEvent, OrderItem};
+use lyceum_domain::payment::provider::{
+    ChargeOutcome, ChargeRequest, PaymentProvider, RefundOutcome, RefundRequest,
+};
+use lyceum_domain::payment::refund_id_from_provider;
+use lyceum_domain::payment::test_provider::TestProvider;
+use lyceum_domain::space::Space;
+use lyceum_domain::{Aggregate, Code, DomainError};
+use lyceum_store::command::{append_for, load};
+use uuid::Uuid;
+
+fn answer(
+    id: Uuid,
+    order: &Order,
+    times: &[String],
+    error: Option<String>,
+) -> Result<OrderDto, ApiError> {
+    let state = order
+        .state
+        .as_ref()
+        .ok_or_else(|| ApiError::not_found("order"))?;
+    let first = times.first().cloned().unwrap_or_default();
+    let last = times.last().cloned().unwrap_or_default();
+    let mut dto = OrderDto::from(lyceum_projections::orders::row(id, state, first, last));
+    dto.latest_payment_error = error;
+    Ok(dto)
+}
+
+fn fold(order: &mut Order, events: &[OrderEvent]) {
+    for event in events {
+        order.apply(event);
+    }
+}
+
+/// Plans `POST /v1/spaces/{space}/members/{member}/purchases`.
+pub async fn purchase(
+    state: &AppState,
+    auth: &Auth,
+    space: &SpaceRef,
+    member_id: &str,
+    input: CreatePurchase,
+) -> Result<Planned<OrderDto>, ApiError> {
+    let member_id = parse_id(member_id, "member")?;
+    let member = load_in_space::<Member>(&state.db, space.id, member_id).await?;
+    if member.state.state.as_ref().is_some_and(|m| m.removed) {
+        return Err(DomainError::transition("a removed member cannot buy").into());
+    }
+    let payment_method = input.payment_method.trim();
+    if payment_method.is_empty() || payment_method.len() > 100 {
+        return Err(DomainError::validation("payment_method must be 1 to 100 characters").into());
+    }
+    let content = load_in_space::<Content>(&state.db, space.id, input.content_id)
+        .await?
+        .state
+        .state
+        .ok_or_else(|| ApiError::not_found("content"))?;
+    let price = match (content.status, content.access.price_minor()) {
+        (ContentStatus::Published, Some(price)) => price,
+        _ => {
+            return Err(DomainError::validation(
+                "this item is not for sale: it must be published with the purchase policy",
+            )
+            .into());
+        }
+    };
+    let owned = lyceum_projections::queries::member_access(
+        &state.db,
+        &space.id.to_string(),
+        &member_id.to_string(),
+    )
+    .await?;
+    if owned
+        .purchased_content_ids
+        .contains(&input.content_id.to_string())
+    {
+        return Err(DomainError::new(Code::Conflict, "the member already owns this item").into());
+    }
+    let currency = load::<Space>(&state.db, space.id.0)
+        .await?
+        .state
+        .created
+        .ok_or_else(|| ApiError::not_found("space"))?
+        .currency;
+    let amount = Money::new(price, currency);
+    let now = state.clock.now();
+    let id = OrderId::new();
+    let mut order = Order::default();
+    let mut events = order.decide(OrderCommand::Place {
+        space_id: space.id,
+        member_id: MemberId(member_id),
+        item: OrderItem::Content {
+            content_id: ContentId(input.content_id),
+        },
+        amount,
+        now,
+    })?;
+    fold(&mut order, &events);
+    let outcome = TestProvider.charge(&ChargeRequest {
+        amount,
+        payment_method: payment_method.to_owned(),
+        idempotency_key: format!("{id}:charge"),
+        attempt: 1,
+    });
+    let error = match &outcome {
+        ChargeOutcome::Succeeded { .. } => None,
+        ChargeOutcome::Declined { code } => Some(code.as_str().to_owned()),
+        ChargeOutcome::RequiresRetry => Some("requires_retry".to_owned()),
+    };
+    let charged = order.decide(OrderCommand::RecordCharge {
+        outcome,
+        provider_event_id: None,
+        now,
+    })?;
+    fold(&mut order, &charged);
+    events.extend(charged);
+    let append = append_for::<Order>(id.0, 0, &events, metadata(auth, Some(space.id)), vec![])?;
+    let output = answer(
+        id.0,
+        &order,
+        std::slice::from_ref(&append.recorded_at),
+        error,
+    )?;
+    Ok(Planned::new(StatusCode::CREATED, output, append))
+}
+
+/// Plans `POST /v1/spaces/{space}/orders/{order}/refunds`. The order decides first (nothing is
+/// sent to the provider for a refund it refuses); the refund id comes from the request's own
+/// sequence, so asking again after a crash asks the provider for the same refund.
+pub async fn refund(
+    state: &AppState,
+    auth: &Auth,
+    space: &SpaceRef,
+    order_id: &str,
+    input: CreateRefund,
+) -> Result<Planned<OrderDto>, ApiError> {
+    let id = parse_id(order_id, "order")?;
+    let loaded = load_in_space::<Order>(&state.db, space.id, id).await?;
+    let current = loaded
+        .state
+        .state
+        .as_ref()
+        .ok_or_else(|| ApiError::not_found("order"))?;
+    let amount = match input.amount_minor {
+        Some(minor) => Money::new(minor, current.amount.currency),
+        None => current.refundable(),
+    };
+    let key = format!("{id}:refund:{}", current.refunds.len() + 1);
+    let reason = input.reason.unwrap_or_else(|| "requested".to_owned());
+    let now = state.clock.now();
+    let events = loaded.state.decide(OrderCommand::Refund {
+        refund_id: refund_id_from_provider(&key),
+        amount,
+        reason,
+        provider_event_id: None,
+        now,
+    })?;
+    let payment = current.provider_payment_id.clone().unwrap_or_default();
+    let request = RefundRequest {
+        provider_payment_id: payment,
+        amount,
+        idempotency_key: key,
+    };
+    if let RefundOutcome::Rejected { reason } = TestProvider.refund(&request) {
+        return Err(
+            DomainError::validation(format!("the provider refused the refund: {reason}")).into(),
+        );
+    }
+    let append = append_for::<Order>(
+        id,
+        loaded.version,
+        &events,
+        metadata(auth, Some(space.id)),
+        vec![],
+    )?;
+    let mut order = loaded.state;
+    fold(&mut order, &events);
+    let mut times: Vec<String> = loaded.history.into_iter().map(|(_, at)| at).collect();
+    times.push(append.recorded_at.clone());
+    let output = answer(id, &order, &times, None)?;
+    Ok(Planned::new(StatusCode::OK, output, append))
+}

@@ -1,0 +1,83 @@
+//! The orders read model: one row per order (a one-off purchase or a subscription period) with
+//! its amount, payment status and refunds. Like subscriptions, each event folds the order's
+//! stream up to it through the domain aggregate, so the row is the aggregate's state at that
+//! position, live and on replay.
+
+use crate::queries::OrderRow;
+use lyceum_domain::Aggregate;
+use lyceum_domain::payment::order::{Order, OrderEvent, OrderItem, OrderState};
+use lyceum_store::read::stream_until;
+use lyceum_store::{StoreError, StoredEvent};
+use sqlx::AnyConnection;
+use uuid::Uuid;
+
+/// The row for an order in `state`: shared by this projection and the API's answer to a write.
+pub fn row(id: Uuid, state: &OrderState, created_at: String, updated_at: String) -> OrderRow {
+    let (kind, content_id, tier_id) = match &state.item {
+        OrderItem::Content { content_id } => ("content", Some(content_id.to_string()), None),
+        OrderItem::SubscriptionPeriod { tier_id, .. } => {
+            ("subscription_period", None, Some(tier_id.to_string()))
+        }
+    };
+    OrderRow {
+        id: id.to_string(),
+        space_id: state.space_id.to_string(),
+        member_id: state.member_id.to_string(),
+        item_kind: kind.to_owned(),
+        content_id,
+        tier_id,
+        amount_minor: state.amount.minor,
+        currency: state.amount.currency.to_string(),
+        status: state.status.as_str().to_owned(),
+        refunded_minor: state.total_refunded.minor,
+        created_at,
+        updated_at,
+    }
+}
+
+pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Result<(), StoreError> {
+    if event.aggregate_type != Order::TYPE {
+        return Ok(());
+    }
+    let history = stream_until(conn, Order::TYPE, event.aggregate_id, event.position).await?;
+    let mut order = Order::default();
+    for stored in &history {
+        order.apply(&stored.decode::<OrderEvent>()?);
+    }
+    let Some(state) = order.state else {
+        return Ok(());
+    };
+    let created_at = history
+        .first()
+        .map_or_else(|| event.recorded_at.clone(), |e| e.recorded_at.clone());
+    let row = row(
+        event.aggregate_id,
+        &state,
+        created_at,
+        event.recorded_at.clone(),
+    );
+    sqlx::query(
+        "INSERT INTO rm_orders (id, space_id, member_id, item_kind, content_id, tier_id, \
+         amount_minor, currency, status, refunded_minor, created_at, updated_at, position) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, \
+         refunded_minor = excluded.refunded_minor, updated_at = excluded.updated_at, \
+         position = excluded.position",
+    )
+    .bind(row.id)
+    .bind(row.space_id)
+    .bind(row.member_id)
+    .bind(row.item_kind)
+    .bind(row.content_id)
+    .bind(row.tier_id)
+    .bind(row.amount_minor)
+    .bind(row.currency)
+    .bind(row.status)
+    .bind(row.refunded_minor)
+    .bind(row.created_at)
+    .bind(row.updated_at)
+    .bind(event.position)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
