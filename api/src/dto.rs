@@ -603,3 +603,11 @@ impl From<lyceum_projections::queries::OrderRow> for Order {
         }
     }
 }
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"payment_method": "tok_success"}))]
+pub struct SetPaymentMethod {
+    /// The payment method the next charges use (see `StartSubscription`).
+    pub payment_method: String,
+}

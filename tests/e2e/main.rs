@@ -8,6 +8,7 @@ mod analytics;
 mod bad_input;
 mod cli;
 mod contract;
+mod dunning;
 mod entitlements;
 mod erasure;
 mod gap;

@@ -34,6 +34,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(subscriptions::get_subscription)
         .service(subscriptions::cancel_subscription)
         .service(subscriptions::resume_subscription)
+        .service(subscriptions::set_payment_method)
         .service(orders::create_purchase)
         .service(orders::list_orders)
         .service(orders::get_order)

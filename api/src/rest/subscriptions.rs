@@ -3,7 +3,7 @@
 
 use crate::auth::Auth;
 use crate::consistency::Fresh;
-use crate::dto::{CancelSubscription, StartSubscription, Subscription};
+use crate::dto::{CancelSubscription, SetPaymentMethod, StartSubscription, Subscription};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
 use crate::service::parse_id;
@@ -11,7 +11,7 @@ use crate::space::{Intent, resolve};
 use crate::state::AppState;
 use crate::{service, write};
 use actix_web::web::{Data, Json, Path, Query};
-use actix_web::{HttpRequest, HttpResponse, get, post};
+use actix_web::{HttpRequest, HttpResponse, get, post, put};
 use lyceum_domain::membership::subscription::SubscriptionCommand;
 
 /// Start a subscription
@@ -180,4 +180,37 @@ pub async fn resume_subscription(
         .await
     };
     write::respond(&state, &req, &auth, &(), plan).await
+}
+
+/// Change a subscription's payment method
+///
+/// The next charges (renewals and dunning retries) use this payment method. Use it to recover a
+/// past-due subscription: the next retry charges the new method. Ended subscriptions are
+/// refused with `invalid_transition`.
+#[utoipa::path(
+    tag = "subscriptions",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("id" = uuid::Uuid, Path, description = "The subscription's id")),
+    request_body = SetPaymentMethod,
+    responses((status = 200, description = "The subscription.", body = Subscription,
+        headers(("Lyceum-Position" = i64, description = "Position of the subscription's last event")))),
+    security(("bearer" = []))
+)]
+#[put("/v1/spaces/{space}/subscriptions/{id}/payment-method")]
+#[tracing::instrument(skip_all)]
+pub async fn set_payment_method(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<(String, String)>,
+    body: Json<SetPaymentMethod>,
+) -> Result<HttpResponse, ApiError> {
+    let (space, id) = path.into_inner();
+    let body = body.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+        service::subscriptions::set_payment_method(&state, &auth, &space, &id, &body.payment_method)
+            .await
+    };
+    write::respond(&state, &req, &auth, &body, plan).await
 }

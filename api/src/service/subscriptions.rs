@@ -22,7 +22,6 @@ use lyceum_domain::membership::tier::{Tier, TierKind};
 use lyceum_domain::money::Money;
 use lyceum_domain::payment::test_provider::TestProvider;
 use lyceum_domain::{Aggregate, DomainError};
-use lyceum_store::billing::set_payment_method;
 use lyceum_store::command::append_for;
 use uuid::Uuid;
 
@@ -111,7 +110,7 @@ pub async fn start(
         events.extend(more);
         error = declined;
     }
-    let method = set_payment_method(id, space.id.0, payment_method);
+    let method = lyceum_store::billing::set_payment_method(id, space.id.0, payment_method);
     let append =
         append_for::<Subscription>(id, 0, &events, metadata(auth, Some(space.id)), vec![method])?;
     let times = vec![append.recorded_at.clone()];
@@ -139,4 +138,40 @@ pub async fn change(
     let times: Vec<String> = decision.history.iter().map(|(_, at)| at.clone()).collect();
     let output = answer(id, &decision.state, &times, None)?;
     Ok(decision.planned(output))
+}
+
+/// Plans `PUT /v1/spaces/{space}/subscriptions/{id}/payment-method`: the next charges (renewals
+/// and dunning retries) use the new method. Not an event: the method is kept beside the log.
+pub async fn set_payment_method(
+    state: &AppState,
+    auth: &Auth,
+    space: &SpaceRef,
+    subscription_id: &str,
+    payment_method: &str,
+) -> Result<Planned<SubscriptionDto>, ApiError> {
+    let id = parse_id(subscription_id, "subscription")?;
+    let payment_method = payment_method.trim();
+    if payment_method.is_empty() || payment_method.len() > 100 {
+        return Err(DomainError::validation("payment_method must be 1 to 100 characters").into());
+    }
+    let loaded = load_in_space::<Subscription>(&state.db, space.id, id).await?;
+    if loaded.state.status() == Some(SubscriptionStatus::Canceled) {
+        return Err(DomainError::transition("the subscription has ended").into());
+    }
+    let method = lyceum_store::billing::set_payment_method(id, space.id.0, payment_method);
+    let append = append_for::<Subscription>(
+        id,
+        loaded.version,
+        &[],
+        metadata(auth, Some(space.id)),
+        vec![method],
+    )?;
+    let times: Vec<String> = loaded.history.iter().map(|(_, at)| at.clone()).collect();
+    let output = answer(id, &loaded.state, &times, None)?;
+    Ok(Planned::maybe(
+        StatusCode::OK,
+        output,
+        append,
+        loaded.position,
+    ))
 }
