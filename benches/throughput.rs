@@ -5,6 +5,9 @@
 //!   against `pgbench` running the bare insert alone (what gap safety costs).
 //! - `http`: whole commands over HTTP (auth, load, decide, append, respond) on Postgres and on
 //!   SQLite, to show a command is one transaction and no slow hashing.
+//! - `checkout`: a member, their subscription (the provider's charge included), then their
+//!   entitlement read back with `min_position`, so the time until the read models show the
+//!   access is part of each operation.
 //! - `relay`: events per second published to RabbitMQ with confirms, one event per batch (a
 //!   confirm round trip each) against 500 per batch (confirms pipelined).
 //!
@@ -274,6 +277,69 @@ async fn bench_http(clients: usize, seconds: u64) {
     }
 }
 
+async fn bench_checkout(clients: usize, seconds: u64) {
+    println!(
+        "\n== checkout: member + subscription (charged) + entitlement read back, {clients} clients, {seconds} s each =="
+    );
+    for (name, production) in [
+        ("Postgres + RabbitMQ", true),
+        ("SQLite, in-process bus", false),
+    ] {
+        let (base, key, stop) = spawn_app(production).await;
+        let http = reqwest::Client::new();
+        let tier: serde_json::Value = http
+            .post(format!("{base}/v1/spaces/bench/tiers"))
+            .bearer_auth(&key)
+            .json(&json!({"name": "Pro", "kind": "paid", "monthly_price_minor": 900}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let tier_id = tier["id"].as_str().unwrap().to_owned();
+        let mut run = drive(clients, seconds, move |n| {
+            let (http, base, key, tier_id) = (http.clone(), base.clone(), key.clone(), tier_id.clone());
+            async move {
+                let member: serde_json::Value = http
+                    .post(format!("{base}/v1/spaces/bench/members"))
+                    .bearer_auth(&key)
+                    .json(&json!({"email": format!("m{n}@example.org"), "display_name": "M"}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                let member_id = member["id"].as_str().unwrap();
+                let subscribed = http
+                    .post(format!("{base}/v1/spaces/bench/members/{member_id}/subscriptions"))
+                    .bearer_auth(&key)
+                    .json(&json!({"tier_id": tier_id, "interval": "monthly", "payment_method": "tok_success"}))
+                    .send()
+                    .await
+                    .unwrap();
+                let position = subscribed.headers()["lyceum-position"].to_str().unwrap().to_owned();
+                let access: serde_json::Value = http
+                    .get(format!(
+                        "{base}/v1/spaces/bench/members/{member_id}/entitlements?min_position={position}"
+                    ))
+                    .bearer_auth(&key)
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                assert_eq!(access["tier_ids"][0].as_str(), Some(tier_id.as_str()));
+            }
+        })
+        .await;
+        run.report(&format!("checkout to entitlement ({name})"));
+        let _ = stop.send(());
+    }
+}
+
 async fn bench_relay() {
     const EVENTS: i64 = 20_000;
     println!("\n== relay: {EVENTS} events to RabbitMQ with publisher confirms ==");
@@ -328,6 +394,9 @@ fn main() {
         }
         if wants("http") {
             bench_http(clients, seconds).await;
+        }
+        if wants("checkout") {
+            bench_checkout(clients, seconds).await;
         }
         if wants("relay") {
             bench_relay().await;

@@ -207,3 +207,73 @@ async fn purchases(backend: Backend) {
     assert_eq!(checksum(&app.db, Projection::Orders).await.unwrap(), live);
     app.finish().await;
 }
+
+on_both_backends!(purchases_and_refunds_are_idempotent);
+
+/// A retried purchase or refund with the same `Idempotency-Key` answers the same and charges or
+/// refunds once.
+async fn purchases_and_refunds_are_idempotent(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, key) = app.space("retry").await;
+    let item = app
+        .post(
+            &key,
+            "/v1/spaces/retry/content",
+            json!({"kind": "course", "title": "Course", "body": BODY,
+            "access": {"policy": "purchase", "price_minor": 1200}}),
+        )
+        .await;
+    let item_id = item.body["id"].as_str().unwrap().to_owned();
+    app.post_empty(&key, &format!("/v1/spaces/retry/content/{item_id}/publish"))
+        .await;
+    let member = app
+        .post(
+            &key,
+            "/v1/spaces/retry/members",
+            json!({"email": "di@example.org", "display_name": "Di"}),
+        )
+        .await;
+    let member_id = member.body["id"].as_str().unwrap().to_owned();
+    let send = |path: String, idempotency_key: &'static str, body: Value| {
+        let request = app
+            .http
+            .post(format!("{}{path}", app.base))
+            .bearer_auth(&key)
+            .header("Idempotency-Key", idempotency_key)
+            .json(&body);
+        crate::support::reply(request)
+    };
+    let purchase = format!("/v1/spaces/retry/members/{member_id}/purchases");
+    let body = json!({"content_id": item_id, "payment_method": "tok_success"});
+    let first = send(purchase.clone(), "buy-1", body.clone()).await;
+    assert_eq!(first.status, 201, "{first:?}");
+    let events = app.event_count().await;
+    let again = send(purchase.clone(), "buy-1", body.clone()).await;
+    assert_eq!((again.status, &again.body), (201, &first.body));
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(app.event_count().await, events, "one order, one charge");
+
+    let refunds = format!(
+        "/v1/spaces/retry/orders/{}/refunds",
+        first.body["id"].as_str().unwrap()
+    );
+    let refund = send(refunds.clone(), "refund-1", json!({"amount_minor": 200})).await;
+    assert_eq!(refund.body["refunded_minor"], 200, "{refund:?}");
+    let retried = send(refunds.clone(), "refund-1", json!({"amount_minor": 200})).await;
+    assert_eq!(retried.body, refund.body);
+    let order = app
+        .get(
+            &key,
+            &format!(
+                "/v1/spaces/retry/orders/{}?min_position={}",
+                first.body["id"].as_str().unwrap(),
+                refund.position()
+            ),
+        )
+        .await;
+    assert_eq!(order.body["refunded_minor"], 200, "refunded once");
+    send(refunds, "refund-1", json!({"amount_minor": 300}))
+        .await
+        .assert_problem(422, "idempotency_key_reused");
+    app.finish().await;
+}
