@@ -435,7 +435,7 @@ pub enum IntervalDto {
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"tier_id": "0192f0c4-5d3c-7e44-9f20-7c8d9e0f1a2b", "interval": "monthly", "payment_method": "tok_success"}))]
+#[schema(example = json!({"tier_id": "0192f0c4-5d3c-7e44-9f20-7c8d9e0f1a2b", "interval": "monthly", "payment_method": "tok_success", "offer_code": "WELCOME20"}))]
 pub struct StartSubscription {
     pub tier_id: Uuid,
     pub interval: IntervalDto,
@@ -443,6 +443,8 @@ pub struct StartSubscription {
     /// `tok_success`, `tok_declined`, `tok_insufficient_funds`, `tok_retry` and
     /// `tok_dispute_later`.
     pub payment_method: String,
+    /// A sign-up offer's code: its discount prices the charges it covers.
+    pub offer_code: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]

@@ -34,11 +34,13 @@ retry safely. Errors are RFC 9457 problem documents with a stable `code`.",
         (name = "subscriptions", description = "Subscriptions to paid tiers"),
         (name = "orders", description = "One-off purchases and refunds"),
         (name = "ledger", description = "The double-entry ledger"),
+        (name = "offers", description = "Offers and coupons"),
         (name = "analytics", description = "Revenue analytics for creators: MRR, subscriptions by status, cohorts"),
         (name = "members", description = "Members and their personal data"),
         (name = "identity", description = "Member sign-up, sign-in and sessions for headless frontends"),
         (name = "content", description = "Posts, articles, courses and lessons"),
         (name = "webhooks", description = "Outgoing webhooks: endpoints, deliveries and replays"),
+        (name = "stripe", description = "Inbound Stripe webhooks: signing secrets, and signed events that refund or dispute orders"),
         (name = "events", description = "The event history, for auditors"),
         (name = "operations", description = "Health and readiness")
     )
@@ -74,7 +76,10 @@ fn error_statuses(path: &str, method: &str) -> Vec<u16> {
         statuses.push(404);
     }
     // Sign-up and sign-in need no key, so no key can be refused.
-    let anonymous = path.ends_with("/auth/sign-up") || path.ends_with("/auth/sign-in");
+    // Nor can Stripe's deliveries, which are authenticated by their signature (401).
+    let anonymous = path.ends_with("/auth/sign-up")
+        || path.ends_with("/auth/sign-in")
+        || path.starts_with("/v1/webhooks/stripe/");
     if (write && !anonymous)
         || path.starts_with("/v1/events")
         || path.starts_with("/v1/streams")

@@ -81,12 +81,21 @@ pub enum SideWrite {
     RevokeMemberSession { token_hash: String },
     /// Revoke every live session of a member (erasure, removal).
     RevokeMemberSessions { member_id: Uuid },
+    /// Reserve an offer code within its space (see [`crate::offers`]).
+    ReserveOfferCode {
+        space_id: Uuid,
+        code: String,
+        offer_id: Uuid,
+    },
     /// Store the payment method a subscription is charged with (see [`crate::billing`]).
     SetPaymentMethod {
         subscription_id: Uuid,
         space_id: Uuid,
         payment_method: String,
     },
+    /// A Stripe signing secret or handled event id (see [`crate::stripe`]); recording an event
+    /// id twice fails with [`StoreError::Conflict`].
+    Stripe(crate::stripe::StripeWrite),
 }
 
 /// Events for one aggregate, appended after `expected_version`.
@@ -294,6 +303,7 @@ async fn insert_sqlite(
 async fn side_write(conn: &mut AnyConnection, write: &SideWrite) -> Result<(), StoreError> {
     let result = match write {
         SideWrite::Webhook(write) => crate::webhooks::side_write(&mut *conn, write).await,
+        SideWrite::Stripe(write) => crate::stripe::side_write(&mut *conn, write).await,
         SideWrite::ReserveSlug { slug, space_id } => {
             sqlx::query("INSERT INTO slugs (slug, space_id) VALUES ($1, $2)")
                 .bind(slug)
@@ -415,6 +425,18 @@ async fn side_write(conn: &mut AnyConnection, write: &SideWrite) -> Result<(), S
         .bind(payment_method)
         .execute(&mut *conn)
         .await,
+        SideWrite::ReserveOfferCode {
+            space_id,
+            code,
+            offer_id,
+        } => {
+            sqlx::query("INSERT INTO offer_codes (space_id, code, offer_id) VALUES ($1, $2, $3)")
+                .bind(space_id.to_string())
+                .bind(code)
+                .bind(offer_id.to_string())
+                .execute(&mut *conn)
+                .await
+        }
     };
     match result {
         Ok(_) => Ok(()),
@@ -425,6 +447,21 @@ async fn side_write(conn: &mut AnyConnection, write: &SideWrite) -> Result<(), S
             if is_unique_violation(&e) && matches!(write, SideWrite::InsertCredentials { .. }) =>
         {
             Err(StoreError::EmailTaken)
+        }
+        // A concurrent delivery of the same provider event committed first.
+        Err(e)
+            if is_unique_violation(&e)
+                && matches!(
+                    write,
+                    SideWrite::Stripe(crate::stripe::StripeWrite::RecordEvent { .. })
+                ) =>
+        {
+            Err(StoreError::Conflict)
+        }
+        Err(e)
+            if is_unique_violation(&e) && matches!(write, SideWrite::ReserveOfferCode { .. }) =>
+        {
+            Err(StoreError::OfferCodeTaken)
         }
         Err(e) => Err(e.into()),
     }

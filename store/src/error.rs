@@ -10,6 +10,9 @@ pub enum StoreError {
     /// The slug is already reserved by another space.
     #[error("slug already taken")]
     SlugTaken,
+    /// Another offer of the space has this code.
+    #[error("offer code already taken")]
+    OfferCodeTaken,
     /// The email is already signed up in the space.
     #[error("email already signed up")]
     EmailTaken,

@@ -15,9 +15,11 @@ pub mod idempotency;
 pub mod identity;
 pub mod keys;
 pub mod migrate;
+pub mod offers;
 pub mod read;
 mod schema;
 pub mod slugs;
+pub mod stripe;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod time;

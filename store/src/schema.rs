@@ -47,6 +47,8 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     IDENTITY,
     crate::webhooks::MIGRATION,
     crate::billing::MIGRATION,
+    crate::offers::MIGRATION,
+    crate::stripe::MIGRATION,
 ];
 
 const EVENT_LOG: Migration = Migration {

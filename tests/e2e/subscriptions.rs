@@ -187,8 +187,8 @@ async fn subscriptions(backend: Backend) {
     let graph = app
         .graphql(
             &key,
-            "mutation($m: ID!, $t: ID!) { startSubscription(space: \"paid\", memberId: $m, tierId: $t,
-               interval: YEARLY, paymentMethod: \"tok_insufficient_funds\") {
+            "mutation($m: ID!, $t: ID!) { startSubscription(space: \"paid\", input: {memberId: $m, tierId: $t,
+               interval: YEARLY, paymentMethod: \"tok_insufficient_funds\"}) {
                  node { status interval priceMinor latestPaymentError } position } }",
             json!({"m": ada.body["id"], "t": insiders.body["id"]}),
         )

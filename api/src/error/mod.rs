@@ -162,6 +162,9 @@ impl From<StoreError> for ApiError {
             )
             .with_retry_after(1),
             StoreError::SlugTaken => Self::new(Code::SlugTaken, "another space has this slug"),
+            StoreError::OfferCodeTaken => {
+                Self::new(Code::Conflict, "another offer of this space has this code")
+            }
             StoreError::EmailTaken => Self::new(
                 Code::EmailTaken,
                 "a member of this space already signed up with this email",

@@ -52,6 +52,17 @@ pub struct ChangeTierInput {
 }
 
 #[derive(InputObject)]
+pub struct StartSubscriptionInput {
+    pub member_id: ID,
+    pub tier_id: ID,
+    pub interval: BillingInterval,
+    /// A payment method of the configured provider, such as `tok_success`.
+    pub payment_method: String,
+    /// A sign-up offer's code.
+    pub offer_code: Option<String>,
+}
+
+#[derive(InputObject)]
 pub struct AddMemberInput {
     pub email: String,
     pub display_name: String,
@@ -266,19 +277,18 @@ impl Mutation {
         &self,
         ctx: &Context<'_>,
         space: String,
-        member_id: ID,
-        tier_id: ID,
-        interval: BillingInterval,
-        payment_method: String,
+        input: StartSubscriptionInput,
     ) -> async_graphql::Result<Payload<MemberSubscription>> {
         let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let member_id = input.member_id.clone();
         let input = dto::StartSubscription {
-            tier_id: parse_uuid(&tier_id, "tier").or_gql()?,
-            interval: match interval {
+            tier_id: parse_uuid(&input.tier_id, "tier").or_gql()?,
+            interval: match input.interval {
                 BillingInterval::Monthly => dto::IntervalDto::Monthly,
                 BillingInterval::Yearly => dto::IntervalDto::Yearly,
             },
-            payment_method,
+            payment_method: input.payment_method,
+            offer_code: input.offer_code,
         };
         let planned =
             service::subscriptions::start(state, auth, &need(space)?, &member_id, input).await;

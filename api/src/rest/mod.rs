@@ -10,8 +10,10 @@ pub mod identity;
 pub mod keys;
 pub mod ledger;
 pub mod members;
+pub mod offers;
 pub mod orders;
 pub mod spaces;
+pub mod stripe;
 pub mod subscriptions;
 pub mod tiers;
 pub mod webhooks;
@@ -40,6 +42,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(orders::get_order)
         .service(orders::refund_order)
         .service(ledger::get_ledger)
+        .service(offers::create_offer)
+        .service(offers::get_offer)
+        .service(offers::archive_offer)
         .service(analytics::get_analytics_summary)
         .service(members::create_member)
         .service(members::list_members)
@@ -65,6 +70,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(webhooks::rotate_webhook_secret)
         .service(webhooks::list_deliveries)
         .service(webhooks::replay_webhook)
+        .service(stripe::add_stripe_secret)
+        .service(stripe::receive_stripe_event)
         .service(events::list_events)
         .service(events::get_stream)
         .service(health::healthz)

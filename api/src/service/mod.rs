@@ -5,8 +5,10 @@ pub mod content;
 pub mod identity;
 pub mod keys;
 pub mod members;
+pub mod offers;
 pub mod orders;
 pub mod spaces;
+pub mod stripe;
 pub mod subscriptions;
 pub mod tiers;
 pub mod webhooks;
@@ -65,6 +67,13 @@ impl InSpace for lyceum_domain::membership::subscription::Subscription {
 
 impl InSpace for lyceum_domain::payment::order::Order {
     const NOUN: &'static str = "order";
+    fn space_id(&self) -> Option<SpaceId> {
+        self.state.as_ref().map(|o| o.space_id)
+    }
+}
+
+impl InSpace for lyceum_domain::membership::offer::Offer {
+    const NOUN: &'static str = "offer";
     fn space_id(&self) -> Option<SpaceId> {
         self.state.as_ref().map(|o| o.space_id)
     }

@@ -83,6 +83,13 @@ pub async fn start(
             "this tier has no price for that interval",
         ))
     })?;
+    let offer = match &input.offer_code {
+        Some(code) => Some(
+            super::offers::redeem_for_start(state, auth, space, code, member_id, input.tier_id)
+                .await?,
+        ),
+        None => None,
+    };
     let now = state.clock.now();
     let id = Uuid::now_v7();
     let mut subscription = Subscription::default();
@@ -93,7 +100,7 @@ pub async fn start(
         price: Money::new(price, tier.currency),
         interval,
         trial_days: tier.trial_days,
-        offer: None,
+        offer,
         referral_code: None,
         dunning: DunningSchedule::default(),
         now,

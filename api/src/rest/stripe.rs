@@ -1,0 +1,201 @@
+//! The Stripe-compatible inbound webhook: a creator stores the endpoint's signing secrets, and
+//! Stripe posts signed events that refund or dispute orders (see [`crate::service::stripe`]).
+
+use crate::auth::Auth;
+use crate::consistency::POSITION_HEADER;
+use crate::error::ApiError;
+use crate::service;
+use crate::space::{Intent, resolve, resolve_public};
+use crate::state::AppState;
+use crate::write;
+use actix_web::web::{Bytes, Data, Json, Path};
+use actix_web::{HttpRequest, HttpResponse, post};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// The header Stripe signs its deliveries with.
+const SIGNATURE_HEADER: &str = "Stripe-Signature";
+
+/// A webhook signing secret to accept, as Stripe shows it for the endpoint.
+// No `Debug`: the secret must not reach a log line.
+#[derive(Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"secret": "whsec_5f1c0d8e2b4a4e7f9c3d1a6b8e0f2c4d"}))]
+pub struct AddStripeSecret {
+    /// `whsec_…`, from the endpoint's page in the Stripe dashboard.
+    pub secret: String,
+}
+
+/// The space's signing secrets after the change; the secrets themselves are never returned.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"active_secrets": 2}))]
+pub struct StripeSecrets {
+    /// How many secrets verify deliveries now (at most 3, the newest).
+    pub active_secrets: i64,
+}
+
+/// A Stripe event exactly as Stripe sends it. The signature covers the raw bytes, so the body
+/// is read as sent; only the fields below are used.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": "evt_1PqR2sLkdIwHu7ix",
+    "type": "charge.refunded",
+    "created": 1_763_720_000,
+    "livemode": false,
+    "data": {"object": {
+        "id": "ch_3PqR2sLkdIwHu7ix", "object": "charge", "amount": 1500,
+        "amount_refunded": 500, "currency": "eur", "refunded": false,
+        "refunds": {"data": [{"id": "re_3PqR2sLkdIwHu7ix"}]},
+        "metadata": {"lyceum_order_id": "0193a7f2-6c1e-7c3b-9a55-2f4e8d1b6a70"}
+    }}
+}))]
+pub struct StripeEventBody {
+    /// Stripe's event id: deliveries with an id already handled answer `duplicate`.
+    pub id: String,
+    /// The event type.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// When Stripe created the event, in unix seconds.
+    pub created: i64,
+    /// The object the event is about; `metadata.lyceum_order_id` names the order.
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+}
+
+/// What Lyceum did with a delivery. Every 200 tells Stripe to stop retrying.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"received": true, "order_id": "0193a7f2-6c1e-7c3b-9a55-2f4e8d1b6a70", "events": 1}))]
+pub struct StripeAck {
+    /// Always `true`.
+    pub received: bool,
+    /// `true` when this event id was already handled: nothing was written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicate: Option<bool>,
+    /// Why an authentic event had no effect: nothing was written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ignored: Option<String>,
+    /// The order the event applied to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<Uuid>,
+    /// How many events the order recorded (0 when it had already applied this event).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<usize>,
+}
+
+impl StripeAck {
+    pub fn duplicate() -> Self {
+        Self {
+            received: true,
+            duplicate: Some(true),
+            ignored: None,
+            order_id: None,
+            events: None,
+        }
+    }
+
+    pub fn ignored(reason: String) -> Self {
+        Self {
+            ignored: Some(reason),
+            ..Self::duplicate_free()
+        }
+    }
+
+    pub fn applied(order_id: Uuid, events: usize) -> Self {
+        Self {
+            order_id: Some(order_id),
+            events: Some(events),
+            ..Self::duplicate_free()
+        }
+    }
+
+    fn duplicate_free() -> Self {
+        Self {
+            duplicate: None,
+            ..Self::duplicate()
+        }
+    }
+}
+
+/// Add a Stripe signing secret
+///
+/// Stores a webhook signing secret (`whsec_…`) for the space's Stripe endpoint. The newest 3
+/// secrets are kept and a delivery signed with any of them is accepted, so a secret can be
+/// rotated without losing events: add the new one, then roll it in Stripe. Adding a secret that
+/// is already stored changes nothing (200). Secrets are kept beside the event log, never in it,
+/// and are never returned. Creator or admin keys.
+#[utoipa::path(
+    tag = "stripe",
+    params(("space" = String, Path, description = "The space's id or slug")),
+    request_body = AddStripeSecret,
+    responses((status = 201, description = "The secret is live.", body = StripeSecrets)),
+    security(("bearer" = []))
+)]
+#[post("/v1/spaces/{space}/integrations/stripe/secrets")]
+#[tracing::instrument(skip_all)]
+pub async fn add_stripe_secret(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<String>,
+    body: Json<AddStripeSecret>,
+) -> Result<HttpResponse, ApiError> {
+    let space = path.into_inner();
+    let body = body.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+        service::stripe::add_secret(&state, &auth, &space, &body.secret).await
+    };
+    write::respond(&state, &req, &auth, &body, plan).await
+}
+
+/// Receive a Stripe event
+///
+/// Stripe's webhook endpoint for the space. Needs no API key: the `Stripe-Signature` header
+/// (`t=…,v1=…`, HMAC-SHA256 over the raw body) must match one of the space's signing secrets
+/// and be at most 300 s old. The order is the one named by `metadata.lyceum_order_id`.
+///
+/// Mapped types: `charge.refunded` refunds the part of `amount_refunded` not yet recorded (a
+/// full refund takes a bought item back); `charge.dispute.created` opens a dispute;
+/// `charge.dispute.closed` closes it, won or lost. `invoice.paid`, `invoice.payment_failed` and
+/// `customer.subscription.deleted` are acknowledged with `ignored`: subscriptions are billed by
+/// Lyceum's own scheduler.
+///
+/// Answers 200 with `duplicate: true` for an event id already handled, 200 with `ignored` for
+/// an authentic event Lyceum cannot use (no order, or another space's), and 200 with
+/// `Lyceum-Position` when the order changed. Errors, which write nothing: 401 `unauthorized`
+/// for a missing or wrong signature or a stale timestamp; 400 `bad_request` for a body that is
+/// not JSON, lacks a field the type needs, or has a type not listed above; 404 `not_found` for
+/// an unknown space; 409 `conflict` when the same event is being handled concurrently (Stripe
+/// retries).
+#[utoipa::path(
+    tag = "stripe",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("Stripe-Signature" = String, Header, description = "`t=<unix seconds>,v1=<hex>`; several `v1` while a secret rotates")),
+    request_body = StripeEventBody,
+    responses((status = 200, description = "Handled, duplicate or ignored.", body = StripeAck,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write, when the event changed an order"))))
+)]
+#[post("/v1/webhooks/stripe/{space}")]
+#[tracing::instrument(skip_all, fields(space = %path))]
+pub async fn receive_stripe_event(
+    state: Data<AppState>,
+    req: HttpRequest,
+    path: Path<String>,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let space = resolve_public(&state, &path).await?;
+    let header = req
+        .headers()
+        .get(SIGNATURE_HEADER)
+        .and_then(|value| value.to_str().ok());
+    let event = service::stripe::verify(&state, &space, header, &body).await?;
+    let planned = service::stripe::plan(&state, &space, event).await?;
+    let wrote = planned.append.is_some();
+    let (output, position) = write::commit(&state, planned).await?;
+    let mut response = HttpResponse::Ok();
+    if let Some(position) = position.filter(|_| wrote) {
+        response.insert_header((POSITION_HEADER, position.to_string()));
+    }
+    Ok(response.json(output))
+}
