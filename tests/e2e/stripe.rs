@@ -295,5 +295,22 @@ async fn stripe_webhooks(backend: Backend) {
     );
     let last = &stream.body.as_array().unwrap().last().unwrap()["payload"];
     assert!(last.to_string().contains("lost"), "{last}");
+
+    // Only the newest three secrets are kept: a fourth retires the first.
+    let same = app.post(&key, secrets, json!({"secret": SECOND})).await;
+    assert_eq!(
+        (same.status, same.body.clone()),
+        (200, json!({"active_secrets": 2}))
+    );
+    for secret in ["whsec_third_0123456789", "whsec_fourth_0123456789"] {
+        let added = app.post(&key, secrets, json!({"secret": secret})).await;
+        assert_eq!(added.body, json!({"active_secrets": 3}), "{added:?}");
+    }
+    let late = charge_refunded("evt_late", &disputed, 100, "re_late");
+    signed(&app, FIRST, &late)
+        .await
+        .assert_problem(401, "unauthorized");
+    let accepted = signed(&app, SECOND, &late).await;
+    assert_eq!(accepted.status, 200, "{accepted:?}");
     app.finish().await;
 }

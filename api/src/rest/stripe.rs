@@ -84,35 +84,38 @@ pub struct StripeAck {
 }
 
 impl StripeAck {
-    pub fn duplicate() -> Self {
+    fn received() -> Self {
         Self {
             received: true,
-            duplicate: Some(true),
+            duplicate: None,
             ignored: None,
             order_id: None,
             events: None,
         }
     }
 
-    pub fn ignored(reason: String) -> Self {
+    /// A redelivery of an event already handled.
+    pub fn duplicate() -> Self {
         Self {
-            ignored: Some(reason),
-            ..Self::duplicate_free()
+            duplicate: Some(true),
+            ..Self::received()
         }
     }
 
+    /// An authentic event that had no effect, and why.
+    pub fn ignored(reason: String) -> Self {
+        Self {
+            ignored: Some(reason),
+            ..Self::received()
+        }
+    }
+
+    /// An event that `events` events of the order recorded.
     pub fn applied(order_id: Uuid, events: usize) -> Self {
         Self {
             order_id: Some(order_id),
             events: Some(events),
-            ..Self::duplicate_free()
-        }
-    }
-
-    fn duplicate_free() -> Self {
-        Self {
-            duplicate: None,
-            ..Self::duplicate()
+            ..Self::received()
         }
     }
 }

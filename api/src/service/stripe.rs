@@ -104,11 +104,13 @@ pub async fn verify(
     if let Err(error) = verify_signature(header, body, &secrets, now, DEFAULT_TOLERANCE_SECS) {
         tracing::warn!(space = %space.id, secrets = secrets.len(), %error, "stripe webhook refused");
         let detail = match error {
-            SignatureError::Malformed => "the Stripe-Signature header is malformed",
+            SignatureError::Malformed => "the Stripe-Signature header is malformed".to_owned(),
             SignatureError::Mismatch => {
-                "no signature matches the payload under this space's secrets"
+                "no signature matches the payload under this space's secrets".to_owned()
             }
-            SignatureError::Stale { .. } => "the signature timestamp is more than 300 s from now",
+            SignatureError::Stale { tolerance_secs, .. } => {
+                format!("the signature timestamp is more than {tolerance_secs} s from now")
+            }
         };
         return Err(ApiError::unauthorized(detail));
     }
