@@ -162,6 +162,14 @@ async fn bad_input(backend: Backend) {
     )
     .await
     .assert_problem(409, "already_member");
+    reply(
+        app.http
+            .post(format!("{}/v1/webhooks/stripe/strict", app.base))
+            .header("Stripe-Signature", "t=1,v1=00")
+            .body(vec![b'x'; 1_100_000]),
+    )
+    .await
+    .assert_problem(413, "payload_too_large");
     app.get(&key, "/v1/no-such-route")
         .await
         .assert_problem(404, "not_found");

@@ -1,6 +1,7 @@
 //! The Stripe-compatible inbound webhook: a creator stores the endpoint's signing secrets, and
 //! Stripe posts signed events that refund or dispute orders (see [`crate::service::stripe`]).
 
+use crate::app::MAX_BODY;
 use crate::auth::Auth;
 use crate::consistency::POSITION_HEADER;
 use crate::error::ApiError;
@@ -8,8 +9,10 @@ use crate::service;
 use crate::space::{Intent, resolve, resolve_public};
 use crate::state::AppState;
 use crate::write;
-use actix_web::web::{Bytes, Data, Json, Path};
+use actix_web::web::{Bytes, BytesMut, Data, Json, Path, Payload};
 use actix_web::{HttpRequest, HttpResponse, post};
+use futures::StreamExt;
+use lyceum_domain::Code;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -152,6 +155,24 @@ pub async fn add_stripe_secret(
     write::respond(&state, &req, &auth, &body, plan).await
 }
 
+/// Reads the raw body (the signature covers its exact bytes), refusing more than the API's body
+/// limit with a problem document rather than the framework's plain-text 413.
+async fn read_body(mut payload: Payload) -> Result<Bytes, ApiError> {
+    let mut body = BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk =
+            chunk.map_err(|e| ApiError::bad_request(format!("the body could not be read: {e}")))?;
+        if body.len() + chunk.len() > MAX_BODY {
+            return Err(ApiError::new(
+                Code::PayloadTooLarge,
+                "the body is larger than 1 MiB",
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
 /// Receive a Stripe event
 ///
 /// Stripe's webhook endpoint for the space. Needs no API key: the `Stripe-Signature` header
@@ -185,8 +206,9 @@ pub async fn receive_stripe_event(
     state: Data<AppState>,
     req: HttpRequest,
     path: Path<String>,
-    body: Bytes,
+    payload: Payload,
 ) -> Result<HttpResponse, ApiError> {
+    let body = read_body(payload).await?;
     let space = resolve_public(&state, &path).await?;
     let header = req
         .headers()
