@@ -17,95 +17,18 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
-use lyceum::Config;
-use lyceum::config::Secret;
-use lyceum_store::keys::{IssuedKey, Role, insert_admin};
+mod common;
+
+use common::{AMQP_URL, clients, drive, seconds, spawn_app};
+
 use lyceum_store::{Append, Db};
 use lyceum_workers::{Relay, Topology};
 use serde_json::json;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use uuid::Uuid;
 
-const AMQP_URL: &str = "amqp://guest:guest@127.0.0.1:5672/%2f";
 const ALLOCATION_LOCK: i64 = 0x4C58_0000_0000_0001;
 const POSITION_LOCK_BASE: i64 = 0x4C59_0000_0000_0000;
-
-fn seconds() -> u64 {
-    std::env::var("LYCEUM_BENCH_SECONDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(10)
-}
-
-fn clients() -> usize {
-    std::env::var("LYCEUM_BENCH_CLIENTS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(8)
-}
-
-/// Throughput and latency percentiles of one run.
-struct Run {
-    operations: usize,
-    elapsed: Duration,
-    latencies: Vec<Duration>,
-}
-
-impl Run {
-    fn per_second(&self) -> f64 {
-        self.operations as f64 / self.elapsed.as_secs_f64()
-    }
-
-    fn percentile(&mut self, p: f64) -> Duration {
-        self.latencies.sort_unstable();
-        let index = ((self.latencies.len() as f64 - 1.0) * p).round() as usize;
-        self.latencies.get(index).copied().unwrap_or_default()
-    }
-
-    fn report(&mut self, name: &str) {
-        let (p50, p99) = (self.percentile(0.5), self.percentile(0.99));
-        println!(
-            "{name:<44} {:>9.0} ops/s   p50 {:>7.2} ms   p99 {:>7.2} ms",
-            self.per_second(),
-            p50.as_secs_f64() * 1e3,
-            p99.as_secs_f64() * 1e3
-        );
-    }
-}
-
-/// Runs `op` from `clients` tasks for `seconds`.
-async fn drive<F, Fut>(clients: usize, seconds: u64, op: F) -> Run
-where
-    F: Fn(usize) -> Fut + Clone + Send + 'static,
-    Fut: std::future::Future<Output = ()> + Send,
-{
-    let start = Instant::now();
-    let deadline = start + Duration::from_secs(seconds);
-    let mut handles = Vec::new();
-    for client in 0..clients {
-        let op = op.clone();
-        handles.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            let mut n = 0;
-            while Instant::now() < deadline {
-                let began = Instant::now();
-                op(client * 1_000_000 + n).await;
-                latencies.push(began.elapsed());
-                n += 1;
-            }
-            latencies
-        }));
-    }
-    let mut latencies = Vec::new();
-    for handle in handles {
-        latencies.extend(handle.await.unwrap());
-    }
-    Run {
-        operations: latencies.len(),
-        elapsed: start.elapsed(),
-        latencies,
-    }
-}
 
 fn space_append(n: usize) -> Append {
     lyceum_store::testing::space_created(&format!("s{n}")).unwrap()
@@ -204,49 +127,6 @@ async fn bench_append(clients: usize, seconds: u64) {
     );
 }
 
-async fn spawn_app(production: bool) -> (String, String, tokio::sync::oneshot::Sender<()>) {
-    let mut config = Config {
-        bind: "127.0.0.1:0".into(),
-        amqp_prefix: format!("bench{}", &Uuid::new_v4().simple().to_string()[..8]),
-        http_workers: 2,
-        ..Config::default()
-    };
-    if production {
-        let url = lyceum_store::testing::fresh_postgres_url().await.unwrap();
-        config.database_url = Some(Secret::new(url));
-        config.amqp_url = Some(Secret::new(AMQP_URL));
-    } else {
-        config.data_dir =
-            std::env::temp_dir().join(format!("lyceum-bench-{}", Uuid::new_v4().simple()));
-    }
-    let app = lyceum::Application::build(&config).await.unwrap();
-    let base = format!("http://127.0.0.1:{}", app.port());
-    let key = IssuedKey::generate(Role::Admin, None).unwrap();
-    insert_admin(app.db(), &key).await.unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(app.run_until_stopped(async move {
-        let _ = stopped.await;
-    }));
-    let http = reqwest::Client::new();
-    http.post(format!("{base}/v1/spaces"))
-        .bearer_auth(&key.secret)
-        .json(&json!({"slug": "bench", "name": "Bench", "currency": "EUR"}))
-        .send()
-        .await
-        .unwrap();
-    let creator: serde_json::Value = http
-        .post(format!("{base}/v1/spaces/bench/keys"))
-        .bearer_auth(&key.secret)
-        .json(&json!({"role": "creator"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    (base, creator["key"].as_str().unwrap().to_owned(), stop)
-}
-
 async fn bench_http(clients: usize, seconds: u64) {
     println!(
         "\n== http: POST /v1/spaces/{{space}}/content, {clients} clients, {seconds} s each =="
@@ -298,7 +178,12 @@ async fn bench_checkout(clients: usize, seconds: u64) {
             .await
             .unwrap();
         let tier_id = tier["id"].as_str().unwrap().to_owned();
-        let mut run = drive(clients, seconds, move |n| {
+        // The baseline: the same three requests, reading the entitlement without waiting for
+        // the read models, so the difference is what catching up costs.
+        for wait in [false, true] {
+            let (http, base, key, tier_id) =
+                (http.clone(), base.clone(), key.clone(), tier_id.clone());
+            let mut run = drive(clients, seconds, move |n| {
             let (http, base, key, tier_id) = (http.clone(), base.clone(), key.clone(), tier_id.clone());
             async move {
                 let member: serde_json::Value = http
@@ -320,22 +205,32 @@ async fn bench_checkout(clients: usize, seconds: u64) {
                     .await
                     .unwrap();
                 let position = subscribed.headers()["lyceum-position"].to_str().unwrap().to_owned();
-                let access: serde_json::Value = http
+                let consistency = if wait { format!("?min_position={position}") } else { String::new() };
+                let access = http
                     .get(format!(
-                        "{base}/v1/spaces/bench/members/{member_id}/entitlements?min_position={position}"
+                        "{base}/v1/spaces/bench/members/{member_id}/entitlements{consistency}"
                     ))
                     .bearer_auth(&key)
                     .send()
                     .await
-                    .unwrap()
-                    .json()
-                    .await
                     .unwrap();
-                assert_eq!(access["tier_ids"][0].as_str(), Some(tier_id.as_str()));
+                if wait {
+                    let access: serde_json::Value = access.json().await.unwrap();
+                    assert_eq!(access["tier_ids"][0].as_str(), Some(tier_id.as_str()));
+                } else {
+                    // Not waiting, the read models may not show the member yet.
+                    assert!([200, 404].contains(&access.status().as_u16()));
+                }
             }
         })
         .await;
-        run.report(&format!("checkout to entitlement ({name})"));
+            let what = if wait {
+                "checkout to entitlement"
+            } else {
+                "baseline: same requests, no wait"
+            };
+            run.report(&format!("{what} ({name})"));
+        }
         let _ = stop.send(());
     }
 }

@@ -8,6 +8,7 @@ use lyceum_api::AppState;
 use lyceum_projections::Projection;
 use lyceum_store::Db;
 use lyceum_store::clock::{Clock, SystemClock};
+use lyceum_workers::publisher::Publisher;
 use lyceum_workers::scheduler::Scheduler;
 use lyceum_workers::{
     BrokerFeed, LiveFeed, LogTail, Nudge, ProjectionConsumer, Relay, Supervisor, Topology,
@@ -55,6 +56,7 @@ impl Default for Stop {
 pub struct Application {
     port: u16,
     db: Db,
+    api_db: Db,
     tasks: Supervisor,
     stop: Stop,
     server: actix_web::dev::ServerHandle,
@@ -109,6 +111,11 @@ pub async fn start_workers(
         tasks.spawn(
             "billing scheduler",
             scheduler.run(wiring.nudge.clone(), wiring.stop.stopped()),
+        );
+        let publisher = Publisher::new(wiring.db.clone(), wiring.clock.clone());
+        tasks.spawn(
+            "scheduled publisher",
+            publisher.run(wiring.nudge.clone(), wiring.stop.stopped()),
         );
     }
     let Some(url) = &config.amqp_url else {
@@ -207,7 +214,8 @@ impl Application {
         let listener =
             TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
         let port = listener.local_addr()?.port();
-        let mut state = AppState::new(db.clone(), feed, nudge);
+        let api_db = db.counted();
+        let mut state = AppState::new(api_db.clone(), feed, nudge);
         state.allow_private_webhooks = config.allow_private_webhooks;
         state.clock = clock;
         let server = lyceum_api::serve(listener, state, config.http_workers)
@@ -217,6 +225,7 @@ impl Application {
         Ok(Self {
             port,
             db,
+            api_db,
             tasks,
             stop,
             server: handle,
@@ -230,6 +239,11 @@ impl Application {
 
     pub fn db(&self) -> &Db {
         &self.db
+    }
+
+    /// The API's handle on the database, whose read count is the API's alone.
+    pub fn api_db(&self) -> &Db {
+        &self.api_db
     }
 
     /// Runs until `shutdown` completes or a task fails, then stops everything gracefully.

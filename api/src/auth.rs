@@ -95,6 +95,12 @@ impl Auth {
         }
     }
 
+    /// The member a member session acts for; `None` for a key. (A member session without a
+    /// member owns nothing, so it gets the nil id, which no member has.)
+    pub fn member_id(&self) -> Option<uuid::Uuid> {
+        (self.0.role == Role::Member).then(|| self.0.member_id.unwrap_or_default())
+    }
+
     /// The actor recorded in event metadata.
     pub fn actor(&self) -> String {
         match (self.0.role, self.0.member_id) {

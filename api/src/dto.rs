@@ -1,13 +1,35 @@
 //! Request and response bodies of the REST API, with the examples the OpenAPI contract shows.
 //! Requests refuse unknown fields.
 
-use lyceum_domain::content::Access;
-use lyceum_domain::ids::TierId;
-use lyceum_projections::queries::{ContentRow, MemberRow, SpaceRow, TierRow};
+use lyceum_domain::ids::MemberId;
+use lyceum_domain::membership::referral::ReferralCode;
+use lyceum_projections::queries::{MemberRow, SpaceRow, TierRow};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+mod terms;
+pub use terms::*;
+mod plans;
+pub use plans::*;
+mod check_ins;
+pub use check_ins::*;
+mod points;
+pub use points::*;
+mod content;
+pub use content::*;
+mod topics;
+pub use topics::*;
+mod questions;
+pub use questions::*;
+mod engagement;
+pub use engagement::*;
+mod comments;
+pub use comments::*;
+mod moderation;
+pub use moderation::*;
+mod activity;
+pub use activity::*;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -177,8 +199,10 @@ pub struct CreateMember {
 #[schema(example = json!({
     "id": "0192f0c4-6e4d-7f55-8031-8d9e0f1a2b3c", "space_id": "0192f0c4-3b1a-7c22-9d0e-5a6b7c8d9e0f",
     "email": "ada@example.org", "display_name": "Ada", "status": "active", "erased": false,
-    "tier_ids": ["0192f0c4-5d3c-7e44-9f20-7c8d9e0f1a2b"], "created_at": "2026-11-21T08:02:00.000000Z",
-    "updated_at": "2026-11-21T08:03:00.000000Z"
+    "tier_ids": ["0192f0c4-5d3c-7e44-9f20-7c8d9e0f1a2b"], "referral_code": "8ZK3W1QH7M2D",
+    "points": 120, "level": {"name": "Regular", "threshold": 100, "next_name": "Scholar",
+    "points_to_next": 880},
+    "created_at": "2026-11-21T08:02:00.000000Z", "updated_at": "2026-11-21T08:03:00.000000Z"
 }))]
 pub struct Member {
     pub id: Uuid,
@@ -187,10 +211,16 @@ pub struct Member {
     pub email: Option<String>,
     /// Null once the member's personal data is erased.
     pub display_name: Option<String>,
-    /// `active` or `removed`.
+    /// `active`, `removed` or `banned`.
     pub status: String,
     pub erased: bool,
     pub tier_ids: Vec<Uuid>,
+    /// Share it: a subscription started with it earns this member a commission on the first
+    /// payment.
+    pub referral_code: String,
+    pub points: u64,
+    /// Null while the space has no levels.
+    pub level: Option<MemberLevelDto>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -209,6 +239,11 @@ impl From<MemberRow> for Member {
                 .iter()
                 .filter_map(|id| Uuid::parse_str(id).ok())
                 .collect(),
+            referral_code: Uuid::parse_str(&row.id)
+                .map(|id| ReferralCode::of(MemberId(id)).to_string())
+                .unwrap_or_default(),
+            points: row.points,
+            level: row.level.map(MemberLevelDto::from),
             created_at: row.created_at,
             updated_at: row.updated_at,
         }
@@ -231,146 +266,6 @@ pub struct Membership {
     pub member_id: Uuid,
     pub tier_id: Uuid,
     pub joined_at: String,
-}
-
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum ContentKindDto {
-    Post,
-    Article,
-    Course,
-    Lesson,
-}
-
-/// Who may read an item's body.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(tag = "policy", rename_all = "snake_case", deny_unknown_fields)]
-pub enum AccessDto {
-    /// Anyone.
-    Public,
-    /// Any member of the space.
-    Members,
-    /// Members of any of these tiers.
-    Tiers { tier_ids: Vec<Uuid> },
-    /// Members who bought the item, at this price in minor units of the space's currency.
-    Purchase { price_minor: i64 },
-}
-
-impl From<AccessDto> for Access {
-    fn from(dto: AccessDto) -> Self {
-        match dto {
-            AccessDto::Public => Access::Public,
-            AccessDto::Members => Access::Members,
-            AccessDto::Tiers { tier_ids } => Access::Tiers {
-                tier_ids: tier_ids.into_iter().map(TierId).collect(),
-            },
-            AccessDto::Purchase { price_minor } => Access::Purchase { price_minor },
-        }
-    }
-}
-
-impl From<Access> for AccessDto {
-    fn from(access: Access) -> Self {
-        match access {
-            Access::Public => AccessDto::Public,
-            Access::Members => AccessDto::Members,
-            Access::Tiers { tier_ids } => AccessDto::Tiers {
-                tier_ids: tier_ids.into_iter().map(|t| t.0).collect(),
-            },
-            Access::Purchase { price_minor } => AccessDto::Purchase { price_minor },
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "kind": "post", "title": "Welcome", "body": "The whole post, for members.",
-    "excerpt": "The first lines, for everyone.", "access": {"policy": "members"}
-}))]
-pub struct CreateContent {
-    pub kind: ContentKindDto,
-    pub title: String,
-    pub body: String,
-    pub excerpt: Option<String>,
-    pub access: AccessDto,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"title": "Welcome, everyone", "access": {"policy": "public"}}))]
-pub struct EditContent {
-    pub title: Option<String>,
-    pub body: Option<String>,
-    pub excerpt: Option<String>,
-    pub access: Option<AccessDto>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
-#[schema(example = json!({
-    "id": "0192f0c4-7f5e-7066-9142-9e0f1a2b3c4d", "space_id": "0192f0c4-3b1a-7c22-9d0e-5a6b7c8d9e0f",
-    "kind": "post", "title": "Welcome", "body": "The whole post, for members.",
-    "excerpt": "The first lines, for everyone.", "access": {"policy": "members"},
-    "status": "published", "created_at": "2026-11-21T08:04:00.000000Z",
-    "updated_at": "2026-11-21T08:05:00.000000Z", "published_at": "2026-11-21T08:05:00.000000Z",
-    "locked": false, "unlock_tier_ids": [], "unlock_price_minor": null
-}))]
-pub struct ContentItem {
-    pub id: Uuid,
-    pub space_id: Uuid,
-    pub kind: ContentKindDto,
-    pub title: String,
-    /// The whole text; null when the reader may not read it (`locked`).
-    pub body: Option<String>,
-    pub excerpt: Option<String>,
-    pub access: AccessDto,
-    /// `draft`, `published` or `unpublished`.
-    pub status: String,
-    pub created_at: String,
-    pub updated_at: String,
-    pub published_at: Option<String>,
-    /// True when a member reads an item their access does not cover: the body is left out,
-    /// the excerpt stays.
-    pub locked: bool,
-    /// When locked: the tiers any of which would unlock it. Empty when joining the space as a
-    /// member is enough, or when the item is sold on its own.
-    pub unlock_tier_ids: Vec<Uuid>,
-    /// When locked and sold on its own: the price that unlocks it.
-    pub unlock_price_minor: Option<i64>,
-}
-
-impl ContentItem {
-    /// The view of a reader who may not read the body: the body never leaves the server.
-    pub fn locked(mut self, access: &Access) -> Self {
-        self.body = None;
-        self.locked = true;
-        self.unlock_tier_ids = access.unlocking_tiers().iter().map(|t| t.0).collect();
-        self.unlock_price_minor = access.price_minor();
-        self
-    }
-}
-
-impl From<ContentRow> for ContentItem {
-    fn from(row: ContentRow) -> Self {
-        Self {
-            id: Uuid::parse_str(&row.id).unwrap_or_default(),
-            space_id: Uuid::parse_str(&row.space_id).unwrap_or_default(),
-            kind: serde_json::from_value(json!(row.kind)).unwrap_or(ContentKindDto::Post),
-            title: row.title,
-            body: Some(row.body),
-            excerpt: row.excerpt,
-            access: serde_json::from_value::<Access>(row.access)
-                .map(AccessDto::from)
-                .unwrap_or(AccessDto::Members),
-            status: row.status,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-            published_at: row.published_at,
-            locked: false,
-            unlock_tier_ids: Vec::new(),
-            unlock_price_minor: None,
-        }
-    }
 }
 
 /// One event of the log, as auditors read it.
@@ -445,6 +340,8 @@ pub struct StartSubscription {
     pub payment_method: String,
     /// A sign-up offer's code: its discount prices the charges it covers.
     pub offer_code: Option<String>,
+    /// Another member's referral code: their commission is paid from the first payment.
+    pub referral_code: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
@@ -465,7 +362,7 @@ pub struct CancelSubscription {
     "current_period_end": "2026-12-21T08:10:00.000000Z", "cancel_at_period_end": false,
     "comp_until": null, "started_at": "2026-11-21T08:10:00.000000Z", "ended_at": null,
     "created_at": "2026-11-21T08:10:00.000000Z", "updated_at": "2026-11-21T08:10:00.000000Z",
-    "latest_payment_error": null
+    "pending_downgrade": null, "latest_payment_error": null
 }))]
 pub struct Subscription {
     pub id: Uuid,
@@ -488,6 +385,8 @@ pub struct Subscription {
     pub ended_at: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// A downgrade that applies at the next boundary, before that boundary's charge.
+    pub pending_downgrade: Option<PendingDowngrade>,
     /// Why the last charge of this request failed (`card_declined`, `insufficient_funds`, …);
     /// only in the answer to the write that charged.
     pub latest_payment_error: Option<String>,
@@ -519,6 +418,11 @@ impl From<lyceum_projections::queries::SubscriptionRow> for Subscription {
             ended_at: row.ended_at,
             created_at: row.created_at,
             updated_at: row.updated_at,
+            pending_downgrade: PendingDowngrade::from_row(
+                row.pending_tier_id,
+                row.pending_price_minor,
+                row.pending_effective_at,
+            ),
             latest_payment_error: None,
         }
     }
@@ -527,14 +431,19 @@ impl From<lyceum_projections::queries::SubscriptionRow> for Subscription {
 /// What a member may access right now.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 #[schema(example = json!({"member_id": "0192f0c4-6e4d-7f55-8031-8d9e0f1a2b3c", "is_member": true,
-    "tier_ids": ["0192f0c4-5d3c-7e44-9f20-7c8d9e0f1a2b"]}))]
+    "tier_ids": ["0192f0c4-5d3c-7e44-9f20-7c8d9e0f1a2b"],
+    "purchased_content_ids": ["0192f0c4-7f5e-7a66-a142-9e0f1a2b3c4d"]}))]
 pub struct Entitlements {
     pub member_id: Uuid,
     /// An active member of the space: content for `members` is open to them.
     pub is_member: bool,
-    /// Tiers held now: free tiers joined, and tiers of subscriptions that are trialing, active,
-    /// past due (while retried) or comped.
+    /// Tiers held now: free tiers joined, and tiers of subscriptions that are trialing, active
+    /// (until a scheduled cancellation takes effect), past due within the space's grace, or
+    /// comped.
     pub tier_ids: Vec<Uuid>,
+    /// Content items bought, and not taken back by a refund (as the space's refund rule says)
+    /// or a lost dispute.
+    pub purchased_content_ids: Vec<Uuid>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

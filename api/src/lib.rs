@@ -7,6 +7,7 @@ pub mod consistency;
 pub mod dto;
 pub mod error;
 pub mod graphql;
+pub mod limits;
 pub mod openapi;
 pub mod pagination;
 pub mod request_id;

@@ -35,13 +35,19 @@ retry safely. Errors are RFC 9457 problem documents with a stable `code`.",
         (name = "orders", description = "One-off purchases and refunds"),
         (name = "ledger", description = "The double-entry ledger"),
         (name = "offers", description = "Offers and coupons"),
+        (name = "billing", description = "A space's billing terms: platform fee, referral commission, dunning, grace and refund rule"),
+        (name = "levels", description = "Member levels from points thresholds, and members' points"),
         (name = "analytics", description = "Revenue analytics for creators: MRR, subscriptions by status, cohorts"),
         (name = "members", description = "Members and their personal data"),
         (name = "identity", description = "Member sign-up, sign-in and sessions for headless frontends"),
-        (name = "content", description = "Posts, articles, courses and lessons"),
+        (name = "content", description = "Posts, articles, courses with lessons, columns of articles, revisions, schedules, the topic graph, search, and questions with their answers"),
         (name = "webhooks", description = "Outgoing webhooks: endpoints, deliveries and replays"),
         (name = "stripe", description = "Inbound Stripe webhooks: signing secrets, and signed events that refund or dispute orders"),
         (name = "events", description = "The event history, for auditors"),
+        (name = "engagement", description = "Members' views, likes, shares, comments and course progress; counters and training features"),
+        (name = "moderation", description = "Hiding and removing comments, muting and banning members, and the report queue"),
+                (name = "check-ins", description = "Daily check-in projects, members' check-ins and streaks"),
+        (name = "points", description = "Points rules, members' points ledgers and badges, and leaderboards"),
         (name = "operations", description = "Health and readiness")
     )
 )]
@@ -87,6 +93,19 @@ fn error_statuses(path: &str, method: &str) -> Vec<u16> {
     {
         statuses.push(403);
     }
+    // A tier change charges the prorated amount at once and is refused when that is declined;
+    // every other charge answers with its outcome in the resource.
+    if path.ends_with("/change-tier") {
+        statuses.push(402);
+    }
+    // Members' engagement is rate-limited per member.
+    if rate_limited(path, method) {
+        statuses.push(429);
+    }
+    // A member reads an item's comments only if it can read the item.
+    if !write && path.ends_with("/comments") {
+        statuses.push(403);
+    }
     if write {
         statuses.extend([409, 413, 415, 422]);
     } else if path.starts_with("/v1/spaces/") || path == "/v1/auth/me" {
@@ -94,6 +113,20 @@ fn error_statuses(path: &str, method: &str) -> Vec<u16> {
     }
     statuses.sort_unstable();
     statuses
+}
+
+/// The engagement routes with a per-member rate limit (see [`crate::limits`]).
+fn rate_limited(path: &str, method: &str) -> bool {
+    let limited = [
+        "/views",
+        "/like",
+        "/shares",
+        "/comments",
+        "/complete",
+        "/reports",
+    ];
+    (method != "get" && limited.iter().any(|end| path.ends_with(end)))
+        || (method == "patch" && path.ends_with("/comments/{comment}"))
 }
 
 fn add_errors(path: &str, method: &str, operation: &mut Operation) {
@@ -154,8 +187,13 @@ fn example_detail(code: Code) -> &'static str {
         Code::UnsupportedMediaType => "send the body as application/json",
         Code::ValidationFailed => "email is not a valid address",
         Code::TierRequiresPayment => "this tier is paid: members join it through checkout",
+        Code::PaymentDeclined => {
+            "the prorated charge was declined (card_declined); nothing was changed"
+        }
         Code::NotReady => "the read models have not reached position 42 yet",
         Code::Internal => "an unexpected error occurred; it has been logged",
+        Code::RateLimited => "at most 30 comments a minute; retry after the Retry-After seconds",
+        Code::MemberMuted => "you are muted until 2026-11-21T09:00:00Z and cannot post",
     }
 }
 

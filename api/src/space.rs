@@ -1,7 +1,7 @@
 //! Resolving `{space}` (an id or a slug) and checking that the caller may touch it. A space the
 //! caller may not see answers 404, exactly like one that does not exist; a member session
-//! answers 403 in its own space on creator routes, reads the catalog of its own space, and
-//! answers 404 in any other.
+//! answers 403 in its own space on creator routes, reads the catalog of its own space, changes
+//! its own things where a route allows it, and answers 404 in any other.
 
 use crate::auth::{Auth, Role};
 use crate::error::ApiError;
@@ -22,6 +22,9 @@ pub enum Intent {
     Write,
     /// A read that a member session may make too (the catalog), seeing what its access allows.
     MemberRead,
+    /// A change a member session may make too, to what it owns: the service layer loads with
+    /// [`crate::service::load_for`], which hides other members' things.
+    MemberWrite,
 }
 
 /// Resolves `id_or_slug` for a caller who needs no key (sign-up and sign-in): any existing
@@ -52,12 +55,13 @@ pub async fn resolve(
     if principal.role != Role::Admin && principal.space_id != Some(space.id.0) {
         return Err(ApiError::not_found("space"));
     }
-    if principal.role == Role::Member && intent != Intent::MemberRead {
+    if principal.role == Role::Member && !matches!(intent, Intent::MemberRead | Intent::MemberWrite)
+    {
         return Err(ApiError::forbidden(
             "member sessions may not use a space's creator routes",
         ));
     }
-    if principal.role == Role::Auditor && intent == Intent::Write {
+    if principal.role == Role::Auditor && matches!(intent, Intent::Write | Intent::MemberWrite) {
         return Err(ApiError::forbidden("auditor keys are read-only"));
     }
     Ok(space)

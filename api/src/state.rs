@@ -1,5 +1,6 @@
 //! What every handler shares: built once, outside the server's worker factory.
 
+use crate::limits::RateLimiter;
 use lyceum_store::Db;
 use lyceum_store::clock::{Clock, SystemClock};
 use lyceum_workers::{LiveFeed, Nudge};
@@ -20,6 +21,8 @@ pub struct AppState {
     pub allow_private_webhooks: bool,
     /// The time, for commands that depend on it (trials, periods).
     pub clock: Arc<dyn Clock>,
+    /// Per-member engagement rate limits, in this process.
+    pub limits: Arc<RateLimiter>,
 }
 
 impl AppState {
@@ -31,6 +34,7 @@ impl AppState {
             consistency_timeout: Duration::from_secs(5),
             allow_private_webhooks: false,
             clock: Arc::new(SystemClock),
+            limits: Arc::new(RateLimiter::default()),
         }
     }
 }

@@ -55,6 +55,17 @@ impl<T> Planned<T> {
             replay_body: None,
         }
     }
+
+    /// The same plan answering `f(output)`: for callers that wrap a service's answer.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Planned<U> {
+        Planned {
+            status: self.status,
+            output: f(self.output),
+            append: self.append,
+            position: self.position,
+            replay_body: self.replay_body,
+        }
+    }
 }
 
 /// Event metadata for a command sent by this caller.

@@ -23,13 +23,18 @@ pub enum Code {
     UnsupportedMediaType,
     ValidationFailed,
     TierRequiresPayment,
+    PaymentDeclined,
     NotReady,
     Internal,
+    /// Too many requests of one kind in a short time: retry after `Retry-After`.
+    RateLimited,
+    /// The member was muted by a moderator and may not post until the mute ends.
+    MemberMuted,
 }
 
 impl Code {
     /// Every code, for documentation and exhaustive tests.
-    pub const ALL: [Code; 18] = [
+    pub const ALL: [Code; 21] = [
         Code::BadRequest,
         Code::Unauthorized,
         Code::Forbidden,
@@ -46,8 +51,11 @@ impl Code {
         Code::UnsupportedMediaType,
         Code::ValidationFailed,
         Code::TierRequiresPayment,
+        Code::PaymentDeclined,
         Code::NotReady,
         Code::Internal,
+        Code::RateLimited,
+        Code::MemberMuted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -68,8 +76,11 @@ impl Code {
             Code::UnsupportedMediaType => "unsupported_media_type",
             Code::ValidationFailed => "validation_failed",
             Code::TierRequiresPayment => "tier_requires_payment",
+            Code::PaymentDeclined => "payment_declined",
             Code::NotReady => "not_ready",
             Code::Internal => "internal",
+            Code::RateLimited => "rate_limited",
+            Code::MemberMuted => "member_muted",
         }
     }
 }

@@ -69,3 +69,27 @@ id_type!(
     /// A refund of (part of) an order's payment.
     RefundId
 );
+id_type!(
+    /// A check-in project: a daily habit members check in to.
+    CheckInProjectId
+);
+id_type!(
+    /// A topic of a space's knowledge graph.
+    TopicId
+);
+id_type!(
+    /// A member's question in a space.
+    QuestionId
+);
+id_type!(
+    /// An answer to a question.
+    AnswerId
+);
+id_type!(
+    /// A comment on a content item, or a reply to one.
+    CommentId
+);
+id_type!(
+    /// A member's report of an item or a comment to the space's moderators.
+    ReportId
+);

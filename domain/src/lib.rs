@@ -4,13 +4,16 @@
 
 pub mod aggregate;
 pub mod content;
+pub mod engagement;
 pub mod error;
 pub mod event;
+pub mod gamification;
 pub mod ids;
 pub mod ledger;
 pub mod membership;
 pub mod money;
 pub mod payment;
+pub mod redaction;
 pub mod space;
 pub mod values;
 pub mod webhook;

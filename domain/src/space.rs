@@ -3,7 +3,10 @@
 use crate::aggregate::Aggregate;
 use crate::error::{Code, DomainError};
 use crate::event::DomainEvent;
+use crate::gamification::points::PointsRules;
 use crate::ids::KeyId;
+use crate::membership::level::LevelRules;
+use crate::membership::terms::BillingTerms;
 use crate::values::{Currency, Slug};
 use serde::{Deserialize, Serialize};
 
@@ -33,6 +36,13 @@ pub enum SpaceCommand {
         role: KeyRole,
         prefix: String,
     },
+    /// Replaces the billing terms; the same terms again change nothing.
+    SetBillingTerms { terms: BillingTerms },
+    /// Replaces the member levels; the same levels again change nothing.
+    SetLevelRules { rules: LevelRules },
+    /// Replaces the points each action earns and the daily caps; the same rules again change
+    /// nothing.
+    SetPointsRules { rules: PointsRules },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -54,6 +64,17 @@ pub enum SpaceEvent {
         role: KeyRole,
         prefix: String,
     },
+    /// The terms every later payment, renewal schedule and access check uses.
+    BillingTermsChanged {
+        terms: BillingTerms,
+    },
+    LevelRulesChanged {
+        rules: LevelRules,
+    },
+    /// The points rules every action recorded after this event earns under.
+    PointsRulesSet {
+        rules: PointsRules,
+    },
 }
 
 impl DomainEvent for SpaceEvent {
@@ -62,6 +83,9 @@ impl DomainEvent for SpaceEvent {
             SpaceEvent::SpaceCreated { .. } => "SpaceCreated",
             SpaceEvent::SpaceSettingsChanged { .. } => "SpaceSettingsChanged",
             SpaceEvent::ApiKeyIssued { .. } => "ApiKeyIssued",
+            SpaceEvent::BillingTermsChanged { .. } => "BillingTermsChanged",
+            SpaceEvent::LevelRulesChanged { .. } => "LevelRulesChanged",
+            SpaceEvent::PointsRulesSet { .. } => "PointsRulesSet",
         }
     }
 }
@@ -77,6 +101,11 @@ pub struct SpaceState {
     pub name: String,
     pub currency: Currency,
     pub description: String,
+    pub terms: BillingTerms,
+    /// `None` until the creator sets levels.
+    pub levels: Option<LevelRules>,
+    /// Nothing earns points until the creator sets rules.
+    pub points_rules: PointsRules,
 }
 
 impl Aggregate for Space {
@@ -135,6 +164,28 @@ impl Aggregate for Space {
                 role,
                 prefix,
             }]),
+            (SpaceCommand::SetBillingTerms { terms }, Some(state)) if terms == state.terms => {
+                Ok(vec![])
+            }
+            (SpaceCommand::SetBillingTerms { terms }, Some(_)) => {
+                Ok(vec![SpaceEvent::BillingTermsChanged { terms }])
+            }
+            (SpaceCommand::SetLevelRules { rules }, Some(state))
+                if state.levels.as_ref() == Some(&rules) =>
+            {
+                Ok(vec![])
+            }
+            (SpaceCommand::SetLevelRules { rules }, Some(_)) => {
+                Ok(vec![SpaceEvent::LevelRulesChanged { rules }])
+            }
+            (SpaceCommand::SetPointsRules { rules }, Some(state))
+                if state.points_rules == rules =>
+            {
+                Ok(vec![])
+            }
+            (SpaceCommand::SetPointsRules { rules }, Some(_)) => {
+                Ok(vec![SpaceEvent::PointsRulesSet { rules }])
+            }
         }
     }
 
@@ -150,6 +201,9 @@ impl Aggregate for Space {
                     name: name.clone(),
                     currency: *currency,
                     description: String::new(),
+                    terms: BillingTerms::default(),
+                    levels: None,
+                    points_rules: PointsRules::default(),
                 })
             }
             SpaceEvent::SpaceSettingsChanged { name, description } => {
@@ -163,6 +217,21 @@ impl Aggregate for Space {
                 }
             }
             SpaceEvent::ApiKeyIssued { .. } => {}
+            SpaceEvent::BillingTermsChanged { terms } => {
+                if let Some(state) = &mut self.created {
+                    state.terms = terms.clone();
+                }
+            }
+            SpaceEvent::LevelRulesChanged { rules } => {
+                if let Some(state) = &mut self.created {
+                    state.levels = Some(rules.clone());
+                }
+            }
+            SpaceEvent::PointsRulesSet { rules } => {
+                if let Some(state) = &mut self.created {
+                    state.points_rules = rules.clone();
+                }
+            }
         }
     }
 }
@@ -262,6 +331,106 @@ mod tests {
             }]);
         given_no_history::<Space>()
             .when(issue)
+            .then_expect_error(Code::NotFound);
+    }
+
+    fn terms(fee_bps: u32) -> BillingTerms {
+        use crate::membership::subscription::DunningSchedule;
+        use crate::membership::terms::RefundAccess;
+        BillingTerms::new(
+            fee_bps,
+            500,
+            DunningSchedule::default(),
+            3,
+            RefundAccess::Keep,
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn billing_terms_are_recorded_once_and_the_same_terms_again_emit_nothing() {
+        given::<Space>(vec![created()])
+            .when(SpaceCommand::SetBillingTerms {
+                terms: terms(1_000),
+            })
+            .then_expect_events(vec![SpaceEvent::BillingTermsChanged {
+                terms: terms(1_000),
+            }]);
+        given::<Space>(vec![
+            created(),
+            SpaceEvent::BillingTermsChanged {
+                terms: terms(1_000),
+            },
+        ])
+        .when(SpaceCommand::SetBillingTerms {
+            terms: terms(1_000),
+        })
+        .then_expect_events(vec![]);
+    }
+
+    #[test]
+    fn the_default_terms_again_emit_nothing() {
+        given::<Space>(vec![created()])
+            .when(SpaceCommand::SetBillingTerms {
+                terms: BillingTerms::default(),
+            })
+            .then_expect_events(vec![]);
+    }
+
+    #[test]
+    fn level_rules_are_recorded_and_replaced() {
+        let rules = |top: &str| {
+            LevelRules::new(vec![(0, "Newcomer".into()), (100, top.into())])
+                .unwrap_or_else(|e| panic!("{e}"))
+        };
+        given::<Space>(vec![
+            created(),
+            SpaceEvent::LevelRulesChanged {
+                rules: rules("Regular"),
+            },
+        ])
+        .when(SpaceCommand::SetLevelRules {
+            rules: rules("Scholar"),
+        })
+        .then_expect_events(vec![SpaceEvent::LevelRulesChanged {
+            rules: rules("Scholar"),
+        }]);
+        given_no_history::<Space>()
+            .when(SpaceCommand::SetLevelRules {
+                rules: rules("Regular"),
+            })
+            .then_expect_error(Code::NotFound);
+    }
+
+    #[test]
+    fn points_rules_are_recorded_and_the_same_rules_again_emit_nothing() {
+        use crate::gamification::points::{Action, ActionRule};
+        let rules = |points| {
+            PointsRules::new([(
+                Action::CheckedIn,
+                ActionRule {
+                    points,
+                    daily_cap: Some(20),
+                },
+            )])
+            .unwrap_or_else(|e| panic!("{e}"))
+        };
+        given::<Space>(vec![created()])
+            .when(SpaceCommand::SetPointsRules { rules: rules(10) })
+            .then_expect_events(vec![SpaceEvent::PointsRulesSet { rules: rules(10) }]);
+        given::<Space>(vec![
+            created(),
+            SpaceEvent::PointsRulesSet { rules: rules(10) },
+        ])
+        .when(SpaceCommand::SetPointsRules { rules: rules(10) })
+        .then_expect_events(vec![]);
+        given::<Space>(vec![created()])
+            .when(SpaceCommand::SetPointsRules {
+                rules: PointsRules::default(),
+            })
+            .then_expect_events(vec![]);
+        given_no_history::<Space>()
+            .when(SpaceCommand::SetPointsRules { rules: rules(10) })
             .then_expect_error(Code::NotFound);
     }
 }

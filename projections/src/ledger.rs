@@ -3,27 +3,47 @@
 //! balanced journal entry by the domain's posting rules. Entries are keyed by the event and a
 //! part name, never edited; each payment's position (what was paid, returned and held) is kept
 //! so that refunds and disputes reverse exactly the original split.
+//!
+//! The platform fee and the referral commission are the space's billing terms as this
+//! projection has seen them up to the payment (kept in `rm_ledger_terms`), so a replay splits
+//! every payment exactly as it was split live. A subscription started with a referral code is
+//! kept in `rm_referrals`; its first paid cycle (the conversion) pays the referrer's commission,
+//! and later cycles do not.
 
 use lyceum_domain::Aggregate;
-use lyceum_domain::ids::SpaceId;
+use lyceum_domain::ids::{MemberId, SpaceId};
 use lyceum_domain::ledger::{
-    EntryRef, JournalEntry, PaymentPosition, PaymentReceived, Posting, Side, dispute_lost,
-    dispute_opened, dispute_won, payment_received, refund_issued,
+    EntryRef, JournalEntry, PaymentPosition, PaymentReceived, Posting, Referral, Side,
+    dispute_lost, dispute_opened, dispute_won, payment_received, refund_issued,
 };
 use lyceum_domain::membership::subscription::{Subscription, SubscriptionEvent};
 use lyceum_domain::money::Money;
 use lyceum_domain::payment::order::{DisputeOutcome, Order, OrderEvent};
+use lyceum_domain::space::{Space, SpaceEvent};
 use lyceum_store::{StoreError, StoredEvent};
-use sqlx::AnyConnection;
-
-/// The platform's fee, in basis points. Spaces cannot set one yet.
-const PLATFORM_FEE_BPS: u32 = 0;
+use sqlx::{AnyConnection, Row};
 
 fn invalid(error: lyceum_domain::DomainError) -> StoreError {
     StoreError::Corrupt(format!("ledger posting: {error}"))
 }
 
 pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Result<(), StoreError> {
+    if event.aggregate_type == Space::TYPE {
+        if let SpaceEvent::BillingTermsChanged { terms } = event.decode::<SpaceEvent>()? {
+            sqlx::query(
+                "INSERT INTO rm_ledger_terms (space_id, platform_fee_bps, referral_commission_bps) \
+                 VALUES ($1, $2, $3) ON CONFLICT (space_id) DO UPDATE SET \
+                 platform_fee_bps = excluded.platform_fee_bps, \
+                 referral_commission_bps = excluded.referral_commission_bps",
+            )
+            .bind(event.aggregate_id.to_string())
+            .bind(i64::from(terms.platform_fee_bps()))
+            .bind(i64::from(terms.referral_commission_bps()))
+            .execute(&mut *conn)
+            .await?;
+        }
+        return Ok(());
+    }
     let Some(space) = event.space_id.map(SpaceId) else {
         return Ok(());
     };
@@ -32,7 +52,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
         let key = format!("order:{}", event.aggregate_id);
         let posting = match event.decode::<OrderEvent>()? {
             OrderEvent::PaymentSucceeded { amount, .. } => {
-                payment(space, &reference("payment")?, amount)?
+                payment(conn, space, &reference("payment")?, amount, None).await?
             }
             OrderEvent::Refunded { amount, .. } => {
                 let position = position(conn, &key).await?;
@@ -55,40 +75,124 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
         return post(conn, event, &key, &posting).await;
     }
     if event.aggregate_type == Subscription::TYPE {
-        let (key, amount) = match event.decode::<SubscriptionEvent>()? {
+        let subscription = event.aggregate_id.to_string();
+        let (key, amount, first) = match event.decode::<SubscriptionEvent>()? {
+            SubscriptionEvent::SubscriptionStarted {
+                member_id,
+                tier_id,
+                referred_by: Some(referrer),
+                started_at,
+                ..
+            } => {
+                sqlx::query(
+                    "INSERT INTO rm_referrals (subscription_id, space_id, referrer_id, member_id, \
+                     tier_id, started_at, position) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(&subscription)
+                .bind(space.to_string())
+                .bind(referrer.to_string())
+                .bind(member_id.to_string())
+                .bind(tier_id.to_string())
+                .bind(lyceum_store::time::format(started_at))
+                .bind(event.position)
+                .execute(&mut *conn)
+                .await?;
+                return Ok(());
+            }
             SubscriptionEvent::SubscriptionActivated { amount, .. } => {
-                (format!("subscription:{}:1", event.aggregate_id), amount)
+                (format!("subscription:{subscription}:1"), amount, true)
             }
             SubscriptionEvent::SubscriptionRenewed { cycle, amount, .. } => (
-                format!("subscription:{}:{cycle}", event.aggregate_id),
+                format!("subscription:{subscription}:{cycle}"),
                 amount,
+                false,
             ),
             SubscriptionEvent::SubscriptionUpgraded {
                 prorated_charge, ..
             } if prorated_charge.minor > 0 => (
-                format!(
-                    "subscription:{}:upgrade:{}",
-                    event.aggregate_id, event.event_id
-                ),
+                format!("subscription:{subscription}:upgrade:{}", event.event_id),
                 prorated_charge,
+                false,
             ),
             _ => return Ok(()),
         };
         if amount.minor <= 0 {
             return Ok(());
         }
-        let posting = payment(space, &reference("payment")?, amount)?;
+        // A referral earns its commission on the conversion: the first paid cycle.
+        let referrer = match first {
+            true => referrer(conn, &subscription).await?,
+            false => None,
+        };
+        let posting = payment(conn, space, &reference("payment")?, amount, referrer).await?;
+        if referrer.is_some() {
+            let commission = posting.position.paid().referral_commission();
+            sqlx::query(
+                "UPDATE rm_referrals SET converted_at = $1, commission_minor = $2, currency = $3, \
+                 position = $4 WHERE subscription_id = $5",
+            )
+            .bind(&event.recorded_at)
+            .bind(commission.minor)
+            .bind(commission.currency.to_string())
+            .bind(event.position)
+            .bind(&subscription)
+            .execute(&mut *conn)
+            .await?;
+        }
         return post(conn, event, &key, &posting).await;
     }
     Ok(())
 }
 
-fn payment(space: SpaceId, reference: &EntryRef, amount: Money) -> Result<Posting, StoreError> {
+/// The referrer of a subscription that has not converted yet.
+async fn referrer(
+    conn: &mut AnyConnection,
+    subscription: &str,
+) -> Result<Option<MemberId>, StoreError> {
+    let id: Option<String> = sqlx::query_scalar(
+        "SELECT referrer_id FROM rm_referrals WHERE subscription_id = $1 AND converted_at IS NULL",
+    )
+    .bind(subscription)
+    .fetch_optional(&mut *conn)
+    .await?;
+    id.map(|id| id.parse().map(MemberId))
+        .transpose()
+        .map_err(|e| StoreError::Corrupt(format!("referrer id: {e}")))
+}
+
+/// Posts a payment under the space's terms as the ledger has seen them up to this event.
+async fn payment(
+    conn: &mut AnyConnection,
+    space: SpaceId,
+    reference: &EntryRef,
+    amount: Money,
+    referrer: Option<MemberId>,
+) -> Result<Posting, StoreError> {
+    let terms = sqlx::query(
+        "SELECT platform_fee_bps, referral_commission_bps FROM rm_ledger_terms WHERE space_id = $1",
+    )
+    .bind(space.to_string())
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (fee, commission) = match terms {
+        Some(row) => (
+            row.try_get::<i64, _>("platform_fee_bps")?,
+            row.try_get::<i64, _>("referral_commission_bps")?,
+        ),
+        None => (0, 0),
+    };
+    let bps = |v: i64| u32::try_from(v).map_err(|_| StoreError::Corrupt("bad basis points".into()));
     let fact = PaymentReceived {
         space_id: space,
         amount,
-        platform_fee_bps: PLATFORM_FEE_BPS,
-        referral: None,
+        platform_fee_bps: bps(fee)?,
+        referral: match referrer {
+            Some(referrer) => Some(Referral {
+                referrer,
+                commission_bps: bps(commission)?,
+            }),
+            None => None,
+        },
     };
     payment_received(reference.clone(), &fact).map_err(invalid)
 }

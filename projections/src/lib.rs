@@ -2,19 +2,30 @@
 //! checkpoint in one transaction, idempotent by global position), rebuilds, checksums, and the
 //! queries the API serves from them.
 
+pub mod access;
 pub mod analytics;
 pub mod apply;
+pub mod check_in_reads;
+mod check_ins;
 pub mod checksum;
 mod content;
+pub mod engagement;
+pub mod interactions;
 pub mod ledger;
 mod members;
 pub mod orders;
+mod points;
+pub mod points_reads;
 pub mod queries;
+mod questions;
 pub mod rebuild;
+pub mod referrals;
 mod schema;
 mod spaces;
 pub mod subscriptions;
+pub mod terms;
 mod tiers;
+mod topics;
 
 pub use apply::{Delivery, apply_deliveries, catch_up};
 
@@ -33,10 +44,15 @@ pub enum Projection {
     Analytics,
     Orders,
     Ledger,
+    CheckIns,
+    Points,
+    Questions,
+    Engagement,
+    Interactions,
 }
 
 impl Projection {
-    pub const ALL: [Projection; 8] = [
+    pub const ALL: [Projection; 13] = [
         Projection::Spaces,
         Projection::Tiers,
         Projection::Members,
@@ -45,6 +61,11 @@ impl Projection {
         Projection::Analytics,
         Projection::Orders,
         Projection::Ledger,
+        Projection::CheckIns,
+        Projection::Points,
+        Projection::Questions,
+        Projection::Engagement,
+        Projection::Interactions,
     ];
 
     /// The stable name: checkpoint key, queue suffix and `--projection` value.
@@ -58,6 +79,11 @@ impl Projection {
             Projection::Analytics => "analytics",
             Projection::Orders => "orders",
             Projection::Ledger => "ledger",
+            Projection::CheckIns => "check_ins",
+            Projection::Points => "points",
+            Projection::Questions => "questions",
+            Projection::Engagement => "engagement",
+            Projection::Interactions => "interactions",
         }
     }
 
@@ -74,7 +100,14 @@ impl Projection {
                 ("rm_members", "id"),
                 ("rm_member_tiers", "member_id, tier_id"),
             ],
-            Projection::Content => &[("rm_content", "id")],
+            Projection::Content => &[
+                ("rm_content", "id"),
+                ("rm_content_revisions", "content_id, revision"),
+                ("rm_content_tags", "content_id, tag"),
+                ("rm_content_topics", "content_id, topic_id"),
+                ("rm_topics", "id"),
+                ("rm_topic_relations", "from_id, to_id, relation"),
+            ],
             Projection::Subscriptions => &[("rm_subscriptions", "id")],
             Projection::Analytics => &[("rm_mrr_changes", "position")],
             Projection::Orders => &[("rm_orders", "id")],
@@ -82,6 +115,41 @@ impl Projection {
                 ("rm_ledger_entries", "reference"),
                 ("rm_ledger_lines", "reference, line_no"),
                 ("rm_ledger_positions", "payment_key"),
+                ("rm_ledger_terms", "space_id"),
+                ("rm_referrals", "subscription_id"),
+            ],
+            Projection::CheckIns => &[
+                ("rm_check_in_projects", "id"),
+                ("rm_check_ins", "project_id, member_id, day"),
+                ("rm_check_in_streaks", "project_id, member_id"),
+            ],
+            Projection::Points => &[
+                ("rm_points_rules", "space_id"),
+                ("rm_points_ledger", "position"),
+                ("rm_points_balances", "member_id"),
+                ("rm_points_weekly", "space_id, week, member_id"),
+                ("rm_points_daily", "member_id, action, day"),
+                ("rm_action_counts", "member_id, action"),
+                ("rm_action_subjects", "member_id, action, subject"),
+                ("rm_badges", "member_id, badge"),
+            ],
+            Projection::Questions => &[
+                ("rm_questions", "id"),
+                ("rm_answers", "id"),
+                ("rm_guests", "member_id"),
+            ],
+            Projection::Engagement => &[
+                ("rm_item_stats", "content_id"),
+                ("rm_comments", "id"),
+                ("rm_reports", "id"),
+                ("rm_course_lessons", "course_id, lesson_id"),
+                ("rm_lesson_completions", "member_id, course_id, lesson_id"),
+                ("rm_course_completions", "member_id, course_id"),
+            ],
+            Projection::Interactions => &[
+                ("rm_interactions", "member_id, content_id"),
+                ("rm_member_activity", "position"),
+                ("rm_interaction_orders", "order_id"),
             ],
         }
     }
@@ -97,6 +165,11 @@ impl Projection {
             Projection::Analytics => analytics::apply(conn, event).await,
             Projection::Orders => orders::apply(conn, event).await,
             Projection::Ledger => ledger::apply(conn, event).await,
+            Projection::CheckIns => check_ins::apply(conn, event).await,
+            Projection::Points => points::apply(conn, event).await,
+            Projection::Questions => questions::apply(conn, event).await,
+            Projection::Engagement => engagement::apply(conn, event).await,
+            Projection::Interactions => interactions::apply(conn, event).await,
         }
     }
 }

@@ -68,6 +68,26 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
                 .execute(&mut *conn)
                 .await?;
         }
+        // Points are kept by the points read model, with those that actions earn.
+        MemberEvent::PointsAdjusted { .. } => {
+            touch("UPDATE rm_members SET updated_at = $1, position = $2 WHERE id = $3")
+                .execute(&mut *conn)
+                .await?;
+        }
+        MemberEvent::MemberBanned { .. } => {
+            sqlx::query("DELETE FROM rm_member_tiers WHERE member_id = $1")
+                .bind(&id)
+                .execute(&mut *conn)
+                .await?;
+            touch("UPDATE rm_members SET status = 'banned', updated_at = $1, position = $2 WHERE id = $3")
+                .execute(&mut *conn)
+                .await?;
+        }
+        MemberEvent::MemberMuted { .. } | MemberEvent::MemberUnmuted {} => {
+            touch("UPDATE rm_members SET updated_at = $1, position = $2 WHERE id = $3")
+                .execute(&mut *conn)
+                .await?;
+        }
         MemberEvent::MemberPersonalDataErased {} => {
             touch(
                 "UPDATE rm_members SET email = NULL, display_name = NULL, erased = 1, \
@@ -76,6 +96,8 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
             .execute(&mut *conn)
             .await?;
         }
+        // The questions projection keeps who holds the guest role.
+        MemberEvent::GuestRoleGranted {} | MemberEvent::GuestRoleRevoked {} => {}
     }
     Ok(())
 }

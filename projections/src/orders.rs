@@ -5,7 +5,7 @@
 
 use crate::queries::OrderRow;
 use lyceum_domain::Aggregate;
-use lyceum_domain::payment::order::{Order, OrderEvent, OrderItem, OrderState};
+use lyceum_domain::payment::order::{DisputeOutcome, Order, OrderEvent, OrderItem, OrderState};
 use lyceum_store::read::stream_until;
 use lyceum_store::{StoreError, StoredEvent};
 use sqlx::AnyConnection;
@@ -30,6 +30,14 @@ pub fn row(id: Uuid, state: &OrderState, created_at: String, updated_at: String)
         currency: state.amount.currency.to_string(),
         status: state.status.as_str().to_owned(),
         refunded_minor: state.total_refunded.minor,
+        dispute_status: state.dispute.as_ref().map(|d| {
+            match d.outcome {
+                None => "open",
+                Some(DisputeOutcome::Won) => "won",
+                Some(DisputeOutcome::Lost) => "lost",
+            }
+            .to_owned()
+        }),
         created_at,
         updated_at,
     }
@@ -58,11 +66,12 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
     );
     sqlx::query(
         "INSERT INTO rm_orders (id, space_id, member_id, item_kind, content_id, tier_id, \
-         amount_minor, currency, status, refunded_minor, created_at, updated_at, position) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+         amount_minor, currency, status, refunded_minor, created_at, updated_at, position, \
+         dispute_status) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
          ON CONFLICT (id) DO UPDATE SET status = excluded.status, \
          refunded_minor = excluded.refunded_minor, updated_at = excluded.updated_at, \
-         position = excluded.position",
+         position = excluded.position, dispute_status = excluded.dispute_status",
     )
     .bind(row.id)
     .bind(row.space_id)
@@ -77,6 +86,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
     .bind(row.created_at)
     .bind(row.updated_at)
     .bind(event.position)
+    .bind(row.dispute_status)
     .execute(&mut *conn)
     .await?;
     Ok(())

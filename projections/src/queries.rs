@@ -1,11 +1,22 @@
 //! Queries over the read models, with cursor pagination. Lists fetch one row more than asked
 //! to know whether a next page exists; related rows are loaded for a whole page at once.
 
+use lyceum_domain::membership::subscription::DueAction;
+use lyceum_domain::payment::method::STRIPE_PREFIX;
 use lyceum_store::{Db, StoreError};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::collections::HashMap;
+
+mod content;
+pub use content::*;
+mod questions;
+pub use questions::*;
+mod search;
+pub use search::*;
+mod topics;
+pub use topics::*;
 
 /// A page of rows and the cursor of the next page, if there is one. The cursor is the id of
 /// the last row returned.
@@ -15,7 +26,7 @@ pub struct Page<T> {
     pub next: Option<String>,
 }
 
-fn page<T>(mut items: Vec<T>, limit: i64, id: impl Fn(&T) -> String) -> Page<T> {
+pub(crate) fn page<T>(mut items: Vec<T>, limit: i64, id: impl Fn(&T) -> String) -> Page<T> {
     let more = items.len() as i64 > limit;
     items.truncate(usize::try_from(limit).unwrap_or_default());
     let next = if more { items.last().map(id) } else { None };
@@ -133,12 +144,17 @@ pub struct MemberRow {
     pub status: String,
     pub erased: bool,
     pub tier_ids: Vec<String>,
+    pub points: u64,
+    /// `None` until the space sets levels.
+    pub level: Option<crate::terms::MemberLevel>,
     pub created_at: String,
     pub updated_at: String,
 }
 
-const MEMBER_COLUMNS: &str =
-    "id, space_id, email, display_name, status, erased, created_at, updated_at";
+/// A member's points are the points read model's balance: manual adjustments and earned points.
+const MEMBER_COLUMNS: &str = "m.id, m.space_id, m.email, m.display_name, m.status, m.erased, \
+     COALESCE(b.points, 0) AS points, m.created_at, m.updated_at";
+const MEMBER_FROM: &str = "rm_members m LEFT JOIN rm_points_balances b ON b.member_id = m.id";
 
 async fn member_rows(db: &Db, rows: Vec<AnyRow>) -> Result<Vec<MemberRow>, StoreError> {
     let mut members = Vec::with_capacity(rows.len());
@@ -151,6 +167,8 @@ async fn member_rows(db: &Db, rows: Vec<AnyRow>) -> Result<Vec<MemberRow>, Store
             status: row.try_get("status")?,
             erased: row.try_get::<i64, _>("erased")? != 0,
             tier_ids: Vec::new(),
+            points: u64::try_from(row.try_get::<i64, _>("points")?).unwrap_or(0),
+            level: None,
             created_at: row.try_get("created_at")?,
             updated_at: row.try_get("updated_at")?,
         });
@@ -174,8 +192,13 @@ async fn member_rows(db: &Db, rows: Vec<AnyRow>) -> Result<Vec<MemberRow>, Store
             .or_default()
             .push(row.try_get("tier_id")?);
     }
+    // Every row of one call is of one space (the list) or is one member.
+    let rules = crate::terms::space_levels(db, &members[0].space_id).await?;
     for member in &mut members {
         member.tier_ids = tiers.remove(&member.id).unwrap_or_default();
+        member.level = rules
+            .as_ref()
+            .map(|r| crate::terms::level_for(r, member.points));
     }
     Ok(members)
 }
@@ -188,7 +211,8 @@ pub async fn members(
     limit: i64,
 ) -> Result<Page<MemberRow>, StoreError> {
     let rows = sqlx::query(&format!(
-        "SELECT {MEMBER_COLUMNS} FROM rm_members WHERE space_id = $1 AND id > $2 ORDER BY id LIMIT $3"
+        "SELECT {MEMBER_COLUMNS} FROM {MEMBER_FROM} WHERE m.space_id = $1 AND m.id > $2 \
+         ORDER BY m.id LIMIT $3"
     ))
     .bind(space_id)
     .bind(after.unwrap_or(""))
@@ -206,84 +230,13 @@ pub async fn member(
     id: &str,
 ) -> Result<Option<MemberRow>, StoreError> {
     let rows = sqlx::query(&format!(
-        "SELECT {MEMBER_COLUMNS} FROM rm_members WHERE ($1 = '' OR space_id = $1) AND id = $2"
+        "SELECT {MEMBER_COLUMNS} FROM {MEMBER_FROM} WHERE ($1 = '' OR m.space_id = $1) AND m.id = $2"
     ))
     .bind(space_id.unwrap_or(""))
     .bind(id)
     .fetch_all(db.reader())
     .await?;
     Ok(member_rows(db, rows).await?.pop())
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ContentRow {
-    pub id: String,
-    pub space_id: String,
-    pub kind: String,
-    pub title: String,
-    pub body: String,
-    pub excerpt: Option<String>,
-    pub access: serde_json::Value,
-    pub status: String,
-    pub created_at: String,
-    pub updated_at: String,
-    pub published_at: Option<String>,
-}
-
-fn content_row(row: &AnyRow) -> Result<ContentRow, StoreError> {
-    Ok(ContentRow {
-        id: row.try_get("id")?,
-        space_id: row.try_get("space_id")?,
-        kind: row.try_get("kind")?,
-        title: row.try_get("title")?,
-        body: row.try_get("body")?,
-        excerpt: row.try_get("excerpt")?,
-        access: serde_json::from_str(&row.try_get::<String, _>("access")?)?,
-        status: row.try_get("status")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-        published_at: row.try_get("published_at")?,
-    })
-}
-
-const CONTENT_COLUMNS: &str = "id, space_id, kind, title, body, excerpt, access, status, created_at, updated_at, published_at";
-
-/// A space's content, newest first, optionally of one status.
-pub async fn content(
-    db: &Db,
-    space_id: &str,
-    status: Option<&str>,
-    before: Option<&str>,
-    limit: i64,
-) -> Result<Page<ContentRow>, StoreError> {
-    let rows = sqlx::query(&format!(
-        "SELECT {CONTENT_COLUMNS} FROM rm_content WHERE space_id = $1 AND ($2 = '' OR status = $2) \
-         AND ($3 = '' OR id < $3) ORDER BY id DESC LIMIT $4"
-    ))
-    .bind(space_id)
-    .bind(status.unwrap_or(""))
-    .bind(before.unwrap_or(""))
-    .bind(limit + 1)
-    .fetch_all(db.reader())
-    .await?;
-    let items = rows.iter().map(content_row).collect::<Result<_, _>>()?;
-    Ok(page(items, limit, |c: &ContentRow| c.id.clone()))
-}
-
-/// One content item, of the given space if one is given.
-pub async fn content_item(
-    db: &Db,
-    space_id: Option<&str>,
-    id: &str,
-) -> Result<Option<ContentRow>, StoreError> {
-    let row = sqlx::query(&format!(
-        "SELECT {CONTENT_COLUMNS} FROM rm_content WHERE ($1 = '' OR space_id = $1) AND id = $2"
-    ))
-    .bind(space_id.unwrap_or(""))
-    .bind(id)
-    .fetch_optional(db.reader())
-    .await?;
-    row.as_ref().map(content_row).transpose()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -301,15 +254,22 @@ pub struct SubscriptionRow {
     pub period_end: Option<String>,
     pub cancel_at_period_end: bool,
     pub comp_until: Option<String>,
+    /// When the failing charge first failed, while the subscription is past due.
+    pub past_due_since: Option<String>,
     pub started_at: String,
     pub ended_at: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// A downgrade waiting for the next boundary: the tier, its price and when it applies.
+    pub pending_tier_id: Option<String>,
+    pub pending_price_minor: Option<i64>,
+    pub pending_effective_at: Option<String>,
 }
 
 const SUBSCRIPTION_COLUMNS: &str = "id, space_id, member_id, tier_id, status, billing_interval, \
      price_minor, currency, trial_end, period_start, period_end, cancel_at_period_end, comp_until, \
-     started_at, ended_at, created_at, updated_at";
+     past_due_since, started_at, ended_at, created_at, updated_at, pending_tier_id, \
+     pending_price_minor, pending_effective_at";
 
 fn subscription_row(row: &AnyRow) -> Result<SubscriptionRow, sqlx::Error> {
     Ok(SubscriptionRow {
@@ -326,10 +286,14 @@ fn subscription_row(row: &AnyRow) -> Result<SubscriptionRow, sqlx::Error> {
         period_end: row.try_get("period_end")?,
         cancel_at_period_end: row.try_get::<i64, _>("cancel_at_period_end")? != 0,
         comp_until: row.try_get("comp_until")?,
+        past_due_since: row.try_get("past_due_since")?,
         started_at: row.try_get("started_at")?,
         ended_at: row.try_get("ended_at")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
+        pending_tier_id: row.try_get("pending_tier_id")?,
+        pending_price_minor: row.try_get("pending_price_minor")?,
+        pending_effective_at: row.try_get("pending_effective_at")?,
     })
 }
 
@@ -375,68 +339,27 @@ pub async fn subscription(
 }
 
 /// Subscriptions due at or before `now` (RFC 3339), earliest first: the scheduler's work list.
-/// The read model may lag; the scheduler checks each against its aggregate.
+/// The read model may lag; the scheduler checks each against its aggregate. A charge that
+/// Stripe collects (the stored payment method starts with `stripe:`) is not the scheduler's
+/// work, so such a subscription is listed only when it is due to expire.
 pub async fn due_subscriptions(db: &Db, now: &str, limit: i64) -> Result<Vec<String>, StoreError> {
     Ok(sqlx::query_scalar(
-        "SELECT id FROM rm_subscriptions WHERE next_due_at IS NOT NULL AND next_due_at <= $1 \
+        "SELECT id FROM rm_subscriptions s WHERE next_due_at IS NOT NULL AND next_due_at <= $1 \
+         AND (next_due_action = $4 OR NOT EXISTS (SELECT 1 FROM \
+         subscription_payment_methods m WHERE m.subscription_id = s.id \
+         AND lower(m.payment_method) LIKE $3)) \
          ORDER BY next_due_at, id LIMIT $2",
     )
     .bind(now)
     .bind(limit)
+    .bind(format!("{STRIPE_PREFIX}%"))
+    // The projection stores the action as its debug name.
+    .bind(format!("{:?}", DueAction::Expire))
     .fetch_all(db.reader())
     .await?)
 }
 
-/// What a member may access right now: whether they are an active member of the space, and
-/// the tiers they hold (free tiers they joined, and the tier of every subscription whose status
-/// grants access: trialing, active, past due while it is retried, and comps), and the items
-/// they bought (a full refund takes an item back).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct MemberAccess {
-    pub is_member: bool,
-    pub tier_ids: Vec<String>,
-    /// Items bought and paid for, not refunded in full.
-    pub purchased_content_ids: Vec<String>,
-}
-
-/// The entitlements of one member of a space.
-pub async fn member_access(
-    db: &Db,
-    space_id: &str,
-    member_id: &str,
-) -> Result<MemberAccess, StoreError> {
-    let status: Option<String> =
-        sqlx::query_scalar("SELECT status FROM rm_members WHERE space_id = $1 AND id = $2")
-            .bind(space_id)
-            .bind(member_id)
-            .fetch_optional(db.reader())
-            .await?;
-    if status.as_deref() != Some("active") {
-        return Ok(MemberAccess::default());
-    }
-    let tier_ids = sqlx::query_scalar(
-        "SELECT tier_id FROM rm_member_tiers WHERE space_id = $1 AND member_id = $2 \
-         UNION SELECT tier_id FROM rm_subscriptions WHERE space_id = $1 AND member_id = $2 \
-         AND status IN ('trialing', 'active', 'past_due') ORDER BY 1",
-    )
-    .bind(space_id)
-    .bind(member_id)
-    .fetch_all(db.reader())
-    .await?;
-    let purchased_content_ids = sqlx::query_scalar(
-        "SELECT content_id FROM rm_orders WHERE space_id = $1 AND member_id = $2 \
-         AND item_kind = 'content' AND status IN ('paid', 'partially_refunded') ORDER BY 1",
-    )
-    .bind(space_id)
-    .bind(member_id)
-    .fetch_all(db.reader())
-    .await?;
-    Ok(MemberAccess {
-        is_member: true,
-        tier_ids,
-        purchased_content_ids,
-    })
-}
+pub use crate::access::{MemberAccess, member_access};
 
 /// A space's monthly recurring revenue in one currency: the sum of its MRR deltas.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -599,12 +522,14 @@ pub struct OrderRow {
     pub currency: String,
     pub status: String,
     pub refunded_minor: i64,
+    /// `open`, `won` or `lost`; null without a dispute.
+    pub dispute_status: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
 
 const ORDER_COLUMNS: &str = "id, space_id, member_id, item_kind, content_id, tier_id, amount_minor, \
-     currency, status, refunded_minor, created_at, updated_at";
+     currency, status, refunded_minor, dispute_status, created_at, updated_at";
 
 fn order_row(row: &AnyRow) -> Result<OrderRow, sqlx::Error> {
     Ok(OrderRow {
@@ -618,6 +543,7 @@ fn order_row(row: &AnyRow) -> Result<OrderRow, sqlx::Error> {
         currency: row.try_get("currency")?,
         status: row.try_get("status")?,
         refunded_minor: row.try_get("refunded_minor")?,
+        dispute_status: row.try_get("dispute_status")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
     })

@@ -1,4 +1,5 @@
-//! The spaces read model: one row per space with its current settings.
+//! The spaces read model: one row per space with its current settings, billing terms and member
+//! levels (both as JSON, null until the creator sets them).
 
 use lyceum_domain::Aggregate;
 use lyceum_domain::space::{Space, SpaceEvent};
@@ -43,6 +44,32 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
             .await?;
         }
         SpaceEvent::ApiKeyIssued { .. } => {}
+        SpaceEvent::BillingTermsChanged { terms } => {
+            set_json(conn, event, "billing_terms", serde_json::to_string(&terms)?).await?;
+        }
+        SpaceEvent::LevelRulesChanged { rules } => {
+            set_json(conn, event, "level_rules", serde_json::to_string(&rules)?).await?;
+        }
+        // Kept by the points read model, which applies them in log order.
+        SpaceEvent::PointsRulesSet { .. } => {}
     }
+    Ok(())
+}
+
+async fn set_json(
+    conn: &mut AnyConnection,
+    event: &StoredEvent,
+    column: &'static str,
+    json: String,
+) -> Result<(), StoreError> {
+    sqlx::query(&format!(
+        "UPDATE rm_spaces SET {column} = $1, updated_at = $2, position = $3 WHERE id = $4"
+    ))
+    .bind(json)
+    .bind(&event.recorded_at)
+    .bind(event.position)
+    .bind(event.aggregate_id.to_string())
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }

@@ -1,13 +1,13 @@
 //! The subscriptions read model: one row per subscription with its status, price, current
-//! period and cancellation. Each event folds the stream up to it through the domain aggregate,
-//! so the row is exactly the aggregate's state at that position (no second copy of the
-//! lifecycle rules), live and on replay. It also says when each subscription next falls due,
-//! which is how the scheduler finds its work.
+//! period, cancellation and pending downgrade. Each event folds the stream up to it through the
+//! domain aggregate, so the row is exactly the aggregate's state at that position (no second
+//! copy of the lifecycle rules), live and on replay. It also says when each subscription next
+//! falls due, which is how the scheduler finds its work.
 
 use crate::queries::SubscriptionRow;
 use lyceum_domain::Aggregate;
 use lyceum_domain::membership::subscription::{
-    Billing, Subscription, SubscriptionEvent, SubscriptionState,
+    Billing, Subscription, SubscriptionEvent, SubscriptionState, SubscriptionStatus,
 };
 use lyceum_store::read::stream_until;
 use lyceum_store::time::format;
@@ -35,6 +35,19 @@ pub fn row(
             ),
             Billing::Comp { until, .. } => (None, None, None, None, false, Some(*until)),
         };
+    let past_due_since = match &state.billing {
+        Billing::Paid(terms) if state.status == SubscriptionStatus::PastDue => {
+            terms.dunning_state.as_ref().map(|d| format(d.since))
+        }
+        _ => None,
+    };
+    let pending = match &state.billing {
+        Billing::Paid(terms) => terms
+            .pending_downgrade
+            .as_ref()
+            .map(|downgrade| (downgrade, terms.boundary())),
+        Billing::Comp { .. } => None,
+    };
     SubscriptionRow {
         id: id.to_string(),
         space_id: state.space_id.to_string(),
@@ -56,10 +69,14 @@ pub fn row(
         period_end: period.map(|p| format(p.end)),
         cancel_at_period_end,
         comp_until: comp_until.map(format),
+        past_due_since,
         started_at: format(state.started_at),
         ended_at: state.ended_at.map(format),
         created_at,
         updated_at,
+        pending_tier_id: pending.map(|(downgrade, _)| downgrade.tier_id.to_string()),
+        pending_price_minor: pending.map(|(downgrade, _)| downgrade.price.minor),
+        pending_effective_at: pending.and_then(|(_, at)| at).map(format),
     }
 }
 
@@ -90,9 +107,10 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
         "INSERT INTO rm_subscriptions (id, space_id, member_id, tier_id, status, billing_interval, \
          price_minor, currency, trial_end, period_start, period_end, cancel_at_period_end, \
          comp_until, started_at, ended_at, created_at, updated_at, position, next_due_at, \
-         next_due_action) \
+         next_due_action, past_due_since, pending_tier_id, pending_price_minor, \
+         pending_effective_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
-         $19, $20) \
+         $19, $20, $21, $22, $23, $24) \
          ON CONFLICT (id) DO UPDATE SET tier_id = excluded.tier_id, status = excluded.status, \
          billing_interval = excluded.billing_interval, price_minor = excluded.price_minor, \
          currency = excluded.currency, trial_end = excluded.trial_end, \
@@ -100,7 +118,10 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
          cancel_at_period_end = excluded.cancel_at_period_end, comp_until = excluded.comp_until, \
          ended_at = excluded.ended_at, updated_at = excluded.updated_at, \
          position = excluded.position, next_due_at = excluded.next_due_at, \
-         next_due_action = excluded.next_due_action",
+         next_due_action = excluded.next_due_action, past_due_since = excluded.past_due_since, \
+         pending_tier_id = excluded.pending_tier_id, \
+         pending_price_minor = excluded.pending_price_minor, \
+         pending_effective_at = excluded.pending_effective_at",
     )
     .bind(row.id)
     .bind(row.space_id)
@@ -122,6 +143,10 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
     .bind(event.position)
     .bind(due.map(|(at, _)| format(at)))
     .bind(due.map(|(_, action)| format!("{action:?}")))
+    .bind(row.past_due_since)
+    .bind(row.pending_tier_id)
+    .bind(row.pending_price_minor)
+    .bind(row.pending_effective_at)
     .execute(&mut *conn)
     .await?;
     Ok(())

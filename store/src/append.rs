@@ -87,6 +87,12 @@ pub enum SideWrite {
         code: String,
         offer_id: Uuid,
     },
+    /// Reserve a member's referral code within its space (see [`crate::referrals`]).
+    ReserveReferralCode {
+        space_id: Uuid,
+        code: String,
+        member_id: Uuid,
+    },
     /// Store the payment method a subscription is charged with (see [`crate::billing`]).
     SetPaymentMethod {
         subscription_id: Uuid,
@@ -96,6 +102,11 @@ pub enum SideWrite {
     /// A Stripe signing secret or handled event id (see [`crate::stripe`]); recording an event
     /// id twice fails with [`StoreError::Conflict`].
     Stripe(crate::stripe::StripeWrite),
+    /// A one-off purchase's claim marked paid or released (see [`crate::purchases`]); marking
+    /// paid a claim that no longer names the order fails with [`StoreError::Conflict`].
+    Purchase(crate::purchases::PurchaseWrite),
+    /// A topic name or a lesson's course (see [`crate::catalog`]).
+    Catalog(crate::catalog::CatalogWrite),
 }
 
 /// Events for one aggregate, appended after `expected_version`.
@@ -304,6 +315,8 @@ async fn side_write(conn: &mut AnyConnection, write: &SideWrite) -> Result<(), S
     let result = match write {
         SideWrite::Webhook(write) => crate::webhooks::side_write(&mut *conn, write).await,
         SideWrite::Stripe(write) => crate::stripe::side_write(&mut *conn, write).await,
+        SideWrite::Purchase(write) => return crate::purchases::side_write(&mut *conn, write).await,
+        SideWrite::Catalog(write) => return crate::catalog::side_write(&mut *conn, write).await,
         SideWrite::ReserveSlug { slug, space_id } => {
             sqlx::query("INSERT INTO slugs (slug, space_id) VALUES ($1, $2)")
                 .bind(slug)
@@ -437,6 +450,11 @@ async fn side_write(conn: &mut AnyConnection, write: &SideWrite) -> Result<(), S
                 .execute(&mut *conn)
                 .await
         }
+        SideWrite::ReserveReferralCode {
+            space_id,
+            code,
+            member_id,
+        } => crate::referrals::insert(&mut *conn, *space_id, code, *member_id).await,
     };
     match result {
         Ok(_) => Ok(()),
@@ -455,6 +473,14 @@ async fn side_write(conn: &mut AnyConnection, write: &SideWrite) -> Result<(), S
                     write,
                     SideWrite::Stripe(crate::stripe::StripeWrite::RecordEvent { .. })
                 ) =>
+        {
+            Err(StoreError::Conflict)
+        }
+        // Two members whose ids hash to the same code (about one in 10^18 pairs): the caller
+        // may retry, with a new member id.
+        Err(e)
+            if is_unique_violation(&e)
+                && matches!(write, SideWrite::ReserveReferralCode { .. }) =>
         {
             Err(StoreError::Conflict)
         }

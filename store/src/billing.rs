@@ -6,6 +6,7 @@ use crate::Db;
 use crate::append::SideWrite;
 use crate::error::StoreError;
 use crate::migrate::Migration;
+use lyceum_domain::payment::method::PaymentMethod;
 use uuid::Uuid;
 
 const TABLES: &str = r#"
@@ -20,16 +21,17 @@ pub(crate) const MIGRATION: Migration = Migration {
     sqlite: TABLES,
 };
 
-/// The row to write with the event that starts a subscription.
+/// The row to write with the event that starts a subscription, or beside no event when the
+/// method changes.
 pub fn set_payment_method(
     subscription_id: Uuid,
     space_id: Uuid,
-    payment_method: &str,
+    payment_method: &PaymentMethod,
 ) -> SideWrite {
     SideWrite::SetPaymentMethod {
         subscription_id,
         space_id,
-        payment_method: payment_method.to_owned(),
+        payment_method: payment_method.as_str().to_owned(),
     }
 }
 

@@ -5,6 +5,8 @@
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +21,9 @@ pub struct Db {
     pub backend: Backend,
     read: AnyPool,
     write: AnyPool,
+    /// How many times the read pool was handed out: one per read query, as every read runs on
+    /// `reader()` directly. Lets tests see that a GraphQL page costs a bounded number of reads.
+    reads: Arc<AtomicU64>,
 }
 
 impl Db {
@@ -34,6 +39,7 @@ impl Db {
             backend: Backend::Postgres,
             read: pool.clone(),
             write: pool,
+            reads: Arc::default(),
         })
     }
 
@@ -60,6 +66,7 @@ impl Db {
             backend: Backend::Sqlite,
             read,
             write,
+            reads: Arc::default(),
         })
     }
 
@@ -73,7 +80,22 @@ impl Db {
 
     /// The pool for reads that need not be part of a write.
     pub fn reader(&self) -> &AnyPool {
+        self.reads.fetch_add(1, Ordering::Relaxed);
         &self.read
+    }
+
+    /// The same pools with a read counter of its own (so one component's reads can be told
+    /// from the others').
+    pub fn counted(&self) -> Self {
+        Self {
+            reads: Arc::default(),
+            ..self.clone()
+        }
+    }
+
+    /// How many reads (`reader()` calls) this handle and its clones have made.
+    pub fn reads(&self) -> u64 {
+        self.reads.load(Ordering::Relaxed)
     }
 
     /// The pool for write transactions.

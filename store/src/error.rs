@@ -16,6 +16,12 @@ pub enum StoreError {
     /// The email is already signed up in the space.
     #[error("email already signed up")]
     EmailTaken,
+    /// Another topic of the space has this name.
+    #[error("topic name already taken")]
+    TopicNameTaken,
+    /// The lesson or article already belongs to a course or column.
+    #[error("part already belongs to a course or column")]
+    PartTaken,
     /// The idempotency claim was taken over by another request.
     #[error("the idempotency claim was lost")]
     ClaimLost,

@@ -5,6 +5,7 @@
 
 pub mod append;
 pub mod billing;
+pub mod catalog;
 pub mod checkpoints;
 pub mod clock;
 pub mod command;
@@ -16,7 +17,9 @@ pub mod identity;
 pub mod keys;
 pub mod migrate;
 pub mod offers;
+pub mod purchases;
 pub mod read;
+pub mod referrals;
 mod schema;
 pub mod slugs;
 pub mod stripe;

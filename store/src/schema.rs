@@ -49,6 +49,9 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     crate::billing::MIGRATION,
     crate::offers::MIGRATION,
     crate::stripe::MIGRATION,
+    crate::purchases::MIGRATION,
+    crate::referrals::MIGRATION,
+    crate::catalog::MIGRATION,
 ];
 
 const EVENT_LOG: Migration = Migration {

@@ -79,6 +79,32 @@ pub async fn secret_for(
     )
 }
 
+/// Seals `plaintext` with `member_id`'s key, read from the writer (a key stored a moment ago
+/// is there); `None` once the key was erased.
+pub async fn seal_for(
+    db: &crate::Db,
+    member_id: Uuid,
+    plaintext: &str,
+) -> Result<Option<Sealed>, StoreError> {
+    let mut conn = db.writer().acquire().await?;
+    match secret_for(&mut conn, member_id).await? {
+        Some(secret) => seal(&secret, member_id, plaintext).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Opens a sealed value with `member_id`'s key; `None` once the key was erased.
+pub async fn open_for(
+    db: &crate::Db,
+    member_id: Uuid,
+    sealed: &Sealed,
+) -> Result<Option<String>, StoreError> {
+    let mut conn = db.reader().acquire().await?;
+    Ok(secret_for(&mut conn, member_id)
+        .await?
+        .and_then(|secret| open(&secret, member_id, sealed)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -130,7 +130,8 @@ async fn paywall(backend: Backend) {
         .await;
     assert_eq!(
         entitlements.body,
-        json!({"member_id": member_id, "is_member": true, "tier_ids": [insiders_id]})
+        json!({"member_id": member_id, "is_member": true, "tier_ids": [insiders_id],
+            "purchased_content_ids": []})
     );
     let unlocked = app
         .get(&token, &format!("/v1/spaces/school/content/{}", ids[2]))

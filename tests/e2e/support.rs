@@ -43,6 +43,8 @@ macro_rules! on_both_backends {
 pub struct TestApp {
     pub base: String,
     pub db: Db,
+    /// The API's own handle: its read count is the API's alone.
+    pub api_db: Db,
     pub admin: String,
     pub config: Config,
     pub http: reqwest::Client,
@@ -129,6 +131,7 @@ impl TestApp {
             .expect("the application starts");
         let base = format!("http://127.0.0.1:{}", app.port());
         let db = app.db().clone();
+        let api_db = app.api_db().clone();
         let key = IssuedKey::generate(Role::Admin, None).expect("a key");
         insert_admin(&db, &key)
             .await
@@ -140,6 +143,7 @@ impl TestApp {
         Self {
             base,
             db,
+            api_db,
             admin: key.secret,
             config,
             http: reqwest::Client::new(),
@@ -244,6 +248,86 @@ impl TestApp {
             .await;
         assert_eq!(key.status, 201, "{key:?}");
         (id, key.body["key"].as_str().expect("a key").to_owned())
+    }
+
+    /// Defines a paid tier with a monthly price and trial days; returns its id.
+    pub async fn paid_tier(
+        &self,
+        key: &str,
+        space: &str,
+        name: &str,
+        monthly: i64,
+        trial: u32,
+    ) -> String {
+        let tier = self
+            .post(
+                key,
+                &format!("/v1/spaces/{space}/tiers"),
+                json!({"name": name, "kind": "paid", "monthly_price_minor": monthly, "trial_days": trial}),
+            )
+            .await;
+        assert_eq!(tier.status, 201, "{tier:?}");
+        tier.body["id"].as_str().expect("an id").to_owned()
+    }
+
+    /// Signs a member up to a space: `(member id, session token)`.
+    pub async fn sign_up(&self, space: &str, email: &str) -> (String, String) {
+        let body =
+            json!({"email": email, "display_name": "Member", "password": "a good long password"});
+        let path = format!("/v1/spaces/{space}/auth/sign-up");
+        let signed_up = self.call(Method::POST, None, &path, Some(body)).await;
+        assert_eq!(signed_up.status, 201, "{signed_up:?}");
+        (
+            signed_up.body["member"]["id"]
+                .as_str()
+                .expect("an id")
+                .to_owned(),
+            signed_up.body["session"]["token"]
+                .as_str()
+                .expect("a token")
+                .to_owned(),
+        )
+    }
+
+    /// Polls `GET path` until `done` holds for its body, for at most 15 s (the scheduler passes
+    /// every second, read models follow the relay); panics naming `what` on timeout.
+    pub async fn until(
+        &self,
+        key: &str,
+        path: &str,
+        what: &str,
+        done: impl Fn(&Value) -> bool,
+    ) -> Value {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            let reply = self.get(key, path).await;
+            if reply.status == 200 && done(&reply.body) {
+                return reply.body;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "timed out waiting for {what}: {reply:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    /// The events of one stream, oldest first.
+    pub async fn stream(&self, aggregate: &str, id: &str) -> Vec<Value> {
+        let stream = self
+            .get(&self.admin, &format!("/v1/streams/{aggregate}/{id}"))
+            .await;
+        assert_eq!(stream.status, 200, "{stream:?}");
+        stream.body.as_array().cloned().unwrap_or_default()
+    }
+
+    /// The events of `event_type` in one stream.
+    pub async fn events_of(&self, aggregate: &str, id: &str, event_type: &str) -> Vec<Value> {
+        self.stream(aggregate, id)
+            .await
+            .into_iter()
+            .filter(|e| e["event_type"] == event_type)
+            .collect()
     }
 
     /// How many events the log holds.

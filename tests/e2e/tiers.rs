@@ -123,17 +123,17 @@ async fn tier_changes(backend: Backend) {
     let graph = app
         .graphql(
             &key,
-            "mutation($id: ID!) { changeTier(space: \"tiers\", id: $id, input: {trialDays: 14}) {
+            "mutation($id: ID!) { updateTier(space: \"tiers\", id: $id, input: {trialDays: 14}) {
                node { trialDays monthlyPriceMinor archived } position } }",
             json!({"id": paid_id}),
         )
         .await;
     assert_eq!(
-        graph["data"]["changeTier"]["node"],
+        graph["data"]["updateTier"]["node"],
         json!({"trialDays": 14, "monthlyPriceMinor": 1200, "archived": false}),
         "{graph}"
     );
-    let position = graph["data"]["changeTier"]["position"].as_i64().unwrap();
+    let position = graph["data"]["updateTier"]["position"].as_i64().unwrap();
 
     let listed = app
         .get(

@@ -18,7 +18,8 @@ use tokio::net::{TcpListener, TcpStream};
 on_both_backends!(
     webhook_deliveries,
     webhook_refusals,
-    webhook_fan_out_is_exactly_once
+    webhook_fan_out_is_exactly_once,
+    webhook_deliveries_carry_no_content_body
 );
 
 /// One request the receiver got.
@@ -582,5 +583,76 @@ async fn webhook_fan_out_is_exactly_once(backend: Backend) {
     .unwrap();
     assert_eq!(expected, 21, "the registration and 20 tiers");
     assert_eq!((rows, distinct), (expected, expected));
+    app.finish().await;
+}
+
+/// Content events reach an endpoint subscribed to everything without the item's body: a
+/// webhook is outside every access check.
+async fn webhook_deliveries_carry_no_content_body(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (space_id, creator) = app.space("hooks").await;
+    let receiver = Receiver::start().await;
+    let sender = Sender::new(app.db.clone(), true);
+    let registered = app
+        .post(
+            &creator,
+            "/v1/spaces/hooks/webhooks",
+            json!({"url": receiver.url, "event_types": ["*"]}),
+        )
+        .await;
+    assert_eq!(registered.status, 201, "{registered:?}");
+    let secret = format!("SECRET-{}", uuid::Uuid::new_v4().simple());
+    let tier = app.paid_tier(&creator, "hooks", "Insiders", 900, 0).await;
+    let created = app
+        .post(&creator, "/v1/spaces/hooks/content", json!({"kind": "article", "title": "Locked",
+            "body": secret, "excerpt": "A taste.", "access": {"policy": "tiers", "tier_ids": [tier]}}))
+        .await;
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    app.patch(
+        &creator,
+        &format!("/v1/spaces/hooks/content/{id}"),
+        json!({"body": format!("{secret} edited")}),
+    )
+    .await;
+    let published = app
+        .post_empty(&creator, &format!("/v1/spaces/hooks/content/{id}/publish"))
+        .await;
+    settle(&app, &sender, published.position()).await;
+    // Deliveries go out concurrently, so wait for every event since the registration rather
+    // than for the first few to arrive.
+    let expected: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE space_id = $1 AND position >= $2")
+            .bind(&space_id)
+            .bind(registered.position())
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+    let received = receiver.wait_for(expected.max(5) as usize).await;
+    let types: Vec<String> = received
+        .iter()
+        .map(|r| r.json()["event_type"].as_str().unwrap().to_owned())
+        .collect();
+    for kind in ["ContentDrafted", "ContentEdited", "ContentPublished"] {
+        assert!(
+            types.iter().any(|t| t == kind),
+            "{kind} delivered: {types:?}"
+        );
+    }
+    for delivery in &received {
+        let text = String::from_utf8_lossy(&delivery.body);
+        assert!(
+            !text.contains(&secret),
+            "a delivery carried the body: {text}"
+        );
+    }
+    let drafted = received
+        .iter()
+        .map(|r| r.json())
+        .find(|e| e["event_type"] == "ContentDrafted")
+        .unwrap();
+    let payload = &drafted["payload"];
+    let data = payload.get("data").unwrap_or(payload);
+    assert_eq!(data["body_redacted"], true, "{drafted}");
+    assert_eq!(data["title"], "Locked");
     app.finish().await;
 }

@@ -11,6 +11,7 @@ pub mod leadership;
 pub mod live;
 pub mod message;
 mod pause;
+pub mod publisher;
 pub mod relay;
 pub mod scheduler;
 pub mod supervisor;

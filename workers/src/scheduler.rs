@@ -5,12 +5,19 @@
 //! is not due, a concurrent scheduler loses on the aggregate's version, and each charge's
 //! idempotency key names the subscription and the moment it fell due, so a retry after a crash
 //! gets the same payment back instead of a second one.
+//!
+//! A subscription whose payment method Stripe collects with (see
+//! `lyceum_domain::payment::method`) is never charged here: at a trial end, renewal or retry it
+//! waits for Stripe's invoice webhook, which settles the boundary instead. Its expiries still
+//! run here. Such waiting subscriptions are left out of the due list, so they never crowd out
+//! the ones this scheduler must handle.
 
 use crate::error::WorkerError;
 use crate::feed::Nudge;
 use lyceum_domain::Aggregate;
 use lyceum_domain::membership::charging::charge;
 use lyceum_domain::membership::subscription::{DueAction, Subscription, SubscriptionCommand};
+use lyceum_domain::payment::method::{Collector, collector_of};
 use lyceum_domain::payment::test_provider::TestProvider;
 use lyceum_store::clock::Clock;
 use lyceum_store::command::{append_for, load};
@@ -83,32 +90,29 @@ impl Scheduler {
         if due_at > now {
             return Ok(Outcome::NotDue);
         }
-        let charged = if action.charges() {
-            match loaded
-                .state
-                .amount_due()
-                .map_err(|e| WorkerError::Malformed(e.to_string()))?
-            {
-                Some(amount) => {
-                    let method = lyceum_store::billing::payment_method(&self.db, id)
-                        .await?
-                        .unwrap_or_default();
-                    let key = format!("{id}:{}", time::format(due_at));
-                    Some(charge(&TestProvider, amount, &method, key).0)
+        let command = match action {
+            DueAction::Expire => SubscriptionCommand::Expire { now },
+            action => {
+                let Some(amount) = loaded
+                    .state
+                    .amount_due()
+                    .map_err(|e| WorkerError::Malformed(e.to_string()))?
+                else {
+                    return Ok(Outcome::NotDue);
+                };
+                let method = lyceum_store::billing::payment_method(&self.db, id)
+                    .await?
+                    .unwrap_or_default();
+                if collector_of(&method) == Collector::Stripe {
+                    return Ok(Outcome::NotDue);
                 }
-                None => None,
+                let key = format!("{id}:{}", time::format(due_at));
+                let (charge, _) = charge(&TestProvider, amount, &method, key);
+                match action.settle(now, charge) {
+                    Some(command) => command,
+                    None => return Ok(Outcome::NotDue),
+                }
             }
-        } else {
-            None
-        };
-        let command = match (action, charged) {
-            (DueAction::Expire, _) => SubscriptionCommand::Expire { now },
-            (DueAction::EndTrial, Some(charge)) => SubscriptionCommand::EndTrial { now, charge },
-            (DueAction::Renew, Some(charge)) => SubscriptionCommand::Renew { now, charge },
-            (DueAction::RetryPayment, Some(charge)) => {
-                SubscriptionCommand::RetryPayment { now, charge }
-            }
-            (_, None) => return Ok(Outcome::NotDue),
         };
         let events = match loaded.state.decide(command) {
             Ok(events) => events,

@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use lyceum_domain::Code;
 
 /// `(code, status, title)` for every code.
-pub const TABLE: [(Code, u16, &str); 18] = [
+pub const TABLE: [(Code, u16, &str); 21] = [
     (Code::BadRequest, 400, "The request is malformed"),
     (Code::Unauthorized, 401, "Authentication is required"),
     (Code::Forbidden, 403, "This key may not do that"),
@@ -38,12 +38,15 @@ pub const TABLE: [(Code, u16, &str); 18] = [
     (Code::UnsupportedMediaType, 415, "Unsupported media type"),
     (Code::ValidationFailed, 422, "The request is invalid"),
     (Code::TierRequiresPayment, 422, "This tier requires payment"),
+    (Code::PaymentDeclined, 402, "The payment was declined"),
     (
         Code::NotReady,
         503,
         "The read models have not caught up yet",
     ),
     (Code::Internal, 500, "Internal error"),
+    (Code::RateLimited, 429, "Too many requests"),
+    (Code::MemberMuted, 403, "The member is muted"),
 ];
 
 fn entry(code: Code) -> (u16, &'static str) {

@@ -169,6 +169,13 @@ impl From<StoreError> for ApiError {
                 Code::EmailTaken,
                 "a member of this space already signed up with this email",
             ),
+            StoreError::TopicNameTaken => {
+                Self::new(Code::Conflict, "another topic of this space has this name")
+            }
+            StoreError::PartTaken => Self::new(
+                Code::Conflict,
+                "the item already belongs to another course or column",
+            ),
             StoreError::ClaimLost => Self::new(
                 Code::IdempotencyRequestInProgress,
                 "another request took over this idempotency key",

@@ -9,20 +9,25 @@ use async_graphql::{Context, ErrorExtensions};
 pub fn gql(error: ApiError) -> async_graphql::Error {
     error.log();
     let problem = error.problem();
+    let retry_after = error.retry_after;
     async_graphql::Error::new(problem.detail).extend_with(|_, extensions| {
         extensions.set("code", problem.code.clone());
         extensions.set("status", problem.status);
         extensions.set("request_id", problem.request_id.clone());
+        // What REST sends as `Retry-After` (rate limits, read models behind).
+        if let Some(seconds) = retry_after {
+            extensions.set("retry_after", seconds);
+        }
     })
 }
 
 /// The authenticated caller of this request, holding an API key. A member session may only
-/// read `viewer` (see [`any_caller`]).
+/// read `viewer` and make the mutations on its own membership (see [`any_caller`]).
 pub fn caller<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Auth> {
     let auth = any_caller(ctx)?;
     if auth.0.role == Role::Member {
         return Err(gql(ApiError::forbidden(
-            "a member session may only read `viewer`",
+            "a member session may only read `viewer`, engage with items and change its own membership",
         )));
     }
     Ok(auth)

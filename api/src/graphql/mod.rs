@@ -2,9 +2,22 @@
 //! layer as REST, and an `events` subscription over `graphql-transport-ws`, fed by the bus.
 //! Errors carry the REST error code in `extensions.code`.
 
+mod catalog;
+mod content_mutation;
+mod content_types;
+mod engagement;
+mod engagement_query;
+mod engagement_types;
 mod error;
+mod gamification;
+mod gamification_fields;
+mod member_fields;
+mod membership;
+mod moderation;
 mod mutation;
+mod plan_types;
 mod query;
+mod questions;
 mod subscription;
 mod types;
 
@@ -13,12 +26,31 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use actix_web::web::{self, Data};
 use actix_web::{HttpRequest, HttpResponse, guard};
-use async_graphql::Schema;
+use async_graphql::{MergedObject, Schema};
 use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse, GraphQLSubscription};
 pub use error::{caller, gql};
-use mutation::Mutation;
-use query::Query;
 use subscription::Subscription;
+
+/// Every mutation: those that take a key, and those a member session may make too.
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    mutation::CreatorMutation,
+    membership::MembershipMutation,
+    gamification::GamificationMutation,
+    content_mutation::ContentMutation,
+    questions::QuestionMutation,
+    engagement::EngagementMutation,
+    moderation::ModerationMutation,
+);
+
+/// Every query.
+#[derive(MergedObject, Default)]
+pub struct Query(
+    query::Query,
+    gamification::GamificationQuery,
+    catalog::CatalogQuery,
+    engagement_query::EngagementQuery,
+);
 
 /// The schema type.
 pub type LyceumSchema = Schema<Query, Mutation, Subscription>;
@@ -30,7 +62,7 @@ pub const MAX_COMPLEXITY: usize = 2_000;
 
 /// The schema with its shared state, built once.
 pub fn schema(state: AppState) -> LyceumSchema {
-    Schema::build(Query, Mutation, Subscription)
+    Schema::build(Query::default(), Mutation::default(), Subscription)
         .data(state)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
@@ -39,7 +71,9 @@ pub fn schema(state: AppState) -> LyceumSchema {
 
 /// The SDL as checked in at `openapi/schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(Query, Mutation, Subscription).finish().sdl()
+    Schema::build(Query::default(), Mutation::default(), Subscription)
+        .finish()
+        .sdl()
 }
 
 /// The authentication outcome of a request, for resolvers to check.

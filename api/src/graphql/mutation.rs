@@ -1,4 +1,5 @@
-//! GraphQL mutations: the same commands as REST, through the same service layer.
+//! GraphQL mutations that take an API key: the same commands as REST, through the same service
+//! layer, and the plumbing every mutation shares.
 
 use super::error::{OrGql, caller};
 use super::types::{
@@ -14,10 +15,12 @@ use crate::state::AppState;
 use crate::write::{Planned, commit};
 use async_graphql::{Context, ID, InputObject, Object};
 use lyceum_domain::content::ContentCommand;
-use lyceum_domain::membership::subscription::SubscriptionCommand;
 use uuid::Uuid;
 
-pub struct Mutation;
+/// The mutations that take an API key (see [`super::membership`] for those a member session
+/// may make too).
+#[derive(Default)]
+pub struct CreatorMutation;
 
 #[derive(InputObject)]
 pub struct CreateSpaceInput {
@@ -42,7 +45,7 @@ pub struct DefineTierInput {
 }
 
 #[derive(InputObject)]
-pub struct ChangeTierInput {
+pub struct UpdateTierInput {
     pub name: Option<String>,
     /// For new subscriptions; existing ones keep their price.
     pub monthly_price_minor: Option<i64>,
@@ -60,6 +63,8 @@ pub struct StartSubscriptionInput {
     pub payment_method: String,
     /// A sign-up offer's code.
     pub offer_code: Option<String>,
+    /// Another member's referral code.
+    pub referral_code: Option<String>,
 }
 
 #[derive(InputObject)]
@@ -93,7 +98,7 @@ pub struct EditContentInput {
     pub access: Option<AccessInput>,
 }
 
-fn parse_uuid(id: &ID, noun: &str) -> Result<Uuid, ApiError> {
+pub(super) fn parse_uuid(id: &ID, noun: &str) -> Result<Uuid, ApiError> {
     service::parse_id(id, noun)
 }
 
@@ -123,11 +128,12 @@ fn content_kind(kind: ContentKind) -> dto::ContentKindDto {
         ContentKind::Article => dto::ContentKindDto::Article,
         ContentKind::Course => dto::ContentKindDto::Course,
         ContentKind::Lesson => dto::ContentKindDto::Lesson,
+        ContentKind::Column => dto::ContentKindDto::Column,
     }
 }
 
 /// Shared plumbing: who is calling, and the space they name, if any.
-async fn context<'a>(
+pub(super) async fn context<'a>(
     ctx: &Context<'a>,
     space: Option<&str>,
 ) -> async_graphql::Result<(&'a AppState, &'a Auth, Option<SpaceRef>)> {
@@ -140,7 +146,7 @@ async fn context<'a>(
     Ok((state, auth, space))
 }
 
-async fn finish<T, G: async_graphql::OutputType>(
+pub(super) async fn finish<T, G: async_graphql::OutputType>(
     state: &AppState,
     planned: Result<Planned<T>, ApiError>,
     map: impl FnOnce(T) -> G,
@@ -160,12 +166,12 @@ async fn done(
     Ok(Done { position })
 }
 
-fn need(space: Option<SpaceRef>) -> async_graphql::Result<SpaceRef> {
+pub(super) fn need(space: Option<SpaceRef>) -> async_graphql::Result<SpaceRef> {
     space.ok_or_else(|| super::gql(ApiError::not_found("space")))
 }
 
 #[Object]
-impl Mutation {
+impl CreatorMutation {
     /// Creates a space (admin keys only).
     async fn create_space(
         &self,
@@ -240,13 +246,14 @@ impl Mutation {
         finish(state, planned, Tier::from).await
     }
 
-    /// Changes a tier's name, prices for new subscriptions, or trial.
-    async fn change_tier(
+    /// Changes a tier's name, prices for new subscriptions, or trial. (To move a subscription
+    /// to another tier, use `changeTier`.)
+    async fn update_tier(
         &self,
         ctx: &Context<'_>,
         space: String,
         id: ID,
-        input: ChangeTierInput,
+        input: UpdateTierInput,
     ) -> async_graphql::Result<Payload<Tier>> {
         let (state, auth, space) = context(ctx, Some(&space)).await?;
         let command = service::tiers::change_command(dto::UpdateTier {
@@ -289,45 +296,10 @@ impl Mutation {
             },
             payment_method: input.payment_method,
             offer_code: input.offer_code,
+            referral_code: input.referral_code,
         };
         let planned =
             service::subscriptions::start(state, auth, &need(space)?, &member_id, input).await;
-        finish(state, planned, MemberSubscription::from).await
-    }
-
-    /// Cancels a subscription at the end of its period (the default) or at once.
-    async fn cancel_subscription(
-        &self,
-        ctx: &Context<'_>,
-        space: String,
-        id: ID,
-        at_period_end: Option<bool>,
-    ) -> async_graphql::Result<Payload<MemberSubscription>> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
-        let at_period_end = at_period_end.unwrap_or(true);
-        let planned = service::subscriptions::change(state, auth, &need(space)?, &id, |now| {
-            if at_period_end {
-                SubscriptionCommand::CancelAtPeriodEnd { now }
-            } else {
-                SubscriptionCommand::Cancel { now }
-            }
-        })
-        .await;
-        finish(state, planned, MemberSubscription::from).await
-    }
-
-    /// Withdraws a cancellation at period end.
-    async fn resume_subscription(
-        &self,
-        ctx: &Context<'_>,
-        space: String,
-        id: ID,
-    ) -> async_graphql::Result<Payload<MemberSubscription>> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
-        let planned = service::subscriptions::change(state, auth, &need(space)?, &id, |now| {
-            SubscriptionCommand::Resume { now }
-        })
-        .await;
         finish(state, planned, MemberSubscription::from).await
     }
 
@@ -380,7 +352,7 @@ impl Mutation {
             email: input.email,
             display_name: input.display_name,
         };
-        let planned = service::members::add(auth, &need(space)?, input).await;
+        let planned = service::members::add(state, auth, &need(space)?, input).await;
         finish(state, planned, Member::from).await
     }
 
@@ -497,5 +469,46 @@ impl Mutation {
             service::content::change(state, auth, &need(space)?, &id, ContentCommand::Unpublish)
                 .await;
         finish(state, planned, ContentItem::from).await
+    }
+
+    /// Replaces the space's billing terms (all fields).
+    async fn set_billing_terms(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        input: dto::BillingTermsDto,
+    ) -> async_graphql::Result<Payload<dto::BillingTermsDto>> {
+        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let planned = service::terms::set_terms(state, auth, &need(space)?, input).await;
+        finish(state, planned, |t| t).await
+    }
+
+    /// Replaces the space's member levels, lowest first.
+    async fn set_levels(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        levels: Vec<dto::LevelDto>,
+    ) -> async_graphql::Result<Payload<dto::LevelRulesDto>> {
+        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let input = dto::LevelRulesDto { levels };
+        let planned = service::terms::set_levels(state, auth, &need(space)?, input).await;
+        finish(state, planned, |l| l).await
+    }
+
+    /// Gives a member points, or takes some back with a negative delta.
+    async fn adjust_points(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        member_id: ID,
+        delta: i64,
+        reason: String,
+    ) -> async_graphql::Result<Payload<dto::MemberPoints>> {
+        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let input = dto::AdjustPoints { delta, reason };
+        let planned =
+            service::terms::adjust_points(state, auth, &need(space)?, &member_id, input).await;
+        finish(state, planned, |p| p).await
     }
 }

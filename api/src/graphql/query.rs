@@ -11,6 +11,7 @@ use async_graphql::{Context, ID, Object};
 use lyceum_domain::Code;
 use lyceum_projections::queries;
 
+#[derive(Default)]
 pub struct Query;
 
 /// The space a non-admin key is limited to, as read models store it.
@@ -25,7 +26,8 @@ fn uuid(id: &ID) -> Option<String> {
     uuid::Uuid::parse_str(id).ok().map(|u| u.to_string())
 }
 
-#[Object]
+/// Named apart from the merged root [`super::Query`], which GraphQL sees as `Query`.
+#[Object(name = "CoreQuery")]
 impl Query {
     /// The signed-in member, for a member session (`lyc_ms_…`); null for an API key.
     async fn viewer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Member>> {
@@ -127,5 +129,38 @@ impl Query {
             .await
             .or_gql()?;
         Ok(row.map(|r| ContentItem::from(dto::ContentItem::from(r))))
+    }
+
+    /// The caller's feed in a space: published items it may read, newest first. A member
+    /// session sees only what it may open; an API key sees every published item.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn feed(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, ContentItem>> {
+        let auth = any_caller(ctx)?;
+        let state = ctx.data::<AppState>()?;
+        let space = resolve(state, auth, &space, Intent::MemberRead)
+            .await
+            .or_gql()?;
+        let (first, after) = paging(first, after)?;
+        // Nested fields (a course's parts) are locked for the same viewer.
+        let viewer = std::sync::Arc::new(
+            crate::service::catalog::viewer(state, auth, space.id)
+                .await
+                .or_gql()?,
+        );
+        let page = crate::service::feed::page(state, &viewer, &space, after.clone(), first)
+            .await
+            .or_gql()?;
+        Ok(connection(
+            after.as_deref(),
+            page,
+            |c| c.id.to_string(),
+            |c| ContentItem::viewed(c, viewer.clone()),
+        ))
     }
 }

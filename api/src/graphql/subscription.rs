@@ -1,14 +1,55 @@
 //! GraphQL subscriptions, fed by the bus through the process's live feed.
 
-use super::error::caller;
+use super::content_types::ContentItem;
+use super::error::{OrGql, any_caller, caller};
 use super::types::Event;
-use crate::auth::Role;
+use crate::auth::{Auth, Role};
+use crate::service::catalog::{view, viewer};
+use crate::space::{Intent, SpaceRef, resolve};
 use crate::state::AppState;
 use async_graphql::{Context, Subscription as GqlSubscription};
 use futures::{Stream, StreamExt, stream};
 use tokio::sync::broadcast::error::RecvError;
 
 pub struct Subscription;
+
+/// The live feed as a stream; a subscriber that falls behind skips what it missed.
+fn live(state: &AppState) -> impl Stream<Item = std::sync::Arc<lyceum_store::StoredEvent>> + use<> {
+    stream::unfold(state.feed.subscribe(), |mut receiver| async move {
+        loop {
+            match receiver.recv().await {
+                Ok(event) => return Some((event, receiver)),
+                Err(RecvError::Lagged(missed)) => {
+                    tracing::warn!(missed, "a subscription fell behind the live feed");
+                }
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    })
+}
+
+/// A just-published item as `auth` may see it, once the read models show it; `None` if it is
+/// gone by then or the wait timed out.
+async fn published(
+    state: &AppState,
+    auth: &Auth,
+    space: &SpaceRef,
+    event: &lyceum_store::StoredEvent,
+) -> Option<ContentItem> {
+    crate::consistency::wait_for(state, event.position)
+        .await
+        .ok()?;
+    let row = lyceum_projections::queries::content_item(
+        &state.db,
+        Some(&space.id.to_string()),
+        &event.aggregate_id.to_string(),
+    )
+    .await
+    .ok()??;
+    let viewer = viewer(state, auth, space.id).await.ok()?;
+    let item = view(row, &viewer);
+    Some(ContentItem::viewed(item, std::sync::Arc::new(viewer)))
+}
 
 #[GqlSubscription]
 impl Subscription {
@@ -21,25 +62,38 @@ impl Subscription {
     ) -> async_graphql::Result<impl Stream<Item = Event>> {
         let auth = caller(ctx)?.clone();
         let state = ctx.data::<AppState>()?;
-        let receiver = state.feed.subscribe();
         let types = types.unwrap_or_default();
-        let events = stream::unfold(receiver, |mut receiver| async move {
-            loop {
-                match receiver.recv().await {
-                    Ok(event) => return Some((event, receiver)),
-                    Err(RecvError::Lagged(missed)) => {
-                        tracing::warn!(missed, "a subscription fell behind the live feed");
-                    }
-                    Err(RecvError::Closed) => return None,
-                }
-            }
-        });
-        Ok(events.filter_map(move |event| {
+        Ok(live(state).filter_map(move |event| {
             let visible = auth.0.role == Role::Admin
                 || (event.space_id.is_some() && event.space_id == auth.0.space_id);
             let wanted = types.is_empty() || types.contains(&event.event_type);
             let out = (visible && wanted).then(|| Event::from(event.as_ref()));
             async move { out }
         }))
+    }
+
+    /// Items as they are published in a space, as the subscriber may see them: a member
+    /// session gets an item it may not open `locked`, with no body.
+    async fn content_published(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+    ) -> async_graphql::Result<impl Stream<Item = ContentItem>> {
+        let auth = any_caller(ctx)?.clone();
+        let state = ctx.data::<AppState>()?.clone();
+        let space = resolve(&state, &auth, &space, Intent::MemberRead)
+            .await
+            .or_gql()?;
+        Ok(live(&state)
+            .filter(move |event| {
+                let wanted =
+                    event.space_id == Some(space.id.0) && event.event_type == "ContentPublished";
+                async move { wanted }
+            })
+            .then(move |event| {
+                let (state, auth, space) = (state.clone(), auth.clone(), space.clone());
+                async move { published(&state, &auth, &space, &event).await }
+            })
+            .filter_map(|item| async move { item }))
     }
 }

@@ -1,6 +1,11 @@
 //! GraphQL object types, converted from the REST DTOs so both surfaces show the same data.
 
+pub use super::content_types::{
+    Answer, ContentItem, ContentKind, ContentParts, ContentStatus, GuestRole, Question, Topic,
+    TopicRelation,
+};
 use super::error::OrGql;
+use super::plan_types::{Checkout, PendingDowngrade, TierChange};
 use crate::dto;
 use crate::pagination::{MAX_LIMIT, encode_cursor};
 use crate::state::AppState;
@@ -12,31 +17,6 @@ use lyceum_projections::queries::{self, Page};
 pub enum TierKind {
     Free,
     Paid,
-}
-
-#[derive(Enum, Clone, Copy, PartialEq, Eq)]
-pub enum ContentKind {
-    Post,
-    Article,
-    Course,
-    Lesson,
-}
-
-#[derive(Enum, Clone, Copy, PartialEq, Eq)]
-pub enum ContentStatus {
-    Draft,
-    Published,
-    Unpublished,
-}
-
-impl ContentStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ContentStatus::Draft => "draft",
-            ContentStatus::Published => "published",
-            ContentStatus::Unpublished => "unpublished",
-        }
-    }
 }
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -115,8 +95,39 @@ pub fn paging(
     Ok((first, after))
 }
 
+impl Space {
+    fn space_ref(&self) -> async_graphql::Result<crate::space::SpaceRef> {
+        let id = uuid::Uuid::parse_str(&self.id)
+            .map_err(|e| async_graphql::Error::new(e.to_string()))?;
+        Ok(crate::space::SpaceRef {
+            id: lyceum_domain::ids::SpaceId(id),
+            slug: self.slug.clone(),
+        })
+    }
+}
+
 #[ComplexObject]
 impl Space {
+    /// The space's billing terms: platform fee, referral commission, dunning, grace, refunds.
+    async fn billing_terms(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<dto::BillingTermsDto> {
+        let state = ctx.data::<AppState>()?;
+        crate::service::terms::get_terms(state, &self.space_ref()?)
+            .await
+            .or_gql()
+    }
+
+    /// The space's member levels, lowest first (empty until set).
+    async fn levels(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<dto::LevelDto>> {
+        let state = ctx.data::<AppState>()?;
+        Ok(crate::service::terms::get_levels(state, &self.space_ref()?)
+            .await
+            .or_gql()?
+            .levels)
+    }
+
     /// The space's tiers, oldest first (at most 100).
     async fn tiers(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Tier>> {
         let state = ctx.data::<AppState>()?;
@@ -162,15 +173,13 @@ impl Space {
     ) -> async_graphql::Result<Connection<String, ContentItem>> {
         let state = ctx.data::<AppState>()?;
         let (first, after) = paging(first, after)?;
-        let page = queries::content(
-            &state.db,
-            &self.id,
-            status.map(ContentStatus::as_str),
-            after.as_deref(),
-            first,
-        )
-        .await
-        .or_gql()?;
+        let filter = queries::ContentFilter {
+            status: status.map(|s| s.as_str().to_owned()),
+            ..Default::default()
+        };
+        let page = queries::content(&state.db, &self.id, &filter, after.as_deref(), first)
+            .await
+            .or_gql()?;
         Ok(connection(
             after.as_deref(),
             page,
@@ -222,6 +231,7 @@ impl From<dto::Tier> for Tier {
 
 /// A member of a space. Personal fields are null once erased.
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct Member {
     pub id: ID,
     pub space_id: ID,
@@ -230,6 +240,11 @@ pub struct Member {
     pub status: String,
     pub erased: bool,
     pub tier_ids: Vec<ID>,
+    /// Share it: a subscription started with it earns this member a commission.
+    pub referral_code: String,
+    pub points: u64,
+    /// Null while the space has no levels.
+    pub level: Option<dto::MemberLevelDto>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -244,6 +259,9 @@ impl From<dto::Member> for Member {
             status: m.status,
             erased: m.erased,
             tier_ids: m.tier_ids.iter().map(|t| ID(t.to_string())).collect(),
+            referral_code: m.referral_code,
+            points: m.points,
+            level: m.level,
             created_at: m.created_at,
             updated_at: m.updated_at,
         }
@@ -283,50 +301,6 @@ impl From<dto::AccessDto> for Access {
                 tier_ids: vec![],
                 price_minor: Some(price_minor),
             },
-        }
-    }
-}
-
-/// A post, article, course or lesson.
-#[derive(SimpleObject, Clone)]
-pub struct ContentItem {
-    pub id: ID,
-    pub space_id: ID,
-    pub kind: ContentKind,
-    pub title: String,
-    pub body: String,
-    pub excerpt: Option<String>,
-    pub access: Access,
-    pub status: ContentStatus,
-    pub created_at: String,
-    pub updated_at: String,
-    pub published_at: Option<String>,
-}
-
-impl From<dto::ContentItem> for ContentItem {
-    fn from(c: dto::ContentItem) -> Self {
-        Self {
-            id: ID(c.id.to_string()),
-            space_id: ID(c.space_id.to_string()),
-            kind: match c.kind {
-                dto::ContentKindDto::Post => ContentKind::Post,
-                dto::ContentKindDto::Article => ContentKind::Article,
-                dto::ContentKindDto::Course => ContentKind::Course,
-                dto::ContentKindDto::Lesson => ContentKind::Lesson,
-            },
-            title: c.title,
-            // GraphQL serves API keys only, which read every body.
-            body: c.body.unwrap_or_default(),
-            excerpt: c.excerpt,
-            access: Access::from(c.access),
-            status: match c.status.as_str() {
-                "published" => ContentStatus::Published,
-                "unpublished" => ContentStatus::Unpublished,
-                _ => ContentStatus::Draft,
-            },
-            created_at: c.created_at,
-            updated_at: c.updated_at,
-            published_at: c.published_at,
         }
     }
 }
@@ -400,6 +374,8 @@ pub struct MemberSubscription {
     pub comp_until: Option<String>,
     pub started_at: String,
     pub ended_at: Option<String>,
+    /// A downgrade that applies at the next boundary.
+    pub pending_downgrade: Option<PendingDowngrade>,
     /// Why this request's charge failed, if it did.
     pub latest_payment_error: Option<String>,
 }
@@ -425,6 +401,7 @@ impl From<dto::Subscription> for MemberSubscription {
             comp_until: s.comp_until,
             started_at: s.started_at,
             ended_at: s.ended_at,
+            pending_downgrade: s.pending_downgrade.map(PendingDowngrade::from),
             latest_payment_error: s.latest_payment_error,
         }
     }
@@ -518,6 +495,20 @@ impl From<&lyceum_store::StoredEvent> for Event {
 #[graphql(concrete(name = "IssuedKeyPayload", params(IssuedKey)))]
 #[graphql(concrete(name = "MemberSubscriptionPayload", params(MemberSubscription)))]
 #[graphql(concrete(name = "MemberOrderPayload", params(MemberOrder)))]
+#[graphql(concrete(name = "BillingTermsPayload", params(dto::BillingTermsDto)))]
+#[graphql(concrete(name = "LevelRulesPayload", params(dto::LevelRulesDto)))]
+#[graphql(concrete(name = "MemberPointsPayload", params(dto::MemberPoints)))]
+#[graphql(concrete(name = "TierChangePayload", params(TierChange)))]
+#[graphql(concrete(name = "CheckoutPayload", params(Checkout)))]
+#[graphql(concrete(name = "ContentPartsPayload", params(ContentParts)))]
+#[graphql(concrete(name = "TopicPayload", params(Topic)))]
+#[graphql(concrete(name = "TopicRelationPayload", params(TopicRelation)))]
+#[graphql(concrete(name = "QuestionPayload", params(Question)))]
+#[graphql(concrete(name = "AnswerPayload", params(Answer)))]
+#[graphql(concrete(name = "GuestRolePayload", params(GuestRole)))]
+#[graphql(concrete(name = "CheckInProjectPayload", params(dto::CheckInProject)))]
+#[graphql(concrete(name = "CheckInStreakPayload", params(dto::MemberStreak)))]
+#[graphql(concrete(name = "PointsRulesPayload", params(dto::PointsRulesDto)))]
 pub struct Payload<T: async_graphql::OutputType> {
     pub node: T,
     pub position: Option<i64>,
@@ -580,6 +571,9 @@ pub struct Analytics {
     pub counts: SubscriptionCounts,
     pub by_tier: Vec<TierRevenue>,
     pub cohorts: Vec<Cohort>,
+    /// Per currency, from the ledger: gross takings, refunds, referral payouts, fees and the
+    /// creator's earnings.
+    pub money: Vec<crate::rest::analytics::MoneyTotals>,
 }
 
 impl From<crate::rest::analytics::AnalyticsSummary> for Analytics {
@@ -622,6 +616,7 @@ impl From<crate::rest::analytics::AnalyticsSummary> for Analytics {
                     retention_basis_points: c.retention_basis_points,
                 })
                 .collect(),
+            money: s.money,
         }
     }
 }

@@ -67,6 +67,60 @@ pub struct Cohort {
     pub retention_basis_points: i64,
 }
 
+/// Money moved in one currency, from the ledger: what members paid, and where it went.
+#[derive(
+    Debug,
+    Clone,
+    Default,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    PartialEq,
+    Eq,
+    async_graphql::SimpleObject,
+)]
+pub struct MoneyTotals {
+    pub currency: String,
+    /// Everything members paid (before refunds and disputes).
+    pub gross_minor: i64,
+    /// Given back by refunds and lost disputes.
+    pub refunds_minor: i64,
+    /// Held by the provider on open disputes.
+    pub disputes_held_minor: i64,
+    /// Commissions earned by referrers.
+    pub referral_payouts_minor: i64,
+    pub platform_fees_minor: i64,
+    /// The creator's share, net of refunds and disputes.
+    pub creator_earnings_minor: i64,
+}
+
+/// Folds ledger balances into one [`MoneyTotals`] per currency, in currency order.
+fn money_totals(balances: Vec<queries::AccountBalance>) -> Vec<MoneyTotals> {
+    let mut totals: Vec<MoneyTotals> = Vec::new();
+    for balance in balances {
+        if totals.last().is_none_or(|t| t.currency != balance.currency) {
+            totals.push(MoneyTotals {
+                currency: balance.currency.clone(),
+                ..MoneyTotals::default()
+            });
+        }
+        let Some(total) = totals.last_mut() else {
+            continue;
+        };
+        let credit_normal = balance.credits_minor - balance.debits_minor;
+        match balance.account.as_str() {
+            "member_payments" => total.gross_minor = balance.debits_minor - balance.credits_minor,
+            "refunds" => total.refunds_minor = credit_normal,
+            "disputes" => total.disputes_held_minor = credit_normal,
+            "referral_commissions" => total.referral_payouts_minor = credit_normal,
+            "platform_fees" => total.platform_fees_minor = credit_normal,
+            "creator_earnings" => total.creator_earnings_minor = credit_normal,
+            _ => {}
+        }
+    }
+    totals
+}
+
 /// A space's revenue analytics.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 #[schema(example = json!({
@@ -75,7 +129,10 @@ pub struct Cohort {
     "by_tier": [{"tier_id": "0192f0c4-5d3c-7e44-9f20-7c8d9e0f1a2b", "currency": "EUR",
         "amount_minor": 1650, "paying": 2}],
     "cohorts": [{"month": "2026-11", "started": 5, "retained": 2, "churned": 1,
-        "retention_basis_points": 4000}]
+        "retention_basis_points": 4000}],
+    "money": [{"currency": "EUR", "gross_minor": 5400, "refunds_minor": 900,
+        "disputes_held_minor": 0, "referral_payouts_minor": 90, "platform_fees_minor": 270,
+        "creator_earnings_minor": 4140}]
 }))]
 pub struct AnalyticsSummary {
     /// MRR per currency. Active and past-due subscriptions count; trials, incomplete and
@@ -85,6 +142,9 @@ pub struct AnalyticsSummary {
     pub by_tier: Vec<TierRevenue>,
     /// Oldest month first.
     pub cohorts: Vec<Cohort>,
+    /// Per currency, from the ledger: gross takings, refunds, referral payouts, fees and the
+    /// creator's earnings.
+    pub money: Vec<MoneyTotals>,
 }
 
 impl From<MrrRow> for MrrAmount {
@@ -157,6 +217,7 @@ pub async fn summary(state: &AppState, space_id: &str) -> Result<AnalyticsSummar
             .into_iter()
             .map(Cohort::from)
             .collect(),
+        money: money_totals(queries::ledger_balances(db, space_id).await?),
     })
 }
 

@@ -1,69 +1,20 @@
 //! `/v1/spaces/{space}/content`: drafting, editing, publishing and reading content.
 
-use crate::auth::{Auth, Role};
+use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{ContentItem, CreateContent, EditContent};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
-use crate::service::parse_id;
-use crate::space::{Intent, SpaceRef, resolve};
+use crate::service::catalog;
+use crate::space::{Intent, resolve};
 use crate::state::AppState;
 use crate::{service, write};
 use actix_web::web::{Data, Json, Path, Query};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post};
-use lyceum_domain::content::{Access, ContentCommand, Reader};
-use lyceum_domain::ids::TierId;
-use lyceum_projections::queries::{ContentRow, MemberAccess};
+use lyceum_domain::content::ContentCommand;
+use lyceum_projections::queries::ContentFilter;
 use serde::Deserialize;
 use utoipa::IntoParams;
-
-/// A member session's entitlements; `None` for API keys, which read every body.
-async fn reader(
-    state: &AppState,
-    auth: &Auth,
-    space: &SpaceRef,
-) -> Result<Option<MemberAccess>, ApiError> {
-    match (auth.0.role, auth.0.member_id) {
-        (Role::Member, Some(member)) => Ok(Some(
-            lyceum_projections::queries::member_access(
-                &state.db,
-                &space.id.to_string(),
-                &member.to_string(),
-            )
-            .await?,
-        )),
-        (Role::Member, None) => Err(ApiError::forbidden("this session names no member")),
-        _ => Ok(None),
-    }
-}
-
-/// An item as this reader may see it: whole, or locked (no body) when the access policy does
-/// not admit them. A policy that cannot be read locks the item: fail closed.
-fn view(row: ContentRow, reader: Option<&MemberAccess>) -> ContentItem {
-    let Some(reader) = reader else {
-        return ContentItem::from(row);
-    };
-    let access = serde_json::from_value::<Access>(row.access.clone());
-    let owns_item = reader.purchased_content_ids.contains(&row.id);
-    let item = ContentItem::from(row);
-    let tiers: Vec<TierId> = reader
-        .tier_ids
-        .iter()
-        .filter_map(|t| t.parse().ok())
-        .collect();
-    let admitted = |access: &Access| {
-        access.admits(Reader {
-            is_member: reader.is_member,
-            tier_ids: &tiers,
-            owns_item,
-        })
-    };
-    match access {
-        Ok(access) if admitted(&access) => item,
-        Ok(access) => item.locked(&access),
-        Err(_) => item.locked(&Access::Members),
-    }
-}
 
 /// Create a draft
 ///
@@ -98,15 +49,25 @@ pub async fn create_content(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ContentQuery {
-    /// Only items in this status: `draft`, `published` or `unpublished`.
+    /// Only items in this status: `draft`, `published`, `unpublished` or `archived` (ignored
+    /// for member sessions, which see published items only).
     pub status: Option<String>,
+    /// Only items of this kind: `post`, `article`, `course`, `lesson` or `column`.
+    pub kind: Option<String>,
+    /// Only items filed under this topic.
+    pub topic: Option<String>,
+    /// Only items with this tag.
+    pub tag: Option<String>,
+    /// Only the items the creator features.
+    pub featured: Option<bool>,
 }
 
 /// List content
 ///
-/// Lists the space's content, newest first, a page at a time, optionally of one status. A
-/// member session sees the published catalog: items its access does not cover come `locked`,
-/// with the excerpt, without the body, and with the tiers that would unlock them.
+/// Lists the space's content, newest first, a page at a time, optionally of one status, kind,
+/// topic or tag, or only the featured items. A member session sees the published catalog:
+/// items its access does not cover come `locked`, with the excerpt, without the body, and with
+/// what would unlock them.
 #[utoipa::path(
     tag = "content",
     params(("space" = String, Path, description = "The space's id or slug"), ContentQuery, PageQuery),
@@ -124,30 +85,25 @@ pub async fn list_content(
     _fresh: Fresh,
 ) -> Result<Json<Paged<ContentItem>>, ApiError> {
     let space = resolve(&state, &auth, &path, Intent::MemberRead).await?;
-    let reader = reader(&state, &auth, &space).await?;
-    if let Some(status) = &filter.status
-        && !["draft", "published", "unpublished"].contains(&status.as_str())
-    {
-        return Err(ApiError::bad_request(
-            "status must be draft, published or unpublished",
-        ));
-    }
-    // Members see the published catalog only.
-    let status = match reader {
-        Some(_) => Some("published"),
-        None => filter.status.as_deref(),
+    let viewer = catalog::viewer(&state, &auth, space.id).await?;
+    let filter = filter.into_inner();
+    let filter = ContentFilter {
+        status: filter.status,
+        kind: filter.kind,
+        topic_id: filter.topic,
+        tag: filter.tag.map(|t| t.trim().to_lowercase()),
+        featured: filter.featured.unwrap_or(false),
     };
-    let items = lyceum_projections::queries::content(
-        &state.db,
-        &space.id.to_string(),
-        status,
+    let page = catalog::list(
+        &state,
+        &viewer,
+        space.id,
+        filter,
         page.after()?.as_deref(),
         page.limit()?,
     )
     .await?;
-    Ok(Json(Paged::from_page(items, |row| {
-        view(row, reader.as_ref())
-    })))
+    Ok(Json(Paged::from_page(page, |item| item)))
 }
 
 /// Get a content item
@@ -172,18 +128,8 @@ pub async fn get_content(
 ) -> Result<Json<ContentItem>, ApiError> {
     let (space, id) = path.into_inner();
     let space = resolve(&state, &auth, &space, Intent::MemberRead).await?;
-    let reader = reader(&state, &auth, &space).await?;
-    let id = parse_id(&id, "content")?;
-    let row = lyceum_projections::queries::content_item(
-        &state.db,
-        Some(&space.id.to_string()),
-        &id.to_string(),
-    )
-    .await?
-    // Members see published items only; anything else does not exist for them.
-    .filter(|row| reader.is_none() || row.status == "published")
-    .ok_or_else(|| ApiError::not_found("content"))?;
-    Ok(Json(view(row, reader.as_ref())))
+    let viewer = catalog::viewer(&state, &auth, space.id).await?;
+    Ok(Json(catalog::get(&state, &viewer, space.id, &id).await?))
 }
 
 /// Edit a content item
@@ -218,7 +164,8 @@ pub async fn edit_content(
     write::respond(&state, &req, &auth, &body, plan).await
 }
 
-async fn transition(
+/// Runs a content command that takes no body: a publication, an archive, a flag.
+pub(crate) async fn transition(
     state: Data<AppState>,
     req: HttpRequest,
     auth: Auth,

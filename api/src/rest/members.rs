@@ -37,7 +37,7 @@ pub async fn create_member(
     let body = body.into_inner();
     let plan = async {
         let space = resolve(&state, &auth, &path, Intent::Write).await?;
-        service::members::add(&auth, &space, body.clone()).await
+        service::members::add(&state, &auth, &space, body.clone()).await
     };
     write::respond(&state, &req, &auth, &body, plan).await
 }
@@ -219,16 +219,22 @@ pub async fn get_entitlements(
     lyceum_projections::queries::member(&state.db, Some(&space_id), &member.to_string())
         .await?
         .ok_or_else(|| ApiError::not_found("member"))?;
-    let access =
-        lyceum_projections::queries::member_access(&state.db, &space_id, &member.to_string())
-            .await?;
+    let access = lyceum_projections::queries::member_access(
+        &state.db,
+        &space_id,
+        &member.to_string(),
+        state.clock.now(),
+    )
+    .await?;
+    let ids = |ids: &[String]| {
+        ids.iter()
+            .filter_map(|id| uuid::Uuid::parse_str(id).ok())
+            .collect()
+    };
     Ok(Json(Entitlements {
         member_id: member,
         is_member: access.is_member,
-        tier_ids: access
-            .tier_ids
-            .iter()
-            .filter_map(|t| uuid::Uuid::parse_str(t).ok())
-            .collect(),
+        tier_ids: ids(&access.tier_ids),
+        purchased_content_ids: ids(&access.purchased_content_ids),
     }))
 }

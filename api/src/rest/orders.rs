@@ -18,8 +18,11 @@ use actix_web::{HttpRequest, HttpResponse, get, post};
 ///
 /// Charges the item's price (its access policy is `purchase`; the item must be published)
 /// through the payment provider. On success the order is `paid` and the member may read the
-/// item; a refused card leaves it `payment_failed` with `latest_payment_error`. A member who
-/// already owns the item is refused with `conflict`.
+/// item; a refused card leaves it `payment_failed` with `latest_payment_error`. A member buys
+/// an item at most once: one who already owns it (paid, not refunded in full) is refused with
+/// 409 `conflict`, and so is a purchase of the same item for the same member while another
+/// one is being charged (with `Retry-After`), whatever their idempotency keys: only one of
+/// them is charged.
 #[utoipa::path(
     tag = "orders",
     params(("space" = String, Path, description = "The space's id or slug"),

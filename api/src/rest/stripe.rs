@@ -1,5 +1,6 @@
 //! The Stripe-compatible inbound webhook: a creator stores the endpoint's signing secrets, and
-//! Stripe posts signed events that refund or dispute orders (see [`crate::service::stripe`]).
+//! Stripe posts signed events that refund or dispute orders and settle the payments of the
+//! subscriptions it collects for (see [`crate::service::stripe`]).
 
 use crate::app::MAX_BODY;
 use crate::auth::Auth;
@@ -61,7 +62,8 @@ pub struct StripeEventBody {
     pub kind: String,
     /// When Stripe created the event, in unix seconds.
     pub created: i64,
-    /// The object the event is about; `metadata.lyceum_order_id` names the order.
+    /// The object the event is about; `metadata.lyceum_order_id` names the order,
+    /// `metadata.lyceum_subscription_id` the subscription.
     #[schema(value_type = Object)]
     pub data: serde_json::Value,
 }
@@ -81,7 +83,11 @@ pub struct StripeAck {
     /// The order the event applied to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order_id: Option<Uuid>,
-    /// How many events the order recorded (0 when it had already applied this event).
+    /// The subscription the event applied to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<Uuid>,
+    /// How many events the order or subscription recorded (0 when an order had already
+    /// applied this event).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<usize>,
 }
@@ -93,6 +99,7 @@ impl StripeAck {
             duplicate: None,
             ignored: None,
             order_id: None,
+            subscription_id: None,
             events: None,
         }
     }
@@ -114,9 +121,18 @@ impl StripeAck {
     }
 
     /// An event that `events` events of the order recorded.
-    pub fn applied(order_id: Uuid, events: usize) -> Self {
+    pub fn applied_to_order(order_id: Uuid, events: usize) -> Self {
         Self {
             order_id: Some(order_id),
+            events: Some(events),
+            ..Self::received()
+        }
+    }
+
+    /// An event that `events` events of the subscription recorded.
+    pub fn applied_to_subscription(subscription_id: Uuid, events: usize) -> Self {
+        Self {
+            subscription_id: Some(subscription_id),
             events: Some(events),
             ..Self::received()
         }
@@ -177,20 +193,29 @@ async fn read_body(mut payload: Payload) -> Result<Bytes, ApiError> {
 ///
 /// Stripe's webhook endpoint for the space. Needs no API key: the `Stripe-Signature` header
 /// (`t=…,v1=…`, HMAC-SHA256 over the raw body) must match one of the space's signing secrets
-/// and be at most 300 s old. The order is the one named by `metadata.lyceum_order_id`.
+/// and be at most 300 s old.
 ///
-/// Mapped types: `charge.refunded` refunds the part of `amount_refunded` not yet recorded (a
-/// full refund takes a bought item back); `charge.dispute.created` opens a dispute;
-/// `charge.dispute.closed` closes it, won or lost. `invoice.paid`, `invoice.payment_failed` and
-/// `customer.subscription.deleted` are acknowledged with `ignored`: subscriptions are billed by
-/// Lyceum's own scheduler.
+/// Orders, named by `metadata.lyceum_order_id`: `charge.refunded` refunds the part of
+/// `amount_refunded` not yet recorded (a full refund takes a bought item back);
+/// `charge.dispute.created` opens a dispute; `charge.dispute.closed` closes it, won or lost.
 ///
-/// Answers 200 with `duplicate: true` for an event id already handled, 200 with `ignored` for
-/// an authentic event Lyceum cannot use (no order, or another space's), and 200 with
-/// `Lyceum-Position` when the order changed. Errors, which write nothing: 401 `unauthorized`
-/// for a missing or wrong signature or a stale timestamp; 400 `bad_request` for a body that is
-/// not JSON, lacks a field the type needs, or has a type not listed above; 404 `not_found` for
-/// an unknown space; 409 `conflict` when the same event is being handled concurrently (Stripe
+/// Subscriptions, named by `metadata.lyceum_subscription_id` (on the invoice or its
+/// subscription details), when their payment method is a Stripe one (`stripe:…`; Lyceum's
+/// scheduler then never charges them): `invoice.paid` records the payment the subscription is
+/// waiting for (its first payment, the trial end, the renewal or the retry that is due);
+/// `invoice.payment_failed` records that charge as failed (past due, then the dunning
+/// schedule); `customer.subscription.deleted` cancels the subscription at once.
+///
+/// Answers 200 with `duplicate: true` for an event id already handled; 200 with `ignored` for
+/// an authentic event Lyceum cannot use (no order or subscription, another space's, a
+/// subscription Lyceum bills itself, an amount other than the one due, a change the aggregate
+/// refuses); and 200 with `Lyceum-Position` when the order or subscription changed. Errors,
+/// which write nothing: 401 `unauthorized` for a missing or wrong signature or a stale
+/// timestamp; 400 `bad_request` for a body that is not JSON, lacks a field the type needs, or
+/// has a type not listed above; 404 `not_found` for an unknown space; 409 `invalid_transition`
+/// with `Retry-After` for an invoice that comes up to 48 hours before the boundary (or retry)
+/// it pays for is due, so that Stripe delivers it again then; 409 `conflict` when the same
+/// event, or another change to the same aggregate, is being handled concurrently (Stripe
 /// retries).
 #[utoipa::path(
     tag = "stripe",
@@ -198,7 +223,7 @@ async fn read_body(mut payload: Payload) -> Result<Bytes, ApiError> {
         ("Stripe-Signature" = String, Header, description = "`t=<unix seconds>,v1=<hex>`; several `v1` while a secret rotates")),
     request_body = StripeEventBody,
     responses((status = 200, description = "Handled, duplicate or ignored.", body = StripeAck,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write, when the event changed an order"))))
+        headers(("Lyceum-Position" = i64, description = "Global position of the write, when the event changed an order or a subscription"))))
 )]
 #[post("/v1/webhooks/stripe/{space}")]
 #[tracing::instrument(skip_all, fields(space = %path))]

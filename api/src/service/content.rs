@@ -1,5 +1,9 @@
-//! Content: drafting, editing, publishing and unpublishing. Tier ids in an access policy must
-//! name tiers of the same space.
+//! Content: drafting, editing, publishing (now or on a schedule), unpublishing, archiving and
+//! featuring. Tier ids in an access policy must name tiers of the same space. A course's
+//! lessons and a column's articles are in [`parts`], tags and topics in [`tags`].
+
+pub mod parts;
+pub mod tags;
 
 use super::{decide_in_space, load_in_space, parse_id};
 use crate::auth::Auth;
@@ -14,6 +18,7 @@ use lyceum_domain::ids::ContentId;
 use lyceum_domain::membership::tier::Tier;
 use lyceum_domain::{Aggregate, Code, DomainError};
 use lyceum_store::command::append_for;
+use lyceum_store::time;
 use uuid::Uuid;
 
 fn kind(dto: ContentKindDto) -> ContentKind {
@@ -22,6 +27,7 @@ fn kind(dto: ContentKindDto) -> ContentKind {
         ContentKindDto::Article => ContentKind::Article,
         ContentKindDto::Course => ContentKind::Course,
         ContentKindDto::Lesson => ContentKind::Lesson,
+        ContentKindDto::Column => ContentKind::Column,
     }
 }
 
@@ -31,6 +37,7 @@ fn kind_dto(kind: ContentKind) -> ContentKindDto {
         ContentKind::Article => ContentKindDto::Article,
         ContentKind::Course => ContentKindDto::Course,
         ContentKind::Lesson => ContentKindDto::Lesson,
+        ContentKind::Column => ContentKindDto::Column,
     }
 }
 
@@ -53,8 +60,13 @@ async fn check_tiers(state: &AppState, space: &SpaceRef, access: &Access) -> Res
     Ok(())
 }
 
-/// The item as the catalog shows it, from its whole history.
-fn item(id: Uuid, history: &[(ContentEvent, String)]) -> Result<ContentItem, ApiError> {
+/// The item as the catalog shows it, from its whole history. `parent_id` is the course or
+/// column it belongs to (which its own history does not know).
+fn item(
+    id: Uuid,
+    history: &[(ContentEvent, String)],
+    parent_id: Option<Uuid>,
+) -> Result<ContentItem, ApiError> {
     let mut state = Content::default();
     let mut published_at = None;
     for (event, at) in history {
@@ -82,6 +94,12 @@ fn item(id: Uuid, history: &[(ContentEvent, String)]) -> Result<ContentItem, Api
         locked: false,
         unlock_tier_ids: Vec::new(),
         unlock_price_minor: None,
+        revision: i64::from(current.revision),
+        scheduled_for: current.scheduled_for.map(time::format),
+        featured: current.featured,
+        parent_id,
+        tags: current.tags,
+        topic_ids: current.topic_ids.into_iter().map(|t| t.0).collect(),
     })
 }
 
@@ -112,12 +130,12 @@ pub async fn create(
         .collect();
     Ok(Planned::new(
         StatusCode::CREATED,
-        item(id.0, &history)?,
+        item(id.0, &history, None)?,
         append,
     ))
 }
 
-/// Plans a change to an existing item: `PATCH`, `publish` or `unpublish`.
+/// Plans a change to an existing item: an edit, a publication, a schedule, an archive, a flag.
 pub async fn change(
     state: &AppState,
     auth: &Auth,
@@ -134,7 +152,9 @@ pub async fn change(
         check_tiers(state, space, access).await?;
     }
     let decision = decide_in_space::<Content>(state, auth, space, id, command).await?;
-    let output = item(id, &decision.history)?;
+    // From the store, not a read model: it is current as soon as the lesson was added.
+    let parent_id = lyceum_store::catalog::parent_of(&state.db, id).await?;
+    let output = item(id, &decision.history, parent_id)?;
     Ok(decision.planned(output))
 }
 
@@ -146,4 +166,19 @@ pub fn edit_command(input: EditContent) -> ContentCommand {
         excerpt: input.excerpt,
         access: input.access.map(Access::from),
     }
+}
+
+/// The domain command for a schedule: `publish_at` (RFC 3339) checked against the clock.
+pub fn schedule_command(state: &AppState, publish_at: &str) -> Result<ContentCommand, ApiError> {
+    let publish_at = chrono::DateTime::parse_from_rfc3339(publish_at)
+        .map_err(|_| {
+            ApiError::bad_request(
+                "publish_at must be an RFC 3339 time, such as 2026-12-01T09:00:00Z",
+            )
+        })?
+        .with_timezone(&chrono::Utc);
+    Ok(ContentCommand::Schedule {
+        publish_at,
+        now: state.clock.now(),
+    })
 }

@@ -161,7 +161,7 @@ pub async fn sign_up(
         output: member,
         append,
         ..
-    } = super::members::add(&anonymous(space), space, create).await?;
+    } = super::members::add(state, &anonymous(space), space, create).await?;
     let mut append =
         append.ok_or_else(|| ApiError::internal(anyhow::anyhow!("sign-up planned no append")))?;
     let password_hash = identity::hash_password(input.password).await?;

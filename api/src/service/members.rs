@@ -13,6 +13,7 @@ use actix_web::http::StatusCode;
 use lyceum_domain::Aggregate;
 use lyceum_domain::ids::{MemberId, TierId};
 use lyceum_domain::membership::member::{Member, MemberCommand, TierRef};
+use lyceum_domain::membership::referral::ReferralCode;
 use lyceum_domain::membership::tier::Tier;
 use lyceum_domain::values::{Email, bounded_text};
 use lyceum_store::command::append_for;
@@ -21,6 +22,7 @@ use uuid::Uuid;
 
 /// Plans `POST /v1/spaces/{space}/members`.
 pub async fn add(
+    state: &AppState,
     auth: &Auth,
     space: &SpaceRef,
     input: CreateMember,
@@ -39,7 +41,15 @@ pub async fn add(
         space_id: space.id.0,
         secret,
     };
-    let append = append_for::<Member>(id.0, 0, &events, metadata(auth, Some(space.id)), vec![key])?;
+    let referral_code = ReferralCode::of(id);
+    let code = lyceum_store::referrals::reserve_code(space.id.0, referral_code.as_str(), id.0);
+    let append = append_for::<Member>(
+        id.0,
+        0,
+        &events,
+        metadata(auth, Some(space.id)),
+        vec![key, code],
+    )?;
     let output = MemberDto {
         id: id.0,
         space_id: space.id.0,
@@ -48,6 +58,11 @@ pub async fn add(
         status: "active".into(),
         erased: false,
         tier_ids: vec![],
+        referral_code: referral_code.to_string(),
+        points: 0,
+        level: lyceum_projections::terms::space_levels(&state.db, &space.id.to_string())
+            .await?
+            .map(|rules| lyceum_projections::terms::level_for(&rules, 0).into()),
         created_at: append.recorded_at.clone(),
         updated_at: append.recorded_at.clone(),
     };

@@ -1,16 +1,31 @@
 //! Commands as both REST and GraphQL run them: parse the input into domain values, load what
 //! the decision needs, decide, and plan the append. Nothing here knows about HTTP bodies.
 
+pub mod activity;
+pub mod catalog;
+pub mod check_ins;
+pub mod checkout;
+pub mod comments;
 pub mod content;
+pub mod engagement;
+pub mod feed;
 pub mod identity;
 pub mod keys;
 pub mod members;
+pub mod moderation;
 pub mod offers;
 pub mod orders;
+pub mod points;
+pub mod progress;
+pub mod questions;
+pub mod reports;
+pub mod search;
 pub mod spaces;
 pub mod stripe;
 pub mod subscriptions;
+pub mod terms;
 pub mod tiers;
+pub mod topics;
 pub mod webhooks;
 
 use crate::auth::Auth;
@@ -21,7 +36,7 @@ use crate::write::{Planned, metadata};
 use actix_web::http::StatusCode;
 use lyceum_domain::Aggregate;
 use lyceum_domain::content::Content;
-use lyceum_domain::ids::SpaceId;
+use lyceum_domain::ids::{MemberId, SpaceId};
 use lyceum_domain::membership::member::Member;
 use lyceum_domain::membership::tier::Tier;
 use lyceum_domain::space::Space;
@@ -35,6 +50,10 @@ pub trait InSpace: Aggregate {
     /// The name used in "not found" messages.
     const NOUN: &'static str;
     fn space_id(&self) -> Option<SpaceId>;
+    /// The member it belongs to: what a member session may act on (see [`load_for`]).
+    fn owner(&self) -> Option<MemberId> {
+        None
+    }
 }
 
 impl InSpace for Space {
@@ -63,12 +82,18 @@ impl InSpace for lyceum_domain::membership::subscription::Subscription {
     fn space_id(&self) -> Option<SpaceId> {
         self.state.as_ref().map(|s| s.space_id)
     }
+    fn owner(&self) -> Option<MemberId> {
+        self.state.as_ref().map(|s| s.member_id)
+    }
 }
 
 impl InSpace for lyceum_domain::payment::order::Order {
     const NOUN: &'static str = "order";
     fn space_id(&self) -> Option<SpaceId> {
         self.state.as_ref().map(|o| o.space_id)
+    }
+    fn owner(&self) -> Option<MemberId> {
+        self.state.as_ref().map(|o| o.member_id)
     }
 }
 
@@ -100,6 +125,24 @@ pub async fn load_in_space<A: InSpace>(
     }
 }
 
+/// Loads an aggregate of `space` that the caller may act on: any of the space's for a key, only
+/// its own for a member session. Anything else is 404, exactly like an unknown id, so a member
+/// learns nothing about other members' ids.
+pub async fn load_for<A: InSpace>(
+    state: &AppState,
+    auth: &Auth,
+    space: &SpaceRef,
+    id: Uuid,
+) -> Result<Loaded<A>, ApiError> {
+    let loaded = load_in_space::<A>(&state.db, space.id, id).await?;
+    match auth.member_id() {
+        Some(member) if loaded.state.owner() != Some(MemberId(member)) => {
+            Err(ApiError::not_found(A::NOUN))
+        }
+        _ => Ok(loaded),
+    }
+}
+
 /// A decision on an aggregate of the caller's space, planned but not yet appended.
 pub struct Decision<A: Aggregate> {
     pub append: Append,
@@ -118,7 +161,8 @@ impl<A: Aggregate> Decision<A> {
     }
 }
 
-/// Loads an aggregate of `space` (404 otherwise), decides `command`, and plans the append.
+/// Loads an aggregate the caller may act on in `space` (404 otherwise, see [`load_for`]),
+/// decides `command`, and plans the append.
 pub async fn decide_in_space<A: InSpace>(
     state: &AppState,
     auth: &Auth,
@@ -126,7 +170,19 @@ pub async fn decide_in_space<A: InSpace>(
     id: Uuid,
     command: A::Command,
 ) -> Result<Decision<A>, ApiError> {
-    let loaded = load_in_space::<A>(&state.db, space.id, id).await?;
+    let loaded = load_for::<A>(state, auth, space, id).await?;
+    decide_loaded(auth, space, id, loaded, command)
+}
+
+/// Decides `command` on an aggregate already loaded (for commands that need its state first,
+/// such as a quote), and plans the append after the loaded version.
+pub fn decide_loaded<A: InSpace>(
+    auth: &Auth,
+    space: &SpaceRef,
+    id: Uuid,
+    loaded: Loaded<A>,
+    command: A::Command,
+) -> Result<Decision<A>, ApiError> {
     let events = loaded.state.decide(command)?;
     let append = append_for::<A>(
         id,

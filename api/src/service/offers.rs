@@ -1,5 +1,6 @@
 //! Offers and coupons: creating one (its code reserved in the space), reading and archiving it,
-//! and redeeming a sign-up offer when a subscription starts.
+//! and redeeming one: a sign-up offer when a subscription starts, a retention offer on a
+//! running subscription (see [`crate::service::subscriptions::apply_offer`]).
 
 use crate::auth::Auth;
 use crate::error::ApiError;
@@ -16,6 +17,7 @@ use lyceum_domain::membership::tier::Tier;
 use lyceum_domain::money::Money;
 use lyceum_domain::space::Space;
 use lyceum_domain::{Aggregate, DomainError};
+use lyceum_store::Append;
 use lyceum_store::command::{Loaded, append_for, load};
 use lyceum_store::offers::{offer_for_code, reserve_code};
 use uuid::Uuid;
@@ -175,26 +177,31 @@ pub async fn archive(
     Ok(decision.planned(output))
 }
 
-/// Redeems a sign-up offer for a member starting a subscription to `tier`, and returns what the
-/// subscription keeps of it. The redemption is appended first, on the offer's stream.
-pub async fn redeem_for_start(
+/// Checks that `code` names an offer for `purpose` that `member` may redeem for `tier` now,
+/// and plans the redemption on the offer's stream. Returns what the subscription keeps of the
+/// offer and the append, which the caller makes once its own decision is known to pass.
+pub async fn plan_redemption(
     state: &AppState,
     auth: &Auth,
     space: &SpaceRef,
     code: &str,
+    purpose: OfferPurpose,
     member: Uuid,
     tier: Uuid,
-) -> Result<AppliedOffer, ApiError> {
+) -> Result<(AppliedOffer, Append), ApiError> {
     let (id, loaded) = by_code(state, space, code).await?;
     let offer = loaded
         .state
         .state
         .as_ref()
         .ok_or_else(|| ApiError::not_found("offer"))?;
-    if offer.purpose != OfferPurpose::SignUp {
-        return Err(DomainError::validation(
-            "this offer is for keeping members, not for signing up",
-        )
+    if offer.purpose != purpose {
+        return Err(DomainError::validation(match purpose {
+            OfferPurpose::SignUp => "this offer is for keeping members, not for signing up",
+            OfferPurpose::Retention => {
+                "this offer is for signing up, not for a running subscription"
+            }
+        })
         .into());
     }
     let applied = offer.applied_offer();
@@ -210,6 +217,21 @@ pub async fn redeem_for_start(
         metadata(auth, Some(space.id)),
         vec![],
     )?;
+    Ok((applied, append))
+}
+
+/// Redeems a sign-up offer for a member starting a subscription to `tier`, and returns what the
+/// subscription keeps of it. The redemption is appended first, on the offer's stream.
+pub async fn redeem_for_start(
+    state: &AppState,
+    auth: &Auth,
+    space: &SpaceRef,
+    code: &str,
+    member: Uuid,
+    tier: Uuid,
+) -> Result<AppliedOffer, ApiError> {
+    let (applied, append) =
+        plan_redemption(state, auth, space, code, OfferPurpose::SignUp, member, tier).await?;
     lyceum_store::append::append(&state.db, &append, None).await?;
     Ok(applied)
 }

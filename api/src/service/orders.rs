@@ -2,6 +2,11 @@
 //! Order aggregate decides, the provider's answer goes into the command, and the answer shows
 //! the order through the same mapping as its read model. A full refund takes the item back
 //! (entitlements count paid and partially refunded orders only).
+//!
+//! A member buys an item at most once: before charging, a purchase claims the (space, member,
+//! item) row (see `lyceum_store::purchases`), so of two purchases racing with different
+//! idempotency keys (or none) one is charged and the other gets 409. The order's transaction
+//! marks the claim paid (or releases it when the charge failed), and a full refund releases it.
 
 use super::{load_in_space, parse_id};
 use crate::auth::Auth;
@@ -15,7 +20,8 @@ use lyceum_domain::content::{Content, ContentStatus};
 use lyceum_domain::ids::{ContentId, MemberId, OrderId};
 use lyceum_domain::membership::member::Member;
 use lyceum_domain::money::Money;
-use lyceum_domain::payment::order::{Order, OrderCommand, OrderEvent, OrderItem};
+use lyceum_domain::payment::method::PaymentMethod;
+use lyceum_domain::payment::order::{Order, OrderCommand, OrderEvent, OrderItem, OrderState};
 use lyceum_domain::payment::provider::{
     ChargeOutcome, ChargeRequest, PaymentProvider, RefundOutcome, RefundRequest,
 };
@@ -23,7 +29,9 @@ use lyceum_domain::payment::refund_id_from_provider;
 use lyceum_domain::payment::test_provider::TestProvider;
 use lyceum_domain::space::Space;
 use lyceum_domain::{Aggregate, Code, DomainError};
+use lyceum_store::SideWrite;
 use lyceum_store::command::{append_for, load};
+use lyceum_store::purchases::{Purchase, PurchaseClaim};
 use uuid::Uuid;
 
 fn answer(
@@ -62,10 +70,7 @@ pub async fn purchase(
     if member.state.state.as_ref().is_some_and(|m| m.removed) {
         return Err(DomainError::transition("a removed member cannot buy").into());
     }
-    let payment_method = input.payment_method.trim();
-    if payment_method.is_empty() || payment_method.len() > 100 {
-        return Err(DomainError::validation("payment_method must be 1 to 100 characters").into());
-    }
+    let payment_method = PaymentMethod::parse(&input.payment_method)?;
     let content = load_in_space::<Content>(&state.db, space.id, input.content_id)
         .await?
         .state
@@ -84,13 +89,14 @@ pub async fn purchase(
         &state.db,
         &space.id.to_string(),
         &member_id.to_string(),
+        state.clock.now(),
     )
     .await?;
     if owned
         .purchased_content_ids
         .contains(&input.content_id.to_string())
     {
-        return Err(DomainError::new(Code::Conflict, "the member already owns this item").into());
+        return Err(already_owned());
     }
     let currency = load::<Space>(&state.db, space.id.0)
         .await?
@@ -100,7 +106,6 @@ pub async fn purchase(
         .currency;
     let amount = Money::new(price, currency);
     let now = state.clock.now();
-    let id = OrderId::new();
     let mut order = Order::default();
     let mut events = order.decide(OrderCommand::Place {
         space_id: space.id,
@@ -112,9 +117,25 @@ pub async fn purchase(
         now,
     })?;
     fold(&mut order, &events);
+    let purchase = Purchase {
+        space_id: space.id.0,
+        member_id,
+        content_id: input.content_id,
+    };
+    let id = match lyceum_store::purchases::claim(&state.db, purchase, OrderId::new().0).await? {
+        PurchaseClaim::Claimed { order_id } => order_id,
+        PurchaseClaim::Owned => return Err(already_owned()),
+        PurchaseClaim::InProgress { retry_after } => {
+            return Err(ApiError::new(
+                Code::Conflict,
+                "another purchase of this item by this member is being charged",
+            )
+            .with_retry_after(retry_after));
+        }
+    };
     let outcome = TestProvider.charge(&ChargeRequest {
         amount,
-        payment_method: payment_method.to_owned(),
+        payment_method: payment_method.as_str().to_owned(),
         idempotency_key: format!("{id}:charge"),
         attempt: 1,
     });
@@ -130,14 +151,39 @@ pub async fn purchase(
     })?;
     fold(&mut order, &charged);
     events.extend(charged);
-    let append = append_for::<Order>(id.0, 0, &events, metadata(auth, Some(space.id)), vec![])?;
-    let output = answer(
-        id.0,
-        &order,
-        std::slice::from_ref(&append.recorded_at),
-        error,
-    )?;
+    let settle = if order.state.as_ref().is_some_and(|o| o.status.grants_item()) {
+        lyceum_store::purchases::paid(purchase, id)
+    } else {
+        lyceum_store::purchases::release(purchase, id)
+    };
+    let append = append_for::<Order>(id, 0, &events, metadata(auth, Some(space.id)), vec![settle])?;
+    let output = answer(id, &order, std::slice::from_ref(&append.recorded_at), error)?;
     Ok(Planned::new(StatusCode::CREATED, output, append))
+}
+
+fn already_owned() -> ApiError {
+    DomainError::new(Code::Conflict, "the member already owns this item").into()
+}
+
+/// The claim to release with `events` when they take a bought item back (a full refund, here
+/// or in Stripe), so the member may buy it again.
+pub fn released_claim(id: Uuid, before: &OrderState, events: &[OrderEvent]) -> Option<SideWrite> {
+    let OrderItem::Content { content_id } = before.item else {
+        return None;
+    };
+    let mut after = Order {
+        state: Some(before.clone()),
+    };
+    fold(&mut after, events);
+    let kept = after.state.is_some_and(|o| o.status.grants_item());
+    (before.status.grants_item() && !kept).then(|| {
+        let purchase = Purchase {
+            space_id: before.space_id.0,
+            member_id: before.member_id.0,
+            content_id: content_id.0,
+        };
+        lyceum_store::purchases::release(purchase, id)
+    })
 }
 
 /// Plans `POST /v1/spaces/{space}/orders/{order}/refunds`. The order decides first (nothing is
@@ -182,12 +228,13 @@ pub async fn refund(
             DomainError::validation(format!("the provider refused the refund: {reason}")).into(),
         );
     }
+    let release = released_claim(id, current, &events);
     let append = append_for::<Order>(
         id,
         loaded.version,
         &events,
         metadata(auth, Some(space.id)),
-        vec![],
+        release.into_iter().collect(),
     )?;
     let mut order = loaded.state;
     fold(&mut order, &events);

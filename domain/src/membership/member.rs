@@ -1,12 +1,14 @@
-//! The Member aggregate: a person in a space, the free tiers they joined, their removal, and the
-//! erasure of their personal data.
+//! The Member aggregate: a person in a space, the free tiers they joined, their removal, the
+//! erasure of their personal data, and moderation: a mute for a while, or a ban for good.
 
 use crate::aggregate::Aggregate;
+use crate::engagement::{Standing, optional_reason};
 use crate::error::{Code, DomainError};
 use crate::event::DomainEvent;
 use crate::ids::{SpaceId, TierId};
 use crate::membership::tier::TierKind;
 use crate::values::Sealed;
+use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 /// What the caller looked up about a tier before asking a member to join it.
@@ -32,7 +34,37 @@ pub enum MemberCommand {
     },
     Remove,
     ErasePersonalData,
+    /// Points given (or, with a negative `delta`, taken back) by the creator, with a reason the
+    /// member may be shown. A member's points never go below zero.
+    AdjustPoints {
+        delta: i64,
+        reason: String,
+    },
+    /// Lets the member answer questions in the space.
+    GrantGuestRole,
+    RevokeGuestRole,
+    /// A moderator stops the member posting until `until` (after `now`, at most
+    /// [`MAX_MUTE_DAYS`] away). Muting a muted member sets the new end.
+    Mute {
+        until: DateTime<Utc>,
+        now: DateTime<Utc>,
+        reason: Option<String>,
+    },
+    /// Ends a mute early; unmuting a member who is not muted changes nothing.
+    Unmute {
+        now: DateTime<Utc>,
+    },
+    /// A moderator bans the member: like a removal, and for good. Banning twice changes nothing.
+    Ban {
+        reason: Option<String>,
+    },
 }
+
+/// The longest mute: a year.
+pub const MAX_MUTE_DAYS: i64 = 365;
+
+/// The most points one adjustment may move.
+pub const MAX_POINTS_ADJUSTMENT: i64 = 1_000_000;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "data")]
@@ -47,6 +79,22 @@ pub enum MemberEvent {
     },
     MemberRemoved {},
     MemberPersonalDataErased {},
+    PointsAdjusted {
+        delta: i64,
+        reason: String,
+        /// The member's points after this adjustment.
+        balance: u64,
+    },
+    GuestRoleGranted {},
+    GuestRoleRevoked {},
+    MemberMuted {
+        until: DateTime<Utc>,
+        reason: Option<String>,
+    },
+    MemberUnmuted {},
+    MemberBanned {
+        reason: Option<String>,
+    },
 }
 
 impl DomainEvent for MemberEvent {
@@ -56,6 +104,12 @@ impl DomainEvent for MemberEvent {
             MemberEvent::MemberJoinedTier { .. } => "MemberJoinedTier",
             MemberEvent::MemberRemoved {} => "MemberRemoved",
             MemberEvent::MemberPersonalDataErased {} => "MemberPersonalDataErased",
+            MemberEvent::PointsAdjusted { .. } => "PointsAdjusted",
+            MemberEvent::GuestRoleGranted {} => "GuestRoleGranted",
+            MemberEvent::GuestRoleRevoked {} => "GuestRoleRevoked",
+            MemberEvent::MemberMuted { .. } => "MemberMuted",
+            MemberEvent::MemberUnmuted {} => "MemberUnmuted",
+            MemberEvent::MemberBanned { .. } => "MemberBanned",
         }
     }
 }
@@ -71,6 +125,23 @@ pub struct MemberState {
     pub tiers: Vec<TierId>,
     pub removed: bool,
     pub erased: bool,
+    pub points: u64,
+    /// Holds the guest role: may answer questions.
+    pub guest: bool,
+    /// Until when a moderator muted the member (a past time means the mute is over).
+    pub muted_until: Option<DateTime<Utc>>,
+    /// Banned members are also `removed`.
+    pub banned: bool,
+}
+
+impl MemberState {
+    /// Whether the member may post: what the engagement aggregates check.
+    pub fn standing(&self) -> Standing {
+        Standing {
+            muted_until: self.muted_until,
+            banned: self.banned,
+        }
+    }
 }
 
 impl Aggregate for Member {
@@ -140,6 +211,59 @@ impl Aggregate for Member {
             (_, MemberCommand::ErasePersonalData) => {
                 Ok(vec![MemberEvent::MemberPersonalDataErased {}])
             }
+            (state, MemberCommand::AdjustPoints { delta, reason }) => {
+                if state.removed {
+                    return Err(DomainError::transition(
+                        "a removed member's points cannot change",
+                    ));
+                }
+                if delta == 0 || delta.abs() > MAX_POINTS_ADJUSTMENT {
+                    return Err(DomainError::validation(format!(
+                        "delta must be non-zero and at most {MAX_POINTS_ADJUSTMENT} either way"
+                    )));
+                }
+                let reason = crate::values::bounded_text("reason", &reason, 200)?;
+                let balance = i64::try_from(state.points)
+                    .ok()
+                    .and_then(|points| points.checked_add(delta))
+                    .and_then(|balance| u64::try_from(balance).ok())
+                    .ok_or_else(|| {
+                        DomainError::validation(format!(
+                            "the member has {} points; taking {} would leave fewer than none",
+                            state.points,
+                            delta.unsigned_abs()
+                        ))
+                    })?;
+                Ok(vec![MemberEvent::PointsAdjusted {
+                    delta,
+                    reason,
+                    balance,
+                }])
+            }
+            (state, MemberCommand::GrantGuestRole) => {
+                if state.removed {
+                    return Err(DomainError::transition(
+                        "a removed member cannot be made a guest",
+                    ));
+                }
+                // Granting a role the member holds changes nothing.
+                Ok(if state.guest {
+                    vec![]
+                } else {
+                    vec![MemberEvent::GuestRoleGranted {}]
+                })
+            }
+            (state, MemberCommand::RevokeGuestRole) => Ok(if state.guest {
+                vec![MemberEvent::GuestRoleRevoked {}]
+            } else {
+                vec![]
+            }),
+            (
+                state,
+                command @ (MemberCommand::Mute { .. }
+                | MemberCommand::Unmute { .. }
+                | MemberCommand::Ban { .. }),
+            ) => moderate(state, command),
             (_, MemberCommand::Add { .. }) => unreachable!("handled above"),
         }
     }
@@ -152,6 +276,10 @@ impl Aggregate for Member {
                     tiers: Vec::new(),
                     removed: false,
                     erased: false,
+                    points: 0,
+                    guest: false,
+                    muted_until: None,
+                    banned: false,
                 })
             }
             MemberEvent::MemberJoinedTier { tier_id } => {
@@ -170,9 +298,75 @@ impl Aggregate for Member {
                     state.erased = true;
                 }
             }
+            MemberEvent::PointsAdjusted { balance, .. } => {
+                if let Some(state) = &mut self.state {
+                    state.points = *balance;
+                }
+            }
+            MemberEvent::GuestRoleGranted {} => {
+                if let Some(state) = &mut self.state {
+                    state.guest = true;
+                }
+            }
+            MemberEvent::GuestRoleRevoked {} => {
+                if let Some(state) = &mut self.state {
+                    state.guest = false;
+                }
+            }
+            MemberEvent::MemberMuted { until, .. } => {
+                if let Some(state) = &mut self.state {
+                    state.muted_until = Some(*until);
+                }
+            }
+            MemberEvent::MemberUnmuted {} => {
+                if let Some(state) = &mut self.state {
+                    state.muted_until = None;
+                }
+            }
+            MemberEvent::MemberBanned { .. } => {
+                if let Some(state) = &mut self.state {
+                    state.banned = true;
+                    state.removed = true;
+                    state.tiers.clear();
+                    state.muted_until = None;
+                }
+            }
         }
     }
 }
+
+/// Decides a moderator's mute, unmute or ban.
+fn moderate(state: &MemberState, command: MemberCommand) -> Result<Vec<MemberEvent>, DomainError> {
+    match command {
+        MemberCommand::Ban { .. } if state.banned => Ok(vec![]),
+        _ if state.removed => Err(DomainError::transition(
+            "the member was removed from the space",
+        )),
+        MemberCommand::Mute { until, now, reason } => {
+            if until <= now || until > now + Duration::days(MAX_MUTE_DAYS) {
+                return Err(DomainError::validation(format!(
+                    "a mute must end in the future and within {MAX_MUTE_DAYS} days"
+                )));
+            }
+            Ok(vec![MemberEvent::MemberMuted {
+                until,
+                reason: optional_reason("reason", reason)?,
+            }])
+        }
+        MemberCommand::Unmute { now } if state.muted_until.is_some_and(|until| now < until) => {
+            Ok(vec![MemberEvent::MemberUnmuted {}])
+        }
+        MemberCommand::Unmute { .. } => Ok(vec![]),
+        MemberCommand::Ban { reason } => Ok(vec![MemberEvent::MemberBanned {
+            reason: optional_reason("reason", reason)?,
+        }]),
+        _ => Err(DomainError::validation("not a moderation command")),
+    }
+}
+
+#[cfg(test)]
+#[path = "member_moderation_tests.rs"]
+mod moderation_tests;
 
 #[cfg(test)]
 mod tests {
@@ -297,5 +491,66 @@ mod tests {
         given_no_history::<Member>()
             .when(MemberCommand::Remove)
             .then_expect_error(Code::NotFound);
+    }
+
+    fn adjust(delta: i64) -> MemberCommand {
+        MemberCommand::AdjustPoints {
+            delta,
+            reason: " Hosted the study group ".into(),
+        }
+    }
+
+    #[test]
+    fn points_are_added_and_taken_back_with_the_balance_recorded() {
+        let given_points = MemberEvent::PointsAdjusted {
+            delta: 120,
+            reason: "Hosted the study group".into(),
+            balance: 120,
+        };
+        given::<Member>(vec![added()])
+            .when(adjust(120))
+            .then_expect_events(vec![given_points.clone()]);
+        given::<Member>(vec![added(), given_points])
+            .when(adjust(-20))
+            .then_expect_events(vec![MemberEvent::PointsAdjusted {
+                delta: -20,
+                reason: "Hosted the study group".into(),
+                balance: 100,
+            }]);
+    }
+
+    #[test]
+    fn points_never_go_below_zero_and_zero_or_huge_deltas_are_refused() {
+        for delta in [-1, 0, MAX_POINTS_ADJUSTMENT + 1] {
+            given::<Member>(vec![added()])
+                .when(adjust(delta))
+                .then_expect_error(Code::ValidationFailed);
+        }
+        given::<Member>(vec![added(), MemberEvent::MemberRemoved {}])
+            .when(adjust(5))
+            .then_expect_error(Code::InvalidTransition);
+    }
+
+    #[test]
+    fn the_guest_role_is_granted_and_revoked_once_each() {
+        given::<Member>(vec![added()])
+            .when(MemberCommand::GrantGuestRole)
+            .then_expect_events(vec![MemberEvent::GuestRoleGranted {}]);
+        given::<Member>(vec![added(), MemberEvent::GuestRoleGranted {}])
+            .when(MemberCommand::GrantGuestRole)
+            .then_expect_events(vec![]);
+        given::<Member>(vec![added(), MemberEvent::GuestRoleGranted {}])
+            .when(MemberCommand::RevokeGuestRole)
+            .then_expect_events(vec![MemberEvent::GuestRoleRevoked {}]);
+        given::<Member>(vec![added()])
+            .when(MemberCommand::RevokeGuestRole)
+            .then_expect_events(vec![]);
+    }
+
+    #[test]
+    fn a_removed_member_is_not_made_a_guest() {
+        given::<Member>(vec![added(), MemberEvent::MemberRemoved {}])
+            .when(MemberCommand::GrantGuestRole)
+            .then_expect_error(Code::InvalidTransition);
     }
 }

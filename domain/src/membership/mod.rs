@@ -4,5 +4,7 @@ pub mod charging;
 pub mod level;
 pub mod member;
 pub mod offer;
+pub mod referral;
 pub mod subscription;
+pub mod terms;
 pub mod tier;

@@ -26,6 +26,8 @@
 //! - Boundaries are due at a fixed time ([`Subscription::next_due`]); a command that arrives early
 //!   is refused with `invalid_transition`, one that arrives late uses the scheduled time for the
 //!   period bounds. Repeating a cancel-at-period-end or a resume changes nothing.
+//! - A charge a provider collects on its own schedule (a Stripe invoice) becomes the same
+//!   commands under the same rules ([`Subscription::settle_collected`]).
 //!
 //! | status | command | → |
 //! |---|---|---|
@@ -42,10 +44,12 @@
 //! | any but canceled | `Cancel` | canceled |
 
 mod billing;
+mod collected;
 mod decide;
 mod state;
 
 pub use billing::{DunningSchedule, Proration};
+pub use collected::NotSettled;
 pub use state::{
     Billing, DunningState, OfferTerms, PaidTerms, PendingDowngrade, Period, Subscription,
     SubscriptionState,
@@ -56,6 +60,7 @@ use crate::error::DomainError;
 use crate::event::DomainEvent;
 use crate::ids::{MemberId, SpaceId, TierId};
 use crate::membership::offer::AppliedOffer;
+use crate::membership::referral::ReferredBy;
 use crate::money::Money;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -185,8 +190,8 @@ pub enum SubscriptionCommand {
         trial_days: u32,
         /// A sign-up offer the member just redeemed.
         offer: Option<AppliedOffer>,
-        /// The referral code the member signed up with, for commissions.
-        referral_code: Option<String>,
+        /// The member whose referral code this member signed up with, for commissions.
+        referral: Option<ReferredBy>,
         /// The space's dunning schedule, kept for this subscription.
         dunning: DunningSchedule,
         now: DateTime<Utc>,
@@ -258,7 +263,11 @@ pub enum SubscriptionEvent {
         interval: BillingInterval,
         trial_end: Option<DateTime<Utc>>,
         offer: Option<AppliedOffer>,
+        /// The referral code given at the start.
         referral_code: Option<String>,
+        /// The member that code belongs to, who earns a commission on the first payment.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        referred_by: Option<MemberId>,
         dunning: DunningSchedule,
         started_at: DateTime<Utc>,
     },

@@ -1,8 +1,10 @@
 //! Payments: checkout orders with their payments, refunds and disputes ([`order`]); the
-//! payment-provider port as plain data ([`provider`]); the built-in deterministic test provider
-//! ([`test_provider`]); and the pure half of the Stripe-compatible webhook adapter: signature
-//! checks and event parsing ([`stripe`]). Nothing here does IO or reads a clock.
+//! payment-provider port as plain data ([`provider`]); stored payment methods and who collects
+//! with them ([`method`]); the built-in deterministic test provider ([`test_provider`]); and the
+//! pure half of the Stripe-compatible webhook adapter: signature checks and event parsing
+//! ([`stripe`]). Nothing here does IO or reads a clock.
 
+pub mod method;
 pub mod order;
 pub mod provider;
 pub mod stripe;

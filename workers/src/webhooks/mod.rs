@@ -2,7 +2,8 @@
 //! [`lyceum_store::webhooks::fan_out`]) and the sender that POSTs due deliveries, signed
 //! `Lyceum-Signature: t=<unix>,v1=<hex>` (HMAC-SHA256 over `t.body`, with a second `v1` for the
 //! previous secret while a rotation overlaps), retrying with backoff and recording every
-//! attempt. Both loops tail the log in either mode: the log is the source of truth, so they need
+//! attempt. A delivery never carries a content body (see [`lyceum_domain::redaction`]). Both
+//! loops tail the log in either mode: the log is the source of truth, so they need
 //! no broker, and several processes may run them (the checkpoint and `SKIP LOCKED` keep them
 //! apart).
 
@@ -95,7 +96,9 @@ impl Sender {
         let target = guard::check(&delivery.url, self.allow_private)
             .await
             .map_err(|e| e.to_string())?;
-        let body = serde_json::to_vec(&delivery.event).map_err(|e| e.to_string())?;
+        let mut event = delivery.event.clone();
+        event.payload = lyceum_domain::redaction::redact(event.payload);
+        let body = serde_json::to_vec(&event).map_err(|e| e.to_string())?;
         let mut client = reqwest::Client::builder()
             .timeout(TIMEOUT)
             .redirect(reqwest::redirect::Policy::none());

@@ -30,11 +30,20 @@ pub(super) fn decide(state: Option<&SubscriptionState>, command: SubscriptionCom
                 interval,
                 trial_days,
                 offer,
-                referral_code,
+                referral,
                 dunning,
                 now,
             } => {
-                let referral_code = check_start(price, trial_days, offer.as_ref(), referral_code)?;
+                check_start(price, trial_days, offer.as_ref())?;
+                if referral.as_ref().is_some_and(|r| r.referrer == member_id) {
+                    return Err(DomainError::validation(
+                        "a member cannot use their own referral code",
+                    ));
+                }
+                let (referral_code, referred_by) = match referral {
+                    Some(r) => (Some(r.code.to_string()), Some(r.referrer)),
+                    None => (None, None),
+                };
                 let trial_end = match trial_days {
                     0 => None,
                     days => Some(billing::add_days(now, days)?),
@@ -48,6 +57,7 @@ pub(super) fn decide(state: Option<&SubscriptionState>, command: SubscriptionCom
                     trial_end,
                     offer,
                     referral_code,
+                    referred_by,
                     dunning,
                     started_at: now,
                 }])
@@ -153,13 +163,12 @@ pub(super) fn decide(state: Option<&SubscriptionState>, command: SubscriptionCom
     }
 }
 
-/// Checks a `Start` and returns the trimmed referral code.
+/// Checks a `Start`'s price, trial and offer.
 fn check_start(
     price: Money,
     trial_days: u32,
     offer: Option<&AppliedOffer>,
-    referral_code: Option<String>,
-) -> Result<Option<String>, DomainError> {
+) -> Result<(), DomainError> {
     Money::positive(price.minor, price.currency)?;
     if trial_days > MAX_TRIAL_DAYS {
         return Err(DomainError::validation(format!(
@@ -169,9 +178,7 @@ fn check_start(
     if let Some(offer) = offer {
         check_offer(offer, OfferPurpose::SignUp, price)?;
     }
-    referral_code
-        .map(|code| bounded_text("referral_code", &code, 64))
-        .transpose()
+    Ok(())
 }
 
 fn paid_terms(state: &SubscriptionState) -> Result<&PaidTerms, DomainError> {

@@ -29,6 +29,11 @@ impl OrderStatus {
         }
     }
 
+    /// Whether the member holds what the order bought: paid, and not refunded in full.
+    pub fn grants_item(self) -> bool {
+        matches!(self, OrderStatus::Paid | OrderStatus::PartiallyRefunded)
+    }
+
     /// Whether a payment succeeded (whatever was refunded since).
     pub fn is_paid(self) -> bool {
         matches!(

@@ -3,27 +3,6 @@
 
 use super::*;
 
-fn comp() -> Vec<SubscriptionEvent> {
-    vec![SubscriptionEvent::CompGranted {
-        space_id: SPACE,
-        member_id: ADA,
-        tier_id: PLUS,
-        reason: CompReason::Comp,
-        granted_at: apr1(),
-        until: day(7, 1),
-    }]
-}
-
-fn cancel_scheduled(history: Vec<SubscriptionEvent>, at: DateTime<Utc>) -> Vec<SubscriptionEvent> {
-    with(
-        history,
-        vec![SubscriptionEvent::CancellationScheduled {
-            effective_at: at,
-            scheduled_at: day(3, 2),
-        }],
-    )
-}
-
 #[test]
 fn next_due_names_the_action_for_every_status() {
     let cases = [

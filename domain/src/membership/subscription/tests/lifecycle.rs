@@ -24,31 +24,36 @@ fn a_start_without_trial_awaits_its_first_payment() {
 }
 
 #[test]
-fn a_start_keeps_a_sign_up_offer_and_a_trimmed_referral_code() {
+fn a_start_keeps_a_sign_up_offer_and_the_referrer() {
     let welcome = offer(
         Discount::Percent { basis_points: 2000 },
         OfferDuration::Once,
         OfferPurpose::SignUp,
     );
     let mut command = start(eur(1000), 0, apr1());
+    let referrer = MemberId(Uuid::from_u128(4242));
+    let code = ReferralCode::of(referrer);
     if let SubscriptionCommand::Start {
-        offer,
-        referral_code,
-        ..
+        offer, referral, ..
     } = &mut command
     {
         *offer = Some(welcome.clone());
-        *referral_code = Some(" ADA-42 ".into());
+        *referral = Some(ReferredBy {
+            code: code.clone(),
+            referrer,
+        });
     }
     let mut expected = started(eur(1000), None, apr1());
     if let SubscriptionEvent::SubscriptionStarted {
         offer,
         referral_code,
+        referred_by,
         ..
     } = &mut expected
     {
         *offer = Some(welcome);
-        *referral_code = Some("ADA-42".into());
+        *referral_code = Some(code.to_string());
+        *referred_by = Some(referrer);
     }
     given_no_history::<Subscription>()
         .when(command)
@@ -87,8 +92,16 @@ fn invalid_starts_are_refused() {
             }
         },
         |c| {
-            if let SubscriptionCommand::Start { referral_code, .. } = c {
-                *referral_code = Some("  ".into());
+            if let SubscriptionCommand::Start {
+                referral,
+                member_id,
+                ..
+            } = c
+            {
+                *referral = Some(ReferredBy {
+                    code: ReferralCode::of(*member_id),
+                    referrer: *member_id,
+                });
             }
         },
     ];

@@ -7,12 +7,14 @@ use super::*;
 use crate::aggregate::testing::{given, given_no_history};
 use crate::error::Code;
 use crate::membership::offer::{Discount, OfferCode, OfferDuration, OfferPurpose};
+use crate::membership::referral::{ReferralCode, ReferredBy};
 use crate::values::Currency;
 use chrono::TimeZone;
 use uuid::Uuid;
 
 mod cancel;
 mod changes;
+mod collected;
 mod due;
 mod dunning;
 mod lifecycle;
@@ -94,7 +96,7 @@ fn start(price: Money, trial_days: u32, now: DateTime<Utc>) -> SubscriptionComma
         interval: BillingInterval::Monthly,
         trial_days,
         offer: None,
-        referral_code: None,
+        referral: None,
         dunning: DunningSchedule::default(),
         now,
     }
@@ -114,6 +116,7 @@ fn started(
         trial_end,
         offer: None,
         referral_code: None,
+        referred_by: None,
         dunning: DunningSchedule::default(),
         started_at: now,
     }
@@ -220,4 +223,27 @@ fn with(
 
 fn after(history: &[SubscriptionEvent]) -> Subscription {
     Subscription::from_history(history)
+}
+
+/// Comped on 1 April until 1 July.
+fn comp() -> Vec<SubscriptionEvent> {
+    vec![SubscriptionEvent::CompGranted {
+        space_id: SPACE,
+        member_id: ADA,
+        tier_id: PLUS,
+        reason: CompReason::Comp,
+        granted_at: apr1(),
+        until: day(7, 1),
+    }]
+}
+
+/// `history`, set on 2 March to end at `at`.
+fn cancel_scheduled(history: Vec<SubscriptionEvent>, at: DateTime<Utc>) -> Vec<SubscriptionEvent> {
+    with(
+        history,
+        vec![SubscriptionEvent::CancellationScheduled {
+            effective_at: at,
+            scheduled_at: day(3, 2),
+        }],
+    )
 }

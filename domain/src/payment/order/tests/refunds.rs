@@ -16,6 +16,27 @@ fn a_partial_then_a_full_refund() {
 }
 
 #[test]
+fn the_item_is_held_until_a_refund_in_full() {
+    let status = |history: &[OrderEvent]| {
+        Order::from_history(history)
+            .state
+            .unwrap_or_else(|| panic!("placed"))
+            .status
+    };
+    let mut history = paid_eur_1000();
+    assert!(status(&history).grants_item());
+    history.push(refunded(1, eur(300), eur(300), false));
+    assert!(status(&history).grants_item(), "a partial refund keeps it");
+    history.push(refunded(2, eur(700), eur(1000), true));
+    assert!(
+        !status(&history).grants_item(),
+        "a full refund takes it back"
+    );
+    assert!(!OrderStatus::PaymentFailed.grants_item());
+    assert!(!OrderStatus::AwaitingPayment.grants_item());
+}
+
+#[test]
 fn refunding_more_than_was_paid_is_refused() {
     given::<Order>(paid_eur_1000())
         .when(refund(1, eur(1001), None))

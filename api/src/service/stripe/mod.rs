@@ -1,18 +1,28 @@
 //! The Stripe-compatible inbound webhook: signing secrets per space, and turning a verified
-//! Stripe event into an Order command. The pure parts (signature, parsing) live in
-//! `lyceum_domain::payment::stripe`; this module looks up what they need, decides, and plans
-//! the append with the handled event id in the same transaction.
+//! Stripe event into a command. The pure parts (signature, parsing, which command a collected
+//! charge becomes) live in the domain crate; this module looks up what they need, decides, and
+//! plans the append with the handled event id in the same transaction, so a redelivery of an
+//! event id already handled writes nothing.
 //!
-//! What is mapped: `charge.refunded` becomes `Refund` for the part of Stripe's cumulative
-//! `amount_refunded` not yet recorded; `charge.dispute.created` becomes `OpenDispute`;
-//! `charge.dispute.closed` becomes `CloseDispute` (won or lost). The order is the one named by
-//! `metadata.lyceum_order_id`. Invoice and subscription events are acknowledged and ignored:
-//! Lyceum's own scheduler bills subscriptions, so Stripe's view of them is not authoritative.
+//! What is mapped:
+//! - Orders, named by `metadata.lyceum_order_id` ([`orders`]): `charge.refunded` becomes
+//!   `Refund` for the part of Stripe's cumulative `amount_refunded` not yet recorded (a full
+//!   refund also frees the item to be bought again); `charge.dispute.created` becomes
+//!   `OpenDispute`; `charge.dispute.closed` becomes `CloseDispute` (won or lost).
+//! - Subscriptions Stripe collects for, named by `metadata.lyceum_subscription_id`
+//!   ([`subscriptions`]): `invoice.paid` and `invoice.payment_failed` become the command the
+//!   subscription's state calls for (`ConfirmFirstPayment`, `EndTrial`, `Renew` or
+//!   `RetryPayment`); `customer.subscription.deleted` becomes `Cancel`.
 //!
 //! Stripe retries anything but a 2xx, so only a request that is wrong (bad signature, stale
 //! timestamp, malformed body, an event type it should not send) is refused; an authentic event
-//! Lyceum cannot use (no order, another space's order, a refusal by the order) answers 200 with
-//! `ignored` and writes nothing.
+//! Lyceum cannot use (no order or subscription, another space's, a refusal by the aggregate, an
+//! amount that is not the one due) answers 200 with `ignored`, is logged, and writes nothing.
+//! The one exception is an invoice that comes shortly before its boundary is due: it answers
+//! 409 so that Stripe delivers it again (see [`subscriptions`]).
+
+mod orders;
+mod subscriptions;
 
 use crate::auth::Auth;
 use crate::error::ApiError;
@@ -22,21 +32,17 @@ use crate::space::SpaceRef;
 use crate::state::AppState;
 use crate::write::{Planned, metadata};
 use actix_web::http::StatusCode;
-use chrono::{DateTime, Utc};
-use lyceum_domain::payment::order::{Order, OrderCommand, OrderState};
-use lyceum_domain::payment::refund_id_from_provider;
+use lyceum_domain::payment::stripe::event::LyceumRefs;
 use lyceum_domain::payment::stripe::{
     DEFAULT_TOLERANCE_SECS, ParseError, SignatureError, StripeEvent, StripeEventKind, parse_event,
     verify_signature,
 };
 use lyceum_domain::space::Space;
 use lyceum_domain::{Aggregate, DomainError};
-use lyceum_store::Metadata;
-use lyceum_store::command::{append_for, load};
+use lyceum_store::command::append_for;
 use lyceum_store::stripe::MAX_SECRETS;
-
-/// Why subscription events are acknowledged without effect.
-pub const SUBSCRIPTIONS_IGNORED: &str = "subscriptions are billed by Lyceum's own scheduler";
+use lyceum_store::{Metadata, SideWrite};
+use uuid::Uuid;
 
 /// The actor recorded on events a Stripe webhook caused.
 const ACTOR: &str = "stripe";
@@ -142,7 +148,7 @@ fn ignored(event: &StripeEvent, reason: impl Into<String>) -> Planned<StripeAck>
 }
 
 /// Plans what a verified event does: a duplicate or an unusable event plans nothing; a mapped
-/// event plans the order's events together with the handled event id.
+/// event plans the aggregate's events together with the handled event id.
 pub async fn plan(
     state: &AppState,
     space: &SpaceRef,
@@ -151,46 +157,50 @@ pub async fn plan(
     if lyceum_store::stripe::seen(&state.db, space.id.0, &event.id).await? {
         return Ok(ack(StripeAck::duplicate()));
     }
-    let refs = match &event.kind {
+    match &event.kind {
         StripeEventKind::InvoicePaid(_)
         | StripeEventKind::InvoicePaymentFailed(_)
         | StripeEventKind::SubscriptionDeleted(_) => {
-            return Ok(ignored(&event, SUBSCRIPTIONS_IGNORED));
+            subscriptions::plan(state, space, &event).await
         }
-        StripeEventKind::ChargeRefunded(charge) => &charge.refs,
-        StripeEventKind::DisputeCreated(dispute)
-        | StripeEventKind::DisputeClosed { dispute, .. } => &dispute.refs,
-    };
-    if refs.space_id.is_some_and(|id| id != space.id) {
-        return Ok(ignored(&event, "the event belongs to another space"));
+        StripeEventKind::ChargeRefunded(_)
+        | StripeEventKind::DisputeCreated(_)
+        | StripeEventKind::DisputeClosed { .. } => orders::plan(state, space, &event).await,
     }
-    let Some(order_id) = refs.order_id else {
-        return Ok(ignored(&event, "the event names no lyceum_order_id"));
-    };
-    let loaded = load::<Order>(&state.db, order_id.0).await?;
-    let Some(current) = loaded
-        .state
-        .state
-        .as_ref()
-        .filter(|o| o.space_id == space.id)
-    else {
-        return Ok(ignored(&event, "the order is not in this space"));
-    };
-    let command = match command_for(&event, current, state.clock.now()) {
-        Ok(command) => command,
-        Err(reason) => return Ok(ignored(&event, reason)),
-    };
-    let events = match loaded.state.decide(command) {
-        Ok(events) => events,
-        Err(refusal) => {
-            tracing::warn!(event = %event.id, order = %order_id.0, code = %refusal.code,
-                detail = %refusal.detail, "the order refused a stripe event");
-            return Ok(ignored(
-                &event,
-                format!("the order refused it: {}", refusal.detail),
-            ));
-        }
-    };
+}
+
+/// Why an event naming `refs` is not this space's, if it is not.
+fn foreign(refs: &LyceumRefs, space: &SpaceRef) -> Option<&'static str> {
+    refs.space_id
+        .is_some_and(|id| id != space.id)
+        .then_some("the event belongs to another space")
+}
+
+/// What `aggregate` decides on `command`, or (logged) why it refused: the reason to ignore the
+/// event for.
+fn decide<A: Aggregate>(
+    event: &StripeEvent,
+    noun: &str,
+    aggregate: &A,
+    command: A::Command,
+) -> Result<Vec<A::Event>, String> {
+    aggregate.decide(command).map_err(|refusal| {
+        tracing::warn!(event = %event.id, code = %refusal.code, detail = %refusal.detail,
+            "the {noun} refused a stripe event");
+        format!("the {noun} refused it: {}", refusal.detail)
+    })
+}
+
+/// Plans `events` of the aggregate `id` after `version`, with the handled event id (and any
+/// `side_writes`) in the same transaction.
+fn record<A: Aggregate>(
+    space: &SpaceRef,
+    event: &StripeEvent,
+    (id, version): (Uuid, i64),
+    events: &[A::Event],
+    mut side_writes: Vec<SideWrite>,
+    output: StripeAck,
+) -> Result<Planned<StripeAck>, ApiError> {
     let metadata = Metadata {
         space_id: Some(space.id.0),
         actor: ACTOR.to_owned(),
@@ -198,61 +208,7 @@ pub async fn plan(
         causation_id: None,
         request_id: request_id::current(),
     };
-    let recorded = lyceum_store::stripe::record_event(space.id.0, &event.id);
-    let append = append_for::<Order>(
-        order_id.0,
-        loaded.version,
-        &events,
-        metadata,
-        vec![recorded],
-    )?;
-    Ok(Planned::maybe(
-        StatusCode::OK,
-        StripeAck::applied(order_id.0, events.len()),
-        append,
-        None,
-    ))
-}
-
-/// The order command a mapped event becomes, or why there is none.
-fn command_for(
-    event: &StripeEvent,
-    order: &OrderState,
-    now: DateTime<Utc>,
-) -> Result<OrderCommand, &'static str> {
-    let provider_event_id = Some(event.id.clone());
-    match &event.kind {
-        StripeEventKind::ChargeRefunded(charge) => {
-            let amount = order
-                .unrecorded_refund(charge.amount_refunded)
-                .ok_or("the refund is already recorded")?;
-            // Stripe's refund id names the refund; without one, the event is the refund.
-            let reference = charge
-                .latest_refund_id
-                .clone()
-                .unwrap_or_else(|| format!("{}:{}", charge.charge_id, event.id));
-            Ok(OrderCommand::Refund {
-                refund_id: refund_id_from_provider(&reference),
-                amount,
-                reason: "refunded in Stripe".to_owned(),
-                provider_event_id,
-                now,
-            })
-        }
-        StripeEventKind::DisputeCreated(dispute) => Ok(OrderCommand::OpenDispute {
-            dispute_id: dispute.dispute_id.clone(),
-            amount: dispute.amount,
-            provider_event_id,
-            now,
-        }),
-        StripeEventKind::DisputeClosed { dispute, outcome } => Ok(OrderCommand::CloseDispute {
-            dispute_id: dispute.dispute_id.clone(),
-            outcome: *outcome,
-            provider_event_id,
-            now,
-        }),
-        StripeEventKind::InvoicePaid(_)
-        | StripeEventKind::InvoicePaymentFailed(_)
-        | StripeEventKind::SubscriptionDeleted(_) => Err(SUBSCRIPTIONS_IGNORED),
-    }
+    side_writes.push(lyceum_store::stripe::record_event(space.id.0, &event.id));
+    let append = append_for::<A>(id, version, events, metadata, side_writes)?;
+    Ok(Planned::maybe(StatusCode::OK, output, append, None))
 }

@@ -1,0 +1,266 @@
+//! Request and response bodies for content: items, their access policies, schedules, parts,
+//! tags and revisions.
+
+use lyceum_domain::content::Access;
+use lyceum_domain::ids::TierId;
+use lyceum_projections::queries::{ContentRow, RevisionRow};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ContentKindDto {
+    Post,
+    Article,
+    /// Holds lessons, in order.
+    Course,
+    Lesson,
+    /// A series of articles, in order.
+    Column,
+}
+
+/// Who may read an item's body.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(tag = "policy", rename_all = "snake_case", deny_unknown_fields)]
+pub enum AccessDto {
+    /// Anyone.
+    Public,
+    /// Any member of the space.
+    Members,
+    /// Members of any of these tiers.
+    Tiers { tier_ids: Vec<Uuid> },
+    /// Members who bought the item, at this price in minor units of the space's currency.
+    Purchase { price_minor: i64 },
+}
+
+impl From<AccessDto> for Access {
+    fn from(dto: AccessDto) -> Self {
+        match dto {
+            AccessDto::Public => Access::Public,
+            AccessDto::Members => Access::Members,
+            AccessDto::Tiers { tier_ids } => Access::Tiers {
+                tier_ids: tier_ids.into_iter().map(TierId).collect(),
+            },
+            AccessDto::Purchase { price_minor } => Access::Purchase { price_minor },
+        }
+    }
+}
+
+impl From<Access> for AccessDto {
+    fn from(access: Access) -> Self {
+        match access {
+            Access::Public => AccessDto::Public,
+            Access::Members => AccessDto::Members,
+            Access::Tiers { tier_ids } => AccessDto::Tiers {
+                tier_ids: tier_ids.into_iter().map(|t| t.0).collect(),
+            },
+            Access::Purchase { price_minor } => AccessDto::Purchase { price_minor },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "kind": "post", "title": "Welcome", "body": "The whole post, for members.",
+    "excerpt": "The first lines, for everyone.", "access": {"policy": "members"}
+}))]
+pub struct CreateContent {
+    pub kind: ContentKindDto,
+    pub title: String,
+    pub body: String,
+    pub excerpt: Option<String>,
+    pub access: AccessDto,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"title": "Welcome, everyone", "access": {"policy": "public"}}))]
+pub struct EditContent {
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub excerpt: Option<String>,
+    pub access: Option<AccessDto>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[schema(example = json!({
+    "id": "0192f0c4-7f5e-7066-9142-9e0f1a2b3c4d", "space_id": "0192f0c4-3b1a-7c22-9d0e-5a6b7c8d9e0f",
+    "kind": "lesson", "title": "Welcome", "body": "The whole lesson, for members.",
+    "excerpt": "The first lines, for everyone.", "access": {"policy": "members"},
+    "status": "published", "created_at": "2026-11-21T08:04:00.000000Z",
+    "updated_at": "2026-11-21T08:05:00.000000Z", "published_at": "2026-11-21T08:05:00.000000Z",
+    "locked": false, "unlock_tier_ids": [], "unlock_price_minor": null, "revision": 2,
+    "scheduled_for": null, "featured": true, "parent_id": "0192f0c4-7f5e-7a66-a142-9e0f1a2b3c4d",
+    "tags": ["focus"], "topic_ids": ["0192f0c4-9a7b-7c88-b364-1a2b3c4d5e6f"]
+}))]
+pub struct ContentItem {
+    pub id: Uuid,
+    pub space_id: Uuid,
+    pub kind: ContentKindDto,
+    pub title: String,
+    /// The whole text; null when the reader may not read it (`locked`).
+    pub body: Option<String>,
+    pub excerpt: Option<String>,
+    pub access: AccessDto,
+    /// `draft`, `published`, `unpublished` or `archived`.
+    pub status: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub published_at: Option<String>,
+    /// True when a member reads an item their access does not cover: the body is left out,
+    /// the excerpt stays.
+    pub locked: bool,
+    /// When locked: the tiers any of which would unlock it (its own policy's, and those of the
+    /// course or column it belongs to). Empty when joining the space as a member is enough, or
+    /// when the item is sold.
+    pub unlock_tier_ids: Vec<Uuid>,
+    /// When locked and sold: the price that unlocks it; for a part of a course or column that is
+    /// sold, the container's price (buy `parent_id`).
+    pub unlock_price_minor: Option<i64>,
+    /// 1 for the draft, one more for every edit (see the revisions).
+    pub revision: i64,
+    /// When the item will be published, if it is scheduled.
+    pub scheduled_for: Option<String>,
+    /// Set by the creator to pick items out (a digest, a front page).
+    pub featured: bool,
+    /// The course (for a lesson) or column (for an article) this item belongs to. Whoever that
+    /// container's policy admits may read this item too.
+    pub parent_id: Option<Uuid>,
+    pub tags: Vec<String>,
+    pub topic_ids: Vec<Uuid>,
+}
+
+impl ContentItem {
+    /// The view of a reader who may not read the body: the body never leaves the server.
+    /// `parent` is the access policy of the course or column the item belongs to.
+    pub fn locked(mut self, access: &Access, parent: Option<&Access>) -> Self {
+        self.body = None;
+        self.locked = true;
+        let mut tiers: Vec<Uuid> = access.unlocking_tiers().iter().map(|t| t.0).collect();
+        for tier in parent.map(Access::unlocking_tiers).unwrap_or_default() {
+            if !tiers.contains(&tier.0) {
+                tiers.push(tier.0);
+            }
+        }
+        self.unlock_tier_ids = tiers;
+        self.unlock_price_minor = access
+            .price_minor()
+            .or_else(|| parent.and_then(Access::price_minor));
+        self
+    }
+}
+
+fn uuid(text: &str) -> Uuid {
+    Uuid::parse_str(text).unwrap_or_default()
+}
+
+impl From<ContentRow> for ContentItem {
+    fn from(row: ContentRow) -> Self {
+        Self {
+            id: uuid(&row.id),
+            space_id: uuid(&row.space_id),
+            kind: serde_json::from_value(json!(row.kind)).unwrap_or(ContentKindDto::Post),
+            title: row.title,
+            body: Some(row.body),
+            excerpt: row.excerpt,
+            access: serde_json::from_value::<Access>(row.access)
+                .map(AccessDto::from)
+                .unwrap_or(AccessDto::Members),
+            status: row.status,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            published_at: row.published_at,
+            locked: false,
+            unlock_tier_ids: Vec::new(),
+            unlock_price_minor: None,
+            revision: row.revision,
+            scheduled_for: row.scheduled_for,
+            featured: row.featured,
+            parent_id: row.parent_id.as_deref().map(uuid),
+            tags: row.tags,
+            topic_ids: row.topic_ids.iter().map(|t| uuid(t)).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"publish_at": "2026-12-01T09:00:00Z"}))]
+pub struct ScheduleContent {
+    /// RFC 3339; must be in the future.
+    pub publish_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"part_id": "0192f0c4-7f5e-7066-9142-9e0f1a2b3c4d"}))]
+pub struct AddPart {
+    /// A lesson (for a course) or an article (for a column) of the same space, in no other
+    /// course or column.
+    pub part_id: Uuid,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"part_ids": ["0192f0c4-7f5e-7066-9142-9e0f1a2b3c4d", "0192f0c4-7f5e-7a66-a142-9e0f1a2b3c4d"]}))]
+pub struct ReorderParts {
+    /// Every part of the item, once each, in the new order.
+    pub part_ids: Vec<Uuid>,
+}
+
+/// A course's lessons or a column's articles, in order.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[schema(example = json!({"content_id": "0192f0c4-7f5e-7a66-a142-9e0f1a2b3c4d",
+    "part_ids": ["0192f0c4-7f5e-7066-9142-9e0f1a2b3c4d"]}))]
+pub struct ContentParts {
+    pub content_id: Uuid,
+    pub part_ids: Vec<Uuid>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"tags": ["focus", "habits"], "topic_ids": ["0192f0c4-9a7b-7c88-b364-1a2b3c4d5e6f"]}))]
+pub struct TagContent {
+    /// Free-form tags (trimmed, lower-cased), at most 20 of at most 40 characters.
+    pub tags: Vec<String>,
+    /// Topics of this space, at most 20.
+    pub topic_ids: Vec<Uuid>,
+}
+
+/// One revision of an item's text, as it was after that edit.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[schema(example = json!({"content_id": "0192f0c4-7f5e-7066-9142-9e0f1a2b3c4d", "revision": 2,
+    "title": "Welcome", "body": "The whole post, revised.", "excerpt": "The first lines.",
+    "access": {"policy": "members"}, "actor": "key:0192f0c4-1a2b-7c3d-8e4f-5a6b7c8d9e0f",
+    "recorded_at": "2026-11-21T08:05:00.000000Z"}))]
+pub struct Revision {
+    pub content_id: Uuid,
+    pub revision: i64,
+    pub title: String,
+    pub body: String,
+    pub excerpt: Option<String>,
+    pub access: AccessDto,
+    /// Who made it: `key:<id>` or `member:<id>`.
+    pub actor: String,
+    pub recorded_at: String,
+}
+
+impl From<RevisionRow> for Revision {
+    fn from(row: RevisionRow) -> Self {
+        Self {
+            content_id: uuid(&row.content_id),
+            revision: row.revision,
+            title: row.title,
+            body: row.body,
+            excerpt: row.excerpt,
+            access: serde_json::from_value::<Access>(row.access)
+                .map(AccessDto::from)
+                .unwrap_or(AccessDto::Members),
+            actor: row.actor,
+            recorded_at: row.recorded_at,
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! Request and response bodies for questions, answers and guests.
+
+use lyceum_projections::queries::{AnswerRow, QuestionRow};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"title": "How long should a deep work block be?",
+    "body": "I can do 40 minutes before I drift.", "content_id": null}))]
+pub struct AskQuestion {
+    /// At most 200 characters.
+    pub title: String,
+    /// At most 10 000 characters.
+    pub body: String,
+    /// The item of this space the question is about, if any.
+    pub content_id: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"body": "Start with 60 minutes and add 15 each week."}))]
+pub struct AnswerQuestion {
+    /// At most 10 000 characters.
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[schema(example = json!({"id": "0192f0c4-ab8c-7d99-8475-2b3c4d5e6f70",
+    "question_id": "0192f0c4-ab8c-7c88-8475-2b3c4d5e6f70",
+    "answerer_id": "0192f0c4-6e4d-7f55-8031-8d9e0f1a2b3c",
+    "body": "Start with 60 minutes and add 15 each week.", "accepted": true,
+    "created_at": "2026-11-21T09:00:00.000000Z"}))]
+pub struct Answer {
+    pub id: Uuid,
+    pub question_id: Uuid,
+    /// The guest who answered; null when the creator did.
+    pub answerer_id: Option<Uuid>,
+    pub body: String,
+    pub accepted: bool,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[schema(example = json!({"id": "0192f0c4-ab8c-7c88-8475-2b3c4d5e6f70",
+    "space_id": "0192f0c4-3b1a-7c22-9d0e-5a6b7c8d9e0f", "member_id": "0192f0c4-6e4d-7f55-8031-8d9e0f1a2b3d",
+    "title": "How long should a deep work block be?", "body": "I can do 40 minutes before I drift.",
+    "content_id": null, "accepted_answer_id": null, "answer_count": 0,
+    "created_at": "2026-11-21T08:30:00.000000Z", "updated_at": "2026-11-21T08:30:00.000000Z",
+    "answers": []}))]
+pub struct QuestionDto {
+    pub id: Uuid,
+    pub space_id: Uuid,
+    /// The member who asked.
+    pub member_id: Uuid,
+    pub title: String,
+    pub body: String,
+    pub content_id: Option<Uuid>,
+    pub accepted_answer_id: Option<Uuid>,
+    pub answer_count: i64,
+    pub created_at: String,
+    pub updated_at: String,
+    /// Oldest first. Left empty in lists: read one question for its answers.
+    pub answers: Vec<Answer>,
+}
+
+fn uuid(text: &str) -> Uuid {
+    Uuid::parse_str(text).unwrap_or_default()
+}
+
+impl From<AnswerRow> for Answer {
+    fn from(row: AnswerRow) -> Self {
+        Self {
+            id: uuid(&row.id),
+            question_id: uuid(&row.question_id),
+            answerer_id: row.answerer_id.as_deref().map(uuid),
+            body: row.body,
+            accepted: row.accepted,
+            created_at: row.created_at,
+        }
+    }
+}
+
+impl From<QuestionRow> for QuestionDto {
+    fn from(row: QuestionRow) -> Self {
+        Self {
+            id: uuid(&row.id),
+            space_id: uuid(&row.space_id),
+            member_id: uuid(&row.member_id),
+            title: row.title,
+            body: row.body,
+            content_id: row.content_id.as_deref().map(uuid),
+            accepted_answer_id: row.accepted_answer_id.as_deref().map(uuid),
+            answer_count: row.answer_count,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            answers: Vec::new(),
+        }
+    }
+}
+
+/// The members of a space who hold the guest role.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[schema(example = json!({"member_ids": ["0192f0c4-6e4d-7f55-8031-8d9e0f1a2b3c"]}))]
+pub struct Guests {
+    pub member_ids: Vec<Uuid>,
+}
+
+/// A member's guest role after a change.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[schema(example = json!({"member_id": "0192f0c4-6e4d-7f55-8031-8d9e0f1a2b3c", "guest": true}))]
+pub struct GuestRole {
+    pub member_id: Uuid,
+    pub guest: bool,
+}

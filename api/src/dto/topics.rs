@@ -1,0 +1,97 @@
+//! Request and response bodies for the topic graph.
+
+use lyceum_projections::queries::{TopicRelationRow, TopicRow};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Deep work", "description": "Long stretches of focus."}))]
+pub struct DefineTopic {
+    /// 1 to 80 characters, unique in the space.
+    pub name: String,
+    pub description: Option<String>,
+}
+
+/// How one topic relates to another.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RelationDto {
+    /// Learn this topic before the other. Prerequisites never form a cycle.
+    PrerequisiteOf,
+    /// The two go together, either way round.
+    RelatedTo,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"topic_id": "0192f0c4-9a7b-7c88-b364-1a2b3c4d5e6f", "relation": "prerequisite_of"}))]
+pub struct RelateTopics {
+    /// The other topic, of the same space.
+    pub topic_id: Uuid,
+    pub relation: RelationDto,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[schema(example = json!({"id": "0192f0c4-9a7b-7c88-b364-1a2b3c4d5e6f",
+    "space_id": "0192f0c4-3b1a-7c22-9d0e-5a6b7c8d9e0f", "name": "Deep work",
+    "description": "Long stretches of focus.", "created_at": "2026-11-21T08:04:00.000000Z"}))]
+pub struct TopicDto {
+    pub id: Uuid,
+    pub space_id: Uuid,
+    pub name: String,
+    pub description: Option<String>,
+    pub created_at: String,
+}
+
+/// `from_topic_id` relates to `to_topic_id` as `relation` says.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[schema(example = json!({"from_topic_id": "0192f0c4-9a7b-7c88-b364-1a2b3c4d5e6f",
+    "to_topic_id": "0192f0c4-9a7b-7d99-b364-1a2b3c4d5e70", "relation": "prerequisite_of"}))]
+pub struct TopicRelationDto {
+    pub from_topic_id: Uuid,
+    pub to_topic_id: Uuid,
+    pub relation: RelationDto,
+}
+
+/// A space's topics and the relations between them.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[schema(example = json!({
+    "topics": [{"id": "0192f0c4-9a7b-7c88-b364-1a2b3c4d5e6f", "space_id": "0192f0c4-3b1a-7c22-9d0e-5a6b7c8d9e0f",
+        "name": "Deep work", "description": null, "created_at": "2026-11-21T08:04:00.000000Z"}],
+    "relations": []
+}))]
+pub struct TopicGraph {
+    pub topics: Vec<TopicDto>,
+    pub relations: Vec<TopicRelationDto>,
+}
+
+fn uuid(text: &str) -> Uuid {
+    Uuid::parse_str(text).unwrap_or_default()
+}
+
+impl From<TopicRow> for TopicDto {
+    fn from(row: TopicRow) -> Self {
+        Self {
+            id: uuid(&row.id),
+            space_id: uuid(&row.space_id),
+            name: row.name,
+            description: row.description,
+            created_at: row.created_at,
+        }
+    }
+}
+
+impl From<TopicRelationRow> for TopicRelationDto {
+    fn from(row: TopicRelationRow) -> Self {
+        Self {
+            from_topic_id: uuid(&row.from_id),
+            to_topic_id: uuid(&row.to_id),
+            relation: match row.relation.as_str() {
+                "prerequisite_of" => RelationDto::PrerequisiteOf,
+                _ => RelationDto::RelatedTo,
+            },
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! GraphQL queries over the catalog, the topic graph and questions, for API keys and member
+//! sessions alike. A member reads what the REST catalog shows them: published items, locked
+//! (no body) where their access does not cover them, in lists, search results and nested
+//! `parts` too.
+
+use super::content_types::{
+    ContentItem, ContentKind, ContentStatus, Question, Revision, TopicGraph,
+};
+use super::error::{OrGql, any_caller, gql};
+use super::types::{connection, paging};
+use crate::dto;
+use crate::service::{self, catalog};
+use crate::space::{Intent, SpaceRef, resolve};
+use crate::state::AppState;
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ID, InputObject, Object};
+use lyceum_domain::Code;
+use lyceum_projections::queries::{self, ContentFilter, Page};
+use std::sync::Arc;
+
+/// Which items a catalog shows; every field is optional.
+#[derive(InputObject, Default)]
+pub struct CatalogFilter {
+    /// Only items in this status (API keys only: members see published items).
+    pub status: Option<ContentStatus>,
+    pub kind: Option<ContentKind>,
+    /// Only items filed under this topic.
+    pub topic_id: Option<ID>,
+    pub tag: Option<String>,
+    /// Only the items the creator features.
+    pub featured: Option<bool>,
+}
+
+impl From<CatalogFilter> for ContentFilter {
+    fn from(f: CatalogFilter) -> Self {
+        ContentFilter {
+            status: f.status.map(|s| s.as_str().to_owned()),
+            kind: f.kind.map(|k| kind_name(k).to_owned()),
+            topic_id: f.topic_id.map(|t| t.0),
+            tag: f.tag.map(|t| t.trim().to_lowercase()),
+            featured: f.featured.unwrap_or(false),
+        }
+    }
+}
+
+/// The catalog, topic and question queries.
+#[derive(Default)]
+pub struct CatalogQuery;
+
+async fn space_for<'a>(
+    ctx: &Context<'a>,
+    space: &str,
+    intent: Intent,
+) -> async_graphql::Result<(&'a AppState, SpaceRef, Arc<catalog::Viewer>)> {
+    let auth = any_caller(ctx)?;
+    let state = ctx.data::<AppState>()?;
+    let space = resolve(state, auth, space, intent).await.or_gql()?;
+    let viewer = catalog::viewer(state, auth, space.id).await.or_gql()?;
+    Ok((state, space, Arc::new(viewer)))
+}
+
+fn kind_name(kind: ContentKind) -> &'static str {
+    match kind {
+        ContentKind::Post => "post",
+        ContentKind::Article => "article",
+        ContentKind::Course => "course",
+        ContentKind::Lesson => "lesson",
+        ContentKind::Column => "column",
+    }
+}
+
+fn items(
+    after: Option<&str>,
+    page: Page<dto::ContentItem>,
+    viewer: &Arc<catalog::Viewer>,
+) -> Connection<String, ContentItem> {
+    connection(
+        after,
+        page,
+        |c| c.id.to_string(),
+        |c| ContentItem::viewed(c, viewer.clone()),
+    )
+}
+
+#[Object]
+impl CatalogQuery {
+    /// The space's catalog, newest first, narrowed by `filter`. Members see published items.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn catalog(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<CatalogFilter>,
+    ) -> async_graphql::Result<Connection<String, ContentItem>> {
+        let (state, space, viewer) = space_for(ctx, &space, Intent::MemberRead).await?;
+        let (first, after) = paging(first, after)?;
+        let filter = filter.map(ContentFilter::from).unwrap_or_default();
+        let page = catalog::list(state, &viewer, space.id, filter, after.as_deref(), first)
+            .await
+            .or_gql()?;
+        Ok(items(after.as_deref(), page, &viewer))
+    }
+
+    /// One item of the catalog, as the caller may see it. Null if it does not exist (or, for a
+    /// member, is not published).
+    async fn catalog_item(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        id: ID,
+    ) -> async_graphql::Result<Option<ContentItem>> {
+        let (state, space, viewer) = space_for(ctx, &space, Intent::MemberRead).await?;
+        match catalog::get(state, &viewer, space.id, &id).await {
+            Ok(item) => Ok(Some(ContentItem::viewed(item, viewer))),
+            Err(e) if e.code == Code::NotFound => Ok(None),
+            Err(e) => Err(gql(e)),
+        }
+    }
+
+    /// Items holding every word of `query` in their title, excerpt or body, newest first. A
+    /// member finds an item they may not read by its title or excerpt only, and it comes
+    /// locked.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        query: String,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, ContentItem>> {
+        let (state, space, viewer) = space_for(ctx, &space, Intent::MemberRead).await?;
+        let (first, after) = paging(first, after)?;
+        let page = service::search::search(state, &viewer, space.id, &query, after.clone(), first)
+            .await
+            .or_gql()?;
+        Ok(items(after.as_deref(), page, &viewer))
+    }
+
+    /// An item's revisions, newest first (API keys only).
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn content_revisions(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        id: ID,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, Revision>> {
+        let (state, space, _) = space_for(ctx, &space, Intent::Read).await?;
+        let (first, after) = paging(first, after)?;
+        let id = service::parse_id(&id, "content").or_gql()?.to_string();
+        let before = after
+            .as_deref()
+            .map(str::parse::<i64>)
+            .transpose()
+            .map_err(|_| gql(crate::error::ApiError::bad_request("after is not valid")))?;
+        let page = queries::content_revisions(&state.db, &space.id.to_string(), &id, before, first)
+            .await
+            .or_gql()?;
+        Ok(connection(
+            after.as_deref(),
+            page,
+            |r| r.revision.to_string(),
+            |r| Revision::from(dto::Revision::from(r)),
+        ))
+    }
+
+    /// The space's topics and the relations between them.
+    async fn topic_graph(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+    ) -> async_graphql::Result<TopicGraph> {
+        let (state, space, _) = space_for(ctx, &space, Intent::MemberRead).await?;
+        let graph = service::topics::graph(state, &space).await.or_gql()?;
+        Ok(TopicGraph::from(graph))
+    }
+
+    /// The space's questions, newest first, without their answers.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn questions(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, Question>> {
+        let (state, space, _) = space_for(ctx, &space, Intent::MemberRead).await?;
+        let (first, after) = paging(first, after)?;
+        let page = queries::questions(&state.db, &space.id.to_string(), after.as_deref(), first)
+            .await
+            .or_gql()?;
+        Ok(connection(
+            after.as_deref(),
+            page,
+            |q| q.id.clone(),
+            |q| Question::from(dto::QuestionDto::from(q)),
+        ))
+    }
+
+    /// One question with its answers. Null if it does not exist.
+    async fn question(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        id: ID,
+    ) -> async_graphql::Result<Option<Question>> {
+        let (state, space, _) = space_for(ctx, &space, Intent::MemberRead).await?;
+        match service::questions::get(state, &space, &id).await {
+            Ok(question) => Ok(Some(Question::from(question))),
+            Err(e) if e.code == Code::NotFound => Ok(None),
+            Err(e) => Err(gql(e)),
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! GraphQL queries for engagement: an item's counters and comments (member sessions and
+//! keys), a member's progress, activity and features (a member session its own), and for keys
+//! the report queue and the interaction matrix.
+
+use super::engagement::space_for;
+use super::engagement_types::{
+    Activity, ActivityFeatures, Comment, CourseProgress, Interaction, ItemEngagement, Report,
+};
+use super::error::{OrGql, caller};
+use super::types::{connection, paging};
+use crate::dto;
+use crate::service;
+use crate::space::Intent;
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ID, Object};
+use lyceum_projections::interactions::queries::cursor_of;
+
+#[derive(Default)]
+pub struct EngagementQuery;
+
+#[Object]
+impl EngagementQuery {
+    /// An item's engagement counters. `space` defaults to the caller's own.
+    async fn item_engagement(
+        &self,
+        ctx: &Context<'_>,
+        space: Option<String>,
+        content_id: ID,
+    ) -> async_graphql::Result<ItemEngagement> {
+        let (state, auth, space) = space_for(ctx, space.as_deref(), Intent::MemberRead).await?;
+        let counters = service::engagement::counters(state, auth, &space, &content_id)
+            .await
+            .or_gql()?;
+        Ok(ItemEngagement::from(counters))
+    }
+
+    /// One level of an item's thread, oldest first: top-level comments, or the replies to
+    /// `parentId`.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn comments(
+        &self,
+        ctx: &Context<'_>,
+        space: Option<String>,
+        content_id: ID,
+        parent_id: Option<ID>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, Comment>> {
+        let (state, auth, space) = space_for(ctx, space.as_deref(), Intent::MemberRead).await?;
+        let (first, after) = paging(first, after)?;
+        let page = service::comments::thread(
+            state,
+            auth,
+            &space,
+            &content_id,
+            parent_id.as_ref().map(|p| p.as_str()),
+            after.as_deref(),
+            first,
+        )
+        .await
+        .or_gql()?;
+        Ok(connection(
+            after.as_deref(),
+            page,
+            |c| c.id.clone(),
+            |c| Comment::from(dto::Comment::from(c)),
+        ))
+    }
+
+    /// A member's progress through a course: the signed-in member's, or with a key `memberId`'s.
+    async fn course_progress(
+        &self,
+        ctx: &Context<'_>,
+        space: Option<String>,
+        course_id: ID,
+        member_id: Option<ID>,
+    ) -> async_graphql::Result<CourseProgress> {
+        let (state, auth, space) = space_for(ctx, space.as_deref(), Intent::MemberRead).await?;
+        let progress = service::progress::progress(
+            state,
+            auth,
+            &space,
+            &course_id,
+            member_id.as_ref().map(|m| m.as_str()),
+        )
+        .await
+        .or_gql()?;
+        Ok(CourseProgress::from(progress))
+    }
+
+    /// A member's activity, newest first.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn member_activity(
+        &self,
+        ctx: &Context<'_>,
+        space: Option<String>,
+        member_id: ID,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, Activity>> {
+        let (state, auth, space) = space_for(ctx, space.as_deref(), Intent::MemberRead).await?;
+        let (first, after) = paging(first, after)?;
+        let page =
+            service::activity::activity(state, auth, &space, &member_id, after.as_deref(), first)
+                .await
+                .or_gql()?;
+        Ok(connection(
+            after.as_deref(),
+            page,
+            |a| a.position.to_string(),
+            |a| Activity::from(dto::Activity::from(a)),
+        ))
+    }
+
+    /// A member's activity features now.
+    async fn member_features(
+        &self,
+        ctx: &Context<'_>,
+        space: Option<String>,
+        member_id: ID,
+    ) -> async_graphql::Result<ActivityFeatures> {
+        let (state, auth, space) = space_for(ctx, space.as_deref(), Intent::MemberRead).await?;
+        let features = service::activity::features(state, auth, &space, &member_id)
+            .await
+            .or_gql()?;
+        Ok(ActivityFeatures::from(features))
+    }
+
+    /// The space's report queue, oldest first (keys only).
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn reports(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        status: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, Report>> {
+        caller(ctx)?;
+        let (state, _, space) = space_for(ctx, Some(&space), Intent::Read).await?;
+        let (first, after) = paging(first, after)?;
+        let page =
+            service::reports::queue(state, &space, status.as_deref(), after.as_deref(), first)
+                .await
+                .or_gql()?;
+        Ok(connection(
+            after.as_deref(),
+            page,
+            |r| r.id.clone(),
+            |r| Report::from(dto::Report::from(r)),
+        ))
+    }
+
+    /// The member × item interaction matrix, by member then item (keys only).
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn interactions(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        member_id: Option<ID>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, Interaction>> {
+        caller(ctx)?;
+        let (state, _, space) = space_for(ctx, Some(&space), Intent::Read).await?;
+        let (first, after) = paging(first, after)?;
+        let page = service::activity::interactions(
+            state,
+            &space,
+            member_id.as_ref().map(|m| m.as_str()),
+            after.as_deref(),
+            first,
+        )
+        .await
+        .or_gql()?;
+        Ok(connection(after.as_deref(), page, cursor_of, |r| {
+            Interaction::from(dto::Interaction::from(r))
+        }))
+    }
+}

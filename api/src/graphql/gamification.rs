@@ -1,0 +1,176 @@
+//! GraphQL queries and mutations for check-in projects, points rules and leaderboards. Member
+//! sessions may read projects, rules and leaderboards of their own space, and check in.
+
+use super::error::{OrGql, any_caller};
+use super::membership::own_context;
+use super::mutation::{context, finish, need, parse_uuid};
+use super::types::{Payload, connection, paging};
+use crate::dto::{
+    CheckInBody, CheckInProject, CreateCheckInProject, LeaderboardEntry, LeaderboardPeriod,
+    MemberStreak, PointsRulesDto,
+};
+use crate::service;
+use crate::service::points::LeaderboardQuery;
+use crate::space::{Intent, SpaceRef, resolve};
+use crate::state::AppState;
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ID, Object};
+use lyceum_domain::Code;
+use lyceum_projections::check_in_reads;
+
+/// The state, the caller and the space, for a read a member session may make too.
+async fn read_context<'a>(
+    ctx: &Context<'a>,
+    space: &str,
+) -> async_graphql::Result<(&'a AppState, &'a crate::auth::Auth, SpaceRef)> {
+    let auth = any_caller(ctx)?;
+    let state = ctx.data::<AppState>()?;
+    let space = resolve(state, auth, space, Intent::MemberRead)
+        .await
+        .or_gql()?;
+    Ok((state, auth, space))
+}
+
+#[derive(Default)]
+pub struct GamificationQuery;
+
+#[Object]
+impl GamificationQuery {
+    /// A space's check-in projects, oldest first.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn check_in_projects(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, CheckInProject>> {
+        let (state, auth, space) = read_context(ctx, &space).await?;
+        let (first, after) = paging(first, after)?;
+        let page =
+            check_in_reads::projects(&state.db, &space.id.to_string(), after.as_deref(), first)
+                .await
+                .or_gql()?;
+        let mut projects = Vec::with_capacity(page.items.len());
+        for row in page.items {
+            projects.push(service::check_ins::view(state, auth, row).await.or_gql()?);
+        }
+        let page = lyceum_projections::queries::Page {
+            items: projects,
+            next: page.next,
+        };
+        Ok(connection(
+            after.as_deref(),
+            page,
+            |p| p.id.to_string(),
+            |p| p,
+        ))
+    }
+
+    /// A check-in project by id. Null if it does not exist in the space.
+    async fn check_in_project(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        id: ID,
+    ) -> async_graphql::Result<Option<CheckInProject>> {
+        let (state, auth, space) = read_context(ctx, &space).await?;
+        match service::check_ins::row(state, &space, &id).await {
+            Ok(row) => Ok(Some(
+                service::check_ins::view(state, auth, row).await.or_gql()?,
+            )),
+            Err(e) if e.code == Code::NotFound => Ok(None),
+            Err(e) => Err(super::gql(e)),
+        }
+    }
+
+    /// What each kind of action earns in the space.
+    async fn points_rules(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+    ) -> async_graphql::Result<PointsRulesDto> {
+        let (state, _, space) = read_context(ctx, &space).await?;
+        service::points::get_rules(state, &space).await.or_gql()
+    }
+
+    /// The space's active members ranked by points: of one week (`week`, any day of it; this
+    /// week if left out) or of all time.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn leaderboard(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        period: LeaderboardPeriod,
+        week: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, LeaderboardEntry>> {
+        let (state, _, space) = read_context(ctx, &space).await?;
+        let (first, after) = paging(first, after)?;
+        let query = LeaderboardQuery {
+            period,
+            week,
+            after: after.clone(),
+            limit: first,
+        };
+        let (board, next) = service::points::leaderboard(state, &space, query)
+            .await
+            .or_gql()?;
+        let page = lyceum_projections::queries::Page {
+            items: board.data,
+            next,
+        };
+        Ok(connection(
+            after.as_deref(),
+            page,
+            |e| format!("{}:{}", e.points, e.member_id),
+            |e| e,
+        ))
+    }
+}
+
+#[derive(Default)]
+pub struct GamificationMutation;
+
+#[Object]
+impl GamificationMutation {
+    /// Creates a daily check-in project.
+    async fn create_check_in_project(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        input: CreateCheckInProject,
+    ) -> async_graphql::Result<Payload<CheckInProject>> {
+        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let planned = service::check_ins::create(state, auth, &need(space)?, input).await;
+        finish(state, planned, |p| p).await
+    }
+
+    /// Checks the signed-in member in to a project for today. Member sessions only.
+    async fn check_in(
+        &self,
+        ctx: &Context<'_>,
+        space: Option<String>,
+        project_id: ID,
+        input: CheckInBody,
+    ) -> async_graphql::Result<Payload<MemberStreak>> {
+        let (state, auth, space) = own_context(ctx, space.as_deref()).await?;
+        let project = parse_uuid(&project_id, "check-in project").or_gql()?;
+        let planned =
+            service::check_ins::check_in(state, auth, &space, &project.to_string(), input).await;
+        finish(state, planned, |s| s).await
+    }
+
+    /// Replaces the space's points rules; actions left out earn nothing.
+    async fn set_points_rules(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        input: PointsRulesDto,
+    ) -> async_graphql::Result<Payload<PointsRulesDto>> {
+        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let planned = service::points::set_rules(state, auth, &need(space)?, input).await;
+        finish(state, planned, |r| r).await
+    }
+}

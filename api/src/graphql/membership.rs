@@ -1,0 +1,227 @@
+//! GraphQL mutations on memberships that a member session (`lyc_ms_…`) may make too: checkout,
+//! cancel, resume, change tier and redeem a retention offer. A member session acts for itself
+//! on its own subscriptions only (another member's id is `NOT_FOUND`, like an unknown one); a
+//! key acts on any of its space's. `space` defaults to the caller's own. Comps take a key.
+
+use super::error::{OrGql, any_caller};
+use super::mutation::{context, finish, need, parse_uuid};
+use super::plan_types::{Checkout, CompReason, TierChange};
+use super::types::{BillingInterval, MemberSubscription, Payload};
+use crate::auth::Auth;
+use crate::dto;
+use crate::error::ApiError;
+use crate::service;
+use crate::service::checkout::Item;
+use crate::space::{Intent, SpaceRef, resolve};
+use crate::state::AppState;
+use async_graphql::{Context, ID, InputObject, Object};
+use lyceum_domain::membership::subscription::SubscriptionCommand;
+
+#[derive(Default)]
+pub struct MembershipMutation;
+
+/// A subscription to a paid tier (`tierId` and `interval`) or an item sold on its own
+/// (`contentId`): exactly one of the two.
+#[derive(InputObject)]
+pub struct CheckoutInput {
+    /// Required with an API key; a member session checks out for itself.
+    pub member_id: Option<ID>,
+    pub tier_id: Option<ID>,
+    pub interval: Option<BillingInterval>,
+    pub content_id: Option<ID>,
+    /// A payment method of the configured provider, such as `tok_success`.
+    pub payment_method: String,
+    /// A sign-up offer's code, for a subscription.
+    pub offer_code: Option<String>,
+    /// Another member's referral code, for a subscription.
+    pub referral_code: Option<String>,
+}
+
+impl CheckoutInput {
+    /// The member named (if any) and what to check out.
+    fn into_item(self) -> Result<(Option<ID>, Item), ApiError> {
+        let item = match (self.tier_id, self.content_id) {
+            (Some(tier), None) => {
+                let interval = self.interval.ok_or_else(|| {
+                    ApiError::bad_request("interval is required to subscribe to a tier")
+                })?;
+                Item::Subscription(dto::StartSubscription {
+                    tier_id: parse_uuid(&tier, "tier")?,
+                    interval: match interval {
+                        BillingInterval::Monthly => dto::IntervalDto::Monthly,
+                        BillingInterval::Yearly => dto::IntervalDto::Yearly,
+                    },
+                    payment_method: self.payment_method,
+                    offer_code: self.offer_code,
+                    referral_code: self.referral_code,
+                })
+            }
+            (None, Some(content))
+                if self.interval.is_none()
+                    && self.offer_code.is_none()
+                    && self.referral_code.is_none() =>
+            {
+                Item::Purchase(dto::CreatePurchase {
+                    content_id: parse_uuid(&content, "content")?,
+                    payment_method: self.payment_method,
+                })
+            }
+            (None, Some(_)) => {
+                return Err(ApiError::bad_request(
+                    "interval, offerCode and referralCode are for subscriptions, not purchases",
+                ));
+            }
+            _ => {
+                return Err(ApiError::bad_request(
+                    "give exactly one of tierId (a subscription) and contentId (a purchase)",
+                ));
+            }
+        };
+        Ok((self.member_id, item))
+    }
+}
+
+#[derive(InputObject)]
+pub struct CompMembershipInput {
+    pub member_id: ID,
+    /// A paid tier that takes new members.
+    pub tier_id: ID,
+    /// When the membership ends (RFC 3339, in the future).
+    pub until: String,
+    pub reason: CompReason,
+}
+
+/// The caller (a key or a member session) and the space: the one named, or the caller's own.
+pub(super) async fn own_context<'a>(
+    ctx: &Context<'a>,
+    space: Option<&str>,
+) -> async_graphql::Result<(&'a AppState, &'a Auth, SpaceRef)> {
+    let auth = any_caller(ctx)?;
+    let state = ctx.data::<AppState>()?;
+    let space = match (space, auth.0.space_id) {
+        (Some(space), _) => space.to_owned(),
+        (None, Some(own)) => own.to_string(),
+        (None, None) => {
+            return Err(super::gql(ApiError::bad_request(
+                "name the space: an admin key belongs to none",
+            )));
+        }
+    };
+    let space = resolve(state, auth, &space, Intent::MemberWrite)
+        .await
+        .or_gql()?;
+    Ok((state, auth, space))
+}
+
+#[Object]
+impl MembershipMutation {
+    /// Subscribes to a paid tier (a trial, or the first charge at once) or buys an item sold on
+    /// its own, for the signed-in member or, with a key, for `memberId`.
+    async fn checkout(
+        &self,
+        ctx: &Context<'_>,
+        space: Option<String>,
+        input: CheckoutInput,
+    ) -> async_graphql::Result<Payload<Checkout>> {
+        let (state, auth, space) = own_context(ctx, space.as_deref()).await?;
+        let (member, item) = input.into_item().or_gql()?;
+        let planned = service::checkout::checkout(
+            state,
+            auth,
+            &space,
+            member.as_ref().map(|m| m.as_str()),
+            item,
+        )
+        .await;
+        finish(state, planned, Checkout::from).await
+    }
+
+    /// Cancels a subscription at the end of its period (the default) or at once.
+    async fn cancel_subscription(
+        &self,
+        ctx: &Context<'_>,
+        space: Option<String>,
+        id: ID,
+        at_period_end: Option<bool>,
+    ) -> async_graphql::Result<Payload<MemberSubscription>> {
+        let (state, auth, space) = own_context(ctx, space.as_deref()).await?;
+        let at_period_end = at_period_end.unwrap_or(true);
+        let planned = service::subscriptions::change(state, auth, &space, &id, |now| {
+            if at_period_end {
+                SubscriptionCommand::CancelAtPeriodEnd { now }
+            } else {
+                SubscriptionCommand::Cancel { now }
+            }
+        })
+        .await;
+        finish(state, planned, MemberSubscription::from).await
+    }
+
+    /// Withdraws a cancellation at period end.
+    async fn resume_subscription(
+        &self,
+        ctx: &Context<'_>,
+        space: Option<String>,
+        id: ID,
+    ) -> async_graphql::Result<Payload<MemberSubscription>> {
+        let (state, auth, space) = own_context(ctx, space.as_deref()).await?;
+        let planned = service::subscriptions::change(state, auth, &space, &id, |now| {
+            SubscriptionCommand::Resume { now }
+        })
+        .await;
+        finish(state, planned, MemberSubscription::from).await
+    }
+
+    /// Moves a subscription to another paid tier: an upgrade at once, prorated and charged
+    /// (`payment_declined` changes nothing); a downgrade at the next boundary. (To edit a tier
+    /// itself, use `updateTier`.)
+    async fn change_tier(
+        &self,
+        ctx: &Context<'_>,
+        space: Option<String>,
+        subscription_id: ID,
+        tier_id: ID,
+    ) -> async_graphql::Result<Payload<TierChange>> {
+        let (state, auth, space) = own_context(ctx, space.as_deref()).await?;
+        let tier = parse_uuid(&tier_id, "tier").or_gql()?;
+        let planned =
+            service::subscriptions::change_tier(state, auth, &space, &subscription_id, tier).await;
+        finish(state, planned, TierChange::from).await
+    }
+
+    /// Gives a subscription a retention offer's discount from its next charge.
+    async fn redeem_offer(
+        &self,
+        ctx: &Context<'_>,
+        space: Option<String>,
+        subscription_id: ID,
+        code: String,
+    ) -> async_graphql::Result<Payload<MemberSubscription>> {
+        let (state, auth, space) = own_context(ctx, space.as_deref()).await?;
+        let planned =
+            service::subscriptions::apply_offer(state, auth, &space, &subscription_id, &code).await;
+        finish(state, planned, MemberSubscription::from).await
+    }
+
+    /// Gives a member a paid tier without payment until `until` (keys only).
+    async fn comp_membership(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        input: CompMembershipInput,
+    ) -> async_graphql::Result<Payload<MemberSubscription>> {
+        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let member_id = input.member_id.clone();
+        let input = dto::CreateComp {
+            tier_id: parse_uuid(&input.tier_id, "tier").or_gql()?,
+            until: input.until,
+            reason: match input.reason {
+                CompReason::Comp => dto::CompReasonDto::Comp,
+                CompReason::Gift => dto::CompReasonDto::Gift,
+            },
+        };
+        let planned =
+            service::subscriptions::comp(state, auth, &need(space)?, &member_id, input).await;
+        finish(state, planned, MemberSubscription::from).await
+    }
+}

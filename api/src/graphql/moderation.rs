@@ -1,0 +1,110 @@
+//! GraphQL mutations for moderators (API keys): hide and remove comments, mute, unmute and ban
+//! members, and resolve reports. Each is recorded as an event with the key as its actor.
+
+use super::engagement::{settle, space_for};
+use super::engagement_types::{Comment, EngagementPayload, MemberStanding, Report, ReportOutcome};
+use super::error::caller;
+use crate::dto;
+use crate::service;
+use crate::space::Intent;
+use async_graphql::{Context, ID, Object};
+use lyceum_domain::engagement::comment::CommentCommand;
+
+#[derive(Default)]
+pub struct ModerationMutation;
+
+#[Object]
+impl ModerationMutation {
+    /// Hides a comment: only its author and the creator see it, and it no longer counts.
+    async fn hide_comment(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        id: ID,
+        reason: Option<String>,
+    ) -> async_graphql::Result<EngagementPayload<Comment>> {
+        caller(ctx)?;
+        let (state, auth, space) = space_for(ctx, Some(&space), Intent::Write).await?;
+        let command = CommentCommand::Hide { reason };
+        let planned = service::comments::moderate(state, auth, &space, &id, command).await;
+        settle(state, planned, Comment::from).await
+    }
+
+    /// Removes a comment: its body is shown to nobody, and it no longer counts.
+    async fn remove_comment(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        id: ID,
+        reason: Option<String>,
+    ) -> async_graphql::Result<EngagementPayload<Comment>> {
+        caller(ctx)?;
+        let (state, auth, space) = space_for(ctx, Some(&space), Intent::Write).await?;
+        let command = CommentCommand::Remove { reason };
+        let planned = service::comments::moderate(state, auth, &space, &id, command).await;
+        settle(state, planned, Comment::from).await
+    }
+
+    /// Stops a member posting for `minutes` (1 minute to 365 days).
+    async fn mute_member(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        member_id: ID,
+        minutes: u32,
+        reason: Option<String>,
+    ) -> async_graphql::Result<EngagementPayload<MemberStanding>> {
+        caller(ctx)?;
+        let (state, auth, space) = space_for(ctx, Some(&space), Intent::Write).await?;
+        let input = dto::MuteMember { minutes, reason };
+        let planned = service::moderation::mute(state, auth, &space, &member_id, input).await;
+        settle(state, planned, MemberStanding::from).await
+    }
+
+    /// Ends a running mute early.
+    async fn unmute_member(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        member_id: ID,
+    ) -> async_graphql::Result<EngagementPayload<MemberStanding>> {
+        caller(ctx)?;
+        let (state, auth, space) = space_for(ctx, Some(&space), Intent::Write).await?;
+        let planned = service::moderation::unmute(state, auth, &space, &member_id).await;
+        settle(state, planned, MemberStanding::from).await
+    }
+
+    /// Bans a member: their sessions are revoked and their access ends, for good.
+    async fn ban_member(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        member_id: ID,
+        reason: Option<String>,
+    ) -> async_graphql::Result<EngagementPayload<MemberStanding>> {
+        caller(ctx)?;
+        let (state, auth, space) = space_for(ctx, Some(&space), Intent::Write).await?;
+        let input = dto::BanMember { reason };
+        let planned = service::moderation::ban(state, auth, &space, &member_id, input).await;
+        settle(state, planned, MemberStanding::from).await
+    }
+
+    /// Resolves a report once, as dismissed or actioned.
+    async fn resolve_report(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        id: ID,
+        outcome: ReportOutcome,
+        note: Option<String>,
+    ) -> async_graphql::Result<EngagementPayload<Report>> {
+        caller(ctx)?;
+        let (state, auth, space) = space_for(ctx, Some(&space), Intent::Write).await?;
+        let input = dto::ResolveReport {
+            outcome: outcome.into(),
+            note,
+        };
+        let planned = service::reports::resolve(state, auth, &space, &id, input).await;
+        settle(state, planned, Report::from).await
+    }
+}

@@ -1,0 +1,108 @@
+//! A member's engagement history and the training features: their activity log, their activity
+//! features, and the space's member × item interaction matrix.
+
+use crate::auth::Auth;
+use crate::consistency::Fresh;
+use crate::dto::{Activity, ActivityFeatures, Interaction, InteractionQuery};
+use crate::error::ApiError;
+use crate::pagination::{PageQuery, Paged};
+use crate::service;
+use crate::space::{Intent, resolve};
+use crate::state::AppState;
+use actix_web::get;
+use actix_web::web::{Data, Json, Path, Query};
+
+/// List a member's activity
+///
+/// What a member did (viewed, liked, unliked, shared, commented, completed, purchased), newest
+/// first, a page at a time. A member session reads its own; a key any member of its space.
+#[utoipa::path(
+    tag = "engagement",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("member" = uuid::Uuid, Path, description = "The member's id"), PageQuery),
+    responses((status = 200, description = "A page of activity.", body = Paged<Activity>)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/members/{member}/activity")]
+#[tracing::instrument(skip_all)]
+pub async fn list_member_activity(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<(String, String)>,
+    page: Query<PageQuery>,
+    _fresh: Fresh,
+) -> Result<Json<Paged<Activity>>, ApiError> {
+    let (space, member) = path.into_inner();
+    let space = resolve(&state, &auth, &space, Intent::MemberRead).await?;
+    let rows = service::activity::activity(
+        &state,
+        &auth,
+        &space,
+        &member,
+        page.after()?.as_deref(),
+        page.limit()?,
+    )
+    .await?;
+    Ok(Json(Paged::from_page(rows, Activity::from)))
+}
+
+/// Get a member's activity features
+///
+/// Per-member features for churn and recommendation models, computed now: actions, active
+/// days, days since the last action and actions per week (over the last 28 days), and how many
+/// items the member viewed, liked, commented on, completed and bought.
+#[utoipa::path(
+    tag = "engagement",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("member" = uuid::Uuid, Path, description = "The member's id"),
+        ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
+    responses((status = 200, description = "The features.", body = ActivityFeatures)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/members/{member}/features")]
+#[tracing::instrument(skip_all)]
+pub async fn get_member_features(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<(String, String)>,
+    _fresh: Fresh,
+) -> Result<Json<ActivityFeatures>, ApiError> {
+    let (space, member) = path.into_inner();
+    let space = resolve(&state, &auth, &space, Intent::MemberRead).await?;
+    Ok(Json(
+        service::activity::features(&state, &auth, &space, &member).await?,
+    ))
+}
+
+/// List interactions
+///
+/// The space's member × item interaction matrix, by member then item, a page at a time: views
+/// (days), like, shares, comments, completion and purchase, with times. Training data for
+/// recommendations; for keys.
+#[utoipa::path(
+    tag = "engagement",
+    params(("space" = String, Path, description = "The space's id or slug"), InteractionQuery, PageQuery),
+    responses((status = 200, description = "A page of interactions.", body = Paged<Interaction>)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/interactions")]
+#[tracing::instrument(skip_all)]
+pub async fn list_interactions(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<String>,
+    page: Query<PageQuery>,
+    filter: Query<InteractionQuery>,
+    _fresh: Fresh,
+) -> Result<Json<Paged<Interaction>>, ApiError> {
+    let space = resolve(&state, &auth, &path, Intent::Read).await?;
+    let rows = service::activity::interactions(
+        &state,
+        &space,
+        filter.member_id.as_deref(),
+        page.after()?.as_deref(),
+        page.limit()?,
+    )
+    .await?;
+    Ok(Json(Paged::from_page(rows, Interaction::from)))
+}

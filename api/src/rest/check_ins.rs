@@ -1,0 +1,272 @@
+//! `/v1/spaces/{space}/check-in-projects`: daily check-in projects, members checking in, a
+//! day's check-ins, and who keeps their streak and who has not checked in today.
+
+use crate::auth::Auth;
+use crate::consistency::Fresh;
+use crate::dto::{CheckInBody, CheckInEntry, CheckInProject, CreateCheckInProject, MemberStreak};
+use crate::error::ApiError;
+use crate::pagination::{PageQuery, Paged, encode_cursor};
+use crate::service::check_ins::{date, row, today, view};
+use crate::space::{Intent, resolve};
+use crate::state::AppState;
+use crate::{service, write};
+use actix_web::web::{Data, Json, Path, Query};
+use actix_web::{HttpRequest, HttpResponse, get, post};
+use lyceum_projections::check_in_reads;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+/// Create a check-in project
+///
+/// Creates a daily check-in (打卡) project: members check in at most once per day, from
+/// `starts_on` to `ends_on` (inclusive), with a text of at least `min_text_chars` characters.
+/// Days are the calendar days of the project's time zone, a fixed `utc_offset_minutes`.
+#[utoipa::path(
+    tag = "check-ins",
+    params(("space" = String, Path, description = "The space's id or slug")),
+    request_body = CreateCheckInProject,
+    responses((status = 201, description = "The project was created.", body = CheckInProject,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[post("/v1/spaces/{space}/check-in-projects")]
+#[tracing::instrument(skip_all)]
+pub async fn create_check_in_project(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<String>,
+    body: Json<CreateCheckInProject>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &path, Intent::Write).await?;
+        service::check_ins::create(&state, &auth, &space, body.clone()).await
+    };
+    write::respond(&state, &req, &auth, &body, plan).await
+}
+
+/// List check-in projects
+///
+/// Lists the space's check-in projects, oldest first, with today's numbers. A member session
+/// may list them too, and sees its own record in each as `viewer`.
+#[utoipa::path(
+    tag = "check-ins",
+    params(("space" = String, Path, description = "The space's id or slug"), PageQuery),
+    responses((status = 200, description = "A page of projects.", body = Paged<CheckInProject>)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/check-in-projects")]
+#[tracing::instrument(skip_all)]
+pub async fn list_check_in_projects(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<String>,
+    query: Query<PageQuery>,
+    _fresh: Fresh,
+) -> Result<Json<Paged<CheckInProject>>, ApiError> {
+    let space = resolve(&state, &auth, &path, Intent::MemberRead).await?;
+    let page = check_in_reads::projects(
+        &state.db,
+        &space.id.to_string(),
+        query.after()?.as_deref(),
+        query.limit()?,
+    )
+    .await?;
+    let mut projects = Vec::with_capacity(page.items.len());
+    for row in page.items {
+        projects.push(view(&state, &auth, row).await?);
+    }
+    Ok(Json(Paged {
+        data: projects,
+        next_cursor: page.next.as_deref().map(encode_cursor),
+    }))
+}
+
+/// Get a check-in project
+///
+/// Returns a project with today's date in its time zone, whether it is open today, how many
+/// members ever checked in and how many did today. A member session sees its own record as
+/// `viewer`: whether it checked in today, its current and longest streak.
+#[utoipa::path(
+    tag = "check-ins",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("project" = uuid::Uuid, Path, description = "The project's id"),
+        ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
+    responses((status = 200, description = "The project.", body = CheckInProject)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/check-in-projects/{project}")]
+#[tracing::instrument(skip_all)]
+pub async fn get_check_in_project(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<(String, String)>,
+    _fresh: Fresh,
+) -> Result<Json<CheckInProject>, ApiError> {
+    let (space, project) = path.into_inner();
+    let space = resolve(&state, &auth, &space, Intent::MemberRead).await?;
+    let row = row(&state, &space, &project).await?;
+    Ok(Json(view(&state, &auth, row).await?))
+}
+
+/// Check in
+///
+/// Checks the signed-in member in to the project for today (in the project's time zone), with
+/// a text. Only a member session may check in. A second check-in the same day is refused with
+/// `invalid_transition`, as is one before `starts_on` or after `ends_on`; a text shorter than
+/// the project's `min_text_chars` with `validation_failed`. Answers the member's record after
+/// the check-in.
+#[utoipa::path(
+    tag = "check-ins",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("project" = uuid::Uuid, Path, description = "The project's id")),
+    request_body = CheckInBody,
+    responses((status = 201, description = "Checked in.", body = MemberStreak,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[post("/v1/spaces/{space}/check-in-projects/{project}/check-ins")]
+#[tracing::instrument(skip_all)]
+pub async fn check_in(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<(String, String)>,
+    body: Json<CheckInBody>,
+) -> Result<HttpResponse, ApiError> {
+    let (space, project) = path.into_inner();
+    let body = body.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &space, Intent::MemberWrite).await?;
+        service::check_ins::check_in(&state, &auth, &space, &project, body.clone()).await
+    };
+    write::respond(&state, &req, &auth, &body, plan).await
+}
+
+/// List members' streaks
+///
+/// Lists every member who checked in to the project, in member order, with their current
+/// streak (0 once a day was missed), longest streak, total check-ins and whether they checked
+/// in today.
+#[utoipa::path(
+    tag = "check-ins",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("project" = uuid::Uuid, Path, description = "The project's id"), PageQuery),
+    responses((status = 200, description = "A page of streaks.", body = Paged<MemberStreak>)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/check-in-projects/{project}/streaks")]
+#[tracing::instrument(skip_all)]
+pub async fn list_check_in_streaks(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<(String, String)>,
+    query: Query<PageQuery>,
+    _fresh: Fresh,
+) -> Result<Json<Paged<MemberStreak>>, ApiError> {
+    let (space, project) = path.into_inner();
+    let space = resolve(&state, &auth, &space, Intent::Read).await?;
+    let row = row(&state, &space, &project).await?;
+    let (today, _) = today(&state, &row)?;
+    let page = check_in_reads::streaks(
+        &state.db,
+        &row.id,
+        query.after()?.as_deref(),
+        query.limit()?,
+    )
+    .await?;
+    Ok(Json(Paged::from_page(page, |s| MemberStreak::on(s, today))))
+}
+
+/// List members who have not checked in today
+///
+/// Lists the space's active members without a check-in to the project today (in its time
+/// zone), in member order, each with their record so far: a `current_streak` above 0 is a
+/// streak that ends tonight without a check-in. Empty on days the project is not open.
+#[utoipa::path(
+    tag = "check-ins",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("project" = uuid::Uuid, Path, description = "The project's id"), PageQuery),
+    responses((status = 200, description = "A page of members.", body = Paged<MemberStreak>)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/check-in-projects/{project}/not-checked-in")]
+#[tracing::instrument(skip_all)]
+pub async fn list_not_checked_in(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<(String, String)>,
+    query: Query<PageQuery>,
+    _fresh: Fresh,
+) -> Result<Json<Paged<MemberStreak>>, ApiError> {
+    let (space, project) = path.into_inner();
+    let space = resolve(&state, &auth, &space, Intent::Read).await?;
+    let row = row(&state, &space, &project).await?;
+    let (today, open) = today(&state, &row)?;
+    let (after, limit) = (query.after()?, query.limit()?);
+    if !open {
+        return Ok(Json(Paged {
+            data: vec![],
+            next_cursor: None,
+        }));
+    }
+    let page = check_in_reads::not_checked_in(
+        &state.db,
+        &space.id.to_string(),
+        &row.id,
+        &today.to_string(),
+        after.as_deref(),
+        limit,
+    )
+    .await?;
+    Ok(Json(Paged::from_page(page, |s| MemberStreak::on(s, today))))
+}
+
+/// Which day's check-ins.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DayParams {
+    /// The day (`YYYY-MM-DD`); today in the project's time zone if left out.
+    pub day: Option<String>,
+}
+
+/// List a day's check-ins
+///
+/// Lists the check-ins to the project on one day (today in its time zone by default), in
+/// member order, with their text and the streak each reached. The text is null once the
+/// member's personal data is erased.
+#[utoipa::path(
+    tag = "check-ins",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("project" = uuid::Uuid, Path, description = "The project's id"), DayParams, PageQuery),
+    responses((status = 200, description = "A page of check-ins.", body = Paged<CheckInEntry>)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/check-in-projects/{project}/check-ins")]
+#[tracing::instrument(skip_all)]
+pub async fn list_check_ins(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<(String, String)>,
+    params: Query<DayParams>,
+    query: Query<PageQuery>,
+    _fresh: Fresh,
+) -> Result<Json<Paged<CheckInEntry>>, ApiError> {
+    let (space, project) = path.into_inner();
+    let space = resolve(&state, &auth, &space, Intent::Read).await?;
+    let row = row(&state, &space, &project).await?;
+    let day = match params.day.as_deref() {
+        Some(raw) => date("day", raw)?,
+        None => today(&state, &row)?.0,
+    };
+    let page = check_in_reads::check_ins(
+        &state.db,
+        &row.id,
+        &day.to_string(),
+        query.after()?.as_deref(),
+        query.limit()?,
+    )
+    .await?;
+    Ok(Json(Paged::from_page(page, CheckInEntry::from)))
+}

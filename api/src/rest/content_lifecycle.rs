@@ -1,0 +1,183 @@
+//! `/v1/spaces/{space}/content/{id}/…`: scheduling, archiving, featuring, and the revision
+//! history of an item.
+
+use super::content::transition;
+use crate::auth::Auth;
+use crate::consistency::Fresh;
+use crate::dto::{ContentItem, Revision, ScheduleContent};
+use crate::error::ApiError;
+use crate::pagination::{PageQuery, Paged};
+use crate::service::parse_id;
+use crate::space::{Intent, resolve};
+use crate::state::AppState;
+use crate::{service, write};
+use actix_web::web::{Data, Json, Path, Query};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post};
+use lyceum_domain::content::ContentCommand;
+
+/// Schedule a publication
+///
+/// Publishes a draft or an unpublished item at `publish_at`, which must be in the future. A
+/// worker publishes it exactly once when the time comes; scheduling again moves the time, and
+/// publishing by hand first cancels the schedule.
+#[utoipa::path(
+    tag = "content",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("id" = uuid::Uuid, Path, description = "The item's id")),
+    request_body = ScheduleContent,
+    responses((status = 200, description = "The item with its schedule.", body = ContentItem,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[post("/v1/spaces/{space}/content/{id}/schedule")]
+#[tracing::instrument(skip_all)]
+pub async fn schedule_content(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<(String, String)>,
+    body: Json<ScheduleContent>,
+) -> Result<HttpResponse, ApiError> {
+    let (space, id) = path.into_inner();
+    let body = body.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+        let command = service::content::schedule_command(&state, &body.publish_at)?;
+        service::content::change(&state, &auth, &space, &id, command).await
+    };
+    write::respond(&state, &req, &auth, &body, plan).await
+}
+
+/// Cancel a scheduled publication
+///
+/// Withdraws the schedule; the item stays as it is. Refused with `invalid_transition` when
+/// nothing is scheduled.
+#[utoipa::path(
+    tag = "content",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("id" = uuid::Uuid, Path, description = "The item's id")),
+    responses((status = 200, description = "The item without a schedule.", body = ContentItem,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[delete("/v1/spaces/{space}/content/{id}/schedule")]
+#[tracing::instrument(skip_all)]
+pub async fn unschedule_content(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    transition(state, req, auth, path, ContentCommand::Unschedule).await
+}
+
+/// Archive a content item
+///
+/// Retires an item for good: it leaves the members' catalog, loses its schedule and featured
+/// flag, and takes no more changes. The creator still reads it (`status=archived`).
+#[utoipa::path(
+    tag = "content",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("id" = uuid::Uuid, Path, description = "The item's id")),
+    responses((status = 200, description = "The archived item.", body = ContentItem,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[post("/v1/spaces/{space}/content/{id}/archive")]
+#[tracing::instrument(skip_all)]
+pub async fn archive_content(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    transition(state, req, auth, path, ContentCommand::Archive).await
+}
+
+/// Feature a content item
+///
+/// Sets the featured flag (for a digest or a front page; list with `featured=true`). Featuring
+/// a featured item records nothing.
+#[utoipa::path(
+    tag = "content",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("id" = uuid::Uuid, Path, description = "The item's id")),
+    responses((status = 200, description = "The featured item.", body = ContentItem,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[post("/v1/spaces/{space}/content/{id}/feature")]
+#[tracing::instrument(skip_all)]
+pub async fn feature_content(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    transition(state, req, auth, path, ContentCommand::Feature).await
+}
+
+/// Stop featuring a content item
+///
+/// Clears the featured flag. Clearing a clear flag records nothing.
+#[utoipa::path(
+    tag = "content",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("id" = uuid::Uuid, Path, description = "The item's id")),
+    responses((status = 200, description = "The item, not featured.", body = ContentItem,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[post("/v1/spaces/{space}/content/{id}/unfeature")]
+#[tracing::instrument(skip_all)]
+pub async fn unfeature_content(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    transition(state, req, auth, path, ContentCommand::Unfeature).await
+}
+
+/// List an item's revisions
+///
+/// The item's text after each edit, newest first: revision 1 is the draft. For API keys (the
+/// bodies of every revision are here).
+#[utoipa::path(
+    tag = "content",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("id" = uuid::Uuid, Path, description = "The item's id"), PageQuery),
+    responses((status = 200, description = "A page of revisions.", body = Paged<Revision>)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/content/{id}/revisions")]
+#[tracing::instrument(skip_all)]
+pub async fn list_revisions(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<(String, String)>,
+    page: Query<PageQuery>,
+    _fresh: Fresh,
+) -> Result<Json<Paged<Revision>>, ApiError> {
+    let (space, id) = path.into_inner();
+    let space = resolve(&state, &auth, &space, Intent::Read).await?;
+    let id = parse_id(&id, "content")?.to_string();
+    let before = page
+        .after()?
+        .map(|c| c.parse::<i64>())
+        .transpose()
+        .map_err(|_| ApiError::bad_request("cursor is not valid"))?;
+    let space_id = space.id.to_string();
+    lyceum_projections::queries::content_item(&state.db, Some(&space_id), &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("content"))?;
+    let revisions = lyceum_projections::queries::content_revisions(
+        &state.db,
+        &space_id,
+        &id,
+        before,
+        page.limit()?,
+    )
+    .await?;
+    Ok(Json(Paged::from_page(revisions, Revision::from)))
+}

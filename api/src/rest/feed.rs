@@ -1,0 +1,39 @@
+//! `GET /v1/spaces/{space}/feed`: what a member can read, newest first.
+
+use crate::auth::Auth;
+use crate::consistency::Fresh;
+use crate::dto::ContentItem;
+use crate::error::ApiError;
+use crate::pagination::{PageQuery, Paged};
+use crate::service;
+use crate::space::{Intent, resolve};
+use crate::state::AppState;
+use actix_web::get;
+use actix_web::web::{Data, Json, Path, Query};
+
+/// A member's feed
+///
+/// The space's published items the caller may read, newest first, a page at a time. A member
+/// session sees only items its tiers, purchases or membership admit, whole; items it cannot
+/// open are left out (the catalog at `…/content` shows them locked). An API key sees every
+/// published item.
+#[utoipa::path(
+    tag = "content",
+    params(("space" = String, Path, description = "The space's id or slug"), PageQuery),
+    responses((status = 200, description = "A page of the feed.", body = Paged<ContentItem>)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/feed")]
+#[tracing::instrument(skip_all)]
+pub async fn get_feed(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<String>,
+    page: Query<PageQuery>,
+    _fresh: Fresh,
+) -> Result<Json<Paged<ContentItem>>, ApiError> {
+    let space = resolve(&state, &auth, &path, Intent::MemberRead).await?;
+    let viewer = service::catalog::viewer(&state, &auth, space.id).await?;
+    let feed = service::feed::page(&state, &viewer, &space, page.after()?, page.limit()?).await?;
+    Ok(Json(Paged::from_page(feed, |item| item)))
+}

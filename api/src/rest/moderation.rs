@@ -1,0 +1,103 @@
+//! `/v1/spaces/{space}/members/{member}/…`: a creator mutes, unmutes or bans a member.
+
+use crate::auth::Auth;
+use crate::dto::{BanMember, MemberStanding, MuteMember};
+use crate::error::ApiError;
+use crate::space::{Intent, resolve};
+use crate::state::AppState;
+use crate::{service, write};
+use actix_web::web::{Data, Json, Path};
+use actix_web::{HttpRequest, HttpResponse, delete, post};
+
+/// Mute a member
+///
+/// Stops a member posting and editing comments for `minutes` (1 minute to 365 days), from the
+/// server's clock; muting a muted member sets the new end. While muted, their posts are refused
+/// with `member_muted`, saying until when. Recorded as `MemberMuted`, with the key as its
+/// actor.
+#[utoipa::path(
+    tag = "moderation",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("member" = uuid::Uuid, Path, description = "The member's id")),
+    request_body = MuteMember,
+    responses((status = 200, description = "The member's standing.", body = MemberStanding,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[post("/v1/spaces/{space}/members/{member}/mute")]
+#[tracing::instrument(skip_all)]
+pub async fn mute_member(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<(String, String)>,
+    body: Json<MuteMember>,
+) -> Result<HttpResponse, ApiError> {
+    let (space, member) = path.into_inner();
+    let body = body.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+        service::moderation::mute(&state, &auth, &space, &member, body.clone()).await
+    };
+    write::respond(&state, &req, &auth, &body, plan).await
+}
+
+/// Unmute a member
+///
+/// Ends a running mute early. Unmuting a member who is not muted changes nothing.
+#[utoipa::path(
+    tag = "moderation",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("member" = uuid::Uuid, Path, description = "The member's id")),
+    responses((status = 200, description = "The member's standing.", body = MemberStanding,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[delete("/v1/spaces/{space}/members/{member}/mute")]
+#[tracing::instrument(skip_all)]
+pub async fn unmute_member(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (space, member) = path.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+        service::moderation::unmute(&state, &auth, &space, &member).await
+    };
+    write::respond(&state, &req, &auth, &(), plan).await
+}
+
+/// Ban a member
+///
+/// Ends a membership for good: in the same transaction as the `MemberBanned` event, every
+/// session of the member is revoked and their credentials deleted, and their entitlements are
+/// empty from then on. Their comments stay (a creator can remove them). Banning again changes
+/// nothing.
+#[utoipa::path(
+    tag = "moderation",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("member" = uuid::Uuid, Path, description = "The member's id")),
+    request_body = BanMember,
+    responses((status = 200, description = "The member's standing.", body = MemberStanding,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[post("/v1/spaces/{space}/members/{member}/ban")]
+#[tracing::instrument(skip_all)]
+pub async fn ban_member(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<(String, String)>,
+    body: Json<BanMember>,
+) -> Result<HttpResponse, ApiError> {
+    let (space, member) = path.into_inner();
+    let body = body.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+        service::moderation::ban(&state, &auth, &space, &member, body.clone()).await
+    };
+    write::respond(&state, &req, &auth, &body, plan).await
+}

@@ -1,0 +1,218 @@
+//! `/v1/spaces/{space}/points-rules`, a member's points, ledger and badges, and
+//! `/v1/spaces/{space}/leaderboard`.
+
+use crate::auth::Auth;
+use crate::consistency::Fresh;
+use crate::dto::{
+    Badges, Leaderboard, LeaderboardPeriod, PointsBalance, PointsEntry, PointsRulesDto,
+};
+use crate::error::ApiError;
+use crate::pagination::{PageQuery, Paged, encode_cursor};
+use crate::service::points::{LeaderboardQuery, visible_member};
+use crate::space::{Intent, resolve};
+use crate::state::AppState;
+use crate::{service, write};
+use actix_web::web::{Data, Json, Path, Query};
+use actix_web::{HttpRequest, HttpResponse, get, put};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+/// Get points rules
+///
+/// Returns what each kind of action earns in the space and its daily cap per member. Every
+/// action is listed; until the creator sets rules, every action earns 0 points. Member
+/// sessions may read the rules too.
+#[utoipa::path(
+    tag = "points",
+    params(("space" = String, Path, description = "The space's id or slug")),
+    responses((status = 200, description = "The space's points rules.", body = PointsRulesDto)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/points-rules")]
+#[tracing::instrument(skip_all)]
+pub async fn get_points_rules(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<String>,
+) -> Result<Json<PointsRulesDto>, ApiError> {
+    let space = resolve(&state, &auth, &path, Intent::MemberRead).await?;
+    Ok(Json(service::points::get_rules(&state, &space).await?))
+}
+
+/// Set points rules
+///
+/// Replaces the points each kind of action earns and its daily cap per member (`daily_cap`, at
+/// least the action's points; null for none). Actions left out earn nothing. The rules apply to
+/// actions recorded from now on; points already earned stay, and are not taken back when a like
+/// is withdrawn or a comment deleted. The same subject earns once (liking an item again,
+/// completing a lesson again); views and check-ins once per item or project per day. Accepted
+/// answers earn the answerer. Sending the current rules records nothing.
+#[utoipa::path(
+    tag = "points",
+    params(("space" = String, Path, description = "The space's id or slug")),
+    request_body = PointsRulesDto,
+    responses((status = 200, description = "The rules now in force.", body = PointsRulesDto,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[put("/v1/spaces/{space}/points-rules")]
+#[tracing::instrument(skip_all)]
+pub async fn set_points_rules(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<String>,
+    body: Json<PointsRulesDto>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &path, Intent::Write).await?;
+        service::points::set_rules(&state, &auth, &space, body.clone()).await
+    };
+    write::respond(&state, &req, &auth, &body, plan).await
+}
+
+/// Get a member's points
+///
+/// Returns a member's points: the creator's manual adjustments plus what actions earned under
+/// the space's points rules. Their sum sets the member's level and their place on the
+/// all-time leaderboard. A member session may read its own.
+#[utoipa::path(
+    tag = "points",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("member" = uuid::Uuid, Path, description = "The member's id"),
+        ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
+    responses((status = 200, description = "The member's points.", body = PointsBalance)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/members/{member}/points")]
+#[tracing::instrument(skip_all)]
+pub async fn get_member_points(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<(String, String)>,
+    _fresh: Fresh,
+) -> Result<Json<PointsBalance>, ApiError> {
+    let (space, member) = path.into_inner();
+    let space = resolve(&state, &auth, &space, Intent::MemberRead).await?;
+    let member = visible_member(&state, &auth, &space, &member).await?;
+    Ok(Json(
+        service::points::balance(&state, &space, &member).await?,
+    ))
+}
+
+/// List a member's points ledger
+///
+/// Lists the entries behind a member's points, newest first: each action that earned points
+/// (after the daily cap) and each manual adjustment with its reason. A member session may read
+/// its own.
+#[utoipa::path(
+    tag = "points",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("member" = uuid::Uuid, Path, description = "The member's id"), PageQuery),
+    responses((status = 200, description = "A page of ledger entries.", body = Paged<PointsEntry>)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/members/{member}/points/ledger")]
+#[tracing::instrument(skip_all)]
+pub async fn list_points_ledger(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<(String, String)>,
+    query: Query<PageQuery>,
+    _fresh: Fresh,
+) -> Result<Json<Paged<PointsEntry>>, ApiError> {
+    let (space, member) = path.into_inner();
+    let space = resolve(&state, &auth, &space, Intent::MemberRead).await?;
+    let member = visible_member(&state, &auth, &space, &member).await?;
+    let before = query
+        .after()?
+        .map(|c| c.parse::<i64>())
+        .transpose()
+        .map_err(|_| ApiError::bad_request("cursor is not valid"))?;
+    let page = lyceum_projections::points_reads::ledger(
+        &state.db,
+        &space.id.to_string(),
+        &member,
+        before,
+        query.limit()?,
+    )
+    .await?;
+    Ok(Json(Paged::from_page(page, PointsEntry::from)))
+}
+
+/// List a member's badges
+///
+/// Lists the badges a member earned, in order: `first_comment` (a first comment),
+/// `seven_day_streak` (7 days in a row in a check-in project), `course_completed` (a course
+/// completed) and `answers_accepted` (10 answers accepted). Badges are kept once earned. A
+/// member session may read its own.
+#[utoipa::path(
+    tag = "points",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("member" = uuid::Uuid, Path, description = "The member's id"),
+        ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
+    responses((status = 200, description = "The member's badges.", body = Badges)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/members/{member}/badges")]
+#[tracing::instrument(skip_all)]
+pub async fn list_badges(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<(String, String)>,
+    _fresh: Fresh,
+) -> Result<Json<Badges>, ApiError> {
+    let (space, member) = path.into_inner();
+    let space = resolve(&state, &auth, &space, Intent::MemberRead).await?;
+    let member = visible_member(&state, &auth, &space, &member).await?;
+    Ok(Json(
+        service::points::badges(&state, &space, &member).await?,
+    ))
+}
+
+/// Which leaderboard.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LeaderboardParams {
+    /// `week` (the default) or `all_time`.
+    pub period: Option<LeaderboardPeriod>,
+    /// For `week`: any day of the week to rank (`YYYY-MM-DD`); this week if left out.
+    pub week: Option<String>,
+}
+
+/// Get the leaderboard
+///
+/// Ranks the space's active members by points, most first: `week` ranks the points of one
+/// week (Monday to Sunday, UTC, by the day each entry counts on), `all_time` every member's
+/// points (which also set levels). Members with equal points share a rank; members without
+/// points are left out. Member sessions may read it, with display names.
+#[utoipa::path(
+    tag = "points",
+    params(("space" = String, Path, description = "The space's id or slug"), LeaderboardParams,
+        PageQuery),
+    responses((status = 200, description = "A page of the leaderboard.", body = Leaderboard)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/leaderboard")]
+#[tracing::instrument(skip_all)]
+pub async fn get_leaderboard(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<String>,
+    params: Query<LeaderboardParams>,
+    query: Query<PageQuery>,
+    _fresh: Fresh,
+) -> Result<Json<Leaderboard>, ApiError> {
+    let space = resolve(&state, &auth, &path, Intent::MemberRead).await?;
+    let params = params.into_inner();
+    let leaderboard = LeaderboardQuery {
+        period: params.period.unwrap_or(LeaderboardPeriod::Week),
+        week: params.week,
+        after: query.after()?,
+        limit: query.limit()?,
+    };
+    let (mut board, next) = service::points::leaderboard(&state, &space, leaderboard).await?;
+    board.next_cursor = next.as_deref().map(encode_cursor);
+    Ok(Json(board))
+}

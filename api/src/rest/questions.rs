@@ -1,0 +1,241 @@
+//! `/v1/spaces/{space}/questions`: members ask, the creator or a guest answers, the asker or the
+//! creator accepts an answer; and `/v1/spaces/{space}/members/{id}/guest`, the guest role.
+
+use crate::auth::Auth;
+use crate::consistency::Fresh;
+use crate::dto::{Answer, AnswerQuestion, AskQuestion, GuestRole, Guests, QuestionDto};
+use crate::error::ApiError;
+use crate::pagination::{PageQuery, Paged};
+use crate::space::{Intent, resolve};
+use crate::state::AppState;
+use crate::{service, write};
+use actix_web::web::{Data, Json, Path, Query};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post};
+
+/// Ask a question
+///
+/// A member session asks the space a question, optionally about a published item. The text is
+/// community content, visible to the space's members and creator.
+#[utoipa::path(
+    tag = "content",
+    params(("space" = String, Path, description = "The space's id or slug")),
+    request_body = AskQuestion,
+    responses((status = 201, description = "The question.", body = QuestionDto,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[post("/v1/spaces/{space}/questions")]
+#[tracing::instrument(skip_all)]
+pub async fn ask_question(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<String>,
+    body: Json<AskQuestion>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &path, Intent::MemberWrite).await?;
+        service::questions::ask(&state, &auth, &space, body.clone()).await
+    };
+    write::respond(&state, &req, &auth, &body, plan).await
+}
+
+/// List questions
+///
+/// The space's questions, newest first, without their answers (read one for those). For
+/// member sessions and keys.
+#[utoipa::path(
+    tag = "content",
+    params(("space" = String, Path, description = "The space's id or slug"), PageQuery),
+    responses((status = 200, description = "A page of questions.", body = Paged<QuestionDto>)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/questions")]
+#[tracing::instrument(skip_all)]
+pub async fn list_questions(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<String>,
+    page: Query<PageQuery>,
+    _fresh: Fresh,
+) -> Result<Json<Paged<QuestionDto>>, ApiError> {
+    let space = resolve(&state, &auth, &path, Intent::MemberRead).await?;
+    let questions = lyceum_projections::queries::questions(
+        &state.db,
+        &space.id.to_string(),
+        page.after()?.as_deref(),
+        page.limit()?,
+    )
+    .await?;
+    Ok(Json(Paged::from_page(questions, QuestionDto::from)))
+}
+
+/// Get a question
+///
+/// One question with its answers, oldest first, and which one was accepted.
+#[utoipa::path(
+    tag = "content",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("id" = uuid::Uuid, Path, description = "The question's id"),
+        ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
+    responses((status = 200, description = "The question.", body = QuestionDto)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/questions/{id}")]
+#[tracing::instrument(skip_all)]
+pub async fn get_question(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<(String, String)>,
+    _fresh: Fresh,
+) -> Result<Json<QuestionDto>, ApiError> {
+    let (space, id) = path.into_inner();
+    let space = resolve(&state, &auth, &space, Intent::MemberRead).await?;
+    Ok(Json(service::questions::get(&state, &space, &id).await?))
+}
+
+/// Answer a question
+///
+/// The creator (an API key) or a member session holding the guest role answers. Any other
+/// member is refused with `forbidden`, and so is a guest answering their own question.
+#[utoipa::path(
+    tag = "content",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("id" = uuid::Uuid, Path, description = "The question's id")),
+    request_body = AnswerQuestion,
+    responses((status = 200, description = "The answer.", body = Answer,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[post("/v1/spaces/{space}/questions/{id}/answers")]
+#[tracing::instrument(skip_all)]
+pub async fn answer_question(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<(String, String)>,
+    body: Json<AnswerQuestion>,
+) -> Result<HttpResponse, ApiError> {
+    let (space, id) = path.into_inner();
+    let body = body.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &space, Intent::MemberWrite).await?;
+        service::questions::answer(&state, &auth, &space, &id, body.clone()).await
+    };
+    write::respond(&state, &req, &auth, &body, plan).await
+}
+
+/// Accept an answer
+///
+/// The member who asked (or the creator) accepts one answer; a question accepts one answer
+/// only (`invalid_transition` after that). Anyone else is refused with `forbidden`.
+#[utoipa::path(
+    tag = "content",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("id" = uuid::Uuid, Path, description = "The question's id"),
+        ("answer_id" = uuid::Uuid, Path, description = "The answer's id")),
+    responses((status = 200, description = "The accepted answer.", body = Answer,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[post("/v1/spaces/{space}/questions/{id}/answers/{answer_id}/accept")]
+#[tracing::instrument(skip_all)]
+pub async fn accept_answer(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<(String, String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (space, id, answer_id) = path.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &space, Intent::MemberWrite).await?;
+        service::questions::accept(&state, &auth, &space, &id, &answer_id).await
+    };
+    write::respond(&state, &req, &auth, &(), plan).await
+}
+
+/// Make a member a guest
+///
+/// Grants the guest role: the member may answer questions. Granting it again records nothing.
+#[utoipa::path(
+    tag = "members",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("id" = uuid::Uuid, Path, description = "The member's id")),
+    responses((status = 200, description = "The member's role.", body = GuestRole,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[post("/v1/spaces/{space}/members/{id}/guest")]
+#[tracing::instrument(skip_all)]
+pub async fn grant_guest_role(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    set_guest(state, req, auth, path, true).await
+}
+
+/// Take the guest role back
+///
+/// The member may no longer answer questions; their answers stay. Revoking a role the member
+/// does not hold records nothing.
+#[utoipa::path(
+    tag = "members",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("id" = uuid::Uuid, Path, description = "The member's id")),
+    responses((status = 200, description = "The member's role.", body = GuestRole,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[delete("/v1/spaces/{space}/members/{id}/guest")]
+#[tracing::instrument(skip_all)]
+pub async fn revoke_guest_role(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    set_guest(state, req, auth, path, false).await
+}
+
+async fn set_guest(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<(String, String)>,
+    grant: bool,
+) -> Result<HttpResponse, ApiError> {
+    let (space, id) = path.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+        service::questions::set_guest(&state, &auth, &space, &id, grant).await
+    };
+    write::respond(&state, &req, &auth, &(), plan).await
+}
+
+/// List guests
+///
+/// The members of the space who hold the guest role.
+#[utoipa::path(
+    tag = "members",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
+    responses((status = 200, description = "The guests.", body = Guests)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/guests")]
+#[tracing::instrument(skip_all)]
+pub async fn list_guests(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<String>,
+    _fresh: Fresh,
+) -> Result<Json<Guests>, ApiError> {
+    let space = resolve(&state, &auth, &path, Intent::Read).await?;
+    let ids = lyceum_projections::queries::guests(&state.db, &space.id.to_string()).await?;
+    Ok(Json(Guests {
+        member_ids: ids.iter().filter_map(|id| id.parse().ok()).collect(),
+    }))
+}

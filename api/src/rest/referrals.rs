@@ -1,0 +1,89 @@
+//! `/v1/spaces/{space}/members/{member}/points` and `…/referrals`: a member's points (which
+//! set their level) and the subscriptions their referral code brought in.
+
+use crate::auth::Auth;
+use crate::consistency::Fresh;
+use crate::dto::{AdjustPoints, MemberPoints, Referral};
+use crate::error::ApiError;
+use crate::pagination::{PageQuery, Paged};
+use crate::service::parse_id;
+use crate::space::{Intent, resolve};
+use crate::state::AppState;
+use crate::{service, write};
+use actix_web::web::{Data, Json, Path, Query};
+use actix_web::{HttpRequest, HttpResponse, get, post};
+
+/// Adjust a member's points
+///
+/// Gives a member points (or, with a negative `delta`, takes some back) with a reason the
+/// member may be shown. This is the creator's manual adjustment; actions earn points of their
+/// own under the space's points rules. The answer's `points` is the sum of both, which sets the
+/// member's level. Only manual points can be taken back: they never go below zero.
+#[utoipa::path(
+    tag = "levels",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("member" = uuid::Uuid, Path, description = "The member's id")),
+    request_body = AdjustPoints,
+    responses((status = 200, description = "The member's points and level after the change.",
+        body = MemberPoints,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[post("/v1/spaces/{space}/members/{member}/points")]
+#[tracing::instrument(skip_all)]
+pub async fn adjust_points(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<(String, String)>,
+    body: Json<AdjustPoints>,
+) -> Result<HttpResponse, ApiError> {
+    let (space, member) = path.into_inner();
+    let body = body.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+        service::terms::adjust_points(&state, &auth, &space, &member, body.clone()).await
+    };
+    write::respond(&state, &req, &auth, &body, plan).await
+}
+
+/// List a member's referrals
+///
+/// Lists the subscriptions started with this member's referral code, with the commission each
+/// earned when the referred member first paid (null until then). The commission is the space's
+/// `referral_commission_bps` of that first payment; it is booked in the ledger's
+/// `referral_commissions` account.
+#[utoipa::path(
+    tag = "members",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("member" = uuid::Uuid, Path, description = "The referrer's id"), PageQuery,
+        ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
+    responses((status = 200, description = "A page of referrals.", body = Paged<Referral>)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/members/{member}/referrals")]
+#[tracing::instrument(skip_all)]
+pub async fn list_referrals(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<(String, String)>,
+    query: Query<PageQuery>,
+    _fresh: Fresh,
+) -> Result<Json<Paged<Referral>>, ApiError> {
+    let (space, member) = path.into_inner();
+    let space = resolve(&state, &auth, &space, Intent::Read).await?;
+    let member = parse_id(&member, "member")?.to_string();
+    let space_id = space.id.to_string();
+    lyceum_projections::queries::member(&state.db, Some(&space_id), &member)
+        .await?
+        .ok_or_else(|| ApiError::not_found("member"))?;
+    let page = lyceum_projections::referrals::referrals(
+        &state.db,
+        &space_id,
+        &member,
+        query.after()?.as_deref(),
+        query.limit()?,
+    )
+    .await?;
+    Ok(Json(Paged::from_page(page, Referral::from)))
+}

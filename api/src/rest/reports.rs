@@ -1,0 +1,107 @@
+//! `/v1/spaces/{space}/reports`: members report items and comments; creators work through the
+//! queue.
+
+use crate::auth::Auth;
+use crate::consistency::Fresh;
+use crate::dto::{CreateReport, Report, ReportQuery, ResolveReport};
+use crate::error::ApiError;
+use crate::pagination::{PageQuery, Paged};
+use crate::space::{Intent, resolve};
+use crate::state::AppState;
+use crate::{service, write};
+use actix_web::web::{Data, Json, Path, Query};
+use actix_web::{HttpRequest, HttpResponse, get, post};
+
+/// Report an item or a comment
+///
+/// The signed-in member reports a published item, or with `comment_id` a comment on it, to the
+/// space's moderators. The details are personal data, sealed with the member's key. At most 10
+/// reports a minute.
+#[utoipa::path(
+    tag = "moderation",
+    params(("space" = String, Path, description = "The space's id or slug")),
+    request_body = CreateReport,
+    responses((status = 201, description = "The report is in the queue.", body = Report,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[post("/v1/spaces/{space}/reports")]
+#[tracing::instrument(skip_all)]
+pub async fn create_report(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<String>,
+    body: Json<CreateReport>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &path, Intent::MemberWrite).await?;
+        service::reports::file(&state, &auth, &space, body.clone()).await
+    };
+    write::respond(&state, &req, &auth, &body, plan).await
+}
+
+/// List reports
+///
+/// The space's moderation queue, oldest first, a page at a time, optionally of one status
+/// (`open` or `resolved`).
+#[utoipa::path(
+    tag = "moderation",
+    params(("space" = String, Path, description = "The space's id or slug"), ReportQuery, PageQuery),
+    responses((status = 200, description = "A page of reports.", body = Paged<Report>)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/reports")]
+#[tracing::instrument(skip_all)]
+pub async fn list_reports(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<String>,
+    page: Query<PageQuery>,
+    filter: Query<ReportQuery>,
+    _fresh: Fresh,
+) -> Result<Json<Paged<Report>>, ApiError> {
+    let space = resolve(&state, &auth, &path, Intent::Read).await?;
+    let rows = service::reports::queue(
+        &state,
+        &space,
+        filter.status.as_deref(),
+        page.after()?.as_deref(),
+        page.limit()?,
+    )
+    .await?;
+    Ok(Json(Paged::from_page(rows, Report::from)))
+}
+
+/// Resolve a report
+///
+/// Closes a report as `dismissed` or `actioned`, with an optional note; the key that resolved
+/// it is recorded as the event's actor. A report is resolved once (`invalid_transition`
+/// after).
+#[utoipa::path(
+    tag = "moderation",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("report" = uuid::Uuid, Path, description = "The report's id")),
+    request_body = ResolveReport,
+    responses((status = 200, description = "The resolved report.", body = Report,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[post("/v1/spaces/{space}/reports/{report}/resolve")]
+#[tracing::instrument(skip_all)]
+pub async fn resolve_report(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<(String, String)>,
+    body: Json<ResolveReport>,
+) -> Result<HttpResponse, ApiError> {
+    let (space, report) = path.into_inner();
+    let body = body.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+        service::reports::resolve(&state, &auth, &space, &report, body.clone()).await
+    };
+    write::respond(&state, &req, &auth, &body, plan).await
+}

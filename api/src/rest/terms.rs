@@ -1,0 +1,116 @@
+//! `/v1/spaces/{space}/billing-terms` and `/v1/spaces/{space}/levels`: the rules a creator sets
+//! for payments, dunning, access after refunds, and member levels.
+
+use crate::auth::Auth;
+use crate::dto::{BillingTermsDto, LevelRulesDto};
+use crate::error::ApiError;
+use crate::space::{Intent, resolve};
+use crate::state::AppState;
+use crate::{service, write};
+use actix_web::web::{Data, Json, Path};
+use actix_web::{HttpRequest, HttpResponse, get, put};
+
+/// Get billing terms
+///
+/// Returns the space's billing terms: the platform fee, the referral commission, the dunning
+/// retry days, the past-due grace and the refund rule. A space that never set them has the
+/// defaults shown in the example's shape: no fee, no commission, retries on days 1, 3 and 5,
+/// 7 days of grace, and access revoked on a full refund.
+#[utoipa::path(
+    tag = "billing",
+    params(("space" = String, Path, description = "The space's id or slug")),
+    responses((status = 200, description = "The space's billing terms.", body = BillingTermsDto)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/billing-terms")]
+#[tracing::instrument(skip_all)]
+pub async fn get_billing_terms(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<String>,
+) -> Result<Json<BillingTermsDto>, ApiError> {
+    let space = resolve(&state, &auth, &path, Intent::Read).await?;
+    Ok(Json(service::terms::get_terms(&state, &space).await?))
+}
+
+/// Set billing terms
+///
+/// Replaces the space's billing terms; every field is required. The fee and the commission
+/// apply to payments from now on (the ledger keeps earlier splits as they were), the dunning
+/// days to subscriptions started from now on, and the grace and refund rule to every access
+/// check from now on. Sending the current terms records nothing.
+#[utoipa::path(
+    tag = "billing",
+    params(("space" = String, Path, description = "The space's id or slug")),
+    request_body = BillingTermsDto,
+    responses((status = 200, description = "The terms now in force.", body = BillingTermsDto,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[put("/v1/spaces/{space}/billing-terms")]
+#[tracing::instrument(skip_all)]
+pub async fn set_billing_terms(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<String>,
+    body: Json<BillingTermsDto>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &path, Intent::Write).await?;
+        service::terms::set_terms(&state, &auth, &space, body.clone()).await
+    };
+    write::respond(&state, &req, &auth, &body, plan).await
+}
+
+/// Get member levels
+///
+/// Returns the space's member levels, lowest first: each is held from its points threshold
+/// on. Empty until the creator sets levels.
+#[utoipa::path(
+    tag = "levels",
+    params(("space" = String, Path, description = "The space's id or slug")),
+    responses((status = 200, description = "The space's levels.", body = LevelRulesDto)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/levels")]
+#[tracing::instrument(skip_all)]
+pub async fn get_levels(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<String>,
+) -> Result<Json<LevelRulesDto>, ApiError> {
+    let space = resolve(&state, &auth, &path, Intent::MemberRead).await?;
+    Ok(Json(service::terms::get_levels(&state, &space).await?))
+}
+
+/// Set member levels
+///
+/// Replaces the space's member levels. The first starts at 0 points, thresholds strictly
+/// increase, names are unique (ignoring case) and at most 40 characters, and there are at
+/// most 50 levels. Every member's level follows at once from their points.
+#[utoipa::path(
+    tag = "levels",
+    params(("space" = String, Path, description = "The space's id or slug")),
+    request_body = LevelRulesDto,
+    responses((status = 200, description = "The levels now in force.", body = LevelRulesDto,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[put("/v1/spaces/{space}/levels")]
+#[tracing::instrument(skip_all)]
+pub async fn set_levels(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<String>,
+    body: Json<LevelRulesDto>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &path, Intent::Write).await?;
+        service::terms::set_levels(&state, &auth, &space, body.clone()).await
+    };
+    write::respond(&state, &req, &auth, &body, plan).await
+}

@@ -1,0 +1,128 @@
+//! `/v1/spaces/{space}/topics`: the space's topic graph, and filing content under tags and
+//! topics (`/v1/spaces/{space}/content/{id}/tags`).
+
+use crate::auth::Auth;
+use crate::consistency::Fresh;
+use crate::dto::{
+    ContentItem, DefineTopic, RelateTopics, TagContent, TopicDto, TopicGraph, TopicRelationDto,
+};
+use crate::error::ApiError;
+use crate::space::{Intent, resolve};
+use crate::state::AppState;
+use crate::{service, write};
+use actix_web::web::{Data, Json, Path};
+use actix_web::{HttpRequest, HttpResponse, get, post, put};
+
+/// Define a topic
+///
+/// Adds a topic to the space's knowledge graph. Names are unique in a space (ignoring case).
+#[utoipa::path(
+    tag = "content",
+    params(("space" = String, Path, description = "The space's id or slug")),
+    request_body = DefineTopic,
+    responses((status = 201, description = "The topic.", body = TopicDto,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[post("/v1/spaces/{space}/topics")]
+#[tracing::instrument(skip_all)]
+pub async fn define_topic(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<String>,
+    body: Json<DefineTopic>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &path, Intent::Write).await?;
+        service::topics::define(&auth, &space, body.clone())
+    };
+    write::respond(&state, &req, &auth, &body, plan).await
+}
+
+/// Relate two topics
+///
+/// Records that this topic is a prerequisite of, or related to, another topic of the space.
+/// A prerequisite that would lead back to this topic is refused with `validation_failed`;
+/// relating them the same way again records nothing.
+#[utoipa::path(
+    tag = "content",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("id" = uuid::Uuid, Path, description = "The topic's id")),
+    request_body = RelateTopics,
+    responses((status = 200, description = "The relation.", body = TopicRelationDto,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[post("/v1/spaces/{space}/topics/{id}/relations")]
+#[tracing::instrument(skip_all)]
+pub async fn relate_topics(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<(String, String)>,
+    body: Json<RelateTopics>,
+) -> Result<HttpResponse, ApiError> {
+    let (space, id) = path.into_inner();
+    let body = body.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+        service::topics::relate(&state, &auth, &space, &id, body.clone()).await
+    };
+    write::respond(&state, &req, &auth, &body, plan).await
+}
+
+/// Get the topic graph
+///
+/// Every topic of the space, by name, and every relation between them. Member sessions may
+/// read it too; filter the catalog by a topic with `GET /v1/spaces/{space}/content?topic=…`.
+#[utoipa::path(
+    tag = "content",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
+    responses((status = 200, description = "The topic graph.", body = TopicGraph)),
+    security(("bearer" = []))
+)]
+#[get("/v1/spaces/{space}/topics")]
+#[tracing::instrument(skip_all)]
+pub async fn get_topic_graph(
+    state: Data<AppState>,
+    auth: Auth,
+    path: Path<String>,
+    _fresh: Fresh,
+) -> Result<Json<TopicGraph>, ApiError> {
+    let space = resolve(&state, &auth, &path, Intent::MemberRead).await?;
+    Ok(Json(service::topics::graph(&state, &space).await?))
+}
+
+/// Tag a content item
+///
+/// Replaces the item's tags and topics. Tags are trimmed and lower-cased; topics must be of
+/// this space. Setting the same ones again records nothing.
+#[utoipa::path(
+    tag = "content",
+    params(("space" = String, Path, description = "The space's id or slug"),
+        ("id" = uuid::Uuid, Path, description = "The item's id")),
+    request_body = TagContent,
+    responses((status = 200, description = "The item with its tags and topics.", body = ContentItem,
+        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
+    security(("bearer" = []))
+)]
+#[put("/v1/spaces/{space}/content/{id}/tags")]
+#[tracing::instrument(skip_all)]
+pub async fn tag_content(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<(String, String)>,
+    body: Json<TagContent>,
+) -> Result<HttpResponse, ApiError> {
+    let (space, id) = path.into_inner();
+    let body = body.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+        service::content::tags::tag(&state, &auth, &space, &id, body.clone()).await
+    };
+    write::respond(&state, &req, &auth, &body, plan).await
+}

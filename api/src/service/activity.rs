@@ -1,0 +1,106 @@
+//! Reads about one member's engagement: their activity log and activity features. A member
+//! session reads its own; a key reads any member of its space; anyone else's is 404.
+
+use crate::auth::Auth;
+use crate::dto::ActivityFeatures;
+use crate::error::ApiError;
+use crate::space::SpaceRef;
+use crate::state::AppState;
+use lyceum_projections::interactions::queries::{self, ActivityRow, InteractionRow};
+use lyceum_projections::queries::Page;
+use uuid::Uuid;
+
+/// The member a read is about: for a member session, itself (another member's id is 404, like
+/// an unknown one); for a key, `member_id`, which must be a member of the space.
+pub async fn member_of(
+    state: &AppState,
+    auth: &Auth,
+    space: &SpaceRef,
+    member_id: Option<&str>,
+) -> Result<Uuid, ApiError> {
+    let named = member_id
+        .map(|m| super::parse_id(m, "member"))
+        .transpose()?;
+    if let Some(own) = auth.member_id() {
+        return match named {
+            Some(other) if other != own => Err(ApiError::not_found("member")),
+            _ => Ok(own),
+        };
+    }
+    let member = named.ok_or_else(|| ApiError::bad_request("name the member: member_id"))?;
+    lyceum_projections::queries::member(
+        &state.db,
+        Some(&space.id.to_string()),
+        &member.to_string(),
+    )
+    .await?
+    .ok_or_else(|| ApiError::not_found("member"))?;
+    Ok(member)
+}
+
+/// A member's activity, newest first, a page at a time.
+pub async fn activity(
+    state: &AppState,
+    auth: &Auth,
+    space: &SpaceRef,
+    member_id: &str,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Page<ActivityRow>, ApiError> {
+    let member = member_of(state, auth, space, Some(member_id)).await?;
+    let before = after
+        .map(|p| p.parse::<i64>())
+        .transpose()
+        .map_err(|_| ApiError::bad_request("cursor is not valid"))?;
+    Ok(queries::activity(
+        &state.db,
+        &space.id.to_string(),
+        &member.to_string(),
+        before,
+        limit,
+    )
+    .await?)
+}
+
+/// A member's activity features now.
+pub async fn features(
+    state: &AppState,
+    auth: &Auth,
+    space: &SpaceRef,
+    member_id: &str,
+) -> Result<ActivityFeatures, ApiError> {
+    let member = member_of(state, auth, space, Some(member_id)).await?;
+    let features = queries::member_features(
+        &state.db,
+        &space.id.to_string(),
+        &member.to_string(),
+        state.clock.now(),
+    )
+    .await?;
+    Ok(ActivityFeatures::new(member, features))
+}
+
+/// The space's interaction matrix (of one member, if named), a page at a time.
+pub async fn interactions(
+    state: &AppState,
+    space: &SpaceRef,
+    member_id: Option<&str>,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Page<InteractionRow>, ApiError> {
+    let member = member_id
+        .map(|m| super::parse_id(m, "member"))
+        .transpose()?
+        .map(|m| m.to_string());
+    if after.is_some_and(|key| !queries::valid_cursor(key)) {
+        return Err(ApiError::bad_request("cursor is not valid"));
+    }
+    Ok(queries::interactions(
+        &state.db,
+        &space.id.to_string(),
+        member.as_deref(),
+        after,
+        limit,
+    )
+    .await?)
+}

@@ -1,0 +1,276 @@
+//! Comments: members post, reply, edit and delete their own; moderators hide and remove. The
+//! body is sealed with the author's key before it reaches the log, and opened with it for the
+//! answer.
+
+use super::engagement::engageable;
+use super::{InSpace, decide_loaded, load_in_space, parse_id};
+use crate::auth::Auth;
+use crate::dto::{Comment as CommentDto, CreateComment, EditComment};
+use crate::error::ApiError;
+use crate::limits::Limit;
+use crate::space::SpaceRef;
+use crate::state::AppState;
+use crate::write::{Planned, metadata};
+use actix_web::http::StatusCode;
+use lyceum_domain::Aggregate;
+use lyceum_domain::content::Content;
+use lyceum_domain::engagement::comment::{
+    Comment, CommentCommand, CommentEvent, CommentStatus, CommentText, ParentRef,
+};
+use lyceum_domain::ids::{CommentId, MemberId, SpaceId};
+use lyceum_domain::values::Sealed;
+use lyceum_projections::engagement::queries::{self, CommentRow, Thread};
+use lyceum_projections::queries::Page;
+use lyceum_store::command::{Loaded, append_for};
+use lyceum_store::vault;
+use uuid::Uuid;
+
+impl InSpace for Comment {
+    const NOUN: &'static str = "comment";
+    fn space_id(&self) -> Option<SpaceId> {
+        self.state.as_ref().map(|c| c.space_id)
+    }
+    fn owner(&self) -> Option<MemberId> {
+        self.state.as_ref().map(|c| c.member_id)
+    }
+}
+
+/// Checks and seals a body with the author's key.
+async fn seal(state: &AppState, member: MemberId, body: &str) -> Result<Sealed, ApiError> {
+    let text = CommentText::parse(body)?;
+    vault::seal_for(&state.db, member.0, text.as_str())
+        .await?
+        .ok_or_else(|| ApiError::forbidden("the member's personal data was erased"))
+}
+
+/// The comment as its author or a moderator sees it, from its history; the body is opened with
+/// the author's key, and the replies and author's name come from the read models.
+async fn view(
+    state: &AppState,
+    history: &[(CommentEvent, String)],
+) -> Result<CommentDto, ApiError> {
+    let comment = Comment::from_history(history.iter().map(|(e, _)| e));
+    let current = comment
+        .state
+        .ok_or_else(|| ApiError::not_found("comment"))?;
+    let mut body = None;
+    let mut parent_id = None;
+    let mut edited_at = None;
+    for (event, at) in history {
+        match event {
+            CommentEvent::CommentPosted {
+                body: sealed,
+                parent_id: parent,
+                ..
+            } => {
+                body = Some(sealed.clone());
+                parent_id = parent.map(|p| p.0);
+            }
+            CommentEvent::CommentEdited { body: sealed, .. } => {
+                body = Some(sealed.clone());
+                edited_at = Some(at.clone());
+            }
+            _ => {}
+        }
+    }
+    let shown = matches!(
+        current.status,
+        CommentStatus::Visible | CommentStatus::Hidden
+    );
+    let text = match body.filter(|_| shown) {
+        Some(sealed) => vault::open_for(&state.db, current.member_id.0, &sealed).await?,
+        None => None,
+    };
+    let row = queries::comment(
+        &state.db,
+        &current.space_id.to_string(),
+        &current.id.to_string(),
+    )
+    .await?;
+    let reason = history.iter().rev().find_map(|(event, _)| match event {
+        CommentEvent::CommentHidden { reason, .. }
+        | CommentEvent::CommentRemoved { reason, .. } => Some(reason.clone()),
+        _ => None,
+    });
+    Ok(CommentDto {
+        id: current.id.0,
+        content_id: current.content_id.0,
+        parent_id,
+        member_id: current.member_id.0,
+        author_name: row.as_ref().and_then(|r| r.author_name.clone()),
+        erased: shown && text.is_none(),
+        body: text,
+        status: current.status.as_str().to_owned(),
+        replies: row.as_ref().map_or(0, |r| r.replies),
+        created_at: history
+            .first()
+            .map(|(_, at)| at.clone())
+            .unwrap_or_default(),
+        edited_at,
+        updated_at: history.last().map(|(_, at)| at.clone()).unwrap_or_default(),
+        moderation_reason: reason.flatten(),
+    })
+}
+
+/// One level of an item's thread, oldest first: a member session must be able to read the
+/// item and sees hidden comments only if it wrote them; a key reads any item of the space.
+pub async fn thread(
+    state: &AppState,
+    auth: &Auth,
+    space: &SpaceRef,
+    content_id: &str,
+    parent_id: Option<&str>,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Page<CommentRow>, ApiError> {
+    let content_id = match auth.member_id() {
+        Some(_) => {
+            engageable(state, auth, space, content_id)
+                .await?
+                .content_id
+                .0
+        }
+        None => {
+            let id = parse_id(content_id, "content")?;
+            load_in_space::<Content>(&state.db, space.id, id).await?;
+            id
+        }
+    };
+    let parent = parent_id
+        .map(|p| parse_id(p, "parent"))
+        .transpose()?
+        .map(|p| p.to_string());
+    let viewer = auth.member_id().map(|m| m.to_string());
+    let thread = Thread {
+        space_id: &space.id.to_string(),
+        content_id: &content_id.to_string(),
+        parent_id: parent.as_deref(),
+        viewer: viewer.as_deref(),
+    };
+    Ok(queries::comments(&state.db, thread, after, limit).await?)
+}
+
+/// Plans `POST /v1/spaces/{space}/content/{id}/comments`: a comment, or a reply to one on the
+/// same item, by the signed-in member.
+pub async fn post(
+    state: &AppState,
+    auth: &Auth,
+    space: &SpaceRef,
+    content_id: &str,
+    input: CreateComment,
+) -> Result<Planned<CommentDto>, ApiError> {
+    let engagement = engageable(state, auth, space, content_id).await?;
+    let now = state.clock.now();
+    state
+        .limits
+        .check(engagement.member_id.0, Limit::Comment, now)?;
+    let parent = match input.parent_id {
+        Some(id) => {
+            let parent = load_in_space::<Comment>(&state.db, space.id, id)
+                .await
+                .map_err(|e| match e.code {
+                    lyceum_domain::Code::NotFound => ApiError::not_found("parent comment"),
+                    _ => e,
+                })?;
+            parent.state.state.map(|p| ParentRef {
+                id: p.id,
+                content_id: p.content_id,
+                open: matches!(p.status, CommentStatus::Visible | CommentStatus::Hidden),
+            })
+        }
+        None => None,
+    };
+    let body = seal(state, engagement.member_id, &input.body).await?;
+    let id = CommentId::new();
+    let events = Comment::default().decide(CommentCommand::Post {
+        comment_id: id,
+        space_id: space.id,
+        content_id: engagement.content_id,
+        parent,
+        member_id: engagement.member_id,
+        body,
+        author: engagement.standing,
+        now,
+    })?;
+    let append = append_for::<Comment>(id.0, 0, &events, metadata(auth, Some(space.id)), vec![])?;
+    let history: Vec<_> = events
+        .into_iter()
+        .map(|e| (e, append.recorded_at.clone()))
+        .collect();
+    let output = view(state, &history).await?;
+    Ok(Planned::new(StatusCode::CREATED, output, append))
+}
+
+/// Loads a comment of the space, with its id: 404 for anything else.
+async fn comment(
+    state: &AppState,
+    space: &SpaceRef,
+    id: &str,
+) -> Result<(Uuid, Loaded<Comment>), ApiError> {
+    let id = parse_id(id, "comment")?;
+    Ok((id, load_in_space::<Comment>(&state.db, space.id, id).await?))
+}
+
+/// Plans `PATCH /v1/spaces/{space}/comments/{comment}`: the author edits, while they still may
+/// read the item and are not muted.
+pub async fn edit(
+    state: &AppState,
+    auth: &Auth,
+    space: &SpaceRef,
+    comment_id: &str,
+    input: EditComment,
+) -> Result<Planned<CommentDto>, ApiError> {
+    let (id, loaded) = comment(state, space, comment_id).await?;
+    let current = loaded
+        .state
+        .state
+        .clone()
+        .ok_or_else(|| ApiError::not_found("comment"))?;
+    let engagement = engageable(state, auth, space, &current.content_id.to_string()).await?;
+    let now = state.clock.now();
+    state
+        .limits
+        .check(engagement.member_id.0, Limit::Comment, now)?;
+    let body = seal(state, engagement.member_id, &input.body).await?;
+    let command = CommentCommand::Edit {
+        by: engagement.member_id,
+        body,
+        author: engagement.standing,
+        now,
+    };
+    let decision = decide_loaded(auth, space, id, loaded, command)?;
+    let output = view(state, &decision.history).await?;
+    Ok(decision.planned(output))
+}
+
+/// Plans `DELETE /v1/spaces/{space}/comments/{comment}`: only the author deletes (also after
+/// losing access to the item). Deleting again changes nothing.
+pub async fn delete(
+    state: &AppState,
+    auth: &Auth,
+    space: &SpaceRef,
+    comment_id: &str,
+) -> Result<Planned<()>, ApiError> {
+    let (member, _) = auth.require_member()?;
+    let (id, loaded) = comment(state, space, comment_id).await?;
+    let command = CommentCommand::Delete {
+        by: MemberId(member),
+    };
+    let mut planned = decide_loaded(auth, space, id, loaded, command)?.planned(());
+    planned.status = StatusCode::NO_CONTENT;
+    Ok(planned)
+}
+
+/// Plans a moderator's `hide` or `remove` of a comment.
+pub async fn moderate(
+    state: &AppState,
+    auth: &Auth,
+    space: &SpaceRef,
+    comment_id: &str,
+    command: CommentCommand,
+) -> Result<Planned<CommentDto>, ApiError> {
+    let (id, loaded) = comment(state, space, comment_id).await?;
+    let decision = decide_loaded(auth, space, id, loaded, command)?;
+    let output = view(state, &decision.history).await?;
+    Ok(decision.planned(output))
+}

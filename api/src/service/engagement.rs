@@ -1,0 +1,198 @@
+//! Members engaging with items: the access check every engagement passes (a published item of
+//! the space that the member's entitlements admit), views, likes and shares, and an item's
+//! counters.
+
+use super::{load_in_space, parse_id};
+use crate::auth::Auth;
+use crate::dto::{InteractionResult, ItemEngagement};
+use crate::error::ApiError;
+use crate::limits::Limit;
+use crate::space::SpaceRef;
+use crate::state::AppState;
+use crate::write::{Planned, metadata};
+use actix_web::http::StatusCode;
+use lyceum_domain::Aggregate;
+use lyceum_domain::content::{Content, ContentState, ContentStatus, Reader};
+use lyceum_domain::engagement::interaction::{Action, Interaction, InteractionCommand};
+use lyceum_domain::engagement::{Standing, pair_id};
+use lyceum_domain::ids::{ContentId, MemberId, TierId};
+use lyceum_domain::membership::member::Member;
+use lyceum_store::command::{append_for, load};
+
+/// A member session and an item it may engage with.
+pub struct Engagement {
+    pub member_id: MemberId,
+    pub content_id: ContentId,
+    pub item: ContentState,
+    /// Whether the member may post now (muted or banned).
+    pub standing: Standing,
+}
+
+/// A published item of the space, as the log has it: 404 for anything else (unknown, another
+/// space's, a draft).
+pub async fn published(
+    state: &AppState,
+    space: &SpaceRef,
+    content_id: &str,
+) -> Result<(ContentId, ContentState), ApiError> {
+    let id = parse_id(content_id, "content")?;
+    let loaded = load_in_space::<Content>(&state.db, space.id, id).await?;
+    match loaded.state.state {
+        Some(item) if item.status == ContentStatus::Published => Ok((ContentId(id), item)),
+        _ => Err(ApiError::not_found("content")),
+    }
+}
+
+/// Checks that the caller is a member session of `space` whose entitlements admit the
+/// published item `content_id`: 404 if there is no such item, 403 if it is locked for them.
+///
+/// Membership and free tiers come from the member's own stream, so a member who signed up or
+/// joined a tier a moment ago may engage at once; subscriptions and purchases come from the
+/// read models, so a tier or item bought a moment ago may still be locked until they catch up.
+pub async fn engageable(
+    state: &AppState,
+    auth: &Auth,
+    space: &SpaceRef,
+    content_id: &str,
+) -> Result<Engagement, ApiError> {
+    let (member, _) = auth.require_member()?;
+    let (content_id, item) = published(state, space, content_id).await?;
+    let record = load_in_space::<Member>(&state.db, space.id, member)
+        .await?
+        .state
+        .state
+        .ok_or_else(|| ApiError::not_found("member"))?;
+    let access = lyceum_projections::access::member_access(
+        &state.db,
+        &space.id.to_string(),
+        &member.to_string(),
+        state.clock.now(),
+    )
+    .await?;
+    let mut tier_ids: Vec<TierId> = access
+        .tier_ids
+        .iter()
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    tier_ids.extend(record.tiers.iter().copied());
+    let admitted = item.access.admits(Reader {
+        is_member: !record.removed,
+        tier_ids: &tier_ids,
+        owns_item: access
+            .purchased_content_ids
+            .contains(&content_id.to_string()),
+    });
+    if !admitted {
+        return Err(ApiError::forbidden(
+            "this item is locked for you: engaging with it needs the access that reading it does",
+        ));
+    }
+    Ok(Engagement {
+        member_id: MemberId(member),
+        content_id,
+        item,
+        standing: record.standing(),
+    })
+}
+
+fn action_name(action: Action) -> &'static str {
+    match action {
+        Action::View { .. } => "view",
+        Action::Like => "like",
+        Action::Unlike => "unlike",
+        Action::Share { .. } => "share",
+    }
+}
+
+fn limit(action: Action) -> Limit {
+    match action {
+        Action::View { .. } => Limit::View,
+        Action::Like | Action::Unlike => Limit::Like,
+        Action::Share { .. } => Limit::Share,
+    }
+}
+
+/// Plans a view, like, unlike or share of an item by the signed-in member. `action` gets the
+/// clock's time, for a view's day.
+pub async fn interact(
+    state: &AppState,
+    auth: &Auth,
+    space: &SpaceRef,
+    content_id: &str,
+    action: impl FnOnce(chrono::DateTime<chrono::Utc>) -> Action,
+) -> Result<Planned<InteractionResult>, ApiError> {
+    let engagement = engageable(state, auth, space, content_id).await?;
+    let now = state.clock.now();
+    let action = action(now);
+    state
+        .limits
+        .check(engagement.member_id.0, limit(action), now)?;
+    let stream = pair_id(
+        Interaction::TYPE,
+        engagement.member_id,
+        engagement.content_id,
+    );
+    let loaded = load::<Interaction>(&state.db, stream).await?;
+    let events = loaded.state.decide(InteractionCommand {
+        member_id: engagement.member_id,
+        content_id: engagement.content_id,
+        action,
+    })?;
+    let mut after = loaded.state;
+    for event in &events {
+        after.apply(event);
+    }
+    let output = InteractionResult {
+        content_id: engagement.content_id.0,
+        member_id: engagement.member_id.0,
+        action: action_name(action).to_owned(),
+        recorded: !events.is_empty(),
+        liked: after.liked,
+    };
+    let append = append_for::<Interaction>(
+        stream,
+        loaded.version,
+        &events,
+        metadata(auth, Some(space.id)),
+        vec![],
+    )?;
+    Ok(Planned::maybe(
+        StatusCode::OK,
+        output,
+        append,
+        loaded.position,
+    ))
+}
+
+/// An item's counters, for any caller of the space: the catalog shows locked items too, so
+/// their counters are not secret. A member session also learns whether it likes the item.
+pub async fn counters(
+    state: &AppState,
+    auth: &Auth,
+    space: &SpaceRef,
+    content_id: &str,
+) -> Result<ItemEngagement, ApiError> {
+    let id = parse_id(content_id, "content")?;
+    let row = lyceum_projections::queries::content_item(
+        &state.db,
+        Some(&space.id.to_string()),
+        &id.to_string(),
+    )
+    .await?
+    .filter(|row| auth.member_id().is_none() || row.status == "published")
+    .ok_or_else(|| ApiError::not_found("content"))?;
+    let stats = lyceum_projections::engagement::queries::item_stats(&state.db, &row.id).await?;
+    let liked = match auth.member_id() {
+        Some(member) => Some(
+            lyceum_projections::interactions::queries::interaction(
+                &state.db,
+                &member.to_string(),
+                &row.id,
+            )
+            .await?
+            .is_some_and(|i| i.liked),
+        ),
+        None => None,
+    };
+    Ok(ItemEngagement::new(id, stats, liked))
+}

@@ -1,0 +1,136 @@
+//! What the benchmarks share: run length and concurrency from the environment, a driver that
+//! runs an operation from many clients and keeps every latency, and a running application with
+//! a space `bench` and its creator key.
+
+#![allow(dead_code)]
+
+use lyceum::Config;
+use lyceum::config::Secret;
+use lyceum_store::keys::{IssuedKey, Role, insert_admin};
+use serde_json::json;
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+pub const AMQP_URL: &str = "amqp://guest:guest@127.0.0.1:5672/%2f";
+
+pub fn seconds() -> u64 {
+    std::env::var("LYCEUM_BENCH_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10)
+}
+
+pub fn clients() -> usize {
+    std::env::var("LYCEUM_BENCH_CLIENTS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(8)
+}
+
+/// Throughput and latency percentiles of one run.
+pub struct Run {
+    pub operations: usize,
+    pub elapsed: Duration,
+    pub latencies: Vec<Duration>,
+}
+
+impl Run {
+    pub fn per_second(&self) -> f64 {
+        self.operations as f64 / self.elapsed.as_secs_f64()
+    }
+
+    pub fn percentile(&mut self, p: f64) -> Duration {
+        self.latencies.sort_unstable();
+        let index = ((self.latencies.len() as f64 - 1.0) * p).round() as usize;
+        self.latencies.get(index).copied().unwrap_or_default()
+    }
+
+    pub fn report(&mut self, name: &str) {
+        let (p50, p99) = (self.percentile(0.5), self.percentile(0.99));
+        println!(
+            "{name:<44} {:>9.0} ops/s   p50 {:>7.2} ms   p99 {:>7.2} ms",
+            self.per_second(),
+            p50.as_secs_f64() * 1e3,
+            p99.as_secs_f64() * 1e3
+        );
+    }
+}
+
+/// Runs `op` from `clients` tasks for `seconds`.
+pub async fn drive<F, Fut>(clients: usize, seconds: u64, op: F) -> Run
+where
+    F: Fn(usize) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs(seconds);
+    let mut handles = Vec::new();
+    for client in 0..clients {
+        let op = op.clone();
+        handles.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut n = 0;
+            while Instant::now() < deadline {
+                let began = Instant::now();
+                op(client * 1_000_000 + n).await;
+                latencies.push(began.elapsed());
+                n += 1;
+            }
+            latencies
+        }));
+    }
+    let mut latencies = Vec::new();
+    for handle in handles {
+        latencies.extend(handle.await.unwrap());
+    }
+    Run {
+        operations: latencies.len(),
+        elapsed: start.elapsed(),
+        latencies,
+    }
+}
+
+/// Starts the application on Postgres and RabbitMQ (`production`) or embedded, with a space
+/// `bench`: `(base URL, creator key, stop)`.
+pub async fn spawn_app(production: bool) -> (String, String, tokio::sync::oneshot::Sender<()>) {
+    let mut config = Config {
+        bind: "127.0.0.1:0".into(),
+        amqp_prefix: format!("bench{}", &Uuid::new_v4().simple().to_string()[..8]),
+        http_workers: 2,
+        ..Config::default()
+    };
+    if production {
+        let url = lyceum_store::testing::fresh_postgres_url().await.unwrap();
+        config.database_url = Some(Secret::new(url));
+        config.amqp_url = Some(Secret::new(AMQP_URL));
+    } else {
+        config.data_dir =
+            std::env::temp_dir().join(format!("lyceum-bench-{}", Uuid::new_v4().simple()));
+    }
+    let app = lyceum::Application::build(&config).await.unwrap();
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let key = IssuedKey::generate(Role::Admin, None).unwrap();
+    insert_admin(app.db(), &key).await.unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.run_until_stopped(async move {
+        let _ = stopped.await;
+    }));
+    let http = reqwest::Client::new();
+    http.post(format!("{base}/v1/spaces"))
+        .bearer_auth(&key.secret)
+        .json(&json!({"slug": "bench", "name": "Bench", "currency": "EUR"}))
+        .send()
+        .await
+        .unwrap();
+    let creator: serde_json::Value = http
+        .post(format!("{base}/v1/spaces/bench/keys"))
+        .bearer_auth(&key.secret)
+        .json(&json!({"role": "creator"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    (base, creator["key"].as_str().unwrap().to_owned(), stop)
+}

@@ -1,0 +1,267 @@
+//! Reads of the engagement read model: an item's counters, comment threads a page at a time,
+//! the report queue, and a member's progress through a course.
+
+use crate::queries::{Page, page};
+use lyceum_store::{Db, StoreError};
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// An item's counters: what the events say, as of the last one applied.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ItemStats {
+    pub views: i64,
+    /// Members who like the item now.
+    pub likes: i64,
+    /// Visible comments and replies.
+    pub comments: i64,
+    pub shares: i64,
+    /// Members who completed the lesson or course.
+    pub completions: i64,
+}
+
+/// The counters of one item (zeros before anything happened to it).
+pub async fn item_stats(db: &Db, content_id: &str) -> Result<ItemStats, StoreError> {
+    let row = sqlx::query(
+        "SELECT views, likes, comments, shares, completions FROM rm_item_stats \
+         WHERE content_id = $1",
+    )
+    .bind(content_id)
+    .fetch_optional(db.reader())
+    .await?;
+    let Some(row) = row else {
+        return Ok(ItemStats::default());
+    };
+    Ok(ItemStats {
+        views: row.try_get("views")?,
+        likes: row.try_get("likes")?,
+        comments: row.try_get("comments")?,
+        shares: row.try_get("shares")?,
+        completions: row.try_get("completions")?,
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CommentRow {
+    pub id: String,
+    pub space_id: String,
+    pub content_id: String,
+    pub parent_id: Option<String>,
+    pub member_id: String,
+    /// The author's display name (from the members read model); null once erased.
+    pub author_name: Option<String>,
+    /// Null once deleted, removed, or erased with its author's personal data.
+    pub body: Option<String>,
+    pub erased: bool,
+    pub status: String,
+    pub replies: i64,
+    pub created_at: String,
+    pub edited_at: Option<String>,
+    pub updated_at: String,
+    pub moderated_by: Option<String>,
+    pub moderation_reason: Option<String>,
+}
+
+/// The columns of a comment and its author's name, from `rm_comments c` joined with
+/// `rm_members m`.
+const COMMENT_COLUMNS: &str = "c.id, c.space_id, c.content_id, c.parent_id, c.member_id, \
+     m.display_name AS author_name, c.body, c.erased, c.status, c.replies, c.created_at, \
+     c.edited_at, c.updated_at, c.moderated_by, c.moderation_reason \
+     FROM rm_comments c LEFT JOIN rm_members m ON m.id = c.member_id";
+
+fn comment_row(row: &AnyRow) -> Result<CommentRow, StoreError> {
+    Ok(CommentRow {
+        id: row.try_get("id")?,
+        space_id: row.try_get("space_id")?,
+        content_id: row.try_get("content_id")?,
+        parent_id: row.try_get("parent_id")?,
+        member_id: row.try_get("member_id")?,
+        author_name: row.try_get("author_name")?,
+        body: row.try_get("body")?,
+        erased: row.try_get::<i64, _>("erased")? != 0,
+        status: row.try_get("status")?,
+        replies: row.try_get("replies")?,
+        created_at: row.try_get("created_at")?,
+        edited_at: row.try_get("edited_at")?,
+        updated_at: row.try_get("updated_at")?,
+        moderated_by: row.try_get("moderated_by")?,
+        moderation_reason: row.try_get("moderation_reason")?,
+    })
+}
+
+/// Which comments of a thread to list.
+#[derive(Debug, Clone, Copy)]
+pub struct Thread<'a> {
+    pub space_id: &'a str,
+    pub content_id: &'a str,
+    /// The comment whose replies to list; `None` for the top-level comments.
+    pub parent_id: Option<&'a str>,
+    /// A member sees hidden comments only if they wrote them; `None` (a key) sees all.
+    pub viewer: Option<&'a str>,
+}
+
+/// One level of a thread, oldest first, a page at a time.
+pub async fn comments(
+    db: &Db,
+    thread: Thread<'_>,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Page<CommentRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COMMENT_COLUMNS} WHERE c.space_id = $1 AND c.content_id = $2 \
+         AND COALESCE(c.parent_id, '') = $3 AND ($4 = '' OR c.id > $4) \
+         AND ($5 = '' OR c.status <> 'hidden' OR c.member_id = $5) ORDER BY c.id LIMIT $6"
+    ))
+    .bind(thread.space_id)
+    .bind(thread.content_id)
+    .bind(thread.parent_id.unwrap_or(""))
+    .bind(after.unwrap_or(""))
+    .bind(thread.viewer.unwrap_or(""))
+    .bind(limit + 1)
+    .fetch_all(db.reader())
+    .await?;
+    let items = rows.iter().map(comment_row).collect::<Result<_, _>>()?;
+    Ok(page(items, limit, |c: &CommentRow| c.id.clone()))
+}
+
+/// One comment of a space.
+pub async fn comment(db: &Db, space_id: &str, id: &str) -> Result<Option<CommentRow>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {COMMENT_COLUMNS} WHERE c.space_id = $1 AND c.id = $2"
+    ))
+    .bind(space_id)
+    .bind(id)
+    .fetch_optional(db.reader())
+    .await?;
+    row.as_ref().map(comment_row).transpose()
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportRow {
+    pub id: String,
+    pub space_id: String,
+    pub reporter_id: String,
+    pub content_id: String,
+    pub comment_id: Option<String>,
+    pub reason: String,
+    /// Null when none were given, or once the reporter's personal data was erased.
+    pub details: Option<String>,
+    pub status: String,
+    pub outcome: Option<String>,
+    pub note: Option<String>,
+    pub resolved_by: Option<String>,
+    pub created_at: String,
+    pub resolved_at: Option<String>,
+}
+
+fn report_row(row: &AnyRow) -> Result<ReportRow, StoreError> {
+    Ok(ReportRow {
+        id: row.try_get("id")?,
+        space_id: row.try_get("space_id")?,
+        reporter_id: row.try_get("reporter_id")?,
+        content_id: row.try_get("content_id")?,
+        comment_id: row.try_get("comment_id")?,
+        reason: row.try_get("reason")?,
+        details: row.try_get("details")?,
+        status: row.try_get("status")?,
+        outcome: row.try_get("outcome")?,
+        note: row.try_get("note")?,
+        resolved_by: row.try_get("resolved_by")?,
+        created_at: row.try_get("created_at")?,
+        resolved_at: row.try_get("resolved_at")?,
+    })
+}
+
+const REPORT_COLUMNS: &str = "id, space_id, reporter_id, content_id, comment_id, reason, details, \
+     status, outcome, note, resolved_by, created_at, resolved_at";
+
+/// A space's reports, oldest first, optionally of one status (`open` or `resolved`).
+pub async fn reports(
+    db: &Db,
+    space_id: &str,
+    status: Option<&str>,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Page<ReportRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {REPORT_COLUMNS} FROM rm_reports WHERE space_id = $1 AND ($2 = '' OR status = $2) \
+         AND ($3 = '' OR id > $3) ORDER BY id LIMIT $4"
+    ))
+    .bind(space_id)
+    .bind(status.unwrap_or(""))
+    .bind(after.unwrap_or(""))
+    .bind(limit + 1)
+    .fetch_all(db.reader())
+    .await?;
+    let items = rows.iter().map(report_row).collect::<Result<_, _>>()?;
+    Ok(page(items, limit, |r: &ReportRow| r.id.clone()))
+}
+
+/// One report of a space.
+pub async fn report(db: &Db, space_id: &str, id: &str) -> Result<Option<ReportRow>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {REPORT_COLUMNS} FROM rm_reports WHERE space_id = $1 AND id = $2"
+    ))
+    .bind(space_id)
+    .bind(id)
+    .fetch_optional(db.reader())
+    .await?;
+    row.as_ref().map(report_row).transpose()
+}
+
+/// A course's lessons in order, as the content side recorded them.
+pub async fn course_lessons(db: &Db, course_id: &str) -> Result<Vec<String>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT lesson_id FROM rm_course_lessons WHERE course_id = $1 ORDER BY ordinal, lesson_id",
+    )
+    .bind(course_id)
+    .fetch_all(db.reader())
+    .await?)
+}
+
+/// A member's progress through a course.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CourseProgressRow {
+    /// The course's lessons in order.
+    pub lesson_ids: Vec<String>,
+    /// The lessons the member completed, in the course's order (and any since taken out of the
+    /// course, last).
+    pub completed_lesson_ids: Vec<String>,
+    /// When the member completed the course, if they did.
+    pub completed_at: Option<String>,
+}
+
+pub async fn course_progress(
+    db: &Db,
+    member_id: &str,
+    course_id: &str,
+) -> Result<CourseProgressRow, StoreError> {
+    let lesson_ids = course_lessons(db, course_id).await?;
+    let mut done: Vec<String> = sqlx::query_scalar(
+        "SELECT lesson_id FROM rm_lesson_completions WHERE member_id = $1 AND course_id = $2 \
+         ORDER BY lesson_id",
+    )
+    .bind(member_id)
+    .bind(course_id)
+    .fetch_all(db.reader())
+    .await?;
+    let mut completed_lesson_ids: Vec<String> = lesson_ids
+        .iter()
+        .filter(|l| done.contains(l))
+        .cloned()
+        .collect();
+    done.retain(|l| !lesson_ids.contains(l));
+    completed_lesson_ids.extend(done);
+    let completed_at = sqlx::query_scalar(
+        "SELECT completed_at FROM rm_course_completions WHERE member_id = $1 AND course_id = $2",
+    )
+    .bind(member_id)
+    .bind(course_id)
+    .fetch_optional(db.reader())
+    .await?;
+    Ok(CourseProgressRow {
+        lesson_ids,
+        completed_lesson_ids,
+        completed_at,
+    })
+}

@@ -1,0 +1,195 @@
+//! Reads of the points read model: a member's ledger, balance and badges, and the leaderboards.
+
+use crate::queries::{Page, page};
+use lyceum_store::{Db, StoreError};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// One entry of a member's points ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerRow {
+    pub position: i64,
+    /// The action (`checked_in`, `comment_posted`, …) or `manual` for the creator's adjustment.
+    pub action: String,
+    /// Negative for points taken back.
+    pub points: i64,
+    /// The day the entry counts on.
+    pub day: String,
+    /// The creator's reason, for manual adjustments.
+    pub reason: Option<String>,
+    pub event_id: String,
+    pub recorded_at: String,
+}
+
+/// A member's ledger, newest first; `before` is the position of the last entry of the previous
+/// page.
+pub async fn ledger(
+    db: &Db,
+    space_id: &str,
+    member_id: &str,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Page<LedgerRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT position, action, points, day, reason, event_id, recorded_at FROM rm_points_ledger \
+         WHERE space_id = $1 AND member_id = $2 AND position < $3 ORDER BY position DESC LIMIT $4",
+    )
+    .bind(space_id)
+    .bind(member_id)
+    .bind(before.unwrap_or(i64::MAX))
+    .bind(limit + 1)
+    .fetch_all(db.reader())
+    .await?;
+    let items = rows
+        .iter()
+        .map(|row| {
+            Ok(LedgerRow {
+                position: row.try_get("position")?,
+                action: row.try_get("action")?,
+                points: row.try_get("points")?,
+                day: row.try_get("day")?,
+                reason: row.try_get("reason")?,
+                event_id: row.try_get("event_id")?,
+                recorded_at: row.try_get("recorded_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(page(items, limit, |e: &LedgerRow| e.position.to_string()))
+}
+
+/// A member's points: the creator's adjustments and what actions earned.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Balance {
+    pub manual: i64,
+    pub earned: i64,
+    /// Their sum, which sets the member's level.
+    pub points: i64,
+}
+
+pub async fn balance(db: &Db, member_id: &str) -> Result<Balance, StoreError> {
+    let row =
+        sqlx::query("SELECT manual, earned, points FROM rm_points_balances WHERE member_id = $1")
+            .bind(member_id)
+            .fetch_optional(db.reader())
+            .await?;
+    let Some(row) = row else {
+        return Ok(Balance::default());
+    };
+    Ok(Balance {
+        manual: row.try_get("manual")?,
+        earned: row.try_get("earned")?,
+        points: row.try_get("points")?,
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadgeRow {
+    pub badge: String,
+    /// The day of the action that earned it.
+    pub day: String,
+    pub awarded_at: String,
+}
+
+/// A member's badges, in the order they were earned.
+pub async fn badges(db: &Db, space_id: &str, member_id: &str) -> Result<Vec<BadgeRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT badge, day, awarded_at FROM rm_badges WHERE space_id = $1 AND member_id = $2 \
+         ORDER BY position, badge",
+    )
+    .bind(space_id)
+    .bind(member_id)
+    .fetch_all(db.reader())
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|row| {
+            Ok(BadgeRow {
+                badge: row.try_get("badge")?,
+                day: row.try_get("day")?,
+                awarded_at: row.try_get("awarded_at")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()?)
+}
+
+/// Which points a leaderboard ranks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Board {
+    /// Every member's balance.
+    AllTime,
+    /// Points of entries counted in the week starting on this Monday.
+    Week(chrono::NaiveDate),
+}
+
+/// A place on a leaderboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeaderRow {
+    /// 1 plus the number of members with more points (equal points share a rank).
+    pub rank: i64,
+    pub member_id: String,
+    /// Null once erased.
+    pub display_name: Option<String>,
+    pub points: i64,
+}
+
+fn leader_row(row: &AnyRow) -> Result<LeaderRow, sqlx::Error> {
+    Ok(LeaderRow {
+        rank: row.try_get("rank")?,
+        member_id: row.try_get("member_id")?,
+        display_name: row.try_get("display_name")?,
+        points: row.try_get("points")?,
+    })
+}
+
+/// The cursor of the row after which a page starts: its points and member id.
+pub fn leader_cursor(row: &LeaderRow) -> String {
+    format!("{}:{}", row.points, row.member_id)
+}
+
+/// Parses [`leader_cursor`]; `None` if it is not one.
+pub fn parse_leader_cursor(cursor: &str) -> Option<(i64, String)> {
+    let (points, member) = cursor.split_once(':')?;
+    Some((points.parse().ok()?, member.to_owned()))
+}
+
+/// The active members with points above zero on `board`, most points first (then by member
+/// id), starting after `after` (see [`leader_cursor`]).
+pub async fn leaderboard(
+    db: &Db,
+    space_id: &str,
+    board: Board,
+    after: Option<(i64, String)>,
+    limit: i64,
+) -> Result<Page<LeaderRow>, StoreError> {
+    let (table, week) = match board {
+        Board::AllTime => ("rm_points_balances", None),
+        Board::Week(monday) => ("rm_points_weekly", Some(monday.to_string())),
+    };
+    let same_week = |alias: &str| match week {
+        Some(_) => format!("AND {alias}.week = $5"),
+        None => String::new(),
+    };
+    let sql = format!(
+        "SELECT b.member_id, b.points, m.display_name, \
+         (SELECT COUNT(*) FROM {table} o JOIN rm_members om ON om.id = o.member_id \
+          WHERE o.space_id = b.space_id {} AND om.status = 'active' AND o.points > b.points) + 1 \
+         AS rank FROM {table} b JOIN rm_members m ON m.id = b.member_id \
+         WHERE b.space_id = $1 {} AND m.status = 'active' AND b.points > 0 \
+         AND (b.points < $2 OR (b.points = $2 AND b.member_id > $3)) \
+         ORDER BY b.points DESC, b.member_id LIMIT $4",
+        same_week("o"),
+        same_week("b"),
+    );
+    let (points, member) = after.unwrap_or((i64::MAX, String::new()));
+    let mut query = sqlx::query(&sql)
+        .bind(space_id)
+        .bind(points)
+        .bind(member)
+        .bind(limit + 1);
+    if let Some(week) = week {
+        query = query.bind(week);
+    }
+    let rows = query.fetch_all(db.reader()).await?;
+    let items = rows.iter().map(leader_row).collect::<Result<_, _>>()?;
+    Ok(page(items, limit, leader_cursor))
+}

@@ -1,0 +1,213 @@
+//! Catalog queries: content items (with the access policy of the course or column they belong
+//! to, which unlocks them too), a container's parts in order, revisions, and what is due for
+//! scheduled publication.
+
+use super::{Page, page};
+use lyceum_store::{Db, StoreError};
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContentRow {
+    pub id: String,
+    pub space_id: String,
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub excerpt: Option<String>,
+    pub access: serde_json::Value,
+    pub status: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub published_at: Option<String>,
+    pub revision: i64,
+    pub scheduled_for: Option<String>,
+    pub featured: bool,
+    pub archived_at: Option<String>,
+    /// The course or column the item belongs to.
+    pub parent_id: Option<String>,
+    /// That container's access policy: whoever it admits may read this item too.
+    pub parent_access: Option<serde_json::Value>,
+    pub tags: Vec<String>,
+    pub topic_ids: Vec<String>,
+}
+
+pub(crate) fn content_row(row: &AnyRow) -> Result<ContentRow, StoreError> {
+    let json = |column: &str| -> Result<serde_json::Value, StoreError> {
+        Ok(serde_json::from_str(&row.try_get::<String, _>(column)?)?)
+    };
+    Ok(ContentRow {
+        id: row.try_get("id")?,
+        space_id: row.try_get("space_id")?,
+        kind: row.try_get("kind")?,
+        title: row.try_get("title")?,
+        body: row.try_get("body")?,
+        excerpt: row.try_get("excerpt")?,
+        access: json("access")?,
+        status: row.try_get("status")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        published_at: row.try_get("published_at")?,
+        revision: row.try_get("revision")?,
+        scheduled_for: row.try_get("scheduled_for")?,
+        featured: row.try_get::<i64, _>("featured")? != 0,
+        archived_at: row.try_get("archived_at")?,
+        parent_id: row.try_get("parent_id")?,
+        parent_access: row
+            .try_get::<Option<String>, _>("parent_access")?
+            .map(|a| serde_json::from_str(&a))
+            .transpose()?,
+        tags: serde_json::from_value(json("tags")?)?,
+        topic_ids: serde_json::from_value(json("topic_ids")?)?,
+    })
+}
+
+/// The columns of [`ContentRow`], for `FROM rm_content c LEFT JOIN rm_content p ON p.id =
+/// c.parent_id` (see [`CONTENT_FROM`]).
+pub(crate) const CONTENT_COLUMNS: &str = "c.id, c.space_id, c.kind, c.title, c.body, c.excerpt, \
+     c.access, c.status, c.created_at, c.updated_at, c.published_at, c.revision, c.scheduled_for, \
+     c.featured, c.archived_at, c.parent_id, p.access AS parent_access, c.tags, c.topic_ids";
+
+/// The item and its container.
+pub(crate) const CONTENT_FROM: &str = "rm_content c LEFT JOIN rm_content p ON p.id = c.parent_id";
+
+/// Which items a catalog list shows; every filter is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContentFilter {
+    pub status: Option<String>,
+    pub kind: Option<String>,
+    pub topic_id: Option<String>,
+    pub tag: Option<String>,
+    /// Only items the creator features.
+    pub featured: bool,
+}
+
+/// A space's content, newest first, as `filter` says.
+pub async fn content(
+    db: &Db,
+    space_id: &str,
+    filter: &ContentFilter,
+    before: Option<&str>,
+    limit: i64,
+) -> Result<Page<ContentRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {CONTENT_COLUMNS} FROM {CONTENT_FROM} WHERE c.space_id = $1 \
+         AND ($2 = '' OR c.status = $2) AND ($3 = '' OR c.kind = $3) \
+         AND ($4 = '' OR EXISTS (SELECT 1 FROM rm_content_topics t \
+             WHERE t.content_id = c.id AND t.topic_id = $4)) \
+         AND ($5 = '' OR EXISTS (SELECT 1 FROM rm_content_tags g \
+             WHERE g.content_id = c.id AND g.tag = $5)) \
+         AND ($6 = 0 OR c.featured = 1) AND ($7 = '' OR c.id < $7) \
+         ORDER BY c.id DESC LIMIT $8"
+    ))
+    .bind(space_id)
+    .bind(filter.status.as_deref().unwrap_or(""))
+    .bind(filter.kind.as_deref().unwrap_or(""))
+    .bind(filter.topic_id.as_deref().unwrap_or(""))
+    .bind(filter.tag.as_deref().unwrap_or(""))
+    .bind(i64::from(filter.featured))
+    .bind(before.unwrap_or(""))
+    .bind(limit + 1)
+    .fetch_all(db.reader())
+    .await?;
+    let items = rows.iter().map(content_row).collect::<Result<_, _>>()?;
+    Ok(page(items, limit, |c: &ContentRow| c.id.clone()))
+}
+
+/// One content item, of the given space if one is given.
+pub async fn content_item(
+    db: &Db,
+    space_id: Option<&str>,
+    id: &str,
+) -> Result<Option<ContentRow>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {CONTENT_COLUMNS} FROM {CONTENT_FROM} \
+         WHERE ($1 = '' OR c.space_id = $1) AND c.id = $2"
+    ))
+    .bind(space_id.unwrap_or(""))
+    .bind(id)
+    .fetch_optional(db.reader())
+    .await?;
+    row.as_ref().map(content_row).transpose()
+}
+
+/// A course's lessons or a column's articles, in order.
+pub async fn parts(
+    db: &Db,
+    space_id: &str,
+    container: &str,
+) -> Result<Vec<ContentRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {CONTENT_COLUMNS} FROM {CONTENT_FROM} WHERE c.space_id = $1 AND c.parent_id = $2 \
+         ORDER BY c.part_no, c.id"
+    ))
+    .bind(space_id)
+    .bind(container)
+    .fetch_all(db.reader())
+    .await?;
+    rows.iter().map(content_row).collect()
+}
+
+/// One revision of an item's text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RevisionRow {
+    pub content_id: String,
+    pub revision: i64,
+    pub title: String,
+    pub body: String,
+    pub excerpt: Option<String>,
+    pub access: serde_json::Value,
+    /// Who made it: `key:<id>`, `member:<id>` or `system:…`.
+    pub actor: String,
+    pub recorded_at: String,
+}
+
+/// An item's revisions, newest first, before revision `before` if given.
+pub async fn content_revisions(
+    db: &Db,
+    space_id: &str,
+    content_id: &str,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Page<RevisionRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT content_id, revision, title, body, excerpt, access, actor, recorded_at \
+         FROM rm_content_revisions WHERE space_id = $1 AND content_id = $2 AND revision < $3 \
+         ORDER BY revision DESC LIMIT $4",
+    )
+    .bind(space_id)
+    .bind(content_id)
+    .bind(before.unwrap_or(i64::MAX))
+    .bind(limit + 1)
+    .fetch_all(db.reader())
+    .await?;
+    let items = rows
+        .iter()
+        .map(|row| {
+            Ok(RevisionRow {
+                content_id: row.try_get("content_id")?,
+                revision: row.try_get("revision")?,
+                title: row.try_get("title")?,
+                body: row.try_get("body")?,
+                excerpt: row.try_get("excerpt")?,
+                access: serde_json::from_str(&row.try_get::<String, _>("access")?)?,
+                actor: row.try_get("actor")?,
+                recorded_at: row.try_get("recorded_at")?,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
+    Ok(page(items, limit, |r: &RevisionRow| r.revision.to_string()))
+}
+
+/// Items whose scheduled publication is due at `now` (stored time text), oldest due first.
+pub async fn due_publications(db: &Db, now: &str, limit: i64) -> Result<Vec<String>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM rm_content WHERE scheduled_for IS NOT NULL AND scheduled_for <= $1 \
+         ORDER BY scheduled_for, id LIMIT $2",
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(db.reader())
+    .await?)
+}

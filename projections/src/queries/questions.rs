@@ -1,0 +1,121 @@
+//! Question queries: a space's questions, one question's answers, and its guests.
+
+use super::{Page, page};
+use lyceum_store::{Db, StoreError};
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuestionRow {
+    pub id: String,
+    pub space_id: String,
+    pub member_id: String,
+    pub title: String,
+    pub body: String,
+    pub content_id: Option<String>,
+    pub accepted_answer_id: Option<String>,
+    pub answer_count: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnswerRow {
+    pub id: String,
+    pub question_id: String,
+    /// The guest who answered; `None` for the creator.
+    pub answerer_id: Option<String>,
+    pub body: String,
+    pub accepted: bool,
+    pub created_at: String,
+}
+
+const QUESTION_COLUMNS: &str = "id, space_id, member_id, title, body, content_id, \
+     accepted_answer_id, answer_count, created_at, updated_at";
+
+fn question_row(row: &AnyRow) -> Result<QuestionRow, StoreError> {
+    Ok(QuestionRow {
+        id: row.try_get("id")?,
+        space_id: row.try_get("space_id")?,
+        member_id: row.try_get("member_id")?,
+        title: row.try_get("title")?,
+        body: row.try_get("body")?,
+        content_id: row.try_get("content_id")?,
+        accepted_answer_id: row.try_get("accepted_answer_id")?,
+        answer_count: row.try_get("answer_count")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+/// A space's questions, newest first.
+pub async fn questions(
+    db: &Db,
+    space_id: &str,
+    before: Option<&str>,
+    limit: i64,
+) -> Result<Page<QuestionRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {QUESTION_COLUMNS} FROM rm_questions WHERE space_id = $1 \
+         AND ($2 = '' OR id < $2) ORDER BY id DESC LIMIT $3"
+    ))
+    .bind(space_id)
+    .bind(before.unwrap_or(""))
+    .bind(limit + 1)
+    .fetch_all(db.reader())
+    .await?;
+    let items = rows.iter().map(question_row).collect::<Result<_, _>>()?;
+    Ok(page(items, limit, |q: &QuestionRow| q.id.clone()))
+}
+
+/// One question of a space.
+pub async fn question(
+    db: &Db,
+    space_id: &str,
+    id: &str,
+) -> Result<Option<QuestionRow>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {QUESTION_COLUMNS} FROM rm_questions WHERE space_id = $1 AND id = $2"
+    ))
+    .bind(space_id)
+    .bind(id)
+    .fetch_optional(db.reader())
+    .await?;
+    row.as_ref().map(question_row).transpose()
+}
+
+/// A question's answers, oldest first.
+pub async fn answers(db: &Db, question_id: &str) -> Result<Vec<AnswerRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, question_id, answerer_id, body, accepted, created_at FROM rm_answers \
+         WHERE question_id = $1 ORDER BY id",
+    )
+    .bind(question_id)
+    .fetch_all(db.reader())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(AnswerRow {
+                id: row.try_get("id")?,
+                question_id: row.try_get("question_id")?,
+                answerer_id: row.try_get("answerer_id")?,
+                body: row.try_get("body")?,
+                accepted: row.try_get::<i64, _>("accepted")? != 0,
+                created_at: row.try_get("created_at")?,
+            })
+        })
+        .collect()
+}
+
+/// The members of a space who hold the guest role, by id.
+pub async fn guests(db: &Db, space_id: &str) -> Result<Vec<String>, StoreError> {
+    Ok(
+        sqlx::query_scalar(
+            "SELECT member_id FROM rm_guests WHERE space_id = $1 ORDER BY member_id",
+        )
+        .bind(space_id)
+        .fetch_all(db.reader())
+        .await?,
+    )
+}

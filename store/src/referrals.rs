@@ -1,0 +1,60 @@
+//! Referral codes, reserved in the same transaction as the event that adds the member, so a code
+//! resolves to its member as soon as the member exists (the read models may still lag).
+
+use crate::Db;
+use crate::append::SideWrite;
+use crate::error::StoreError;
+use crate::migrate::Migration;
+use uuid::Uuid;
+
+const TABLES: &str = r#"
+CREATE TABLE referral_codes (
+    space_id TEXT NOT NULL, code TEXT NOT NULL, member_id TEXT NOT NULL,
+    PRIMARY KEY (space_id, code)
+);
+"#;
+
+pub(crate) const MIGRATION: Migration = Migration {
+    id: "store-0008-referral-codes",
+    postgres: TABLES,
+    sqlite: TABLES,
+};
+
+/// The row to write with the event that adds a member.
+pub fn reserve_code(space_id: Uuid, code: &str, member_id: Uuid) -> SideWrite {
+    SideWrite::ReserveReferralCode {
+        space_id,
+        code: code.to_owned(),
+        member_id,
+    }
+}
+
+pub(crate) async fn insert(
+    conn: &mut sqlx::AnyConnection,
+    space_id: Uuid,
+    code: &str,
+    member_id: Uuid,
+) -> Result<sqlx::any::AnyQueryResult, sqlx::Error> {
+    sqlx::query("INSERT INTO referral_codes (space_id, code, member_id) VALUES ($1, $2, $3)")
+        .bind(space_id.to_string())
+        .bind(code)
+        .bind(member_id.to_string())
+        .execute(conn)
+        .await
+}
+
+/// The member a referral code belongs to in a space.
+pub async fn member_for_code(
+    db: &Db,
+    space_id: Uuid,
+    code: &str,
+) -> Result<Option<Uuid>, StoreError> {
+    let id: Option<String> = sqlx::query_scalar(
+        "SELECT member_id FROM referral_codes WHERE space_id = $1 AND code = $2",
+    )
+    .bind(space_id.to_string())
+    .bind(code)
+    .fetch_optional(db.reader())
+    .await?;
+    Ok(id.map(|id| Uuid::parse_str(&id)).transpose()?)
+}
