@@ -4,6 +4,11 @@
 //!   GraphQL, against the creator's catalog page of the same size (no access checks), on 200
 //!   published items of which a third are locked to the member.
 //!
+//! - `comments`: comments posted by members over HTTP (session, access check, rate limit, the
+//!   body sealed with the author's key, one append), against the creator creating items over
+//!   HTTP at the same time (a one-event command without those), and on Postgres against
+//!   `pgbench` appending a `CommentPosted`-sized event the way Lyceum does.
+//!
 //! Run with `cargo bench --bench community` (PostgreSQL and RabbitMQ must be running).
 //! `LYCEUM_BENCH_SECONDS` sets each run's length (default 10) and `LYCEUM_BENCH_CLIENTS` the
 //! concurrency (default 8).
@@ -12,8 +17,10 @@
 
 mod common;
 
-use common::{clients, drive, seconds, spawn_app};
+use common::{append_script, clients, drive, pgbench, seconds, spawn_app};
 use serde_json::{Value, json};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Publishes `n` items, every third locked to a tier the reader does not hold.
 async fn catalog(http: &reqwest::Client, base: &str, key: &str, n: usize) {
@@ -53,12 +60,12 @@ async fn catalog(http: &reqwest::Client, base: &str, key: &str, n: usize) {
     }
 }
 
-/// A member session token for the space.
-async fn member(http: &reqwest::Client, base: &str) -> String {
+/// A member session token for the space (`n` tells members apart).
+async fn member(http: &reqwest::Client, base: &str, n: usize) -> String {
     let signed_up: Value = http
         .post(format!("{base}/v1/spaces/bench/auth/sign-up"))
         .json(
-            &json!({"email": "reader@example.org", "display_name": "Reader",
+            &json!({"email": format!("reader{n}@example.org"), "display_name": "Reader",
             "password": "a long passphrase"}),
         )
         .send()
@@ -78,10 +85,10 @@ async fn bench_feed(clients: usize, seconds: u64) {
         ("Postgres + RabbitMQ", true),
         ("SQLite, in-process bus", false),
     ] {
-        let (base, key, stop) = spawn_app(production).await;
+        let (base, key, stop, _) = spawn_app(production).await;
         let http = reqwest::Client::new();
         catalog(&http, &base, &key, 200).await;
-        let token = member(&http, &base).await;
+        let token = member(&http, &base, 0).await;
         // Let the read models catch up before measuring.
         tokio::time::sleep(std::time::Duration::from_secs(2)).await;
         let get = |who: String, path: &'static str| {
@@ -145,6 +152,119 @@ async fn bench_feed(clients: usize, seconds: u64) {
     }
 }
 
+/// Members needed so that none reaches the 30-comments-a-minute limit in a run.
+const COMMENTERS: usize = 160;
+
+async fn bench_comments(clients: usize, seconds: u64) {
+    println!(
+        "\n== comments: POST …/content/{{id}}/comments, {clients} clients, {seconds} s each =="
+    );
+    for (name, production) in [
+        ("Postgres + RabbitMQ", true),
+        ("SQLite, in-process bus", false),
+    ] {
+        let (base, key, stop, database_url) = spawn_app(production).await;
+        let http = reqwest::Client::new();
+        let item: Value = http
+            .post(format!("{base}/v1/spaces/bench/content"))
+            .bearer_auth(&key)
+            .json(
+                &json!({"kind": "post", "title": "Talk", "body": "Say something.",
+                "access": {"policy": "members"}}),
+            )
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let item = item["id"].as_str().unwrap().to_owned();
+        http.post(format!("{base}/v1/spaces/bench/content/{item}/publish"))
+            .bearer_auth(&key)
+            .send()
+            .await
+            .unwrap();
+        let mut tokens = Vec::new();
+        for batch in (0..COMMENTERS).collect::<Vec<_>>().chunks(8) {
+            let signed = futures::future::join_all(batch.iter().map(|n| member(&http, &base, *n)));
+            tokens.extend(signed.await);
+        }
+        let tokens = Arc::new(tokens);
+        let turn = Arc::new(AtomicUsize::new(0));
+        let comment = {
+            let (http, base) = (http.clone(), base.clone());
+            move |n: usize| {
+                let (http, base, tokens, turn) =
+                    (http.clone(), base.clone(), tokens.clone(), turn.clone());
+                let path = format!("{base}/v1/spaces/bench/content/{item}/comments");
+                async move {
+                    // Members take turns; one that reached its limit passes to the next.
+                    loop {
+                        let token = &tokens[turn.fetch_add(1, Ordering::Relaxed) % tokens.len()];
+                        let reply = http
+                            .post(&path)
+                            .bearer_auth(token)
+                            .json(&json!({"body": format!("Comment {n}: a thought or two about this post.")}))
+                            .send()
+                            .await
+                            .unwrap();
+                        match reply.status().as_u16() {
+                            201 => return,
+                            429 => continue,
+                            status => panic!("comment: {status} {}", reply.text().await.unwrap()),
+                        }
+                    }
+                }
+            }
+        };
+        let mut comments = drive(clients, seconds, comment).await;
+        comments.report(&format!("comment posted ({name})"));
+        let create = {
+            let (http, base, key) = (http.clone(), base.clone(), key.clone());
+            move |n: usize| {
+                let (http, base, key) = (http.clone(), base.clone(), key.clone());
+                async move {
+                    let reply = http
+                        .post(format!("{base}/v1/spaces/bench/content"))
+                        .bearer_auth(&key)
+                        .json(&json!({"kind": "post", "title": format!("Post {n}"),
+                            "body": "Body", "access": {"policy": "members"}}))
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(reply.status().as_u16(), 201);
+                }
+            }
+        };
+        let mut created = drive(clients, seconds, create).await;
+        created.report(&format!("baseline: item created by key ({name})"));
+        println!(
+            "ratio comments / item creation = {:.2}",
+            comments.per_second() / created.per_second()
+        );
+        let _ = stop.send(());
+        if let Some(url) = database_url {
+            let payload = json!({"comment_id": "0192f0c4-7a5e-7b66-a142-9e0f1a2b3c4d",
+                "space_id": "0192f0c4-7a5e-7b66-a142-9e0f1a2b3c4e",
+                "content_id": "0192f0c4-7a5e-7b66-a142-9e0f1a2b3c4f", "parent_id": null,
+                "member_id": "0192f0c4-7a5e-7b66-a142-9e0f1a2b3c50",
+                "body": "x".repeat(160)})
+            .to_string();
+            let tps = pgbench(
+                &url,
+                &append_script("CommentPosted", &payload),
+                clients,
+                seconds,
+            );
+            println!("{:<44} {tps:>9.0} tps", "baseline: pgbench, same append");
+            println!(
+                "ratio comments / pgbench append = {:.2}",
+                comments.per_second() / tps
+            );
+        }
+    }
+}
+
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -157,6 +277,9 @@ fn main() {
         let (clients, seconds) = (clients(), seconds());
         if wants("feed") {
             bench_feed(clients, seconds).await;
+        }
+        if wants("comments") {
+            bench_comments(clients, seconds).await;
         }
     });
 }

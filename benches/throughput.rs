@@ -19,16 +19,13 @@
 
 mod common;
 
-use common::{AMQP_URL, clients, drive, seconds, spawn_app};
+use common::{AMQP_URL, append_script, clients, drive, pgbench, seconds, spawn_app};
 
 use lyceum_store::{Append, Db};
 use lyceum_workers::{Relay, Topology};
 use serde_json::json;
 use std::time::Instant;
 use uuid::Uuid;
-
-const ALLOCATION_LOCK: i64 = 0x4C58_0000_0000_0001;
-const POSITION_LOCK_BASE: i64 = 0x4C59_0000_0000_0000;
 
 fn space_append(n: usize) -> Append {
     lyceum_store::testing::space_created(&format!("s{n}")).unwrap()
@@ -47,40 +44,6 @@ async fn fresh_db() -> (Db, String) {
     .await
     .unwrap();
     (db, url)
-}
-
-/// Runs pgbench with a script; returns transactions per second.
-fn pgbench(url: &str, script: &str, clients: usize, seconds: u64) -> f64 {
-    let path = std::env::temp_dir().join(format!("lyceum-bench-{}.sql", Uuid::new_v4().simple()));
-    std::fs::write(&path, script).unwrap();
-    let output = std::process::Command::new("pgbench")
-        .args([
-            "-n",
-            "-M",
-            "prepared",
-            "-c",
-            &clients.to_string(),
-            "-j",
-            "2",
-        ])
-        .args(["-T", &seconds.to_string(), "-f"])
-        .arg(&path)
-        .arg(url)
-        .output()
-        .expect("pgbench is installed");
-    let _ = std::fs::remove_file(&path);
-    let text = String::from_utf8_lossy(&output.stdout);
-    let tps = text
-        .lines()
-        .find(|l| l.starts_with("tps ="))
-        .and_then(|l| l.split_whitespace().nth(2))
-        .and_then(|t| t.parse().ok());
-    tps.unwrap_or_else(|| {
-        panic!(
-            "pgbench failed: {text}{}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })
 }
 
 const INSERT: &str = "INSERT INTO events (event_id, aggregate_type, aggregate_id, version, \
@@ -105,13 +68,9 @@ async fn bench_append(clients: usize, seconds: u64) {
     })
     .await;
     run.report("lyceum append (Postgres)");
-    let same_shape = format!(
-        "BEGIN;\nSELECT lyceum_append('[{{\"event_id\": \"' || gen_random_uuid() || '\", \
-         \"event_type\": \"SpaceCreated\", \"event_version\": 1, \"payload\": \
-         \"{{\\\"currency\\\":\\\"EUR\\\",\\\"name\\\":\\\"Bench\\\",\\\"slug\\\":\\\"s1\\\"}}\"}}]', \
-         'space', gen_random_uuid()::text, 0, gen_random_uuid()::text, 'system', \
-         gen_random_uuid()::text, NULL, 'bench', '2026-11-21T00:00:00.000000Z', \
-         {ALLOCATION_LOCK}, {POSITION_LOCK_BASE});\nCOMMIT;\n"
+    let same_shape = append_script(
+        "SpaceCreated",
+        r#"{"currency":"EUR","name":"Bench","slug":"s1"}"#,
     );
     let shape_tps = pgbench(&url, &same_shape, clients, seconds);
     println!("{:<44} {shape_tps:>9.0} tps", "pgbench, same SQL shape");
@@ -135,7 +94,7 @@ async fn bench_http(clients: usize, seconds: u64) {
         ("Postgres + RabbitMQ", true),
         ("SQLite, in-process bus", false),
     ] {
-        let (base, key, stop) = spawn_app(production).await;
+        let (base, key, stop, _) = spawn_app(production).await;
         let http = reqwest::Client::new();
         let mut run = drive(clients, seconds, move |n| {
             let (http, base, key) = (http.clone(), base.clone(), key.clone());
@@ -165,7 +124,7 @@ async fn bench_checkout(clients: usize, seconds: u64) {
         ("Postgres + RabbitMQ", true),
         ("SQLite, in-process bus", false),
     ] {
-        let (base, key, stop) = spawn_app(production).await;
+        let (base, key, stop, _) = spawn_app(production).await;
         let http = reqwest::Client::new();
         let tier: serde_json::Value = http
             .post(format!("{base}/v1/spaces/bench/tiers"))

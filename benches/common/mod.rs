@@ -91,16 +91,25 @@ where
 }
 
 /// Starts the application on Postgres and RabbitMQ (`production`) or embedded, with a space
-/// `bench`: `(base URL, creator key, stop)`.
-pub async fn spawn_app(production: bool) -> (String, String, tokio::sync::oneshot::Sender<()>) {
+/// `bench`: `(base URL, creator key, stop, the Postgres URL if any)`.
+pub async fn spawn_app(
+    production: bool,
+) -> (
+    String,
+    String,
+    tokio::sync::oneshot::Sender<()>,
+    Option<String>,
+) {
     let mut config = Config {
         bind: "127.0.0.1:0".into(),
         amqp_prefix: format!("bench{}", &Uuid::new_v4().simple().to_string()[..8]),
         http_workers: 2,
         ..Config::default()
     };
+    let mut database_url = None;
     if production {
         let url = lyceum_store::testing::fresh_postgres_url().await.unwrap();
+        database_url = Some(url.clone());
         config.database_url = Some(Secret::new(url));
         config.amqp_url = Some(Secret::new(AMQP_URL));
     } else {
@@ -132,5 +141,62 @@ pub async fn spawn_app(production: bool) -> (String, String, tokio::sync::onesho
         .json()
         .await
         .unwrap();
-    (base, creator["key"].as_str().unwrap().to_owned(), stop)
+    (
+        base,
+        creator["key"].as_str().unwrap().to_owned(),
+        stop,
+        database_url,
+    )
+}
+
+const ALLOCATION_LOCK: i64 = 0x4C58_0000_0000_0001;
+const POSITION_LOCK_BASE: i64 = 0x4C59_0000_0000_0000;
+
+/// A pgbench script that appends one `event_type` event with `payload` (JSON text) to a new
+/// stream the way Lyceum does: `BEGIN; SELECT lyceum_append(..); COMMIT`.
+pub fn append_script(event_type: &str, payload: &str) -> String {
+    let envelope = json!([{"event_id": "EVENT_ID", "event_type": event_type,
+        "event_version": 1, "payload": payload}])
+    .to_string()
+    .replace('\'', "''")
+    .replace("EVENT_ID", "' || gen_random_uuid() || '");
+    format!(
+        "BEGIN;\nSELECT lyceum_append('{envelope}', 'space', gen_random_uuid()::text, 0, \
+         gen_random_uuid()::text, 'system', gen_random_uuid()::text, NULL, 'bench', \
+         '2026-11-21T00:00:00.000000Z', {ALLOCATION_LOCK}, {POSITION_LOCK_BASE});\nCOMMIT;\n"
+    )
+}
+
+/// Runs pgbench with a script; returns transactions per second.
+pub fn pgbench(url: &str, script: &str, clients: usize, seconds: u64) -> f64 {
+    let path = std::env::temp_dir().join(format!("lyceum-bench-{}.sql", Uuid::new_v4().simple()));
+    std::fs::write(&path, script).unwrap();
+    let output = std::process::Command::new("pgbench")
+        .args([
+            "-n",
+            "-M",
+            "prepared",
+            "-c",
+            &clients.to_string(),
+            "-j",
+            "2",
+        ])
+        .args(["-T", &seconds.to_string(), "-f"])
+        .arg(&path)
+        .arg(url)
+        .output()
+        .expect("pgbench is installed");
+    let _ = std::fs::remove_file(&path);
+    let text = String::from_utf8_lossy(&output.stdout);
+    let tps = text
+        .lines()
+        .find(|l| l.starts_with("tps ="))
+        .and_then(|l| l.split_whitespace().nth(2))
+        .and_then(|t| t.parse().ok());
+    tps.unwrap_or_else(|| {
+        panic!(
+            "pgbench failed: {text}{}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
 }

@@ -142,7 +142,6 @@ impl Projection {
                 ("rm_item_stats", "content_id"),
                 ("rm_comments", "id"),
                 ("rm_reports", "id"),
-                ("rm_course_lessons", "course_id, lesson_id"),
                 ("rm_lesson_completions", "member_id, course_id, lesson_id"),
                 ("rm_course_completions", "member_id, course_id"),
             ],

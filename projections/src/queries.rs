@@ -176,10 +176,9 @@ async fn member_rows(db: &Db, rows: Vec<AnyRow>) -> Result<Vec<MemberRow>, Store
     if members.is_empty() {
         return Ok(members);
     }
-    let placeholders: Vec<String> = (1..=members.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
         "SELECT member_id, tier_id FROM rm_member_tiers WHERE member_id IN ({}) ORDER BY joined_at, tier_id",
-        placeholders.join(", ")
+        placeholders(1, members.len())
     );
     let mut query = sqlx::query(&sql);
     for member in &members {
@@ -360,6 +359,14 @@ pub async fn due_subscriptions(db: &Db, now: &str, limit: i64) -> Result<Vec<Str
 }
 
 pub use crate::access::{MemberAccess, member_access};
+
+/// `count` numbered bind placeholders from `$from`, comma-separated: `$3, $4, $5`.
+pub(crate) fn placeholders(from: usize, count: usize) -> String {
+    (from..from + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// A space's monthly recurring revenue in one currency: the sum of its MRR deltas.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -291,10 +291,6 @@ CREATE TABLE rm_reports (
     resolved_at TEXT, position BIGINT NOT NULL
 );
 CREATE INDEX rm_reports_queue ON rm_reports (space_id, status, id);
-CREATE TABLE rm_course_lessons (
-    course_id TEXT NOT NULL, lesson_id TEXT NOT NULL, ordinal BIGINT NOT NULL,
-    PRIMARY KEY (course_id, lesson_id)
-);
 CREATE TABLE rm_lesson_completions (
     member_id TEXT NOT NULL, course_id TEXT NOT NULL, lesson_id TEXT NOT NULL,
     space_id TEXT NOT NULL, completed_at TEXT NOT NULL,

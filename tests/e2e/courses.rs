@@ -1,7 +1,8 @@
 //! A paid course with lessons in order: a member who has not bought it sees each lesson's
 //! excerpt, locked, with what would unlock it (REST lists, one item, and GraphQL's nested
 //! `parts`); after buying the course the same member reads every lesson's body. Lessons are
-//! added, reordered and removed by the creator, one course per lesson, lessons only.
+//! added, reordered and removed by the creator, one course per lesson, lessons only. The paying
+//! member completes every lesson and earns the `course_completed` badge.
 
 use crate::content_support::{assert_replay_matches, draft, item};
 use crate::on_both_backends;
@@ -218,6 +219,8 @@ async fn paid_course(backend: Backend) {
         format!("{SECRET}, part 2.")
     );
 
+    complete_and_earn_the_badge(&app, &key, &token, &member, &course, &lessons).await;
+
     let removed = app
         .delete(&key, &format!("{parts_path}/{}", lessons[2]))
         .await;
@@ -250,6 +253,60 @@ async fn paid_course(backend: Backend) {
     column(&app, &key, &token).await;
     assert_replay_matches(&app, lyceum_projections::Projection::Content).await;
     app.finish().await;
+}
+
+/// The paying member completes the lessons in the course's order; the last one completes the
+/// course, which earns the `course_completed` badge. A lesson locked by its own policy is open
+/// to them through the course they bought.
+async fn complete_and_earn_the_badge(
+    app: &TestApp,
+    key: &str,
+    token: &str,
+    member: &str,
+    course: &str,
+    lessons: &[String],
+) {
+    let mut last = None;
+    for lesson in [&lessons[0], &lessons[2], &lessons[1]] {
+        let done = app
+            .post_empty(
+                token,
+                &format!("/v1/spaces/academy/content/{course}/lessons/{lesson}/complete"),
+            )
+            .await;
+        assert_eq!(done.status, 200, "{done:?}");
+        last = Some(done);
+    }
+    let last = last.unwrap();
+    assert_eq!(last.body["completed"], true, "{last:?}");
+    assert_eq!(
+        last.body["completed_lesson_ids"],
+        json!([lessons[0], lessons[2], lessons[1]])
+    );
+    let badges = app
+        .get(
+            key,
+            &format!(
+                "/v1/spaces/academy/members/{member}/badges?min_position={}",
+                last.position()
+            ),
+        )
+        .await;
+    let earned: Vec<&str> = badges.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["badge"].as_str().unwrap())
+        .collect();
+    assert_eq!(earned, ["course_completed"], "{badges:?}");
+    let own = app
+        .graphql(
+            token,
+            "query($c: ID!) { courseProgress(courseId: $c) { completed lessonIds } }",
+            json!({"c": course}),
+        )
+        .await;
+    assert_eq!(own["data"]["courseProgress"]["completed"], true, "{own}");
 }
 
 /// A column is a series of articles, kept in order the same way; lessons do not go in it.

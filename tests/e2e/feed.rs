@@ -1,7 +1,7 @@
 //! A member's feed: only the published items the member may open, newest first, whole; the
 //! same over REST pages and GraphQL; an item joins the feed once bought; an API key sees every
-//! published item; and the number of database reads a GraphQL feed page costs does not grow
-//! with the page size.
+//! published item; and the number of database reads a GraphQL feed page costs, with each
+//! item's counters and first comments, does not grow with the page size.
 
 use crate::on_both_backends;
 use crate::support::{Backend, TestApp};
@@ -106,9 +106,79 @@ async fn feed(backend: Backend) {
         [late.clone(), sold.clone(), members.clone(), open.clone()]
     );
 
+    // Ada likes the newest item and comments on two; Bea's hidden comment is not shown to Ada.
+    let (_, bea) = app.sign_up("reading", "bea@example.org").await;
+    let engage = |token: &str, path: String, body: Option<Value>| {
+        let (app, token) = (&app, token.to_owned());
+        async move {
+            let method = match body {
+                Some(_) => reqwest::Method::POST,
+                None => reqwest::Method::PUT,
+            };
+            let reply = app.call(method, Some(&token), &path, body).await;
+            assert!(reply.status < 300, "{reply:?}");
+            reply
+        }
+    };
+    let comment = |id: &str, text: &str| {
+        (
+            format!("/v1/spaces/reading/content/{id}/comments"),
+            Some(json!({"body": text})),
+        )
+    };
+    engage(
+        &token,
+        format!("/v1/spaces/reading/content/{late}/like"),
+        None,
+    )
+    .await;
+    for (id, text) in [(&late, "First!"), (&late, "Second."), (&members, "Nice.")] {
+        let (path, body) = comment(id, text);
+        engage(&token, path, body).await;
+    }
+    let (path, body) = comment(&open, "Hidden soon.");
+    let hidden = engage(&bea, path, body).await;
+    let moderated = app
+        .post(
+            &key,
+            &format!(
+                "/v1/spaces/reading/comments/{}/hide",
+                hidden.body["id"].as_str().unwrap()
+            ),
+            json!({"reason": "off topic"}),
+        )
+        .await;
+    assert_eq!(moderated.status, 200, "{moderated:?}");
+    app.get(
+        &token,
+        &format!(
+            "/v1/spaces/reading/feed?min_position={}",
+            moderated.position()
+        ),
+    )
+    .await;
+
     let query = "query($first: Int) { feed(space: \"reading\", first: $first) {
-        edges { node { id title body access { policy } } } pageInfo { hasNextPage } } }";
+        edges { node { id title body access { policy }
+            engagement { likes comments likedByViewer } comments(first: 1) { body } } }
+        pageInfo { hasNextPage } } }";
     let graph = app.graphql(&token, query, json!({"first": 10})).await;
+    let node = |n: usize| graph["data"]["feed"]["edges"][n]["node"].clone();
+    assert_eq!(
+        (node(0)["engagement"].clone(), node(0)["comments"].clone()),
+        (
+            json!({"likes": 1, "comments": 2, "likedByViewer": true}),
+            json!([{"body": "First!"}])
+        ),
+        "{graph}"
+    );
+    assert_eq!(node(2)["comments"], json!([{"body": "Nice."}]));
+    assert_eq!(
+        node(3)["comments"],
+        json!([]),
+        "a hidden comment is its author's"
+    );
+    assert_eq!(node(3)["engagement"]["likedByViewer"], false);
     let nodes: Vec<String> = graph["data"]["feed"]["edges"]
         .as_array()
         .unwrap_or_else(|| panic!("{graph}"))
@@ -120,7 +190,7 @@ async fn feed(backend: Backend) {
         [late.clone(), sold.clone(), members.clone(), open.clone()]
     );
 
-    // Reads per page: the same for a page of 1 as for a page of 4.
+    // Reads per page, counters and comments included: the same for a page of 1 as of 4.
     let reads = |first: i64| {
         let (app, token) = (&app, &token);
         async move {

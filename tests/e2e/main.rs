@@ -27,6 +27,7 @@ mod identity;
 mod isolation;
 mod ledger;
 mod levels;
+mod live_support;
 mod offers;
 mod pagination;
 mod paywall_leaks;

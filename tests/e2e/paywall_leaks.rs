@@ -2,13 +2,11 @@
 //! the catalog, the feed, GraphQL queries, the `contentPublished` subscription, and the event
 //! history (closed to member sessions). (Webhooks: see `webhooks.rs`.)
 
+use crate::live_support::Live;
 use crate::on_both_backends;
 use crate::support::{Backend, TestApp};
-use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use std::time::Duration;
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 on_both_backends!(locked_bodies_never_leave);
 
@@ -23,24 +21,13 @@ async fn locked_bodies_never_leave(backend: Backend) {
     };
 
     // A member session subscribes to new items before they are published.
-    let mut request = format!("{}/graphql", app.base.replace("http", "ws"))
-        .into_client_request()
-        .unwrap();
-    request.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        "graphql-transport-ws".parse().unwrap(),
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-    let text = |value: Value| Message::Text(value.to_string().into());
-    socket
-        .send(text(json!({"type": "connection_init", "payload": {"Authorization": format!("Bearer {token}")}})))
-        .await
-        .unwrap();
-    socket
-        .send(text(json!({"id": "1", "type": "subscribe", "payload": {"query":
-            "subscription { contentPublished(space: \"vault\") { id title body locked unlockTierIds } }"}})))
-        .await
-        .unwrap();
+    let mut live = Live::connect(&app, &token).await;
+    live.subscribe(
+        "1",
+        "subscription { contentPublished(space: \"vault\") { id title body locked unlockTierIds } }",
+        json!({}),
+    )
+    .await;
 
     // Publish locked items until the subscription (which starts at some point after the
     // message) delivers one.
@@ -60,14 +47,10 @@ async fn locked_bodies_never_leave(backend: Backend) {
         app.post_empty(&key, &format!("/v1/spaces/vault/content/{id}/publish"))
             .await;
         ids.push(id);
-        let deadline = tokio::time::Instant::now() + Duration::from_millis(500);
-        while let Ok(Some(Ok(message))) = tokio::time::timeout_at(deadline, socket.next()).await {
-            if let Message::Text(raw) = message {
-                leaks("the subscription", &raw);
-                let value: Value = serde_json::from_str(&raw).unwrap();
-                if value["type"] == "next" {
-                    break 'outer value["payload"]["data"]["contentPublished"].clone();
-                }
+        while let Some((raw, value)) = live.next_raw_within(Duration::from_millis(500)).await {
+            leaks("the subscription", &raw);
+            if value["type"] == "next" {
+                break 'outer value["payload"]["data"]["contentPublished"].clone();
             }
         }
     };

@@ -68,7 +68,8 @@ async fn upgrade(backend: Backend) {
     let (_, key) = app.space("ups").await;
     let basic = app.paid_tier(&key, "ups", "Basic", 1000, 0).await;
     let pro = app.paid_tier(&key, "ups", "Pro", 3000, 0).await;
-    let trial = app.paid_tier(&key, "ups", "Trial", 1000, 14).await;
+    // The trial outlasts the 15 days the clock moves, so the scheduler has nothing due for it.
+    let trial = app.paid_tier(&key, "ups", "Trial", 1000, 30).await;
     let ada = member(&app, &key, "ups", "ada@example.org").await;
     let bea = member(&app, &key, "ups", "bea@example.org").await;
     let cy = member(&app, &key, "ups", "cy@example.org").await;

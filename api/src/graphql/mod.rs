@@ -11,6 +11,7 @@ mod engagement_types;
 mod error;
 mod gamification;
 mod gamification_fields;
+mod loaders;
 mod member_fields;
 mod membership;
 mod moderation;
@@ -26,6 +27,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use actix_web::web::{self, Data};
 use actix_web::{HttpRequest, HttpResponse, guard};
+use async_graphql::dataloader::DataLoader;
 use async_graphql::{MergedObject, Schema};
 use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse, GraphQLSubscription};
 pub use error::{caller, gql};
@@ -62,8 +64,15 @@ pub const MAX_COMPLEXITY: usize = 2_000;
 
 /// The schema with its shared state, built once.
 pub fn schema(state: AppState) -> LyceumSchema {
+    let loaders = DataLoader::new(
+        loaders::Loaders {
+            db: state.db.clone(),
+        },
+        tokio::spawn,
+    );
     Schema::build(Query::default(), Mutation::default(), Subscription)
         .data(state)
+        .data(loaders)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .finish()

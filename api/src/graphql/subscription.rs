@@ -1,14 +1,18 @@
 //! GraphQL subscriptions, fed by the bus through the process's live feed.
 
 use super::content_types::ContentItem;
+use super::engagement_types::Comment;
 use super::error::{OrGql, any_caller, caller};
 use super::types::Event;
 use crate::auth::{Auth, Role};
 use crate::service::catalog::{view, viewer};
+use crate::service::comments;
 use crate::space::{Intent, SpaceRef, resolve};
 use crate::state::AppState;
-use async_graphql::{Context, Subscription as GqlSubscription};
+use async_graphql::{Context, ID, Subscription as GqlSubscription};
 use futures::{Stream, StreamExt, stream};
+use lyceum_domain::engagement::comment::CommentEvent;
+use lyceum_projections::engagement::queries;
 use tokio::sync::broadcast::error::RecvError;
 
 pub struct Subscription;
@@ -49,6 +53,36 @@ async fn published(
     let viewer = viewer(state, auth, space.id).await.ok()?;
     let item = view(row, &viewer);
     Some(ContentItem::viewed(item, std::sync::Arc::new(viewer)))
+}
+
+/// A just-posted comment as `auth` may see it, once the read models show it: `None` if the
+/// subscriber may no longer read the item (their access lapsed), or the comment was hidden
+/// from them or is gone by then.
+async fn posted(
+    state: &AppState,
+    auth: &Auth,
+    space: &SpaceRef,
+    event: &lyceum_store::StoredEvent,
+) -> Option<Comment> {
+    let CommentEvent::CommentPosted {
+        comment_id,
+        content_id,
+        ..
+    } = event.decode::<CommentEvent>().ok()?
+    else {
+        return None;
+    };
+    crate::consistency::wait_for(state, event.position)
+        .await
+        .ok()?;
+    comments::readable(state, auth, space, &content_id.to_string())
+        .await
+        .ok()?;
+    let row = queries::comment(&state.db, &space.id.to_string(), &comment_id.to_string())
+        .await
+        .ok()??;
+    comments::shown_to(&row, auth.member_id())
+        .then(|| Comment::from(crate::dto::Comment::from(row)))
 }
 
 #[GqlSubscription]
@@ -95,5 +129,38 @@ impl Subscription {
                 async move { published(&state, &auth, &space, &event).await }
             })
             .filter_map(|item| async move { item }))
+    }
+
+    /// Comments and replies as they are posted on an item. The subscriber must be able to read
+    /// the item (a member session whose access does not cover it is refused, like the thread
+    /// query), and is checked again for every comment, so one whose access lapses stops
+    /// receiving them. Hidden comments reach only their author and keys.
+    async fn comment_posted(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        content_id: ID,
+    ) -> async_graphql::Result<impl Stream<Item = Comment>> {
+        let auth = any_caller(ctx)?.clone();
+        let state = ctx.data::<AppState>()?.clone();
+        let space = resolve(&state, &auth, &space, Intent::MemberRead)
+            .await
+            .or_gql()?;
+        let item = comments::readable(&state, &auth, &space, &content_id)
+            .await
+            .or_gql()?;
+        Ok(live(&state)
+            .filter(move |event| {
+                let wanted = event.space_id == Some(space.id.0)
+                    && event.event_type == "CommentPosted"
+                    && event.payload.get("content_id").and_then(|c| c.as_str())
+                        == Some(item.to_string().as_str());
+                async move { wanted }
+            })
+            .then(move |event| {
+                let (state, auth, space) = (state.clone(), auth.clone(), space.clone());
+                async move { posted(&state, &auth, &space, &event).await }
+            })
+            .filter_map(|comment| async move { comment }))
     }
 }

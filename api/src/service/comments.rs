@@ -112,6 +112,34 @@ async fn view(
     })
 }
 
+/// The item whose thread the caller may read: a member session must be able to read the item
+/// itself (404 unknown, 403 locked); a key reads any item of the space.
+pub async fn readable(
+    state: &AppState,
+    auth: &Auth,
+    space: &SpaceRef,
+    content_id: &str,
+) -> Result<Uuid, ApiError> {
+    match auth.member_id() {
+        Some(_) => Ok(engageable(state, auth, space, content_id)
+            .await?
+            .content_id
+            .0),
+        None => {
+            let id = parse_id(content_id, "content")?;
+            load_in_space::<Content>(&state.db, space.id, id).await?;
+            Ok(id)
+        }
+    }
+}
+
+/// Whether `viewer` (a member, or `None` for a key) sees this comment in a thread: visible
+/// comments to all, hidden ones to their author and keys, deleted and removed ones as
+/// placeholders without a body.
+pub fn shown_to(row: &CommentRow, viewer: Option<Uuid>) -> bool {
+    row.status != "hidden" || viewer.is_none_or(|m| m.to_string() == row.member_id)
+}
+
 /// One level of an item's thread, oldest first: a member session must be able to read the
 /// item and sees hidden comments only if it wrote them; a key reads any item of the space.
 pub async fn thread(
@@ -123,19 +151,7 @@ pub async fn thread(
     after: Option<&str>,
     limit: i64,
 ) -> Result<Page<CommentRow>, ApiError> {
-    let content_id = match auth.member_id() {
-        Some(_) => {
-            engageable(state, auth, space, content_id)
-                .await?
-                .content_id
-                .0
-        }
-        None => {
-            let id = parse_id(content_id, "content")?;
-            load_in_space::<Content>(&state.db, space.id, id).await?;
-            id
-        }
-    };
+    let content_id = readable(state, auth, space, content_id).await?;
     let parent = parent_id
         .map(|p| parse_id(p, "parent"))
         .transpose()?

@@ -12,7 +12,7 @@ use crate::state::AppState;
 use crate::write::{Planned, metadata};
 use actix_web::http::StatusCode;
 use lyceum_domain::Aggregate;
-use lyceum_domain::content::{Content, ContentState, ContentStatus, Reader};
+use lyceum_domain::content::{Access, Content, ContentState, ContentStatus, Reader};
 use lyceum_domain::engagement::interaction::{Action, Interaction, InteractionCommand};
 use lyceum_domain::engagement::{Standing, pair_id};
 use lyceum_domain::ids::{ContentId, MemberId, TierId};
@@ -43,8 +43,34 @@ pub async fn published(
     }
 }
 
+/// The course or column `part` belongs to, as its stream has it now: the read model names the
+/// container, and the container's own parts list confirms it.
+async fn container(
+    state: &AppState,
+    space: &SpaceRef,
+    part: ContentId,
+) -> Result<Option<(ContentId, ContentState)>, ApiError> {
+    let row = lyceum_projections::queries::content_item(
+        &state.db,
+        Some(&space.id.to_string()),
+        &part.to_string(),
+    )
+    .await?;
+    let Some(parent) = row.and_then(|r| r.parent_id) else {
+        return Ok(None);
+    };
+    let id = parse_id(&parent, "content")?;
+    let loaded = load_in_space::<Content>(&state.db, space.id, id).await?;
+    Ok(loaded
+        .state
+        .state
+        .filter(|c| c.status == ContentStatus::Published && c.parts.contains(&part))
+        .map(|c| (ContentId(id), c)))
+}
+
 /// Checks that the caller is a member session of `space` whose entitlements admit the
-/// published item `content_id`: 404 if there is no such item, 403 if it is locked for them.
+/// published item `content_id` (directly, or through the published course or column it is part
+/// of): 404 if there is no such item, 403 if it is locked for them.
 ///
 /// Membership and free tiers come from the member's own stream, so a member who signed up or
 /// joined a tier a moment ago may engage at once; subscriptions and purchases come from the
@@ -75,13 +101,18 @@ pub async fn engageable(
         .filter_map(|t| t.parse().ok())
         .collect();
     tier_ids.extend(record.tiers.iter().copied());
-    let admitted = item.access.admits(Reader {
-        is_member: !record.removed,
-        tier_ids: &tier_ids,
-        owns_item: access
-            .purchased_content_ids
-            .contains(&content_id.to_string()),
-    });
+    let admits = |policy: &Access, id: ContentId| {
+        policy.admits(Reader {
+            is_member: !record.removed,
+            tier_ids: &tier_ids,
+            owns_item: access.purchased_content_ids.contains(&id.to_string()),
+        })
+    };
+    let admitted = admits(&item.access, content_id)
+        || match container(state, space, content_id).await? {
+            Some((id, course)) => admits(&course.access, id),
+            None => false,
+        };
     if !admitted {
         return Err(ApiError::forbidden(
             "this item is locked for you: engaging with it needs the access that reading it does",

@@ -1,6 +1,6 @@
 //! Lesson progress: a member completes the lessons of a course they may read, and completes
-//! the course with its last lesson. The course's lessons come from the engagement read model,
-//! which follows the content side's lesson events (see `lyceum_projections::engagement`).
+//! the course with its last lesson. The course's lessons are its stream's (`LessonAdded`,
+//! `LessonRemoved`, `LessonsReordered`); the progress read shows them from the catalog.
 
 use super::engagement::engageable;
 use crate::auth::Auth;
@@ -16,7 +16,7 @@ use lyceum_domain::content::ContentKind;
 use lyceum_domain::engagement::pair_id;
 use lyceum_domain::engagement::progress::{CourseProgress, ProgressCommand, ProgressEvent};
 use lyceum_domain::ids::ContentId;
-use lyceum_projections::engagement::queries::{course_lessons, course_progress};
+use lyceum_projections::engagement::queries::course_progress;
 use lyceum_store::command::{append_for, load};
 
 /// Plans `POST /v1/spaces/{space}/content/{course}/lessons/{lesson}/complete`.
@@ -39,11 +39,9 @@ pub async fn complete(
     state
         .limits
         .check(member.0, Limit::Completion, state.clock.now())?;
-    let lesson_ids: Vec<ContentId> = course_lessons(&state.db, &course.content_id.to_string())
-        .await?
-        .iter()
-        .filter_map(|l| l.parse().ok())
-        .collect();
+    // The course's own stream says which lessons it has now, so a lesson added a moment ago
+    // counts at once.
+    let lesson_ids: Vec<ContentId> = course.item.parts.clone();
     let stream = pair_id(CourseProgress::TYPE, member, course.content_id);
     let loaded = load::<CourseProgress>(&state.db, stream).await?;
     let events = loaded.state.decide(ProgressCommand::CompleteLesson {

@@ -12,13 +12,14 @@
 //! | `ItemViewed`       | `member_id`                 | `content_id` per day     | `day`          |
 //! | `LessonCompleted`  | `member_id`                 | `lesson_id`              | recorded       |
 //! | `CourseCompleted`  | `member_id`                 | `course_id`              | recorded       |
-//! | `QuestionAnswered` | `answerer_id`, `member_id`  | `answer_id`              | recorded       |
+//! | `QuestionAnswered` | `answerer_id`               | `answer_id`              | recorded       |
 //! | `AnswerAccepted`   | `answerer_id`               | `answer_id`              | recorded       |
 //! | `CheckedIn`        | `member_id`                 | `project_id` per day     | `day`          |
 //!
 //! "recorded" is the UTC day the event was recorded, used when the payload has no `day`; both
 //! are part of the event, so a replay counts every action on the same day as it did live.
-//! `CheckedIn` also gives the `streak` it reached, for the streak badge.
+//! `CheckedIn` also gives the `streak` it reached, for the streak badge. A creator's answer has
+//! a null `answerer_id` and credits nobody: the creator is not a member.
 
 use crate::gamification::points::Action;
 use crate::ids::MemberId;
@@ -56,8 +57,7 @@ fn fields(action: Action) -> Fields {
         Action::ItemViewed => (member, "content_id", true),
         Action::LessonCompleted => (member, "lesson_id", false),
         Action::CourseCompleted => (member, "course_id", false),
-        Action::QuestionAnswered => (&["answerer_id", "member_id"], "answer_id", false),
-        Action::AnswerAccepted => (&["answerer_id"], "answer_id", false),
+        Action::QuestionAnswered | Action::AnswerAccepted => (&["answerer_id"], "answer_id", false),
         Action::CheckedIn => (member, "project_id", true),
     };
     Fields {
@@ -179,12 +179,13 @@ mod tests {
             credit_of("QuestionAnswered", &accepted),
             Some((member(BOB), Some("a1".into())))
         );
+        // The creator's answer: the payload as `QuestionEvent::QuestionAnswered` writes it.
         assert_eq!(
             credit_of(
                 "QuestionAnswered",
-                &json!({"answer_id": "a2", "member_id": ADA})
+                &json!({"answer_id": "a2", "answerer_id": null, "body": "Yes."})
             ),
-            Some((member(ADA), Some("a2".into())))
+            None
         );
         assert_eq!(
             credit_of(

@@ -29,9 +29,11 @@ pub async fn item_stats(db: &Db, content_id: &str) -> Result<ItemStats, StoreErr
     .bind(content_id)
     .fetch_optional(db.reader())
     .await?;
-    let Some(row) = row else {
-        return Ok(ItemStats::default());
-    };
+    row.as_ref()
+        .map_or_else(|| Ok(ItemStats::default()), stats_row)
+}
+
+pub(super) fn stats_row(row: &AnyRow) -> Result<ItemStats, StoreError> {
     Ok(ItemStats {
         views: row.try_get("views")?,
         likes: row.try_get("likes")?,
@@ -64,12 +66,12 @@ pub struct CommentRow {
 
 /// The columns of a comment and its author's name, from `rm_comments c` joined with
 /// `rm_members m`.
-const COMMENT_COLUMNS: &str = "c.id, c.space_id, c.content_id, c.parent_id, c.member_id, \
+pub(super) const COMMENT_COLUMNS: &str = "c.id, c.space_id, c.content_id, c.parent_id, c.member_id, \
      m.display_name AS author_name, c.body, c.erased, c.status, c.replies, c.created_at, \
      c.edited_at, c.updated_at, c.moderated_by, c.moderation_reason \
      FROM rm_comments c LEFT JOIN rm_members m ON m.id = c.member_id";
 
-fn comment_row(row: &AnyRow) -> Result<CommentRow, StoreError> {
+pub(super) fn comment_row(row: &AnyRow) -> Result<CommentRow, StoreError> {
     Ok(CommentRow {
         id: row.try_get("id")?,
         space_id: row.try_get("space_id")?,
@@ -209,10 +211,10 @@ pub async fn report(db: &Db, space_id: &str, id: &str) -> Result<Option<ReportRo
     row.as_ref().map(report_row).transpose()
 }
 
-/// A course's lessons in order, as the content side recorded them.
+/// A course's lessons in order, from the content catalog.
 pub async fn course_lessons(db: &Db, course_id: &str) -> Result<Vec<String>, StoreError> {
     Ok(sqlx::query_scalar(
-        "SELECT lesson_id FROM rm_course_lessons WHERE course_id = $1 ORDER BY ordinal, lesson_id",
+        "SELECT id FROM rm_content WHERE parent_id = $1 AND kind = 'lesson' ORDER BY part_no, id",
     )
     .bind(course_id)
     .fetch_all(db.reader())

@@ -4,6 +4,7 @@
 
 mod bad_input;
 mod counters;
+mod live;
 mod moderation;
 mod progress;
 mod threads;
@@ -13,16 +14,14 @@ use serde_json::{Value, json};
 
 /// A space with a creator key and published items.
 pub struct Space {
-    pub id: String,
     pub slug: String,
     pub key: String,
 }
 
 impl Space {
     pub async fn new(app: &TestApp, slug: &str) -> Self {
-        let (id, key) = app.space(slug).await;
+        let (_, key) = app.space(slug).await;
         Self {
-            id,
             slug: slug.to_owned(),
             key,
         }

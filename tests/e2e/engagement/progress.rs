@@ -1,51 +1,27 @@
 //! Lesson completion leads to course completion, with the counters to match.
-//!
-//! The content side records a course's lessons as `LessonAdded` events on the course's stream;
-//! this branch does not have those events yet, so the test writes them itself to a stream with
-//! the course's id, as that side will.
 
 use super::Space;
 use crate::on_both_backends;
 use crate::support::{Backend, TestApp};
-use lyceum_domain::EventEnvelope;
-use lyceum_store::append::{Append, Metadata, append};
 use serde_json::json;
-use uuid::Uuid;
 
 on_both_backends!(completing_every_lesson_completes_the_course);
 
-/// Lists `lessons` as the course's, the way the content side's events will.
-async fn add_lessons(app: &TestApp, space_id: &str, course: &str, lessons: &[&str]) -> i64 {
-    let events = lessons
-        .iter()
-        .map(|lesson| EventEnvelope {
-            event_type: "LessonAdded".into(),
-            event_version: 1,
-            payload: json!({"lesson_id": lesson}),
-        })
-        .collect();
-    let written = append(
-        &app.db,
-        &Append {
-            aggregate_type: "course_outline_fixture",
-            aggregate_id: Uuid::parse_str(course).unwrap(),
-            expected_version: 0,
-            events,
-            metadata: Metadata {
-                space_id: Some(Uuid::parse_str(space_id).unwrap()),
-                actor: "system".into(),
-                correlation_id: Uuid::new_v4(),
-                causation_id: None,
-                request_id: "test".into(),
-            },
-            side_writes: vec![],
-            recorded_at: lyceum_store::time::now(),
-        },
-        None,
-    )
-    .await
-    .unwrap();
-    written.unwrap()
+/// Adds `lessons` to the course, in order, as a creator does; returns the last write's position.
+async fn add_lessons(app: &TestApp, space: &Space, course: &str, lessons: &[&str]) -> i64 {
+    let mut position = 0;
+    for lesson in lessons {
+        let added = app
+            .post(
+                &space.key,
+                &space.path(&format!("/content/{course}/parts")),
+                json!({"part_id": lesson}),
+            )
+            .await;
+        assert_eq!(added.status, 200, "{added:?}");
+        position = added.position();
+    }
+    position
 }
 
 async fn completing_every_lesson_completes_the_course(backend: Backend) {
@@ -62,7 +38,7 @@ async fn completing_every_lesson_completes_the_course(backend: Backend) {
         space.path(&format!("/content/{course}/lessons/{lesson}/complete"))
     };
 
-    let listed = add_lessons(&app, &space.id, &course, &[&first, &second]).await;
+    let listed = add_lessons(&app, &space, &course, &[&first, &second]).await;
     space.settle(&app, listed).await;
     let progress = space.path(&format!("/content/{course}/progress"));
     let before = app.get(&ada, &progress).await;
