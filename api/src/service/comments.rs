@@ -87,6 +87,18 @@ async fn view(
         &current.id.to_string(),
     )
     .await?;
+    // A comment just written is not in the read model yet: its author's name comes from the
+    // members read model then.
+    let author_name = match &row {
+        Some(row) => row.author_name.clone(),
+        None => lyceum_projections::queries::member(
+            &state.db,
+            Some(&current.space_id.to_string()),
+            &current.member_id.to_string(),
+        )
+        .await?
+        .and_then(|m| m.display_name),
+    };
     let reason = history.iter().rev().find_map(|(event, _)| match event {
         CommentEvent::CommentHidden { reason, .. }
         | CommentEvent::CommentRemoved { reason, .. } => Some(reason.clone()),
@@ -97,7 +109,7 @@ async fn view(
         content_id: current.content_id.0,
         parent_id,
         member_id: current.member_id.0,
-        author_name: row.as_ref().and_then(|r| r.author_name.clone()),
+        author_name,
         erased: shown && text.is_none(),
         body: text,
         status: current.status.as_str().to_owned(),

@@ -212,7 +212,7 @@ mod tests {
             let answer = format!("a{n}");
             board.when(
                 "QuestionAnswered",
-                json!({"answer_id": answer, "member_id": ADA}),
+                json!({"answer_id": answer, "answerer_id": ADA, "body": "Yes."}),
                 day(5),
             );
             let accepted = json!({"answer_id": answer, "answerer_id": ADA});
