@@ -22,8 +22,10 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Publishes `n` items, every third locked to a tier the reader does not hold.
-async fn catalog(http: &reqwest::Client, base: &str, key: &str, n: usize) {
+/// Publishes `n` items, every third locked to a tier the reader does not hold; returns the ids
+/// of the open ones.
+async fn catalog(http: &reqwest::Client, base: &str, key: &str, n: usize) -> Vec<String> {
+    let mut open = Vec::new();
     let tier: Value = http
         .post(format!("{base}/v1/spaces/bench/tiers"))
         .bearer_auth(key)
@@ -57,7 +59,11 @@ async fn catalog(http: &reqwest::Client, base: &str, key: &str, n: usize) {
             .send()
             .await
             .unwrap();
+        if i % 3 != 0 {
+            open.push(id.to_owned());
+        }
     }
+    open
 }
 
 /// A member session token for the space (`n` tells members apart).
@@ -87,8 +93,25 @@ async fn bench_feed(clients: usize, seconds: u64) {
     ] {
         let (base, key, stop, _) = spawn_app(production).await;
         let http = reqwest::Client::new();
-        catalog(&http, &base, &key, 200).await;
+        let open = catalog(&http, &base, &key, 200).await;
         let token = member(&http, &base, 0).await;
+        // The reader likes and comments on the open items of the first page.
+        for id in open.iter().rev().take(14) {
+            let item = format!("{base}/v1/spaces/bench/content/{id}");
+            http.put(format!("{item}/like"))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap();
+            let reply = http
+                .post(format!("{item}/comments"))
+                .bearer_auth(&token)
+                .json(&json!({"body": "Worth reading twice."}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(reply.status().as_u16(), 201);
+        }
         // Let the read models catch up before measuring.
         tokio::time::sleep(std::time::Duration::from_secs(2)).await;
         let get = |who: String, path: &'static str| {
@@ -125,12 +148,11 @@ async fn bench_feed(clients: usize, seconds: u64) {
         )
         .await
         .report(&format!("member feed page, REST ({name})"));
-        let graphql = {
+        let graphql = |query: &'static str| {
             let (http, base, token) = (http.clone(), base.clone(), token.clone());
             move |_| {
                 let (http, base, token) = (http.clone(), base.clone(), token.clone());
                 async move {
-                    let query = "{ feed(space: \"bench\", first: 20) { edges { node { id title body locked } } } }";
                     let reply: Value = http
                         .post(format!("{base}/graphql"))
                         .bearer_auth(&token)
@@ -145,9 +167,25 @@ async fn bench_feed(clients: usize, seconds: u64) {
                 }
             }
         };
-        drive(clients, seconds, graphql)
-            .await
-            .report(&format!("member feed page, GraphQL ({name})"));
+        drive(
+            clients,
+            seconds,
+            graphql(
+                "{ feed(space: \"bench\", first: 20) { edges { node { id title body locked } } } }",
+            ),
+        )
+        .await
+        .report(&format!("member feed page, GraphQL ({name})"));
+        drive(
+            clients,
+            seconds,
+            graphql(
+                "{ feed(space: \"bench\", first: 20) { edges { node { id title body locked \
+                 engagement { likes comments likedByViewer } comments(first: 3) { authorName body } } } } }",
+            ),
+        )
+        .await
+        .report(&format!("… with counters and 3 comments each ({name})"));
         let _ = stop.send(());
     }
 }
