@@ -160,6 +160,8 @@ pub fn append_script(event_type: &str, payload: &str) -> String {
     .to_string()
     .replace('\'', "''")
     .replace("EVENT_ID", "' || gen_random_uuid() || '");
+    // pgbench reads `:name` as a variable: keep a space between a colon and a word.
+    let envelope = envelope.replace(':', ": ");
     format!(
         "BEGIN;\nSELECT lyceum_append('{envelope}', 'space', gen_random_uuid()::text, 0, \
          gen_random_uuid()::text, 'system', gen_random_uuid()::text, NULL, 'bench', \

@@ -6,6 +6,7 @@
 
 mod analytics;
 mod bad_input;
+mod ban_billing;
 mod billing_terms;
 mod check_ins;
 mod cli;

@@ -1,13 +1,11 @@
 //! GraphQL subscriptions over `graphql-transport-ws`, fed by the bus: a client sees the events
 //! of its space as they are delivered, and only those.
 
+use crate::live_support::Live;
 use crate::on_both_backends;
 use crate::support::{Backend, TestApp};
-use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use std::time::Duration;
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 on_both_backends!(subscription);
 
@@ -15,41 +13,13 @@ async fn subscription(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (_, alpha) = app.space("live-alpha").await;
     let (_, beta) = app.space("live-beta").await;
-    let mut request = format!("{}/graphql", app.base.replace("http", "ws"))
-        .into_client_request()
-        .unwrap();
-    request.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        "graphql-transport-ws".parse().unwrap(),
-    );
-    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-    let send = |value: Value| Message::Text(value.to_string().into());
-    socket
-        .send(send(json!({"type": "connection_init", "payload": {"Authorization": format!("Bearer {alpha}")}})))
-        .await
-        .unwrap();
-    let mut next = async || -> Value {
-        loop {
-            let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
-                .await
-                .expect("a message within 10 s")
-                .expect("the socket stays open")
-                .unwrap();
-            if let Message::Text(text) = message {
-                let value: Value = serde_json::from_str(&text).unwrap();
-                if value["type"] != "ping" {
-                    return value;
-                }
-            }
-        }
-    };
-    assert_eq!(next().await["type"], "connection_ack");
-    socket
-        .send(send(json!({"id": "1", "type": "subscribe", "payload": {
-            "query": "subscription { events(types: [\"TierDefined\"]) { eventType aggregateType spaceId payload } }"
-        }})))
-        .await
-        .unwrap();
+    let mut live = Live::connect(&app, &alpha).await;
+    live.subscribe(
+        "1",
+        "subscription { events(types: [\"TierDefined\"]) { eventType aggregateType spaceId payload } }",
+        json!({}),
+    )
+    .await;
     // The subscription starts at some point after this message; keep writing until its first
     // event arrives. Every round writes an event it must not see before the one it must.
     let mut round = 0;
@@ -74,15 +44,11 @@ async fn subscription(backend: Backend) {
             json!({"name": format!("Seen {round}"), "kind": "free"}),
         )
         .await;
-        let deadline = tokio::time::Instant::now() + Duration::from_millis(500);
         let mut found = None;
-        while let Ok(Some(Ok(message))) = tokio::time::timeout_at(deadline, socket.next()).await {
-            if let Message::Text(text) = message {
-                let value: Value = serde_json::from_str(&text).unwrap();
-                if value["type"] == "next" {
-                    found = Some(value);
-                    break;
-                }
+        while let Some(value) = live.next_within(Duration::from_millis(500)).await {
+            if value["type"] == "next" {
+                found = Some(value);
+                break;
             }
         }
         if let Some(value) = found {

@@ -6,6 +6,10 @@
 //! idempotency key names the subscription and the moment it fell due, so a retry after a crash
 //! gets the same payment back instead of a second one.
 //!
+//! A banned member is never charged again: at their subscription's next trial end, renewal or
+//! retry the scheduler ends it (`member_banned`) instead. The period they paid for is theirs to
+//! keep or the creator's to refund; their access ended with the ban.
+//!
 //! A subscription whose payment method Stripe collects with (see
 //! `lyceum_domain::payment::method`) is never charged here: at a trial end, renewal or retry it
 //! waits for Stripe's invoice webhook, which settles the boundary instead. Its expiries still
@@ -15,7 +19,9 @@
 use crate::error::WorkerError;
 use crate::feed::Nudge;
 use lyceum_domain::Aggregate;
+use lyceum_domain::ids::MemberId;
 use lyceum_domain::membership::charging::charge;
+use lyceum_domain::membership::member::Member;
 use lyceum_domain::membership::subscription::{DueAction, Subscription, SubscriptionCommand};
 use lyceum_domain::payment::method::{Collector, collector_of};
 use lyceum_domain::payment::test_provider::TestProvider;
@@ -75,6 +81,12 @@ impl Scheduler {
         Ok(issued)
     }
 
+    /// Whether the member is banned, as their own stream says.
+    async fn banned(&self, member: MemberId) -> Result<bool, WorkerError> {
+        let loaded = load::<Member>(&self.db, member.0).await?;
+        Ok(loaded.state.state.is_some_and(|m| m.banned))
+    }
+
     async fn handle(
         &self,
         id: Uuid,
@@ -92,6 +104,8 @@ impl Scheduler {
         }
         let command = match action {
             DueAction::Expire => SubscriptionCommand::Expire { now },
+            // A banned member is never charged again: the boundary ends the subscription.
+            _ if self.banned(state.member_id).await? => SubscriptionCommand::CancelForBan { now },
             action => {
                 let Some(amount) = loaded
                     .state

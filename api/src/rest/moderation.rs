@@ -73,8 +73,10 @@ pub async fn unmute_member(
 ///
 /// Ends a membership for good: in the same transaction as the `MemberBanned` event, every
 /// session of the member is revoked and their credentials deleted, and their entitlements are
-/// empty from then on. Their comments stay (a creator can remove them). Banning again changes
-/// nothing.
+/// empty from then on. Their comments stay (a creator can remove them). They are not charged
+/// again: at each subscription's next trial end, renewal or retry the scheduler ends it
+/// (`SubscriptionCanceled` with reason `member_banned`); the period already paid is not refunded
+/// by itself. Banning again changes nothing.
 #[utoipa::path(
     tag = "moderation",
     params(("space" = String, Path, description = "The space's id or slug"),

@@ -16,7 +16,8 @@ use actix_web::{HttpRequest, HttpResponse, get, post};
 ///
 /// The signed-in member reports a published item, or with `comment_id` a comment on it, to the
 /// space's moderators. The details are personal data, sealed with the member's key. At most 10
-/// reports a minute.
+/// reports a minute, and one open report per member and thing reported (409 `conflict` while
+/// the first is open).
 #[utoipa::path(
     tag = "moderation",
     params(("space" = String, Path, description = "The space's id or slug")),

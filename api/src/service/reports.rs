@@ -16,7 +16,7 @@ use lyceum_domain::engagement::report::{MAX_DETAILS, Report, ReportCommand, Repo
 use lyceum_domain::ids::{CommentId, MemberId, ReportId, SpaceId};
 use lyceum_domain::values::bounded_text;
 use lyceum_domain::{Aggregate, Code, DomainError};
-use lyceum_projections::engagement::queries::ReportRow;
+use lyceum_projections::engagement::queries::{ReportRow, open_report_by};
 use lyceum_projections::queries::Page;
 use lyceum_store::command::append_for;
 use lyceum_store::vault;
@@ -110,6 +110,22 @@ pub async fn file(
             )
             .into());
         }
+    }
+    // One open report per member and thing reported: a second one adds nothing to the queue.
+    // (Checked on the read model, so two reports sent at the same moment may both pass.)
+    let comment = input.comment_id.map(|c| c.to_string());
+    if let Some(open) = open_report_by(
+        &state.db,
+        &member.to_string(),
+        &content_id.to_string(),
+        comment.as_deref(),
+    )
+    .await?
+    {
+        return Err(ApiError::new(
+            Code::Conflict,
+            format!("you already reported this, and report {open} is still open"),
+        ));
     }
     let details = match input.details.as_deref().map(str::trim) {
         None | Some("") => None,

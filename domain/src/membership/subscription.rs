@@ -110,6 +110,8 @@ pub enum CancelReason {
     PaymentFailed,
     /// The first payment never came.
     IncompleteExpired,
+    /// The member was banned: the next boundary ended it instead of charging them.
+    MemberBanned,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -228,6 +230,11 @@ pub enum SubscriptionCommand {
     },
     /// Ends the subscription at once, in any open status.
     Cancel {
+        now: DateTime<Utc>,
+    },
+    /// Ends the subscription at once because its member is banned: what the scheduler sends at
+    /// a boundary instead of charging a banned member again.
+    CancelForBan {
         now: DateTime<Utc>,
     },
     Expire {

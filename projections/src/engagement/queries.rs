@@ -199,6 +199,24 @@ pub async fn reports(
     Ok(page(items, limit, |r: &ReportRow| r.id.clone()))
 }
 
+/// The open report `reporter_id` already filed on this item (or this comment of it), if any.
+pub async fn open_report_by(
+    db: &Db,
+    reporter_id: &str,
+    content_id: &str,
+    comment_id: Option<&str>,
+) -> Result<Option<String>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM rm_reports WHERE reporter_id = $1 AND content_id = $2 \
+         AND COALESCE(comment_id, '') = $3 AND status = 'open' LIMIT 1",
+    )
+    .bind(reporter_id)
+    .bind(content_id)
+    .bind(comment_id.unwrap_or(""))
+    .fetch_optional(db.reader())
+    .await?)
+}
+
 /// One report of a space.
 pub async fn report(db: &Db, space_id: &str, id: &str) -> Result<Option<ReportRow>, StoreError> {
     let row = sqlx::query(&format!(

@@ -135,6 +135,13 @@ async fn mutes_bans_reports_and_rate_limits(backend: Backend) {
         .await;
     assert_eq!(queue.body["data"][0]["id"], report_id.as_str(), "{queue:?}");
     assert_eq!(queue.body["data"][0]["details"], "Shouting at everyone");
+    app.post(
+        &cy,
+        &space.path("/reports"),
+        json!({"content_id": post, "comment_id": spoken_id, "reason": "spam"}),
+    )
+    .await
+    .assert_problem(409, "conflict");
     let resolve = space.path(&format!("/reports/{report_id}/resolve"));
     let resolved = app
         .post(

@@ -97,6 +97,10 @@ pub(super) fn decide(state: Option<&SubscriptionState>, command: SubscriptionCom
             reason: CancelReason::Requested,
             canceled_at: now,
         }]),
+        C::CancelForBan { now } => Ok(vec![E::SubscriptionCanceled {
+            reason: CancelReason::MemberBanned,
+            canceled_at: now,
+        }]),
         C::Expire { now } => match &state.billing {
             Billing::Comp { until, .. } if now >= *until => {
                 Ok(vec![E::CompExpired { until: *until }])

@@ -150,6 +150,29 @@ fn cancel_ends_any_open_subscription_at_once_and_only_once() {
 }
 
 #[test]
+fn a_ban_ends_the_subscription_at_once_with_its_own_reason() {
+    for history in [
+        trialing(eur(1000)),
+        active(eur(1000)),
+        with(
+            active(eur(1000)),
+            vec![canceled(CancelReason::Requested, day(4, 10))],
+        ),
+    ] {
+        let open = !history
+            .iter()
+            .any(|e| matches!(e, SubscriptionEvent::SubscriptionCanceled { .. }));
+        let then = given::<Subscription>(history)
+            .when(SubscriptionCommand::CancelForBan { now: day(4, 12) });
+        if open {
+            then.then_expect_events(vec![canceled(CancelReason::MemberBanned, day(4, 12))]);
+        } else {
+            then.then_expect_error(Code::InvalidTransition);
+        }
+    }
+}
+
+#[test]
 fn an_unpaid_subscription_expires_after_23_hours() {
     let history = vec![started(eur(1000), None, apr1())];
     given::<Subscription>(history.clone())
