@@ -4,7 +4,7 @@
 use crate::live_support::Live;
 use crate::on_both_backends;
 use crate::support::{Backend, TestApp};
-use serde_json::{Value, json};
+use serde_json::json;
 use std::time::Duration;
 
 on_both_backends!(subscription);
