@@ -111,6 +111,17 @@ pub async fn file(
             .into());
         }
     }
+    let details = match input.details.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) => {
+            let text = bounded_text("details", text, MAX_DETAILS)?;
+            Some(
+                vault::seal_for(&state.db, member, &text)
+                    .await?
+                    .ok_or_else(|| ApiError::new(Code::Forbidden, "the member was erased"))?,
+            )
+        }
+    };
     // One open report per member and thing reported: a second one adds nothing to the queue.
     // (Checked on the read model, so two reports sent at the same moment may both pass.)
     let comment = input.comment_id.map(|c| c.to_string());
@@ -127,17 +138,6 @@ pub async fn file(
             format!("you already reported this, and report {open} is still open"),
         ));
     }
-    let details = match input.details.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(text) => {
-            let text = bounded_text("details", text, MAX_DETAILS)?;
-            Some(
-                vault::seal_for(&state.db, member, &text)
-                    .await?
-                    .ok_or_else(|| ApiError::new(Code::Forbidden, "the member was erased"))?,
-            )
-        }
-    };
     let id = ReportId::new();
     let events = Report::default().decide(ReportCommand::File {
         report_id: id,
