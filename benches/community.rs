@@ -17,7 +17,7 @@
 
 mod common;
 
-use common::{append_script, clients, drive, pgbench, seconds, spawn_app};
+use common::{append_script, clients, create_item, drive, pgbench, seconds, spawn_app};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -257,24 +257,7 @@ async fn bench_comments(clients: usize, seconds: u64) {
         };
         let mut comments = drive(clients, seconds, comment).await;
         comments.report(&format!("comment posted ({name})"));
-        let create = {
-            let (http, base, key) = (http.clone(), base.clone(), key.clone());
-            move |n: usize| {
-                let (http, base, key) = (http.clone(), base.clone(), key.clone());
-                async move {
-                    let reply = http
-                        .post(format!("{base}/v1/spaces/bench/content"))
-                        .bearer_auth(&key)
-                        .json(&json!({"kind": "post", "title": format!("Post {n}"),
-                            "body": "Body", "access": {"policy": "members"}}))
-                        .send()
-                        .await
-                        .unwrap();
-                    assert_eq!(reply.status().as_u16(), 201);
-                }
-            }
-        };
-        let mut created = drive(clients, seconds, create).await;
+        let mut created = drive(clients, seconds, create_item(&http, &base, &key)).await;
         created.report(&format!("baseline: item created by key ({name})"));
         println!(
             "ratio comments / item creation = {:.2}",

@@ -19,7 +19,7 @@
 
 mod common;
 
-use common::{AMQP_URL, append_script, clients, drive, pgbench, seconds, spawn_app};
+use common::{AMQP_URL, append_script, clients, create_item, drive, pgbench, seconds, spawn_app};
 
 use lyceum_store::{Append, Db};
 use lyceum_workers::{Relay, Topology};
@@ -96,20 +96,7 @@ async fn bench_http(clients: usize, seconds: u64) {
     ] {
         let (base, key, stop, _) = spawn_app(production).await;
         let http = reqwest::Client::new();
-        let mut run = drive(clients, seconds, move |n| {
-            let (http, base, key) = (http.clone(), base.clone(), key.clone());
-            async move {
-                let reply = http
-                    .post(format!("{base}/v1/spaces/bench/content"))
-                    .bearer_auth(&key)
-                    .json(&json!({"kind": "post", "title": format!("Post {n}"), "body": "Body", "access": {"policy": "members"}}))
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(reply.status().as_u16(), 201);
-            }
-        })
-        .await;
+        let mut run = drive(clients, seconds, create_item(&http, &base, &key)).await;
         run.report(&format!("create content over HTTP ({name})"));
         // Stop the application so its background work does not weigh on the next run.
         let _ = stop.send(());

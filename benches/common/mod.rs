@@ -149,6 +149,35 @@ pub async fn spawn_app(
     )
 }
 
+/// An operation for [`drive`]: the creator creates a members-only post (a one-event command
+/// over HTTP).
+pub fn create_item(
+    http: &reqwest::Client,
+    base: &str,
+    key: &str,
+) -> impl Fn(usize) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>
++ Clone
++ Send
++ 'static {
+    let (http, base, key) = (http.clone(), base.to_owned(), key.to_owned());
+    move |n| {
+        let (http, base, key) = (http.clone(), base.clone(), key.clone());
+        Box::pin(async move {
+            let reply = http
+                .post(format!("{base}/v1/spaces/bench/content"))
+                .bearer_auth(&key)
+                .json(
+                    &json!({"kind": "post", "title": format!("Post {n}"), "body": "Body",
+                    "access": {"policy": "members"}}),
+                )
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(reply.status().as_u16(), 201);
+        })
+    }
+}
+
 const ALLOCATION_LOCK: i64 = 0x4C58_0000_0000_0001;
 const POSITION_LOCK_BASE: i64 = 0x4C59_0000_0000_0000;
 
