@@ -15,6 +15,7 @@ pub mod publisher;
 pub mod relay;
 pub mod scheduler;
 pub mod supervisor;
+pub mod timed;
 pub mod topology;
 pub mod webhooks;
 

@@ -7,20 +7,18 @@
 
 use crate::error::WorkerError;
 use crate::feed::Nudge;
+use crate::timed::{append_once, every_second, system_metadata};
 use lyceum_domain::Aggregate;
 use lyceum_domain::content::{Content, ContentCommand};
 use lyceum_store::clock::Clock;
 use lyceum_store::command::{append_for, load};
-use lyceum_store::{Db, Metadata, StoreError, time};
+use lyceum_store::{Db, time};
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
 use uuid::Uuid;
 
 /// How many due items one pass handles.
 const BATCH: i64 = 100;
-/// How often the publisher looks.
-const IDLE: Duration = Duration::from_secs(1);
 
 /// Publishes scheduled content when it falls due.
 #[derive(Debug, Clone)]
@@ -69,38 +67,14 @@ impl Publisher {
         let Ok(events) = loaded.state.decide(ContentCommand::PublishDue { now }) else {
             return Ok(false);
         };
-        let metadata = Metadata {
-            space_id: Some(space_id.0),
-            actor: "system:publisher".into(),
-            correlation_id: Uuid::new_v4(),
-            causation_id: None,
-            request_id: "publisher:scheduled".into(),
-        };
+        let metadata =
+            system_metadata(space_id.0, "system:publisher", "publisher:scheduled".into());
         let append = append_for::<Content>(id, loaded.version, &events, metadata, vec![])?;
-        match lyceum_store::append::append(&self.db, &append, None).await {
-            Ok(_) => Ok(true),
-            Err(StoreError::Conflict) => Ok(false),
-            Err(error) => Err(error.into()),
-        }
+        append_once(&self.db, &append).await
     }
 
     /// Runs a pass every second until `shutdown`, nudging the relay after publishing.
     pub async fn run(self, nudge: Nudge, shutdown: impl Future) -> Result<(), WorkerError> {
-        let mut shutdown = std::pin::pin!(shutdown);
-        loop {
-            match self.run_due().await {
-                Ok(0) => {}
-                Ok(published) => {
-                    tracing::info!(published, "scheduled content published");
-                    nudge.nudge();
-                    continue;
-                }
-                Err(error) => tracing::warn!(%error, "publisher pass failed"),
-            }
-            tokio::select! {
-                _ = shutdown.as_mut() => return Ok(()),
-                () = tokio::time::sleep(IDLE) => {}
-            }
-        }
+        every_second("publisher", || self.run_due(), nudge, shutdown).await
     }
 }

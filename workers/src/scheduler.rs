@@ -18,6 +18,7 @@
 
 use crate::error::WorkerError;
 use crate::feed::Nudge;
+use crate::timed::{append_once, every_second, system_metadata};
 use lyceum_domain::Aggregate;
 use lyceum_domain::ids::MemberId;
 use lyceum_domain::membership::charging::charge;
@@ -27,16 +28,13 @@ use lyceum_domain::payment::method::{Collector, collector_of};
 use lyceum_domain::payment::test_provider::TestProvider;
 use lyceum_store::clock::Clock;
 use lyceum_store::command::{append_for, load};
-use lyceum_store::{Db, Metadata, StoreError, time};
+use lyceum_store::{Db, time};
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
 use uuid::Uuid;
 
 /// How many due subscriptions one pass handles.
 const BATCH: i64 = 100;
-/// How often the scheduler looks when nothing wakes it.
-const IDLE: Duration = Duration::from_secs(1);
 
 /// Issues due subscription commands.
 #[derive(Debug, Clone)]
@@ -135,41 +133,21 @@ impl Scheduler {
                 return Ok(Outcome::NotDue);
             }
         };
-        let metadata = Metadata {
-            space_id: Some(state.space_id.0),
-            actor: "system:scheduler".into(),
-            correlation_id: Uuid::new_v4(),
-            causation_id: None,
-            request_id: format!("scheduler:{action:?}"),
-        };
+        let metadata = system_metadata(
+            state.space_id.0,
+            "system:scheduler",
+            format!("scheduler:{action:?}"),
+        );
         let append = append_for::<Subscription>(id, loaded.version, &events, metadata, vec![])?;
-        match lyceum_store::append::append(&self.db, &append, None).await {
-            Ok(_) => Ok(Outcome::Issued),
-            // Another scheduler got there first.
-            Err(StoreError::Conflict) => Ok(Outcome::Lost),
-            Err(error) => Err(error.into()),
-        }
+        // `false`: another scheduler got there first.
+        Ok(match append_once(&self.db, &append).await? {
+            true => Outcome::Issued,
+            false => Outcome::Lost,
+        })
     }
 
     /// Runs a pass every second until `shutdown`, nudging the relay after issuing commands.
     pub async fn run(self, nudge: Nudge, shutdown: impl Future) -> Result<(), WorkerError> {
-        let mut shutdown = std::pin::pin!(shutdown);
-        loop {
-            match self.run_due().await {
-                Ok(0) => {}
-                Ok(issued) => {
-                    tracing::info!(issued, "scheduled commands issued");
-                    nudge.nudge();
-                    continue;
-                }
-                Err(error) => tracing::warn!(%error, "scheduler pass failed"),
-            }
-            // Due times are moments on the clock, not reactions to appends: waking on every
-            // append would cost a query per command for nothing.
-            tokio::select! {
-                _ = shutdown.as_mut() => return Ok(()),
-                () = tokio::time::sleep(IDLE) => {}
-            }
-        }
+        every_second("scheduler", || self.run_due(), nudge, shutdown).await
     }
 }

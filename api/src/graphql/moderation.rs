@@ -74,7 +74,8 @@ impl ModerationMutation {
         settle(state, planned, MemberStanding::from).await
     }
 
-    /// Bans a member: their sessions are revoked and their access ends, for good.
+    /// Bans a member: their sessions are revoked and their access ends, for good; their
+    /// subscriptions end at their next renewal instead of charging them.
     async fn ban_member(
         &self,
         ctx: &Context<'_>,

@@ -13,6 +13,7 @@ use async_graphql::{Context, ID, Subscription as GqlSubscription};
 use futures::{Stream, StreamExt, stream};
 use lyceum_domain::engagement::comment::CommentEvent;
 use lyceum_projections::engagement::queries;
+use std::future::Future;
 use tokio::sync::broadcast::error::RecvError;
 
 pub struct Subscription;
@@ -85,6 +86,34 @@ async fn posted(
         .then(|| Comment::from(crate::dto::Comment::from(row)))
 }
 
+/// Who subscribed, and to which space.
+type Subscriber = (AppState, Auth, SpaceRef);
+
+/// The live events of the subscriber's space of `event_type` that `keep` accepts, each shown
+/// as `show` finds the subscriber may see it (`None`: nothing is sent for it).
+fn pushed<T, K, S, Fut>(
+    subscriber: Subscriber,
+    event_type: &'static str,
+    keep: K,
+    show: S,
+) -> impl Stream<Item = T> + use<T, K, S, Fut>
+where
+    K: Fn(&lyceum_store::StoredEvent) -> bool + Send + 'static,
+    S: Fn(Subscriber, std::sync::Arc<lyceum_store::StoredEvent>) -> Fut + Send + 'static,
+    Fut: Future<Output = Option<T>> + Send,
+    T: Send,
+{
+    let space = subscriber.2.id.0;
+    live(&subscriber.0)
+        .filter(move |event| {
+            let wanted =
+                event.space_id == Some(space) && event.event_type == event_type && keep(event);
+            async move { wanted }
+        })
+        .then(move |event| show(subscriber.clone(), event))
+        .filter_map(|shown| async move { shown })
+}
+
 #[GqlSubscription]
 impl Subscription {
     /// Events as they are published, optionally only of some types. Admin keys see every
@@ -118,17 +147,12 @@ impl Subscription {
         let space = resolve(&state, &auth, &space, Intent::MemberRead)
             .await
             .or_gql()?;
-        Ok(live(&state)
-            .filter(move |event| {
-                let wanted =
-                    event.space_id == Some(space.id.0) && event.event_type == "ContentPublished";
-                async move { wanted }
-            })
-            .then(move |event| {
-                let (state, auth, space) = (state.clone(), auth.clone(), space.clone());
-                async move { published(&state, &auth, &space, &event).await }
-            })
-            .filter_map(|item| async move { item }))
+        Ok(pushed(
+            (state, auth, space),
+            "ContentPublished",
+            |_| true,
+            |(state, auth, space), event| async move { published(&state, &auth, &space, &event).await },
+        ))
     }
 
     /// Comments and replies as they are posted on an item. The subscriber must be able to read
@@ -149,18 +173,14 @@ impl Subscription {
         let item = comments::readable(&state, &auth, &space, &content_id)
             .await
             .or_gql()?;
-        Ok(live(&state)
-            .filter(move |event| {
-                let wanted = event.space_id == Some(space.id.0)
-                    && event.event_type == "CommentPosted"
-                    && event.payload.get("content_id").and_then(|c| c.as_str())
-                        == Some(item.to_string().as_str());
-                async move { wanted }
-            })
-            .then(move |event| {
-                let (state, auth, space) = (state.clone(), auth.clone(), space.clone());
-                async move { posted(&state, &auth, &space, &event).await }
-            })
-            .filter_map(|comment| async move { comment }))
+        let item = item.to_string();
+        Ok(pushed(
+            (state, auth, space),
+            "CommentPosted",
+            move |event| {
+                event.payload.get("content_id").and_then(|c| c.as_str()) == Some(item.as_str())
+            },
+            |(state, auth, space), event| async move { posted(&state, &auth, &space, &event).await },
+        ))
     }
 }
