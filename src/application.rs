@@ -1,5 +1,5 @@
 //! The application: one process running the API, the relay, the projection consumers and the
-//! live feed under one supervisor. With an AMQP URL the bus is RabbitMQ; without one it is the
+//! live feed under one supervisor, which restarts whatever fails. With an AMQP URL the bus is RabbitMQ; without one it is the
 //! in-process bus, where the log itself is the durable queue.
 
 use crate::config::Config;
@@ -8,49 +8,21 @@ use lyceum_api::AppState;
 use lyceum_projections::Projection;
 use lyceum_store::Db;
 use lyceum_store::clock::{Clock, SystemClock};
+pub use lyceum_workers::Stop;
 use lyceum_workers::publisher::Publisher;
 use lyceum_workers::scheduler::Scheduler;
 use lyceum_workers::{
-    BrokerFeed, LiveFeed, LogTail, Nudge, ProjectionConsumer, Relay, Supervisor, Topology,
+    Broker, BrokerFeed, LiveFeed, LogTail, Nudge, ProjectionConsumer, Relay, Supervisor, Topology,
 };
 use std::future::Future;
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::watch;
 
 /// Events the relay publishes before it waits for the broker's confirms.
 const RELAY_BATCH: i64 = 500;
 /// Unacknowledged messages a consumer may hold.
 const PREFETCH: u16 = 256;
-
-/// A stop signal every task can wait on.
-#[derive(Clone)]
-pub struct Stop(watch::Sender<bool>);
-
-impl Stop {
-    pub fn new() -> Self {
-        Self(watch::channel(false).0)
-    }
-
-    /// Completes once [`Stop::stop`] was called.
-    pub fn stopped(&self) -> impl Future<Output = ()> + Send + 'static {
-        let mut receiver = self.0.subscribe();
-        async move {
-            let _ = receiver.wait_for(|stopped| *stopped).await;
-        }
-    }
-
-    pub fn stop(&self) {
-        self.0.send_replace(true);
-    }
-}
-
-impl Default for Stop {
-    fn default() -> Self {
-        Self::new()
-    }
-}
 
 /// A built, running application.
 pub struct Application {
@@ -60,7 +32,7 @@ pub struct Application {
     tasks: Supervisor,
     stop: Stop,
     server: actix_web::dev::ServerHandle,
-    _broker: Option<lapin::Connection>,
+    broker: Option<Arc<Broker>>,
 }
 
 /// What runs besides the API.
@@ -89,82 +61,169 @@ pub struct Wiring<'a> {
     pub clock: &'a Arc<dyn Clock>,
 }
 
-/// Starts the relay, consumers and live feed for `roles` on `tasks`. Returns the broker
-/// connection to keep alive, if there is one.
+/// Starts the relay, consumers and live feed for `roles` on `tasks`, each restarted by the
+/// supervisor when it fails. Returns the shared broker connection, if there is one, to close
+/// on shutdown. Only a bad configuration fails here: an unreachable broker is retried, and
+/// `/readyz` says so meanwhile.
 pub async fn start_workers(
     wiring: &Wiring<'_>,
     roles: Roles,
     projections: &[Projection],
     tasks: &mut Supervisor,
-) -> anyhow::Result<Option<lapin::Connection>> {
-    let Wiring {
-        config,
-        db,
-        feed,
-        nudge,
-        stop,
-        ..
-    } = *wiring;
+) -> anyhow::Result<Option<Arc<Broker>>> {
     if roles.consumers {
         start_webhooks(wiring, tasks);
-        let scheduler = Scheduler::new(wiring.db.clone(), wiring.clock.clone());
-        tasks.spawn(
-            "billing scheduler",
-            scheduler.run(wiring.nudge.clone(), wiring.stop.stopped()),
-        );
-        let publisher = Publisher::new(wiring.db.clone(), wiring.clock.clone());
-        tasks.spawn(
-            "scheduled publisher",
-            publisher.run(wiring.nudge.clone(), wiring.stop.stopped()),
-        );
+        start_schedulers(wiring, tasks);
     }
-    let Some(url) = &config.amqp_url else {
-        if roles.consumers {
-            for &projection in projections {
-                tasks.spawn(
-                    format!("projection {}", projection.name()),
-                    lyceum_workers::embedded::run_projection(
-                        db.clone(),
-                        projection,
-                        nudge.clone(),
-                        stop.stopped(),
-                    ),
-                );
-            }
-        }
-        if roles.api {
-            let tail = LogTail::new(db.clone(), feed.clone()).await?;
-            tasks.spawn("live feed", tail.run(nudge.clone(), stop.stopped()));
-        }
+    let Some(url) = &wiring.config.amqp_url else {
+        start_embedded(wiring, roles, projections, tasks);
         return Ok(None);
     };
-    let connection = lyceum_workers::amqp::connect(url.expose())
-        .await
-        .context("connecting to RabbitMQ")?;
-    let topology = Topology::new(config.amqp_prefix.clone());
+    let broker = Arc::new(Broker::new(url.expose()).context("LYCEUM_AMQP_URL")?);
+    let topology = Topology::new(wiring.config.amqp_prefix.clone());
+    topology.validate().context("LYCEUM_AMQP_PREFIX")?;
+    let on_broker = OnBroker {
+        db: wiring.db.clone(),
+        broker: broker.clone(),
+        topology,
+        stop: wiring.stop.clone(),
+    };
     if roles.relay {
-        let channel = connection.create_channel().await?;
-        let relay = Relay::new(db.clone(), channel, topology.clone(), RELAY_BATCH).await?;
-        tasks.spawn("relay", relay.run(nudge.clone(), stop.stopped()));
+        let (on_broker, nudge) = (on_broker.clone(), wiring.nudge.clone());
+        tasks.spawn_restarting("relay", move |probe| {
+            let OnBroker {
+                db,
+                broker,
+                topology,
+                stop,
+            } = on_broker.clone();
+            let nudge = nudge.clone();
+            async move {
+                let opened = broker
+                    .open(&stop, &probe, |channel| {
+                        Relay::new(db.clone(), channel, topology.clone(), RELAY_BATCH)
+                    })
+                    .await?;
+                let Some(relay) = opened else { return Ok(()) };
+                relay.run(nudge, stop.stopped()).await
+            }
+        });
     }
+    for &projection in projections.iter().filter(|_| roles.consumers) {
+        let on_broker = on_broker.clone();
+        let name = format!("consumer {}", projection.name());
+        tasks.spawn_restarting(name, move |probe| {
+            let OnBroker {
+                db,
+                broker,
+                topology,
+                stop,
+            } = on_broker.clone();
+            async move {
+                let opened = broker
+                    .open(&stop, &probe, |channel| {
+                        let (db, topology) = (db.clone(), topology.clone());
+                        async move {
+                            ProjectionConsumer::new(db, channel, &topology, projection, PREFETCH)
+                                .await
+                        }
+                    })
+                    .await?;
+                let Some(consumer) = opened else {
+                    return Ok(());
+                };
+                consumer.run(stop.stopped()).await
+            }
+        });
+    }
+    if roles.api {
+        let (on_broker, feed) = (on_broker.clone(), wiring.feed.clone());
+        tasks.spawn_restarting("live feed", move |probe| {
+            let OnBroker {
+                db,
+                broker,
+                topology,
+                stop,
+            } = on_broker.clone();
+            let feed = feed.clone();
+            async move {
+                let opened = broker
+                    .open(&stop, &probe, |channel| {
+                        let (db, topology, feed) = (db.clone(), topology.clone(), feed.clone());
+                        async move { BrokerFeed::new(db, channel, &topology, feed).await }
+                    })
+                    .await?;
+                let Some(live) = opened else { return Ok(()) };
+                live.run(stop.stopped()).await
+            }
+        });
+    }
+    Ok(Some(broker))
+}
+
+/// What every broker task starts from, cloned for each (re)start.
+#[derive(Clone)]
+struct OnBroker {
+    db: Db,
+    broker: Arc<Broker>,
+    topology: Topology,
+    stop: Stop,
+}
+
+/// Embedded mode's bus: each projection and the live feed tail the log itself.
+fn start_embedded(
+    wiring: &Wiring<'_>,
+    roles: Roles,
+    projections: &[Projection],
+    tasks: &mut Supervisor,
+) {
+    let (db, feed, nudge, stop) = (wiring.db, wiring.feed, wiring.nudge, wiring.stop);
     if roles.consumers {
         for &projection in projections {
-            let channel = connection.create_channel().await?;
-            let consumer =
-                ProjectionConsumer::new(db.clone(), channel, &topology, projection, PREFETCH)
-                    .await?;
-            tasks.spawn(
-                format!("consumer {}", projection.name()),
-                consumer.run(stop.stopped()),
-            );
+            let (db, nudge, stop) = (db.clone(), nudge.clone(), stop.clone());
+            tasks.spawn_restarting(format!("projection {}", projection.name()), move |probe| {
+                probe.up();
+                lyceum_workers::embedded::run_projection(
+                    db.clone(),
+                    projection,
+                    nudge.clone(),
+                    stop.stopped(),
+                )
+            });
         }
     }
     if roles.api {
-        let channel = connection.create_channel().await?;
-        let live = BrokerFeed::new(channel, &topology, feed.clone()).await?;
-        tasks.spawn("live feed", live.run(stop.stopped()));
+        let (db, feed, nudge, stop) = (db.clone(), feed.clone(), nudge.clone(), stop.clone());
+        tasks.spawn_restarting("live feed", move |probe| {
+            let (db, feed, nudge, stop) = (db.clone(), feed.clone(), nudge.clone(), stop.clone());
+            async move {
+                let tail = LogTail::new(db, feed).await?;
+                probe.up();
+                tail.run(nudge, stop.stopped()).await
+            }
+        });
     }
-    Ok(Some(connection))
+}
+
+/// The clock-driven workers: the billing scheduler and the scheduled publisher.
+fn start_schedulers(wiring: &Wiring<'_>, tasks: &mut Supervisor) {
+    let (db, clock, nudge, stop) = (
+        wiring.db.clone(),
+        wiring.clock.clone(),
+        wiring.nudge.clone(),
+        wiring.stop.clone(),
+    );
+    let (publisher_db, publisher_clock, publisher_nudge, publisher_stop) =
+        (db.clone(), clock.clone(), nudge.clone(), stop.clone());
+    tasks.spawn_restarting("billing scheduler", move |probe| {
+        probe.up();
+        Scheduler::new(db.clone(), clock.clone()).run(nudge.clone(), stop.stopped())
+    });
+    tasks.spawn_restarting("scheduled publisher", move |probe| {
+        probe.up();
+        Publisher::new(publisher_db.clone(), publisher_clock.clone())
+            .run(publisher_nudge.clone(), publisher_stop.stopped())
+    });
 }
 
 /// The webhook fan-out and sender. Both tail the log in either mode (the log is the source of
@@ -172,21 +231,34 @@ pub async fn start_workers(
 fn start_webhooks(wiring: &Wiring<'_>, tasks: &mut Supervisor) {
     use lyceum_workers::webhooks::{Sender, run_fan_out, run_sender};
     let wake = Nudge::default();
-    let db = wiring.db.clone();
-    tasks.spawn(
-        "webhook fan-out",
+    let (db, nudge, fan_out_wake, stop) = (
+        wiring.db.clone(),
+        wiring.nudge.clone(),
+        wake.clone(),
+        wiring.stop.clone(),
+    );
+    tasks.spawn_restarting("webhook fan-out", move |probe| {
+        probe.up();
         run_fan_out(
             db.clone(),
-            wiring.nudge.clone(),
+            nudge.clone(),
+            fan_out_wake.clone(),
+            stop.stopped(),
+        )
+    });
+    let (db, stop, allow_private) = (
+        wiring.db.clone(),
+        wiring.stop.clone(),
+        wiring.config.allow_private_webhooks,
+    );
+    tasks.spawn_restarting("webhook sender", move |probe| {
+        probe.up();
+        run_sender(
+            Sender::new(db.clone(), allow_private),
             wake.clone(),
-            wiring.stop.stopped(),
-        ),
-    );
-    let sender = Sender::new(db, wiring.config.allow_private_webhooks);
-    tasks.spawn(
-        "webhook sender",
-        run_sender(sender, wake, wiring.stop.stopped()),
-    );
+            stop.stopped(),
+        )
+    });
 }
 
 impl Application {
@@ -201,7 +273,7 @@ impl Application {
         let feed = LiveFeed::default();
         let nudge = Nudge::default();
         let stop = Stop::new();
-        let mut tasks = Supervisor::new();
+        let mut tasks = Supervisor::new(stop.clone());
         let wiring = Wiring {
             config,
             db: &db,
@@ -218,6 +290,7 @@ impl Application {
         let mut state = AppState::new(api_db.clone(), feed, nudge);
         state.allow_private_webhooks = config.allow_private_webhooks;
         state.clock = clock;
+        state.health = tasks.health().clone();
         let server = lyceum_api::serve(listener, state, config.http_workers)
             .context("starting the HTTP server")?;
         let handle = server.handle();
@@ -229,7 +302,7 @@ impl Application {
             tasks,
             stop,
             server: handle,
-            _broker: broker,
+            broker,
         })
     }
 
@@ -246,7 +319,13 @@ impl Application {
         &self.api_db
     }
 
-    /// Runs until `shutdown` completes or a task fails, then stops everything gracefully.
+    /// What the supervised tasks say about their readiness and restarts.
+    pub fn health(&self) -> &lyceum_workers::Health {
+        self.tasks.health()
+    }
+
+    /// Runs until `shutdown` completes or a task fails for good, then stops everything
+    /// gracefully.
     pub async fn run_until_stopped(mut self, shutdown: impl Future) -> anyhow::Result<()> {
         let outcome = tokio::select! {
             _ = shutdown => Ok(()),
@@ -260,6 +339,9 @@ impl Application {
             .is_err()
         {
             tracing::warn!("tasks did not stop within 10 s");
+        }
+        if let Some(broker) = &self.broker {
+            broker.close().await;
         }
         self.db.close().await;
         outcome

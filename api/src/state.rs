@@ -3,7 +3,7 @@
 use crate::limits::RateLimiter;
 use lyceum_store::Db;
 use lyceum_store::clock::{Clock, SystemClock};
-use lyceum_workers::{LiveFeed, Nudge};
+use lyceum_workers::{Health, LiveFeed, Nudge};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,6 +23,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Per-member engagement rate limits, in this process.
     pub limits: Arc<RateLimiter>,
+    /// What the process's workers say about their readiness, for `/readyz`.
+    pub health: Health,
 }
 
 impl AppState {
@@ -35,6 +37,7 @@ impl AppState {
             allow_private_webhooks: false,
             clock: Arc::new(SystemClock),
             limits: Arc::new(RateLimiter::default()),
+            health: Health::default(),
         }
     }
 }

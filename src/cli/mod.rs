@@ -182,7 +182,7 @@ async fn run_workers(
     }
     let db = config.connect().await?;
     let stop = Stop::new();
-    let mut tasks = Supervisor::new();
+    let mut tasks = Supervisor::new(stop.clone());
     let (feed, nudge) = (LiveFeed::default(), Nudge::default());
     let clock: std::sync::Arc<dyn lyceum_store::clock::Clock> =
         std::sync::Arc::new(lyceum_store::clock::SystemClock);
@@ -194,12 +194,15 @@ async fn run_workers(
         stop: &stop,
         clock: &clock,
     };
-    let _broker = start_workers(&wiring, roles, &projections(projection)?, &mut tasks).await?;
+    let broker = start_workers(&wiring, roles, &projections(projection)?, &mut tasks).await?;
     let outcome = tokio::select! {
         _ = shutdown_signal() => Ok(()),
         failed = tasks.wait() => failed.context("a task stopped"),
     };
     stop.stop();
     let _ = tokio::time::timeout(std::time::Duration::from_secs(10), tasks.wait()).await;
+    if let Some(broker) = broker {
+        broker.close().await;
+    }
     outcome
 }

@@ -312,6 +312,35 @@ impl TestApp {
         }
     }
 
+    /// Whether the application still runs, i.e. has not stopped on its own.
+    pub fn is_running(&self) -> bool {
+        self.running
+            .as_ref()
+            .is_some_and(|running| !running.is_finished())
+    }
+
+    /// Polls `/readyz` until `done` holds for its status and body, for at most `within`;
+    /// panics naming `what` on timeout. Returns the body.
+    pub async fn until_readiness(
+        &self,
+        within: Duration,
+        what: &str,
+        done: impl Fn(u16, &Value) -> bool,
+    ) -> Value {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let reply = self.call(Method::GET, None, "/readyz", None).await;
+            if done(reply.status, &reply.body) {
+                return reply.body;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "timed out waiting for {what}: {reply:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// The events of one stream, oldest first.
     pub async fn stream(&self, aggregate: &str, id: &str) -> Vec<Value> {
         let stream = self

@@ -4,6 +4,7 @@
 use crate::on_both_backends;
 use crate::support::{Backend, TestApp};
 use serde_json::json;
+use std::time::Duration;
 
 on_both_backends!(walkthrough);
 
@@ -228,7 +229,11 @@ async fn walkthrough(backend: Backend) {
         .collect();
     assert_eq!(versions, [1, 2]);
 
-    let health = app.call(reqwest::Method::GET, None, "/readyz", None).await;
-    assert_eq!(health.status, 200, "{health:?}");
+    // Every worker is up, and none had to be restarted.
+    let ready = app
+        .until_readiness(Duration::from_secs(15), "ready", |status, _| status == 200)
+        .await;
+    assert_eq!(ready["restarts"], 0, "{ready}");
+    assert!(app.is_running());
     app.finish().await;
 }

@@ -1,17 +1,148 @@
-//! The broker connection: one place that knows how Lyceum connects to RabbitMQ.
+//! The broker connection: one place that knows how Lyceum connects to RabbitMQ, and the
+//! process's shared [`Broker`], which reconnects on demand after the broker went away.
+//!
+//! lapin's own automatic recovery is off on purpose: it replays declarations under their old
+//! names, and the broker refuses a server-named (`amq.gen-…`) queue declared by a client. Each
+//! task instead opens a fresh channel from [`Broker::channel`] and declares what it needs again;
+//! the supervisor restarts a task whose channel failed.
 
 use crate::error::WorkerError;
-use lapin::{Connection, ConnectionProperties};
+use crate::health::Probe;
+use crate::pause::Backoff;
+use crate::stop::Stop;
+use lapin::uri::AMQPUri;
+use lapin::{Channel, Connection, ConnectionProperties};
+use std::future::Future;
+use std::time::Duration;
+use tokio::sync::Mutex;
 
-/// Connects to `url` (`amqp://user:pass@host:5672/%2f`).
+/// How long a connection attempt may take before it counts as failed.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Connects to `url` (`amqp://user:pass@host:5672/%2f`), once.
 ///
-/// With lapin's `tokio` feature the connection runs on the current tokio runtime. Automatic
-/// recovery reconnects after a network failure and replays exchanges, queues, bindings,
-/// consumers, QoS and confirm mode; callers wait for it with `Channel::wait_for_recovery`.
+/// With lapin's `tokio` feature the connection runs on the current tokio runtime.
 #[tracing::instrument(skip_all)]
 pub async fn connect(url: &str) -> Result<Connection, WorkerError> {
     let properties = ConnectionProperties::default()
-        .with_connection_name(format!("lyceum-{}", std::process::id()).into())
-        .enable_auto_recover();
-    Ok(Connection::connect(url, properties).await?)
+        .with_connection_name(format!("lyceum-{}", std::process::id()).into());
+    match tokio::time::timeout(CONNECT_TIMEOUT, Connection::connect(url, properties)).await {
+        Ok(connected) => Ok(connected?),
+        Err(_) => Err(WorkerError::Disconnected(format!(
+            "no connection within {} s",
+            CONNECT_TIMEOUT.as_secs()
+        ))),
+    }
+}
+
+/// The process's connection to RabbitMQ, shared by its tasks, made again when it is lost.
+#[derive(Debug)]
+pub struct Broker {
+    url: String,
+    connection: Mutex<Option<Connection>>,
+}
+
+impl Broker {
+    /// A broker at `url`, not connected yet. A URL that does not parse is a configuration
+    /// error, reported now rather than at every reconnection.
+    pub fn new(url: &str) -> Result<Self, WorkerError> {
+        url.parse::<AMQPUri>().map_err(|error| {
+            WorkerError::Config(format!("the AMQP URL does not parse: {error}"))
+        })?;
+        Ok(Self {
+            url: url.to_owned(),
+            connection: Mutex::new(None),
+        })
+    }
+
+    /// A new channel on the current connection, connecting first if there is none or it was
+    /// lost.
+    pub async fn channel(&self) -> Result<Channel, WorkerError> {
+        let mut current = self.connection.lock().await;
+        if let Some(connection) = current.as_ref().filter(|c| c.status().connected()) {
+            match connection.create_channel().await {
+                Ok(channel) => return Ok(channel),
+                Err(error) => {
+                    // Whatever is wrong with it, the next caller starts afresh.
+                    *current = None;
+                    return Err(error.into());
+                }
+            }
+        }
+        let connection = connect(&self.url).await?;
+        tracing::info!("connected to RabbitMQ");
+        let channel = connection.create_channel().await?;
+        *current = Some(connection);
+        Ok(channel)
+    }
+
+    /// Sets up a session (a consumer, a relay, a feed) on a new channel, and marks `probe`
+    /// ready once it is. While the broker cannot be reached, `probe` says why and the attempt
+    /// is repeated with backoff, so a task waits out an outage instead of failing over and
+    /// over. `None` if `stop` came first: connecting and declaring are safe to abandon.
+    /// Errors other than the broker's are returned.
+    pub async fn open<T, F>(
+        &self,
+        stop: &Stop,
+        probe: &Probe,
+        mut setup: impl FnMut(Channel) -> F,
+    ) -> Result<Option<T>, WorkerError>
+    where
+        F: Future<Output = Result<T, WorkerError>>,
+    {
+        let mut backoff = Backoff::new();
+        let mut waiting = false;
+        loop {
+            let attempt = stop
+                .unless_stopped(async { setup(self.channel().await?).await })
+                .await;
+            match attempt {
+                None => return Ok(None),
+                Some(Ok(session)) => {
+                    probe.up();
+                    return Ok(Some(session));
+                }
+                Some(Err(error)) if error.is_broker() => {
+                    let reason = error.to_string();
+                    if !waiting {
+                        tracing::warn!(task = probe.name(), reason, "waiting for the broker");
+                        waiting = true;
+                    }
+                    probe.down(reason);
+                }
+                Some(Err(error)) => return Err(error),
+            }
+            if stop
+                .unless_stopped(tokio::time::sleep(backoff.next_delay()))
+                .await
+                .is_none()
+            {
+                return Ok(None);
+            }
+        }
+    }
+
+    /// Closes the connection, if there is one; its channels close with it.
+    pub async fn close(&self) {
+        if let Some(connection) = self.connection.lock().await.take()
+            && connection.status().connected()
+            && let Err(error) = connection.close(200, "shutting down".into()).await
+        {
+            tracing::debug!(%error, "closing the broker connection");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_url_that_does_not_parse_is_a_permanent_error() {
+        let error = Broker::new("amqp://guest:guest@127.0.0.1:notaport/%2f")
+            .err()
+            .map(|error| error.is_permanent());
+        assert_eq!(error, Some(true));
+        assert!(Broker::new("amqp://guest:guest@127.0.0.1:5672/%2f").is_ok());
+    }
 }

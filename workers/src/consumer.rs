@@ -100,8 +100,9 @@ impl ProjectionConsumer {
     }
 
     /// Consumes until `shutdown` completes. It reads the log directly on start and after a
-    /// failed batch, so events whose messages were dead-lettered meanwhile are not left behind.
-    /// It returns an error only when the broker channel or the consumer is lost for good.
+    /// failed batch, so events whose messages were dead-lettered meanwhile, or published while
+    /// it was disconnected, are not left behind. It returns an error when the broker channel or
+    /// the consumer is lost; the supervisor then starts a new consumer on a new channel.
     pub async fn run(mut self, shutdown: impl Future) -> Result<(), WorkerError> {
         let mut shutdown = std::pin::pin!(shutdown);
         let mut backoff = Backoff::new();
@@ -147,11 +148,14 @@ impl ProjectionConsumer {
         loop {
             match item {
                 Some(Ok(delivery)) => batch.push(delivery),
-                Some(Err(error)) => {
-                    // What this channel delivered can no longer be acknowledged; the broker
-                    // delivers it again once the connection is back.
-                    self.channel.wait_for_recovery(error).await?;
-                    return Ok(Vec::new());
+                // What this channel delivered can no longer be acknowledged; the broker
+                // delivers it again to the consumer that replaces this one.
+                Some(Err(error)) => return Err(error.into()),
+                None if !self.channel.status().connected() => {
+                    return Err(WorkerError::Disconnected(format!(
+                        "the channel consuming {} closed",
+                        self.queue
+                    )));
                 }
                 None => {
                     return Err(WorkerError::ConsumerCancelled {

@@ -27,9 +27,34 @@ pub enum WorkerError {
     /// The broker cancelled a consumer (its queue was deleted, for instance).
     #[error("the broker cancelled the consumer on {queue}")]
     ConsumerCancelled { queue: String },
+    /// The broker connection or channel is gone; the task reconnects.
+    #[error("broker connection lost: {0}")]
+    Disconnected(String),
+    /// A setting no retry can fix, such as a malformed broker URL.
+    #[error("configuration: {0}")]
+    Config(String),
     /// A supervised task ended with an error or a panic.
     #[error("task {task} failed: {reason}")]
     TaskFailed { task: String, reason: String },
+}
+
+impl WorkerError {
+    /// Whether restarting the task cannot help: the configuration itself is wrong.
+    pub fn is_permanent(&self) -> bool {
+        matches!(self, WorkerError::InvalidName(_) | WorkerError::Config(_))
+    }
+
+    /// Whether the broker failed (connection, channel, or an event it did not take), so the
+    /// task should start again on a new channel rather than retry on this one.
+    pub fn is_broker(&self) -> bool {
+        matches!(
+            self,
+            WorkerError::Amqp(_)
+                | WorkerError::Disconnected(_)
+                | WorkerError::NotConfirmed { .. }
+                | WorkerError::ConsumerCancelled { .. }
+        )
+    }
 }
 
 impl From<sqlx::Error> for WorkerError {

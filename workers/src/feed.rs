@@ -3,25 +3,52 @@
 
 use lyceum_store::StoredEvent;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use tokio::sync::{Mutex, broadcast, watch};
+
+/// The feed's position before anything was published or a start was set.
+const UNSET: i64 = -1;
 
 /// Events as they are delivered, for anyone in this process who listens. Slow listeners miss
 /// events (they are told how many); the log remains the source of truth.
+///
+/// The feed remembers the last position it published, so whatever feeds it after a lost broker
+/// connection resumes there instead of skipping what was appended meanwhile.
 #[derive(Clone, Debug)]
 pub struct LiveFeed {
     sender: broadcast::Sender<Arc<StoredEvent>>,
+    published: Arc<AtomicI64>,
 }
 
 impl LiveFeed {
     pub fn new(capacity: usize) -> Self {
         Self {
             sender: broadcast::channel(capacity).0,
+            published: Arc::new(AtomicI64::new(UNSET)),
         }
     }
 
     pub fn publish(&self, event: Arc<StoredEvent>) {
+        self.published.fetch_max(event.position, Ordering::SeqCst);
         // No listener is not an error.
         let _ = self.sender.send(event);
+    }
+
+    /// The last position published, once the feed has a source.
+    pub fn published(&self) -> Option<i64> {
+        Some(self.published.load(Ordering::SeqCst)).filter(|&position| position != UNSET)
+    }
+
+    /// The position the feed has published up to: the last event published, or `start` if
+    /// this is the feed's first source (a new process shows only what is new).
+    pub fn resume_from(&self, start: i64) -> i64 {
+        match self
+            .published
+            .compare_exchange(UNSET, start, Ordering::SeqCst, Ordering::SeqCst)
+        {
+            Ok(_) => start,
+            Err(published) => published,
+        }
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<StoredEvent>> {
@@ -80,6 +107,34 @@ impl Clone for Nudge {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    fn event_at(position: i64) -> StoredEvent {
+        StoredEvent {
+            position,
+            event_id: uuid::Uuid::nil(),
+            aggregate_type: "space".into(),
+            aggregate_id: uuid::Uuid::nil(),
+            version: 1,
+            event_type: "SpaceCreated".into(),
+            event_version: 1,
+            payload: serde_json::Value::Null,
+            space_id: None,
+            actor: "system".into(),
+            correlation_id: uuid::Uuid::nil(),
+            causation_id: None,
+            request_id: String::new(),
+            recorded_at: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_feed_resumes_where_it_stopped_publishing() {
+        let feed = LiveFeed::default();
+        assert_eq!(feed.resume_from(40), 40);
+        assert_eq!(feed.resume_from(90), 40, "the start is set once");
+        feed.publish(Arc::new(event_at(57)));
+        assert_eq!(feed.resume_from(90), 57);
+    }
 
     #[tokio::test(start_paused = true)]
     async fn a_nudge_sent_while_busy_is_not_lost() {

@@ -1,7 +1,7 @@
 //! Feeding the in-process [`LiveFeed`] behind GraphQL subscriptions: from the broker in
 //! production (a private queue bound to every event), or by tailing the log in embedded mode.
-//! Both are best effort: a listener that falls behind misses events, and the log stays the
-//! source of truth.
+//! A listener that falls behind misses events (it is told how many); the log stays the source
+//! of truth.
 
 use crate::error::WorkerError;
 use crate::feed::{LiveFeed, Nudge};
@@ -12,6 +12,7 @@ use futures::StreamExt;
 use lapin::options::BasicConsumeOptions;
 use lapin::types::FieldTable;
 use lapin::{Channel, Consumer};
+use lyceum_projections::Delivery;
 use lyceum_store::Db;
 use lyceum_store::read::{Filter, high_water_mark, read_between};
 use std::future::Future;
@@ -24,17 +25,23 @@ const IDLE: Duration = Duration::from_millis(100);
 const TAIL_BATCH: i64 = 500;
 
 /// Feeds the live feed from a private queue bound to every event on the events exchange.
+///
+/// Each delivery names the position published just before it, so after a lost connection the
+/// new queue's first delivery shows what the feed missed meanwhile; that part is read from the
+/// log. Subscribers keep their stream across a broker restart, with nothing skipped.
 #[derive(Debug)]
 pub struct BrokerFeed {
+    db: Db,
     channel: Channel,
     consumer: Consumer,
     feed: LiveFeed,
 }
 
 impl BrokerFeed {
-    /// Declares the topology and a private queue, and starts consuming it. Events published
-    /// from now on reach the feed.
+    /// Declares the topology and a private queue of its own, and starts consuming it. Events
+    /// published from now on reach the feed; a new feed starts at the log's high-water mark.
     pub async fn new(
+        db: Db,
         channel: Channel,
         topology: &Topology,
         feed: LiveFeed,
@@ -50,15 +57,17 @@ impl BrokerFeed {
         let consumer = channel
             .basic_consume(queue, "".into(), options, FieldTable::default())
             .await?;
+        feed.resume_from(high_water_mark(&db).await?);
         Ok(Self {
+            db,
             channel,
             consumer,
             feed,
         })
     }
 
-    /// Publishes every event that arrives until `shutdown`. Returns an error only when the
-    /// channel or the consumer is lost for good.
+    /// Publishes every event that arrives until `shutdown`. Returns an error when the channel
+    /// or the consumer is lost; the supervisor then starts a new feed on a new queue.
     pub async fn run(mut self, shutdown: impl Future) -> Result<(), WorkerError> {
         let mut shutdown = std::pin::pin!(shutdown);
         loop {
@@ -69,10 +78,15 @@ impl BrokerFeed {
             };
             match item {
                 Some(Ok(message)) => match decode(&message.properties, &message.data) {
-                    Ok(delivery) => self.feed.publish(Arc::new(delivery.event)),
+                    Ok(delivery) => self.accept(delivery).await,
                     Err(error) => tracing::warn!(%error, "undecodable message on the live queue"),
                 },
-                Some(Err(error)) => self.channel.wait_for_recovery(error).await?,
+                Some(Err(error)) => return Err(error.into()),
+                None if !self.channel.status().connected() => {
+                    return Err(WorkerError::Disconnected(
+                        "the live queue's channel closed".into(),
+                    ));
+                }
                 None => {
                     return Err(WorkerError::ConsumerCancelled {
                         queue: self.consumer.queue().to_string(),
@@ -80,6 +94,42 @@ impl BrokerFeed {
                 }
             }
         }
+    }
+
+    /// Publishes `delivery` after whatever the feed missed before it; skips what the feed has
+    /// published already (a relay publishes a batch again when its confirms were lost).
+    async fn accept(&self, delivery: Delivery) {
+        let published = self.feed.published().unwrap_or(delivery.previous);
+        if delivery.event.position <= published {
+            return;
+        }
+        if delivery.previous > published
+            && let Err(error) = self.fill(published, delivery.previous).await
+        {
+            tracing::warn!(%error, after = published, "live feed: could not read what it missed");
+        }
+        self.feed.publish(Arc::new(delivery.event));
+    }
+
+    /// Publishes the events after `after` up to and including `up_to`, from the log.
+    async fn fill(&self, mut after: i64, up_to: i64) -> Result<(), WorkerError> {
+        while after < up_to {
+            let events =
+                read_between(&self.db, after, up_to, TAIL_BATCH, &Filter::default()).await?;
+            let Some(last) = events.last().map(|event| event.position) else {
+                break;
+            };
+            tracing::debug!(
+                count = events.len(),
+                after,
+                "live feed: filling a gap from the log"
+            );
+            for event in events {
+                self.feed.publish(Arc::new(event));
+            }
+            after = last;
+        }
+        Ok(())
     }
 }
 
@@ -92,9 +142,10 @@ pub struct LogTail {
 }
 
 impl LogTail {
-    /// Starts at the log's current high-water mark: only new events go to the feed.
+    /// Starts where the feed stopped publishing, or for a new feed at the log's current
+    /// high-water mark: only new events go to the feed.
     pub async fn new(db: Db, feed: LiveFeed) -> Result<Self, WorkerError> {
-        let last = high_water_mark(&db).await?;
+        let last = feed.resume_from(high_water_mark(&db).await?);
         Ok(Self { db, feed, last })
     }
 

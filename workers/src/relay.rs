@@ -113,37 +113,38 @@ impl Relay {
     }
 
     /// Relays until `shutdown` completes: waits on standby while another relay leads, then
-    /// publishes whenever the log grows (on a nudge, or every 100 ms). Transient errors are
-    /// logged and retried with back-off; it returns an error only when the broker channel is
-    /// lost for good.
+    /// publishes whenever the log grows (on a nudge, or every 100 ms). Database errors are
+    /// logged and retried with back-off. A broker error ends the run (after releasing the lead)
+    /// so that the supervisor starts a relay on a new channel, which resumes at the checkpoint.
     pub async fn run(self, nudge: Nudge, shutdown: impl Future) -> Result<(), WorkerError> {
         let mut shutdown = std::pin::pin!(shutdown);
         loop {
-            let Some(leadership) = self.lead(&mut shutdown).await else {
+            let Some(leadership) = self.lead(&mut shutdown).await? else {
                 return Ok(());
             };
-            let leadership = self.relay(leadership, &nudge, &mut shutdown).await?;
+            let (leadership, outcome) = self.relay(leadership, &nudge, &mut shutdown).await;
             if let Some(leadership) = leadership {
-                // Shutting down: let a standby relay take over at once.
+                // Shutting down or reconnecting: let a standby relay take over at once.
                 if let Err(error) = leadership.release().await {
                     tracing::warn!(%error, "could not release the relay lock");
                 }
-                return Ok(());
+                return outcome;
             }
         }
     }
 
-    /// Waits until this relay leads, or `None` on shutdown.
+    /// Waits until this relay leads, or `None` on shutdown; an error once its channel closed.
     async fn lead<S: Future + ?Sized>(
         &self,
         shutdown: &mut std::pin::Pin<&mut S>,
-    ) -> Option<Leadership> {
+    ) -> Result<Option<Leadership>, WorkerError> {
         let mut announced = false;
         loop {
+            self.connected()?;
             match acquire_leadership(&self.db).await {
                 Ok(Some(leadership)) => {
                     tracing::info!(checkpoint = %self.checkpoint, "relay leading");
-                    return Some(leadership);
+                    return Ok(Some(leadership));
                 }
                 Ok(None) if !announced => {
                     tracing::info!("another relay leads: standby");
@@ -153,57 +154,59 @@ impl Relay {
                 Err(error) => tracing::warn!(%error, "could not try the relay lock"),
             }
             if or_shutdown(tokio::time::sleep(STANDBY_RETRY), shutdown).await {
-                return None;
+                return Ok(None);
             }
         }
     }
 
-    /// Publishes while the lead lasts. Returns the leadership on shutdown, `None` once it is
-    /// lost, and an error if the channel cannot recover.
+    /// Publishes while the lead lasts. Returns the leadership with `Ok` on shutdown, with the
+    /// error when the broker failed, and `None` once the lead is lost.
     async fn relay<S: Future + ?Sized>(
         &self,
         mut leadership: Leadership,
         nudge: &Nudge,
         shutdown: &mut std::pin::Pin<&mut S>,
-    ) -> Result<Option<Leadership>, WorkerError> {
+    ) -> (Option<Leadership>, Result<(), WorkerError>) {
         let mut backoff = Backoff::new();
         let mut checked = Instant::now();
         loop {
             if checked.elapsed() >= LEADERSHIP_CHECK {
                 if !leadership.is_held().await {
                     tracing::warn!("lost the relay lock's connection: back to standby");
-                    return Ok(None);
+                    return (None, Ok(()));
                 }
                 checked = Instant::now();
             }
-            let pause = match self.step().await {
+            let step = match self.connected() {
+                Ok(()) => self.step().await,
+                Err(error) => Err(error),
+            };
+            let pause = match step {
                 Ok(0) => nudge.wait(IDLE).boxed(),
                 Ok(_) => {
                     backoff.reset();
                     futures::future::ready(()).boxed()
                 }
+                Err(error) if error.is_broker() => return (Some(leadership), Err(error)),
                 Err(error) => {
                     tracing::error!(%error, "relay step failed");
-                    tokio::select! {
-                        biased;
-                        _ = shutdown.as_mut() => return Ok(Some(leadership)),
-                        recovered = self.recover(error) => recovered?,
-                    }
                     tokio::time::sleep(backoff.next_delay()).boxed()
                 }
             };
             if or_shutdown(pause, shutdown).await {
-                return Ok(Some(leadership));
+                return (Some(leadership), Ok(()));
             }
         }
     }
 
-    /// Waits for the connection to come back after a broker error; other errors are transient.
-    async fn recover(&self, error: WorkerError) -> Result<(), WorkerError> {
-        match error {
-            WorkerError::Amqp(error) => Ok(self.channel.wait_for_recovery(error).await?),
-            _ => Ok(()),
+    /// An error once the relay's channel is no longer open, so that it is noticed while idle.
+    fn connected(&self) -> Result<(), WorkerError> {
+        if self.channel.status().connected() {
+            return Ok(());
         }
+        Err(WorkerError::Disconnected(
+            "the relay's channel closed".into(),
+        ))
     }
 }
 

@@ -144,18 +144,25 @@ impl Topology {
         arguments
     }
 
-    /// Declares a private, server-named queue bound to every event, for a process's live feed.
-    /// It disappears with the connection. Returns its name.
+    /// A new name for a process's private live queue. Client-named, so a queue declared again
+    /// after a lost connection never carries a server-generated (`amq.gen-…`) name, which the
+    /// broker refuses from clients.
+    pub fn live_queue(&self) -> String {
+        format!("{}.live.{}", self.prefix, uuid::Uuid::new_v4().simple())
+    }
+
+    /// Declares a private queue bound to every event, for a process's live feed, under a new
+    /// name. It disappears with the connection. Returns its name.
     #[tracing::instrument(skip(channel))]
     pub async fn declare_live_queue(&self, channel: &Channel) -> Result<ShortString, WorkerError> {
-        let queue = channel
+        let queue_name = name(&self.live_queue())?;
+        channel
             .queue_declare(
-                "".into(),
+                queue_name.clone(),
                 QueueDeclareOptions::exclusive().auto_delete(),
                 FieldTable::default(),
             )
             .await?;
-        let queue_name = queue.name().clone();
         channel
             .queue_bind(
                 queue_name.clone(),
@@ -166,6 +173,23 @@ impl Topology {
             )
             .await?;
         Ok(queue_name)
+    }
+
+    /// Checks that every name this topology makes is one the broker takes, so a bad prefix
+    /// stops the process at start instead of failing each reconnection.
+    pub fn validate(&self) -> Result<(), WorkerError> {
+        let mut names = vec![
+            self.events_exchange(),
+            self.dead_exchange(),
+            self.dead_queue(),
+            self.live_queue(),
+        ];
+        names.extend(Projection::ALL.map(|p| self.projection_queue(p)));
+        for value in names {
+            let tag = format!("{value}.{}", uuid::Uuid::new_v4().simple());
+            name(&tag)?;
+        }
+        Ok(())
     }
 
     /// Deletes everything [`Topology::declare`] created, messages included. For tests and
@@ -210,5 +234,14 @@ mod tests {
             "lyceum.projection.spaces"
         );
         assert_eq!(topology.relay_checkpoint(), "relay:lyceum");
+        assert!(topology.live_queue().starts_with("lyceum.live."));
+        assert_ne!(topology.live_queue(), topology.live_queue());
+    }
+
+    #[test]
+    fn a_prefix_too_long_for_the_broker_is_refused_up_front() {
+        assert!(Topology::default().validate().is_ok());
+        let error = Topology::new("p".repeat(250)).validate();
+        assert!(error.is_err_and(|error| error.is_permanent()));
     }
 }

@@ -130,7 +130,10 @@ impl TestBus {
 
     /// Removes the test's exchanges and queues.
     pub async fn cleanup(self) -> TestResult {
-        self.topology.delete(&self.channel().await?).await?;
+        let channel = self.channel().await?;
+        self.topology.delete(&channel).await?;
+        // Closed before the connection, which would otherwise race the channel's own close.
+        channel.close(200, "OK".into()).await?;
         self.connection.close(200, "OK".into()).await?;
         self.db.close().await;
         Ok(())
