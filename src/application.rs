@@ -79,9 +79,11 @@ pub async fn start_workers(
         start_embedded(wiring, roles, projections, tasks);
         return Ok(None);
     };
-    let broker = Arc::new(Broker::new(url.expose()).context("LYCEUM_AMQP_URL")?);
     let topology = Topology::new(wiring.config.amqp_prefix.clone());
-    topology.validate().context("LYCEUM_AMQP_PREFIX")?;
+    let broker = Arc::new(
+        Broker::new(url.expose(), topology.clone())
+            .context("LYCEUM_AMQP_URL or LYCEUM_AMQP_PREFIX")?,
+    );
     let on_broker = OnBroker {
         db: wiring.db.clone(),
         broker: broker.clone(),

@@ -76,7 +76,8 @@ impl Modify for BearerAuth {
 /// Which error statuses an operation can answer.
 fn error_statuses(path: &str, method: &str) -> Vec<u16> {
     let write = method != "get";
-    let mut statuses = vec![400, 401, 500];
+    // Any operation may find the database out of reach (503 `unavailable`).
+    let mut statuses = vec![400, 401, 500, 503];
     // The signed-in member is read from the read models, which may not have caught up.
     if path.contains('{') || path == "/v1/auth/me" {
         statuses.push(404);
@@ -108,11 +109,14 @@ fn error_statuses(path: &str, method: &str) -> Vec<u16> {
     }
     if write {
         statuses.extend([409, 413, 415, 422]);
-    } else if path.starts_with("/v1/spaces/") || path == "/v1/auth/me" {
-        statuses.push(503);
     }
     statuses.sort_unstable();
     statuses
+}
+
+/// Whether a read may wait for `min_position` and answer 503 `not_ready`.
+fn waits_for_read_models(path: &str, method: &str) -> bool {
+    method == "get" && (path.starts_with("/v1/spaces/") || path == "/v1/auth/me")
 }
 
 /// The engagement routes with a per-member rate limit (see [`crate::limits`]).
@@ -136,6 +140,7 @@ fn add_errors(path: &str, method: &str, operation: &mut Operation) {
             .filter(|(_, s, _)| *s == status)
             .map(|(code, _, _)| *code)
             .filter(|code| method != "get" || !matches!(code, Code::IdempotencyKeyReused))
+            .filter(|code| *code != Code::NotReady || waits_for_read_models(path, method))
             .collect();
         let names: Vec<String> = codes.iter().map(|c| format!("`{c}`")).collect();
         let examples = codes.iter().map(|code| {
@@ -194,6 +199,7 @@ fn example_detail(code: Code) -> &'static str {
         Code::Internal => "an unexpected error occurred; it has been logged",
         Code::RateLimited => "at most 30 comments a minute; retry after the Retry-After seconds",
         Code::MemberMuted => "you are muted until 2026-11-21T09:00:00Z and cannot post",
+        Code::Unavailable => "the database cannot be reached; retry shortly",
     }
 }
 

@@ -30,11 +30,13 @@ pub enum Code {
     RateLimited,
     /// The member was muted by a moderator and may not post until the mute ends.
     MemberMuted,
+    /// A service Lyceum depends on (the database) cannot be reached: retry after `Retry-After`.
+    Unavailable,
 }
 
 impl Code {
     /// Every code, for documentation and exhaustive tests.
-    pub const ALL: [Code; 21] = [
+    pub const ALL: [Code; 22] = [
         Code::BadRequest,
         Code::Unauthorized,
         Code::Forbidden,
@@ -56,6 +58,7 @@ impl Code {
         Code::Internal,
         Code::RateLimited,
         Code::MemberMuted,
+        Code::Unavailable,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -81,6 +84,7 @@ impl Code {
             Code::Internal => "internal",
             Code::RateLimited => "rate_limited",
             Code::MemberMuted => "member_muted",
+            Code::Unavailable => "unavailable",
         }
     }
 }

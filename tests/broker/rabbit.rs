@@ -1,5 +1,5 @@
-//! The local RabbitMQ, driven as an operator would: `rabbitmqctl stop_app`, `start_app` and
-//! `close_all_connections`. A stopped broker is started again when its guard drops, so a
+//! The local RabbitMQ (and PostgreSQL), driven as an operator would: `rabbitmqctl stop_app`,
+//! `start_app` and `close_all_connections`, and `pg_ctlcluster … restart`. A stopped broker is started again when its guard drops, so a
 //! failing test never leaves the machine without one.
 
 use std::process::Command;
@@ -54,6 +54,32 @@ impl Drop for Stopped {
 pub async fn close_all_connections() {
     tokio::task::spawn_blocking(|| {
         rabbitmqctl(&["close_all_connections", "lyceum test: closed by the broker"]);
+    })
+    .await
+    .unwrap();
+}
+
+/// Restarts the local PostgreSQL cluster in fast mode: every session is cut.
+pub async fn restart_postgres() {
+    tokio::task::spawn_blocking(|| {
+        let version = std::fs::read_dir("/etc/postgresql")
+            .expect("PostgreSQL is installed")
+            .filter_map(|entry| entry.ok())
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .next()
+            .expect("a PostgreSQL cluster");
+        let status = Command::new("pg_ctlcluster")
+            .args([
+                "--skip-systemctl-redirect",
+                &version,
+                "main",
+                "restart",
+                "-m",
+                "fast",
+            ])
+            .status()
+            .expect("pg_ctlcluster runs");
+        assert!(status.success(), "pg_ctlcluster restart: {status}");
     })
     .await
     .unwrap();

@@ -1,4 +1,4 @@
-//! The server rides out the broker going away while clients write: it stays up, `/readyz`
+//! The server rides out the broker (or the database) going away while clients write: it stays up, `/readyz`
 //! says why it is not ready while the broker is gone, every acknowledged write reaches every
 //! read model with no manual step, replay equals live, and a GraphQL subscriber connected all
 //! along receives every event, none twice.
@@ -27,6 +27,8 @@ enum Disruption {
     Restart,
     /// `rabbitmqctl close_all_connections`.
     CloseConnections,
+    /// `pg_ctlcluster … restart -m fast`: the database goes away instead.
+    DatabaseRestart,
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -47,6 +49,12 @@ async fn connections_closed_by_the_broker_lose_nothing() {
     ride_out(&[Disruption::CloseConnections]).await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_restart_under_load_loses_nothing() {
+    let _turn = serial().await;
+    ride_out(&[Disruption::DatabaseRestart]).await;
+}
+
 /// Acknowledged writes: (member id, position).
 type Acked = Arc<Mutex<Vec<(String, i64)>>>;
 
@@ -65,6 +73,10 @@ async fn ride_out(disruptions: &[Disruption]) {
     let mut received = vec![next_position(&mut seen).await];
     assert_eq!(received, vec![first.1]);
 
+    // Without a database a write is refused (and not acknowledged); without a broker, never.
+    let refusals_allowed = disruptions
+        .iter()
+        .any(|d| matches!(d, Disruption::DatabaseRestart));
     let (stop_writers, writing) = watch::channel(false);
     let writers: Vec<_> = (0..WRITERS)
         .map(|writer| {
@@ -79,9 +91,11 @@ async fn ride_out(disruptions: &[Disruption]) {
                 let mut n = 0;
                 while !*writing.borrow() {
                     let email = format!("w{writer}-{n}@example.org");
-                    let member = create_member(&http, &base, &key, &slug, &email).await;
-                    acked.lock().unwrap().push(member);
                     n += 1;
+                    match try_create_member(&http, &base, &key, &slug, &email).await {
+                        Ok(member) => acked.lock().unwrap().push(member),
+                        Err(refused) => assert!(refusals_allowed, "refused: {refused:?}"),
+                    }
                 }
             })
         })
@@ -106,12 +120,17 @@ async fn ride_out(disruptions: &[Disruption]) {
                 stopped.start().await;
             }
             Disruption::CloseConnections => rabbit::close_all_connections().await,
+            Disruption::DatabaseRestart => {
+                rabbit::restart_postgres().await;
+                until_more_writes(&acked, WRITES_PER_PHASE).await;
+            }
         }
-        app.until_readiness(
-            SETTLE,
-            "ready again with the broker back",
-            |status, body| status == 200 && body["restarts"].as_u64() > Some(restarts_before),
-        )
+        // A lost broker connection restarts the workers that had one; the database's loss is
+        // retried where it happens.
+        let restarted = !matches!(disruption, Disruption::DatabaseRestart);
+        app.until_readiness(SETTLE, "ready again once it is back", |status, body| {
+            status == 200 && (!restarted || body["restarts"].as_u64() > Some(restarts_before))
+        })
         .await;
         until_more_writes(&acked, WRITES_PER_PHASE).await;
     }
@@ -165,16 +184,34 @@ async fn create_member(
     slug: &str,
     email: &str,
 ) -> (String, i64) {
+    try_create_member(http, base, key, slug, email)
+        .await
+        .unwrap_or_else(|refused| panic!("refused: {refused:?}"))
+}
+
+/// Creates a member: its id and position once acknowledged, or the refusal, which must be a
+/// problem+json 503 that says to retry.
+async fn try_create_member(
+    http: &reqwest::Client,
+    base: &str,
+    key: &str,
+    slug: &str,
+    email: &str,
+) -> Result<(String, i64), crate::support::Reply> {
     let request = http
         .post(format!("{base}/v1/spaces/{slug}/members"))
         .bearer_auth(key)
         .json(&json!({"email": email, "display_name": "Member"}));
     let created = crate::support::reply(request).await;
-    assert_eq!(created.status, 201, "{created:?}");
-    (
+    if created.status != 201 {
+        created.assert_problem(503, "unavailable");
+        assert!(created.header("retry-after").is_some(), "{created:?}");
+        return Err(created);
+    }
+    Ok((
         created.body["id"].as_str().unwrap().to_owned(),
         created.position(),
-    )
+    ))
 }
 
 /// Subscribes to the space's new members; returns the positions as they arrive (or the

@@ -10,6 +10,7 @@ use crate::error::WorkerError;
 use crate::health::Probe;
 use crate::pause::Backoff;
 use crate::stop::Stop;
+use crate::topology::Topology;
 use lapin::uri::AMQPUri;
 use lapin::{Channel, Connection, ConnectionProperties};
 use std::future::Future;
@@ -18,6 +19,24 @@ use tokio::sync::Mutex;
 
 /// How long a connection attempt may take before it counts as failed.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long the broker may take to answer one request (a declaration, an acknowledgement, a
+/// publisher confirm) before the connection counts as lost. A request sent just as the
+/// connection dies may otherwise never be answered.
+pub(crate) const ANSWER_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// Waits for the broker's answer to `what`, for at most [`ANSWER_TIMEOUT`].
+pub(crate) async fn answer<T, E: Into<WorkerError>>(
+    what: &str,
+    request: impl Future<Output = Result<T, E>>,
+) -> Result<T, WorkerError> {
+    match tokio::time::timeout(ANSWER_TIMEOUT, request).await {
+        Ok(answered) => answered.map_err(Into::into),
+        Err(_) => Err(WorkerError::Disconnected(format!(
+            "no answer to {what} within {} s",
+            ANSWER_TIMEOUT.as_secs()
+        ))),
+    }
+}
 
 /// Connects to `url` (`amqp://user:pass@host:5672/%2f`), once.
 ///
@@ -39,18 +58,22 @@ pub async fn connect(url: &str) -> Result<Connection, WorkerError> {
 #[derive(Debug)]
 pub struct Broker {
     url: String,
+    topology: Topology,
     connection: Mutex<Option<Connection>>,
 }
 
 impl Broker {
-    /// A broker at `url`, not connected yet. A URL that does not parse is a configuration
-    /// error, reported now rather than at every reconnection.
-    pub fn new(url: &str) -> Result<Self, WorkerError> {
+    /// A broker at `url` with `topology`, not connected yet. A URL that does not parse, or a
+    /// topology whose names the broker would refuse, is a configuration error, reported now
+    /// rather than at every reconnection.
+    pub fn new(url: &str, topology: Topology) -> Result<Self, WorkerError> {
         url.parse::<AMQPUri>().map_err(|error| {
             WorkerError::Config(format!("the AMQP URL does not parse: {error}"))
         })?;
+        topology.validate()?;
         Ok(Self {
             url: url.to_owned(),
+            topology,
             connection: Mutex::new(None),
         })
     }
@@ -72,6 +95,9 @@ impl Broker {
         let connection = connect(&self.url).await?;
         tracing::info!("connected to RabbitMQ");
         let channel = connection.create_channel().await?;
+        // Declared once, before any task consumes: RabbitMQ 3.10 fails the whole connection
+        // when a quorum queue is consumed from while another channel is still creating it.
+        self.topology.declare(&channel).await?;
         *current = Some(connection);
         Ok(channel)
     }
@@ -94,7 +120,9 @@ impl Broker {
         let mut waiting = false;
         loop {
             let attempt = stop
-                .unless_stopped(async { setup(self.channel().await?).await })
+                .unless_stopped(answer("setting up", async {
+                    setup(self.channel().await?).await
+                }))
                 .await;
             match attempt {
                 None => return Ok(None),
@@ -139,10 +167,16 @@ mod tests {
 
     #[test]
     fn a_url_that_does_not_parse_is_a_permanent_error() {
-        let error = Broker::new("amqp://guest:guest@127.0.0.1:notaport/%2f")
-            .err()
-            .map(|error| error.is_permanent());
+        let topology = Topology::default();
+        let error = Broker::new(
+            "amqp://guest:guest@127.0.0.1:notaport/%2f",
+            topology.clone(),
+        )
+        .err()
+        .map(|error| error.is_permanent());
         assert_eq!(error, Some(true));
-        assert!(Broker::new("amqp://guest:guest@127.0.0.1:5672/%2f").is_ok());
+        assert!(Broker::new("amqp://guest:guest@127.0.0.1:5672/%2f", topology.clone()).is_ok());
+        let long_prefix = Topology::new("p".repeat(250));
+        assert!(Broker::new("amqp://guest:guest@127.0.0.1:5672/%2f", long_prefix).is_err());
     }
 }

@@ -3,6 +3,7 @@
 //! only after the commit. A crash in between means redelivery, which the projection skips; a
 //! message that cannot be decoded is rejected into the dead-letter exchange.
 
+use crate::amqp::answer;
 use crate::error::WorkerError;
 use crate::message::decode;
 use crate::pause::{Backoff, or_shutdown};
@@ -143,7 +144,8 @@ impl ProjectionConsumer {
     ) -> Result<Vec<AmqpDelivery>, WorkerError> {
         let mut batch = Vec::new();
         let Ok(mut item) = tokio::time::timeout(wait, self.consumer.next()).await else {
-            return Ok(batch);
+            // Nothing came: make sure that is not because the channel is gone.
+            return self.still_open().map(|()| batch);
         };
         loop {
             match item {
@@ -152,10 +154,7 @@ impl ProjectionConsumer {
                 // delivers it again to the consumer that replaces this one.
                 Some(Err(error)) => return Err(error.into()),
                 None if !self.channel.status().connected() => {
-                    return Err(WorkerError::Disconnected(format!(
-                        "the channel consuming {} closed",
-                        self.queue
-                    )));
+                    return self.still_open().map(|()| batch);
                 }
                 None => {
                     return Err(WorkerError::ConsumerCancelled {
@@ -174,6 +173,17 @@ impl ProjectionConsumer {
         Ok(batch)
     }
 
+    /// An error once the channel is no longer open.
+    fn still_open(&self) -> Result<(), WorkerError> {
+        if self.channel.status().connected() {
+            return Ok(());
+        }
+        Err(WorkerError::Disconnected(format!(
+            "the channel consuming {} closed",
+            self.queue
+        )))
+    }
+
     /// Applies a batch in one transaction, then acknowledges all of it at once.
     async fn process(&self, batch: Vec<AmqpDelivery>) -> Result<usize, WorkerError> {
         let settled = batch.len();
@@ -187,10 +197,8 @@ impl ProjectionConsumer {
                 }
                 Err(error) => {
                     tracing::warn!(%error, queue = %self.queue, tag = message.delivery_tag, "undecodable message: dead-lettering it");
-                    message
-                        .acker
-                        .reject(BasicRejectOptions { requeue: false })
-                        .await?;
+                    let reject = message.acker.reject(BasicRejectOptions { requeue: false });
+                    answer("basic.reject", reject).await?;
                 }
             }
         }
@@ -199,7 +207,8 @@ impl ProjectionConsumer {
         };
         match apply_deliveries(&self.db, self.projection, &deliveries).await {
             Ok(checkpoint) => {
-                let acked = last.ack(BasicAckOptions { multiple: true }).await?;
+                let acked =
+                    answer("basic.ack", last.ack(BasicAckOptions { multiple: true })).await?;
                 if !acked {
                     tracing::warn!(
                         checkpoint,
@@ -213,7 +222,7 @@ impl ProjectionConsumer {
                     multiple: true,
                     requeue: true,
                 };
-                if let Err(nack_error) = last.nack(requeue).await {
+                if let Err(nack_error) = answer("basic.nack", last.nack(requeue)).await {
                     tracing::warn!(error = %nack_error, "could not requeue a failed batch");
                 }
                 Err(error.into())

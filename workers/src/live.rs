@@ -21,6 +21,8 @@ use std::time::Duration;
 
 /// How often the log tail looks for new events when nobody nudges it.
 const IDLE: Duration = Duration::from_millis(100);
+/// How long the broker feed waits for a message before checking its channel.
+const CHANNEL_CHECK: Duration = Duration::from_secs(1);
 /// Most events the log tail reads at once.
 const TAIL_BATCH: i64 = 500;
 
@@ -75,6 +77,13 @@ impl BrokerFeed {
                 biased;
                 _ = shutdown.as_mut() => return Ok(()),
                 item = self.consumer.next() => item,
+                _ = tokio::time::sleep(CHANNEL_CHECK) => {
+                    // Quiet: make sure that is not because the channel is gone.
+                    if !self.channel.status().connected() {
+                        return Err(WorkerError::Disconnected("the live queue's channel closed".into()));
+                    }
+                    continue;
+                }
             };
             match item {
                 Some(Ok(message)) => match decode(&message.properties, &message.data) {

@@ -2,6 +2,7 @@
 //! publisher confirms, and moves its checkpoint only after the broker has confirmed every event
 //! of a batch. A crash in between means the batch is published again, which consumers skip.
 
+use crate::amqp::answer;
 use crate::error::WorkerError;
 use crate::feed::Nudge;
 use crate::leadership::{Leadership, acquire_leadership};
@@ -80,7 +81,7 @@ impl Relay {
             previous = event.position;
         }
         for (position, confirm) in pending {
-            confirmed(position, confirm.await?)?;
+            confirmed(position, answer("a publisher confirm", confirm).await?)?;
         }
         sqlx::query(
             "INSERT INTO checkpoints (name, position) VALUES ($1, $2) \
@@ -100,16 +101,14 @@ impl Relay {
             mandatory: true,
             ..BasicPublishOptions::default()
         };
-        Ok(self
-            .channel
-            .basic_publish(
-                self.exchange.clone(),
-                name(&message.routing_key)?,
-                options,
-                &message.body,
-                message.properties.clone(),
-            )
-            .await?)
+        let publish = self.channel.basic_publish(
+            self.exchange.clone(),
+            name(&message.routing_key)?,
+            options,
+            &message.body,
+            message.properties.clone(),
+        );
+        answer("basic.publish", publish).await
     }
 
     /// Relays until `shutdown` completes: waits on standby while another relay leads, then

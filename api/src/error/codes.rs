@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use lyceum_domain::Code;
 
 /// `(code, status, title)` for every code.
-pub const TABLE: [(Code, u16, &str); 21] = [
+pub const TABLE: [(Code, u16, &str); 22] = [
     (Code::BadRequest, 400, "The request is malformed"),
     (Code::Unauthorized, 401, "Authentication is required"),
     (Code::Forbidden, 403, "This key may not do that"),
@@ -47,6 +47,11 @@ pub const TABLE: [(Code, u16, &str); 21] = [
     (Code::Internal, 500, "Internal error"),
     (Code::RateLimited, 429, "Too many requests"),
     (Code::MemberMuted, 403, "The member is muted"),
+    (
+        Code::Unavailable,
+        503,
+        "A service Lyceum depends on is unavailable",
+    ),
 ];
 
 fn entry(code: Code) -> (u16, &'static str) {

@@ -77,13 +77,23 @@ impl ApiError {
         Self::new(Code::Unauthorized, detail)
     }
 
-    /// An unexpected failure: the client learns only that it happened.
+    /// An unexpected failure: the client learns only that it happened. A database out of
+    /// reach is told apart: 503 `unavailable` with `Retry-After`, as a retry may succeed.
     pub fn internal(cause: impl Into<anyhow::Error>) -> Self {
+        let cause = cause.into();
+        if database_unreachable(&cause) {
+            return Self {
+                code: Code::Unavailable,
+                detail: "the database cannot be reached; retry shortly".into(),
+                retry_after: Some(1),
+                source: Some(cause),
+            };
+        }
         Self {
             code: Code::Internal,
             detail: "an unexpected error occurred; it has been logged".into(),
             retry_after: None,
-            source: Some(cause.into()),
+            source: Some(cause),
         }
     }
 
@@ -147,6 +157,11 @@ impl ResponseError for ApiError {
     }
 }
 
+/// Whether any error in `cause`'s chain says the database was out of reach.
+fn database_unreachable(cause: &anyhow::Error) -> bool {
+    cause.chain().any(lyceum_store::error::is_unreachable)
+}
+
 impl From<DomainError> for ApiError {
     fn from(error: DomainError) -> Self {
         Self::new(error.code, error.detail)
@@ -183,5 +198,24 @@ impl From<StoreError> for ApiError {
             .with_retry_after(1),
             other => Self::internal(other),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_out_of_reach_answers_503_with_retry_after() {
+        let error = ApiError::internal(StoreError::Database(sqlx_timeout()));
+        assert_eq!(error.code, Code::Unavailable);
+        assert_eq!(error.retry_after, Some(1));
+        assert!(error.is_retryable());
+        let error = ApiError::internal(anyhow::anyhow!("something else"));
+        assert_eq!(error.code, Code::Internal);
+    }
+
+    fn sqlx_timeout() -> lyceum_store::error::DatabaseError {
+        lyceum_store::error::DatabaseError::PoolTimedOut
     }
 }
