@@ -5,6 +5,7 @@
 use crate::config::Config;
 use anyhow::Context;
 use lyceum_api::AppState;
+use lyceum_domain::payment::providers::Payments;
 use lyceum_projections::Projection;
 use lyceum_store::Db;
 use lyceum_store::clock::{Clock, SystemClock};
@@ -59,6 +60,7 @@ pub struct Wiring<'a> {
     pub nudge: &'a Nudge,
     pub stop: &'a Stop,
     pub clock: &'a Arc<dyn Clock>,
+    pub payments: &'a Payments,
 }
 
 /// Starts the relay, consumers and live feed for `roles` on `tasks`, each restarted by the
@@ -217,9 +219,11 @@ fn start_schedulers(wiring: &Wiring<'_>, tasks: &mut Supervisor) {
     );
     let (publisher_db, publisher_clock, publisher_nudge, publisher_stop) =
         (db.clone(), clock.clone(), nudge.clone(), stop.clone());
+    let payments = wiring.payments.clone();
     tasks.spawn_restarting("billing scheduler", move |probe| {
         probe.up();
-        Scheduler::new(db.clone(), clock.clone()).run(nudge.clone(), stop.stopped())
+        Scheduler::new(db.clone(), clock.clone(), payments.clone())
+            .run(nudge.clone(), stop.stopped())
     });
     tasks.spawn_restarting("scheduled publisher", move |probe| {
         probe.up();
@@ -271,6 +275,7 @@ impl Application {
 
     /// [`Application::build`] on a given clock (tests move a manual one).
     pub async fn build_with_clock(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let payments = config.payments()?;
         let db = config.connect().await?;
         let feed = LiveFeed::default();
         let nudge = Nudge::default();
@@ -283,6 +288,7 @@ impl Application {
             nudge: &nudge,
             stop: &stop,
             clock: &clock,
+            payments: &payments,
         };
         let broker = start_workers(&wiring, Roles::ALL, &Projection::ALL, &mut tasks).await?;
         let listener =
@@ -292,6 +298,7 @@ impl Application {
         let mut state = AppState::new(api_db.clone(), feed, nudge);
         state.allow_private_webhooks = config.allow_private_webhooks;
         state.clock = clock;
+        state.payments = payments;
         state.health = tasks.health().clone();
         let server = lyceum_api::serve(listener, state, config.http_workers)
             .context("starting the HTTP server")?;

@@ -2,6 +2,7 @@
 //! `LYCEUM_…` environment variables and flags. Secrets (URLs with passwords) never reach a log.
 
 use anyhow::Context;
+use lyceum_domain::payment::providers::Payments;
 use serde::Deserialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -43,6 +44,9 @@ pub struct Config {
     pub http_workers: usize,
     /// Whether webhook endpoints may target private, loopback and link-local addresses.
     pub allow_private_webhooks: bool,
+    /// Which payment provider charges members: `test`, the built-in deterministic provider, is
+    /// the only one so far.
+    pub payment_provider: String,
 }
 
 impl Default for Config {
@@ -55,6 +59,7 @@ impl Default for Config {
             amqp_prefix: "lyceum".into(),
             http_workers: 2,
             allow_private_webhooks: false,
+            payment_provider: "test".into(),
         }
     }
 }
@@ -70,6 +75,7 @@ pub struct FileConfig {
     pub amqp_prefix: Option<String>,
     pub http_workers: Option<usize>,
     pub allow_private_webhooks: Option<bool>,
+    pub payment_provider: Option<String>,
 }
 
 impl FileConfig {
@@ -101,6 +107,20 @@ impl Config {
                 .allow_private_webhooks
                 .or(file.allow_private_webhooks)
                 .unwrap_or(defaults.allow_private_webhooks),
+            payment_provider: over
+                .payment_provider
+                .or(file.payment_provider)
+                .unwrap_or(defaults.payment_provider),
+        }
+    }
+
+    /// The payment providers the configuration names; an unknown name is refused at start.
+    pub fn payments(&self) -> anyhow::Result<Payments> {
+        match self.payment_provider.as_str() {
+            "test" => Ok(Payments::default()),
+            other => {
+                anyhow::bail!("unknown payment provider {other:?}: the one built in is \"test\"")
+            }
         }
     }
 
@@ -150,6 +170,12 @@ mod tests {
         assert_eq!(config.amqp_prefix, "from-env");
         assert_eq!(config.data_dir, PathBuf::from("./data"));
         assert_eq!(config.database(), "sqlite://./data");
+        assert!(config.payments().is_ok());
+        let unknown = Config {
+            payment_provider: "acme".into(),
+            ..Config::default()
+        };
+        assert!(unknown.payments().is_err());
     }
 
     #[test]

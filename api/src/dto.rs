@@ -30,6 +30,10 @@ mod moderation;
 pub use moderation::*;
 mod activity;
 pub use activity::*;
+pub mod analytics;
+pub mod offers;
+pub mod stripe;
+pub mod webhooks;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -10,6 +10,7 @@ pub mod graphql;
 pub mod limits;
 pub mod openapi;
 pub mod pagination;
+pub mod plan;
 pub mod request_id;
 pub mod rest;
 pub mod service;

@@ -1,6 +1,7 @@
 //! What every handler shares: built once, outside the server's worker factory.
 
 use crate::limits::RateLimiter;
+use lyceum_domain::payment::providers::Payments;
 use lyceum_store::Db;
 use lyceum_store::clock::{Clock, SystemClock};
 use lyceum_workers::{Health, LiveFeed, Nudge};
@@ -25,6 +26,8 @@ pub struct AppState {
     pub limits: Arc<RateLimiter>,
     /// What the process's workers say about their readiness, for `/readyz`.
     pub health: Health,
+    /// The payment provider that charges each space's members.
+    pub payments: Payments,
 }
 
 impl AppState {
@@ -38,6 +41,7 @@ impl AppState {
             clock: Arc::new(SystemClock),
             limits: Arc::new(RateLimiter::default()),
             health: Health::default(),
+            payments: Payments::default(),
         }
     }
 }

@@ -5,13 +5,12 @@
 use crate::auth::Auth;
 use crate::consistency::POSITION_HEADER;
 use crate::error::ApiError;
-use crate::request_id;
+use crate::plan::{Outcome, Planned};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use lyceum_domain::Code;
-use lyceum_domain::ids::SpaceId;
-use lyceum_store::append::{self, Append, Completion, Metadata};
+use lyceum_store::append::{self, Completion};
 use lyceum_store::idempotency::{self, Claim, ClaimOutcome, StoredResponse};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -19,78 +18,6 @@ use std::future::Future;
 
 /// The request header that makes a write idempotent.
 pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
-
-/// A decided command: what to append and what to answer.
-pub struct Planned<T> {
-    pub status: StatusCode,
-    pub output: T,
-    /// `None` when the command changed nothing.
-    pub append: Option<Append>,
-    /// The position to report when nothing is appended: the aggregate's last event.
-    pub position: Option<i64>,
-    /// What to store for replays instead of the response body (to keep secrets out).
-    pub replay_body: Option<serde_json::Value>,
-}
-
-impl<T> Planned<T> {
-    pub fn new(status: StatusCode, output: T, append: Append) -> Self {
-        Self {
-            status,
-            output,
-            append: Some(append),
-            position: None,
-            replay_body: None,
-        }
-    }
-
-    /// Appends `append` if it holds events, otherwise reports `position`.
-    pub fn maybe(status: StatusCode, output: T, append: Append, position: Option<i64>) -> Self {
-        let append =
-            (!append.events.is_empty() || !append.side_writes.is_empty()).then_some(append);
-        Self {
-            status,
-            output,
-            append,
-            position,
-            replay_body: None,
-        }
-    }
-
-    /// The same plan answering `f(output)`: for callers that wrap a service's answer.
-    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Planned<U> {
-        Planned {
-            status: self.status,
-            output: f(self.output),
-            append: self.append,
-            position: self.position,
-            replay_body: self.replay_body,
-        }
-    }
-}
-
-/// Event metadata for a command sent by this caller.
-pub fn metadata(auth: &Auth, space_id: Option<SpaceId>) -> Metadata {
-    Metadata {
-        space_id: space_id.map(|s| s.0),
-        actor: auth.actor(),
-        correlation_id: request_id::correlation(),
-        causation_id: None,
-        request_id: request_id::current(),
-    }
-}
-
-/// Appends a planned command without idempotency (GraphQL). Returns its output and position.
-pub async fn commit<T>(
-    state: &AppState,
-    planned: Planned<T>,
-) -> Result<(T, Option<i64>), ApiError> {
-    let position = match &planned.append {
-        Some(append) => append::append(&state.db, append, None).await?,
-        None => None,
-    };
-    state.nudge.nudge();
-    Ok((planned.output, position.or(planned.position)))
-}
 
 fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
     let Some(value) = req.headers().get(IDEMPOTENCY_HEADER) else {
@@ -195,18 +122,29 @@ where
     result
 }
 
+/// The status code that answers an outcome.
+fn status(outcome: Outcome) -> StatusCode {
+    match outcome {
+        Outcome::Created => StatusCode::CREATED,
+        Outcome::Changed => StatusCode::OK,
+        Outcome::Accepted => StatusCode::ACCEPTED,
+        Outcome::Done => StatusCode::NO_CONTENT,
+    }
+}
+
 async fn run<T: Serialize>(
     state: &AppState,
     plan: impl Future<Output = Result<Planned<T>, ApiError>>,
     claim: Option<&Claim>,
 ) -> Result<HttpResponse, ApiError> {
     let planned = plan.await?;
-    let body = match planned.status {
-        StatusCode::NO_CONTENT => None,
+    let status = status(planned.outcome);
+    let body = match planned.outcome {
+        Outcome::Done => None,
         _ => Some(serde_json::to_string(&planned.output).map_err(ApiError::internal)?),
     };
     let stored = StoredResponse {
-        status: planned.status.as_u16(),
+        status: status.as_u16(),
         body: match &planned.replay_body {
             Some(replay) => replay.to_string(),
             None => body.clone().unwrap_or_default(),
@@ -228,12 +166,7 @@ async fn run<T: Serialize>(
         (None, None) => None,
     };
     state.nudge.nudge();
-    Ok(response(
-        planned.status,
-        body,
-        position.or(planned.position),
-        false,
-    ))
+    Ok(response(status, body, position.or(planned.position), false))
 }
 
 /// After a failed write: a refusal that a retry would meet again is stored as the answer; a

@@ -44,6 +44,9 @@ pub struct Cli {
     /// Let webhook endpoints target private, loopback and link-local addresses.
     #[arg(long, env = "LYCEUM_ALLOW_PRIVATE_WEBHOOKS", global = true)]
     allow_private_webhooks: bool,
+    /// The payment provider that charges members [default: test].
+    #[arg(long, env = "LYCEUM_PAYMENT_PROVIDER", global = true)]
+    payment_provider: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -93,6 +96,7 @@ impl Cli {
             amqp_prefix: self.amqp_prefix.clone(),
             http_workers: None,
             allow_private_webhooks: self.allow_private_webhooks.then_some(true),
+            payment_provider: self.payment_provider.clone(),
         };
         Ok(Config::layered(file, over))
     }
@@ -186,6 +190,7 @@ async fn run_workers(
     let (feed, nudge) = (LiveFeed::default(), Nudge::default());
     let clock: std::sync::Arc<dyn lyceum_store::clock::Clock> =
         std::sync::Arc::new(lyceum_store::clock::SystemClock);
+    let payments = config.payments()?;
     let wiring = Wiring {
         config,
         db: &db,
@@ -193,6 +198,7 @@ async fn run_workers(
         nudge: &nudge,
         stop: &stop,
         clock: &clock,
+        payments: &payments,
     };
     let broker = start_workers(&wiring, roles, &projections(projection)?, &mut tasks).await?;
     let outcome = tokio::select! {

@@ -5,6 +5,7 @@
 use crate::on_both_backends;
 use crate::support::{Backend, TestApp};
 use chrono::{Duration, Utc};
+use lyceum_domain::payment::providers::Payments;
 use lyceum_store::clock::ManualClock;
 use lyceum_workers::scheduler::Scheduler;
 use serde_json::{Value, json};
@@ -95,12 +96,12 @@ async fn scheduler(backend: Backend) {
     .await;
 
     // Nothing is due yet.
-    let early = Scheduler::new(app.db.clone(), Arc::new(clock.clone()));
+    let early = Scheduler::new(app.db.clone(), Arc::new(clock.clone()), Payments::default());
     assert_eq!(early.run_due().await.unwrap(), 0);
 
     clock.advance(Duration::days(32));
     // A second scheduler racing the application's own: each command is still issued once.
-    let racer = Scheduler::new(app.db.clone(), Arc::new(clock.clone()));
+    let racer = Scheduler::new(app.db.clone(), Arc::new(clock.clone()), Payments::default());
     racer.run_due().await.unwrap();
 
     let renewed = until(&app, &key, renewing, |s| {

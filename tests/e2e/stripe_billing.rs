@@ -10,6 +10,7 @@ use crate::on_both_backends;
 use crate::stripe::{now, signed_to};
 use crate::support::{Backend, Reply, TestApp};
 use chrono::{DateTime, Duration, Utc};
+use lyceum_domain::payment::providers::Payments;
 use lyceum_store::clock::{Clock, ManualClock};
 use lyceum_workers::scheduler::Scheduler;
 use serde_json::{Value, json};
@@ -193,7 +194,7 @@ async fn stripe_billing(backend: Backend) {
         s["current_period_start"] == cy_started["current_period_end"]
     })
     .await;
-    let scheduler = Scheduler::new(app.db.clone(), Arc::new(clock.clone()));
+    let scheduler = Scheduler::new(app.db.clone(), Arc::new(clock.clone()), Payments::default());
     assert_eq!(scheduler.run_due().await.unwrap(), 0);
     let types = |stream: Vec<Value>| {
         stream

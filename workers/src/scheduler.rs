@@ -25,7 +25,7 @@ use lyceum_domain::membership::charging::charge;
 use lyceum_domain::membership::member::Member;
 use lyceum_domain::membership::subscription::{DueAction, Subscription, SubscriptionCommand};
 use lyceum_domain::payment::method::{Collector, collector_of};
-use lyceum_domain::payment::test_provider::TestProvider;
+use lyceum_domain::payment::providers::Payments;
 use lyceum_store::clock::Clock;
 use lyceum_store::command::{append_for, load};
 use lyceum_store::{Db, time};
@@ -41,6 +41,7 @@ const BATCH: i64 = 100;
 pub struct Scheduler {
     db: Db,
     clock: Arc<dyn Clock>,
+    payments: Payments,
 }
 
 /// What one subscription's turn came to.
@@ -52,8 +53,13 @@ enum Outcome {
 }
 
 impl Scheduler {
-    pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
-        Self { db, clock }
+    /// A scheduler that charges renewals and retries through `payments`.
+    pub fn new(db: Db, clock: Arc<dyn Clock>, payments: Payments) -> Self {
+        Self {
+            db,
+            clock,
+            payments,
+        }
     }
 
     /// One pass: issues every command due now. Returns how many were issued.
@@ -119,7 +125,8 @@ impl Scheduler {
                     return Ok(Outcome::NotDue);
                 }
                 let key = format!("{id}:{}", time::format(due_at));
-                let (charge, _) = charge(&TestProvider, amount, &method, key);
+                let provider = self.payments.for_space(state.space_id);
+                let (charge, _) = charge(provider, amount, &method, key);
                 match action.settle(now, charge) {
                     Some(command) => command,
                     None => return Ok(Outcome::NotDue),

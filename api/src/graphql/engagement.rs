@@ -12,10 +12,11 @@ use super::types::Done;
 use crate::auth::Auth;
 use crate::dto;
 use crate::error::ApiError;
+use crate::plan::Planned;
+use crate::plan::commit;
 use crate::service;
 use crate::space::{Intent, SpaceRef, resolve};
 use crate::state::AppState;
-use crate::write::{Planned, commit};
 use async_graphql::{Context, ID, InputObject, Object, OutputType};
 use lyceum_domain::engagement::interaction::Action;
 

@@ -99,7 +99,7 @@ impl Query {
         let auth = caller(ctx)?;
         let state = ctx.data::<AppState>()?;
         let space = resolve(state, auth, &space, Intent::Read).await.or_gql()?;
-        let summary = crate::rest::analytics::summary(state, &space.id.to_string())
+        let summary = crate::service::analytics::summary(state, &space.id.to_string())
             .await
             .or_gql()?;
         Ok(Analytics::from(summary))

@@ -573,11 +573,11 @@ pub struct Analytics {
     pub cohorts: Vec<Cohort>,
     /// Per currency, from the ledger: gross takings, refunds, referral payouts, fees and the
     /// creator's earnings.
-    pub money: Vec<crate::rest::analytics::MoneyTotals>,
+    pub money: Vec<crate::dto::analytics::MoneyTotals>,
 }
 
-impl From<crate::rest::analytics::AnalyticsSummary> for Analytics {
-    fn from(s: crate::rest::analytics::AnalyticsSummary) -> Self {
+impl From<crate::dto::analytics::AnalyticsSummary> for Analytics {
+    fn from(s: crate::dto::analytics::AnalyticsSummary) -> Self {
         Self {
             mrr: s
                 .mrr

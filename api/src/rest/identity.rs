@@ -6,13 +6,14 @@ use crate::auth::{Auth, bearer};
 use crate::consistency::Fresh;
 use crate::dto::Member;
 use crate::error::ApiError;
+use crate::plan::Outcome;
 use crate::service::identity::{
     self as identity, IssueMemberSession, MemberSession, SignIn, SignUp, SignedUp,
 };
 use crate::space::{Intent, resolve, resolve_public};
 use crate::state::AppState;
 use crate::write;
-use actix_web::http::{StatusCode, header};
+use actix_web::http::header;
 use actix_web::web::{Data, Json, Path};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post};
 use serde_json::json;
@@ -75,7 +76,7 @@ pub async fn sign_in(
     // the record never holds (a hash of) the password.
     let member = identity::check_sign_in(&state, &space, &body).await?;
     let auth = identity::anonymous(&space);
-    let plan = async { identity::session_for(&auth, &space, member, StatusCode::OK) };
+    let plan = async { identity::session_for(&auth, &space, member, Outcome::Changed) };
     write::respond(&state, &req, &auth, &json!({"email": body.email}), plan).await
 }
 

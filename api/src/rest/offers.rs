@@ -3,81 +3,13 @@
 
 use crate::auth::Auth;
 use crate::consistency::Fresh;
+use crate::dto::offers::{CreateOffer, Offer};
 use crate::error::ApiError;
 use crate::space::{Intent, resolve};
 use crate::state::AppState;
 use crate::{service, write};
 use actix_web::web::{Data, Json, Path};
 use actix_web::{HttpRequest, HttpResponse, get, post};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-use uuid::Uuid;
-
-/// How much an offer takes off.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum DiscountDto {
-    /// A share of the price in basis points: 2000 is 20 %.
-    Percent { basis_points: u32 },
-    /// A fixed amount off, in minor units of the space's currency; never below zero.
-    Fixed { amount_minor: i64 },
-}
-
-/// For how many charges the discount applies.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum DurationDto {
-    Once,
-    Months { months: u32 },
-    Forever,
-}
-
-/// Where an offer may be used.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum PurposeDto {
-    SignUp,
-    Retention,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"code": "WELCOME20", "discount": {"kind": "percent", "basis_points": 2000},
-    "duration": {"kind": "months", "months": 3}, "max_redemptions": 100,
-    "expires_at": "2027-01-01T00:00:00Z", "purpose": "sign_up", "tier_ids": []}))]
-pub struct CreateOffer {
-    /// 3-32 characters of A-Z, 0-9 and '-'; case does not matter.
-    pub code: String,
-    pub discount: DiscountDto,
-    pub duration: DurationDto,
-    pub max_redemptions: Option<u32>,
-    /// RFC 3339; the offer cannot be redeemed from then on.
-    pub expires_at: Option<String>,
-    pub purpose: PurposeDto,
-    /// The tiers it applies to; empty for any.
-    #[serde(default)]
-    pub tier_ids: Vec<Uuid>,
-}
-
-/// An offer.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
-#[schema(example = json!({"id": "0192f0c4-b192-74aa-b586-3c4d5e6f7081", "code": "WELCOME20",
-    "discount": {"kind": "percent", "basis_points": 2000}, "duration": {"kind": "months", "months": 3},
-    "max_redemptions": 100, "redemptions": 7, "expires_at": "2027-01-01T00:00:00.000000Z",
-    "purpose": "sign_up", "tier_ids": [], "archived": false, "created_at": "2026-11-21T08:30:00.000000Z"}))]
-pub struct Offer {
-    pub id: Uuid,
-    pub code: String,
-    pub discount: DiscountDto,
-    pub duration: DurationDto,
-    pub max_redemptions: Option<u32>,
-    pub redemptions: u32,
-    pub expires_at: Option<String>,
-    pub purpose: PurposeDto,
-    pub tier_ids: Vec<Uuid>,
-    pub archived: bool,
-    pub created_at: String,
-}
 
 /// Create an offer
 ///

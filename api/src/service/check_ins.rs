@@ -5,10 +5,9 @@ use super::{load_in_space, parse_id};
 use crate::auth::Auth;
 use crate::dto::{CheckInBody, CheckInProject as ProjectDto, CreateCheckInProject, MemberStreak};
 use crate::error::ApiError;
+use crate::plan::{Outcome, Planned, metadata};
 use crate::space::SpaceRef;
 use crate::state::AppState;
-use crate::write::{Planned, metadata};
-use actix_web::http::StatusCode;
 use chrono::NaiveDate;
 use lyceum_domain::Aggregate;
 use lyceum_domain::gamification::check_in::{CheckInCommand, CheckInLog, ProjectRef, log_id};
@@ -96,7 +95,7 @@ pub async fn create(
         members_checked_in_today: 0,
         viewer: None,
     };
-    Ok(Planned::new(StatusCode::CREATED, output, append))
+    Ok(Planned::new(Outcome::Created, output, append))
 }
 
 /// Plans `POST /v1/spaces/{space}/check-in-projects/{project}/check-ins` for the signed-in
@@ -161,7 +160,7 @@ pub async fn check_in(
         &loaded.state.streak.after(day),
         day,
     );
-    Ok(Planned::new(StatusCode::CREATED, output, append))
+    Ok(Planned::new(Outcome::Created, output, append))
 }
 
 /// A project's row of the caller's space; 404 otherwise.

@@ -8,9 +8,9 @@ use crate::dto::{
     CreatePurchase, Order as OrderDto, StartSubscription, Subscription as SubscriptionDto,
 };
 use crate::error::ApiError;
+use crate::plan::Planned;
 use crate::space::SpaceRef;
 use crate::state::AppState;
-use crate::write::Planned;
 use lyceum_domain::DomainError;
 
 /// What to check out.

@@ -8,10 +8,9 @@ use crate::auth::Auth;
 use crate::dto::{Comment as CommentDto, CreateComment, EditComment};
 use crate::error::ApiError;
 use crate::limits::Limit;
+use crate::plan::{Outcome, Planned, metadata};
 use crate::space::SpaceRef;
 use crate::state::AppState;
-use crate::write::{Planned, metadata};
-use actix_web::http::StatusCode;
 use lyceum_domain::Aggregate;
 use lyceum_domain::content::Content;
 use lyceum_domain::engagement::comment::{
@@ -226,7 +225,7 @@ pub async fn post(
         .map(|e| (e, append.recorded_at.clone()))
         .collect();
     let output = view(state, &history).await?;
-    Ok(Planned::new(StatusCode::CREATED, output, append))
+    Ok(Planned::new(Outcome::Created, output, append))
 }
 
 /// Loads a comment of the space, with its id: 404 for anything else.
@@ -285,7 +284,7 @@ pub async fn delete(
         by: MemberId(member),
     };
     let mut planned = decide_loaded(auth, space, id, loaded, command)?.planned(());
-    planned.status = StatusCode::NO_CONTENT;
+    planned.outcome = Outcome::Done;
     Ok(planned)
 }
 

@@ -9,10 +9,9 @@ use super::{decide_in_space, load_in_space, parse_id};
 use crate::auth::Auth;
 use crate::dto::{AccessDto, ContentItem, ContentKindDto, CreateContent, EditContent};
 use crate::error::ApiError;
+use crate::plan::{Outcome, Planned, metadata};
 use crate::space::SpaceRef;
 use crate::state::AppState;
-use crate::write::{Planned, metadata};
-use actix_web::http::StatusCode;
 use lyceum_domain::content::{Access, Content, ContentCommand, ContentEvent, ContentKind, Draft};
 use lyceum_domain::ids::ContentId;
 use lyceum_domain::membership::tier::Tier;
@@ -129,7 +128,7 @@ pub async fn create(
         .map(|e| (e, append.recorded_at.clone()))
         .collect();
     Ok(Planned::new(
-        StatusCode::CREATED,
+        Outcome::Created,
         item(id.0, &history, None)?,
         append,
     ))

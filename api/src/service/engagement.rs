@@ -7,10 +7,9 @@ use crate::auth::Auth;
 use crate::dto::{InteractionResult, ItemEngagement};
 use crate::error::ApiError;
 use crate::limits::Limit;
+use crate::plan::{Outcome, Planned, metadata};
 use crate::space::SpaceRef;
 use crate::state::AppState;
-use crate::write::{Planned, metadata};
-use actix_web::http::StatusCode;
 use lyceum_domain::Aggregate;
 use lyceum_domain::content::{Access, Content, ContentState, ContentStatus, Reader};
 use lyceum_domain::engagement::interaction::{Action, Interaction, InteractionCommand};
@@ -188,7 +187,7 @@ pub async fn interact(
         vec![],
     )?;
     Ok(Planned::maybe(
-        StatusCode::OK,
+        Outcome::Changed,
         output,
         append,
         loaded.position,

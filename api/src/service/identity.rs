@@ -8,10 +8,9 @@ use super::load_in_space;
 use crate::auth::{Auth, Principal, Role};
 use crate::dto::Member as MemberDto;
 use crate::error::ApiError;
+use crate::plan::{Outcome, Planned, metadata};
 use crate::space::SpaceRef;
 use crate::state::AppState;
-use crate::write::{Planned, metadata};
-use actix_web::http::StatusCode;
 use chrono::Utc;
 use lyceum_domain::Code;
 use lyceum_domain::membership::member::Member;
@@ -181,7 +180,7 @@ pub async fn sign_up(
     };
     let replay_body = serde_json::to_value(&output).map_err(ApiError::internal)?;
     output.session.token = Some(session.token);
-    let mut signed_up = Planned::new(StatusCode::CREATED, output, append);
+    let mut signed_up = Planned::new(Outcome::Created, output, append);
     signed_up.replay_body = Some(replay_body);
     Ok(signed_up)
 }
@@ -213,7 +212,7 @@ pub fn session_for(
     auth: &Auth,
     space: &SpaceRef,
     member_id: Uuid,
-    status: StatusCode,
+    status: Outcome,
 ) -> Result<Planned<MemberSession>, ApiError> {
     let session = IssuedSession::generate(member_id, space.id.0, Utc::now())?;
     let append = Append {
@@ -255,7 +254,7 @@ pub async fn issue(
             "the member was removed from the space",
         ));
     }
-    session_for(auth, space, input.member_id, StatusCode::CREATED)
+    session_for(auth, space, input.member_id, Outcome::Created)
 }
 
 /// Plans `DELETE /v1/auth/session`: revokes the session whose token authenticated the request.
@@ -272,7 +271,7 @@ pub fn sign_out(auth: &Auth, token: &str) -> Result<Planned<()>, ApiError> {
         }],
         recorded_at: lyceum_store::time::now(),
     };
-    Ok(Planned::new(StatusCode::NO_CONTENT, (), append))
+    Ok(Planned::new(Outcome::Done, (), append))
 }
 
 /// The side writes that end a member's sign-in for good: erasure and removal.

@@ -4,10 +4,9 @@
 use crate::auth::Auth;
 use crate::dto::{IssuedKey as IssuedKeyDto, KeyRoleDto};
 use crate::error::ApiError;
+use crate::plan::{Outcome, Planned, metadata};
 use crate::space::SpaceRef;
 use crate::state::AppState;
-use crate::write::{Planned, metadata};
-use actix_web::http::StatusCode;
 use lyceum_domain::Aggregate;
 use lyceum_domain::ids::KeyId;
 use lyceum_domain::space::{KeyRole, Space, SpaceCommand};
@@ -48,7 +47,7 @@ pub async fn issue(
     };
     let replay_body = serde_json::to_value(&output).map_err(ApiError::internal)?;
     output.key = Some(key.secret);
-    let mut planned = Planned::new(StatusCode::CREATED, output, append);
+    let mut planned = Planned::new(Outcome::Created, output, append);
     planned.replay_body = Some(replay_body);
     Ok(planned)
 }

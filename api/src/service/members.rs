@@ -6,10 +6,9 @@ use super::{load_in_space, parse_id};
 use crate::auth::Auth;
 use crate::dto::{CreateMember, Member as MemberDto, Membership};
 use crate::error::ApiError;
+use crate::plan::{Outcome, Planned, metadata};
 use crate::space::SpaceRef;
 use crate::state::AppState;
-use crate::write::{Planned, metadata};
-use actix_web::http::StatusCode;
 use lyceum_domain::Aggregate;
 use lyceum_domain::ids::{MemberId, TierId};
 use lyceum_domain::membership::member::{Member, MemberCommand, TierRef};
@@ -66,7 +65,7 @@ pub async fn add(
         created_at: append.recorded_at.clone(),
         updated_at: append.recorded_at.clone(),
     };
-    Ok(Planned::new(StatusCode::CREATED, output, append))
+    Ok(Planned::new(Outcome::Created, output, append))
 }
 
 /// Plans `POST /v1/spaces/{space}/members/{member}/join`.
@@ -104,7 +103,7 @@ pub async fn join(
         tier_id,
         joined_at: append.recorded_at.clone(),
     };
-    Ok(Planned::new(StatusCode::CREATED, output, append))
+    Ok(Planned::new(Outcome::Created, output, append))
 }
 
 /// Plans `DELETE /v1/spaces/{space}/members/{member}`.
@@ -125,7 +124,7 @@ pub async fn remove(
         metadata(auth, Some(space.id)),
         super::identity::end_identity(member_id).into(),
     )?;
-    Ok(Planned::new(StatusCode::NO_CONTENT, (), append))
+    Ok(Planned::new(Outcome::Done, (), append))
 }
 
 /// Plans `DELETE /v1/spaces/{space}/members/{member}/personal-data`. Deleting the member's key
@@ -156,10 +155,5 @@ pub async fn erase(
         metadata(auth, Some(space.id)),
         side_writes,
     )?;
-    Ok(Planned::maybe(
-        StatusCode::NO_CONTENT,
-        (),
-        append,
-        member.position,
-    ))
+    Ok(Planned::maybe(Outcome::Done, (), append, member.position))
 }

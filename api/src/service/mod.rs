@@ -2,6 +2,7 @@
 //! the decision needs, decide, and plan the append. Nothing here knows about HTTP bodies.
 
 pub mod activity;
+pub mod analytics;
 pub mod catalog;
 pub mod check_ins;
 pub mod checkout;
@@ -30,10 +31,9 @@ pub mod webhooks;
 
 use crate::auth::Auth;
 use crate::error::ApiError;
+use crate::plan::{Outcome, Planned, metadata};
 use crate::space::SpaceRef;
 use crate::state::AppState;
-use crate::write::{Planned, metadata};
-use actix_web::http::StatusCode;
 use lyceum_domain::Aggregate;
 use lyceum_domain::content::Content;
 use lyceum_domain::ids::{MemberId, SpaceId};
@@ -157,7 +157,7 @@ pub struct Decision<A: Aggregate> {
 impl<A: Aggregate> Decision<A> {
     /// The plan that appends the decision (if it changed anything) and answers `output`.
     pub fn planned<T>(self, output: T) -> Planned<T> {
-        Planned::maybe(StatusCode::OK, output, self.append, self.position)
+        Planned::maybe(Outcome::Changed, output, self.append, self.position)
     }
 }
 

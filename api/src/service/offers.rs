@@ -3,12 +3,11 @@
 //! running subscription (see [`crate::service::subscriptions::apply_offer`]).
 
 use crate::auth::Auth;
+use crate::dto::offers::{CreateOffer, DiscountDto, DurationDto, Offer as OfferDto, PurposeDto};
 use crate::error::ApiError;
-use crate::rest::offers::{CreateOffer, DiscountDto, DurationDto, Offer as OfferDto, PurposeDto};
+use crate::plan::{Outcome, Planned, metadata};
 use crate::space::SpaceRef;
 use crate::state::AppState;
-use crate::write::{Planned, metadata};
-use actix_web::http::StatusCode;
 use lyceum_domain::ids::{MemberId, TierId};
 use lyceum_domain::membership::offer::{
     AppliedOffer, Discount, Offer, OfferCode, OfferCommand, OfferDuration, OfferEvent, OfferPurpose,
@@ -149,7 +148,7 @@ pub async fn create(
         .map(|e| (e, append.recorded_at.clone()))
         .collect();
     Ok(Planned::new(
-        StatusCode::CREATED,
+        Outcome::Created,
         answer(id, &offer, &history)?,
         append,
     ))

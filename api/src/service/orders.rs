@@ -12,10 +12,9 @@ use super::{load_in_space, parse_id};
 use crate::auth::Auth;
 use crate::dto::{CreatePurchase, CreateRefund, Order as OrderDto};
 use crate::error::ApiError;
+use crate::plan::{Outcome, Planned, metadata};
 use crate::space::SpaceRef;
 use crate::state::AppState;
-use crate::write::{Planned, metadata};
-use actix_web::http::StatusCode;
 use lyceum_domain::content::{Content, ContentStatus};
 use lyceum_domain::ids::{ContentId, MemberId, OrderId};
 use lyceum_domain::membership::member::Member;
@@ -23,10 +22,9 @@ use lyceum_domain::money::Money;
 use lyceum_domain::payment::method::PaymentMethod;
 use lyceum_domain::payment::order::{Order, OrderCommand, OrderEvent, OrderItem, OrderState};
 use lyceum_domain::payment::provider::{
-    ChargeOutcome, ChargeRequest, PaymentProvider, RefundOutcome, RefundRequest,
+    ChargeOutcome, ChargeRequest, RefundOutcome, RefundRequest,
 };
 use lyceum_domain::payment::refund_id_from_provider;
-use lyceum_domain::payment::test_provider::TestProvider;
 use lyceum_domain::space::Space;
 use lyceum_domain::{Aggregate, Code, DomainError};
 use lyceum_store::SideWrite;
@@ -133,7 +131,7 @@ pub async fn purchase(
             .with_retry_after(retry_after));
         }
     };
-    let outcome = TestProvider.charge(&ChargeRequest {
+    let outcome = state.payments.for_space(space.id).charge(&ChargeRequest {
         amount,
         payment_method: payment_method.as_str().to_owned(),
         idempotency_key: format!("{id}:charge"),
@@ -158,7 +156,7 @@ pub async fn purchase(
     };
     let append = append_for::<Order>(id, 0, &events, metadata(auth, Some(space.id)), vec![settle])?;
     let output = answer(id, &order, std::slice::from_ref(&append.recorded_at), error)?;
-    Ok(Planned::new(StatusCode::CREATED, output, append))
+    Ok(Planned::new(Outcome::Created, output, append))
 }
 
 fn already_owned() -> ApiError {
@@ -223,7 +221,8 @@ pub async fn refund(
         amount,
         idempotency_key: key,
     };
-    if let RefundOutcome::Rejected { reason } = TestProvider.refund(&request) {
+    if let RefundOutcome::Rejected { reason } = state.payments.for_space(space.id).refund(&request)
+    {
         return Err(
             DomainError::validation(format!("the provider refused the refund: {reason}")).into(),
         );
@@ -241,5 +240,5 @@ pub async fn refund(
     let mut times: Vec<String> = loaded.history.into_iter().map(|(_, at)| at).collect();
     times.push(append.recorded_at.clone());
     let output = answer(id, &order, &times, None)?;
-    Ok(Planned::new(StatusCode::OK, output, append))
+    Ok(Planned::new(Outcome::Changed, output, append))
 }

@@ -9,9 +9,9 @@ use crate::dto::{
     PointsRulesDto,
 };
 use crate::error::ApiError;
+use crate::plan::Planned;
 use crate::space::SpaceRef;
 use crate::state::AppState;
-use crate::write::Planned;
 use chrono::NaiveDate;
 use lyceum_domain::gamification::points::PointsRules;
 use lyceum_domain::gamification::week::week_start;

@@ -7,10 +7,9 @@ use crate::auth::Auth;
 use crate::dto::CourseProgress as ProgressDto;
 use crate::error::ApiError;
 use crate::limits::Limit;
+use crate::plan::{Outcome, Planned, metadata};
 use crate::space::SpaceRef;
 use crate::state::AppState;
-use crate::write::{Planned, metadata};
-use actix_web::http::StatusCode;
 use lyceum_domain::Aggregate;
 use lyceum_domain::content::ContentKind;
 use lyceum_domain::engagement::pair_id;
@@ -90,7 +89,7 @@ pub async fn complete(
         completed_at,
     };
     Ok(Planned::maybe(
-        StatusCode::OK,
+        Outcome::Changed,
         output,
         append,
         loaded.position,

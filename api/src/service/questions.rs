@@ -6,10 +6,9 @@ use super::{InSpace, decide_in_space, decide_loaded, load_in_space, parse_id};
 use crate::auth::Auth;
 use crate::dto::{Answer, AnswerQuestion, AskQuestion, GuestRole, QuestionDto};
 use crate::error::ApiError;
+use crate::plan::{Outcome, Planned, metadata};
 use crate::space::SpaceRef;
 use crate::state::AppState;
-use crate::write::{Planned, metadata};
-use actix_web::http::StatusCode;
 use lyceum_domain::content::Content;
 use lyceum_domain::content::question::{
     Acceptor, Answerer, Question, QuestionCommand, QuestionEvent,
@@ -89,7 +88,7 @@ pub async fn ask(
         updated_at: append.recorded_at.clone(),
         answers: Vec::new(),
     };
-    Ok(Planned::new(StatusCode::CREATED, output, append))
+    Ok(Planned::new(Outcome::Created, output, append))
 }
 
 /// Plans `POST /v1/spaces/{space}/questions/{id}/answers`.

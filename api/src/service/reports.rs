@@ -7,10 +7,9 @@ use crate::auth::Auth;
 use crate::dto::{CreateReport, Report as ReportDto, ResolveReport};
 use crate::error::ApiError;
 use crate::limits::Limit;
+use crate::plan::{Outcome, Planned, metadata};
 use crate::space::SpaceRef;
 use crate::state::AppState;
-use crate::write::{Planned, metadata};
-use actix_web::http::StatusCode;
 use lyceum_domain::engagement::comment::Comment;
 use lyceum_domain::engagement::report::{MAX_DETAILS, Report, ReportCommand, ReportEvent};
 use lyceum_domain::ids::{CommentId, MemberId, ReportId, SpaceId};
@@ -154,7 +153,7 @@ pub async fn file(
         .map(|e| (e, append.recorded_at.clone()))
         .collect();
     let output = view(state, &history, None).await?;
-    Ok(Planned::new(StatusCode::CREATED, output, append))
+    Ok(Planned::new(Outcome::Created, output, append))
 }
 
 /// Plans `POST /v1/spaces/{space}/reports/{report}/resolve`.

@@ -3,10 +3,9 @@
 use crate::auth::Auth;
 use crate::dto::{CreateSpace, Space as SpaceDto, UpdateSpace};
 use crate::error::ApiError;
+use crate::plan::{Outcome, Planned, metadata};
 use crate::space::SpaceRef;
 use crate::state::AppState;
-use crate::write::{Planned, metadata};
-use actix_web::http::StatusCode;
 use lyceum_domain::Aggregate;
 use lyceum_domain::ids::SpaceId;
 use lyceum_domain::space::{Space, SpaceCommand, SpaceEvent};
@@ -43,7 +42,7 @@ pub async fn create(auth: &Auth, input: CreateSpace) -> Result<Planned<SpaceDto>
         created_at: append.recorded_at.clone(),
         updated_at: append.recorded_at.clone(),
     };
-    Ok(Planned::new(StatusCode::CREATED, output, append))
+    Ok(Planned::new(Outcome::Created, output, append))
 }
 
 /// Plans `PATCH /v1/spaces/{space}`.
@@ -96,7 +95,7 @@ pub async fn update(
         updated_at,
     };
     Ok(Planned::maybe(
-        StatusCode::OK,
+        Outcome::Changed,
         output,
         append,
         loaded.position,

@@ -19,10 +19,9 @@ use super::{Decision, decide_in_space, load_in_space, parse_id};
 use crate::auth::Auth;
 use crate::dto::{IntervalDto, StartSubscription, Subscription as SubscriptionDto};
 use crate::error::ApiError;
+use crate::plan::{Outcome, Planned, metadata};
 use crate::space::SpaceRef;
 use crate::state::AppState;
-use crate::write::{Planned, metadata};
-use actix_web::http::StatusCode;
 use lyceum_domain::ids::{MemberId, TierId};
 use lyceum_domain::membership::charging::charge;
 use lyceum_domain::membership::member::Member;
@@ -33,7 +32,6 @@ use lyceum_domain::membership::subscription::{
 use lyceum_domain::membership::tier::{Tier, TierKind, TierState};
 use lyceum_domain::money::Money;
 use lyceum_domain::payment::method::{Collector, PaymentMethod};
-use lyceum_domain::payment::test_provider::TestProvider;
 use lyceum_domain::{Aggregate, DomainError};
 use lyceum_store::command::append_for;
 use uuid::Uuid;
@@ -159,7 +157,7 @@ pub async fn start(
         && let Some(amount) = subscription.amount_due()?
     {
         let (charge, declined) = charge(
-            &TestProvider,
+            state.payments.for_space(space.id),
             amount,
             payment_method.as_str(),
             format!("{id}:first"),
@@ -174,7 +172,7 @@ pub async fn start(
         append_for::<Subscription>(id, 0, &events, metadata(auth, Some(space.id)), vec![method])?;
     let times = vec![append.recorded_at.clone()];
     let output = answer(id, &subscription, &times, error)?;
-    Ok(Planned::new(StatusCode::CREATED, output, append))
+    Ok(Planned::new(Outcome::Created, output, append))
 }
 
 /// The member a referral code belongs to in this space; an unknown code is refused, so a typo
@@ -252,7 +250,7 @@ pub async fn set_payment_method(
     let times: Vec<String> = loaded.history.iter().map(|(_, at)| at.clone()).collect();
     let output = answer(id, &loaded.state, &times, None)?;
     Ok(Planned::maybe(
-        StatusCode::OK,
+        Outcome::Changed,
         output,
         append,
         loaded.position,

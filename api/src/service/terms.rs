@@ -5,10 +5,9 @@ use super::decide_in_space;
 use crate::auth::Auth;
 use crate::dto::{AdjustPoints, BillingTermsDto, LevelRulesDto, MemberPoints};
 use crate::error::ApiError;
+use crate::plan::{Outcome, Planned, metadata};
 use crate::space::SpaceRef;
 use crate::state::AppState;
-use crate::write::{Planned, metadata};
-use actix_web::http::StatusCode;
 use lyceum_domain::Aggregate;
 use lyceum_domain::membership::level::LevelRules;
 use lyceum_domain::membership::member::{Member, MemberCommand};
@@ -68,7 +67,7 @@ pub(super) async fn change_space<T>(
         .as_ref()
         .ok_or_else(|| ApiError::not_found("space"))?;
     Ok(Planned::maybe(
-        StatusCode::OK,
+        Outcome::Changed,
         view(after),
         append,
         loaded.position,
@@ -140,5 +139,5 @@ pub async fn adjust_points(
         points,
         level,
     };
-    Ok(Planned::new(StatusCode::OK, output, decision.append))
+    Ok(Planned::new(Outcome::Changed, output, decision.append))
 }

@@ -5,10 +5,9 @@ use super::decide_in_space;
 use crate::auth::Auth;
 use crate::dto::{CreateTier, Tier as TierDto, TierKindDto, UpdateTier};
 use crate::error::ApiError;
+use crate::plan::{Outcome, Planned, metadata};
 use crate::space::SpaceRef;
 use crate::state::AppState;
-use crate::write::{Planned, metadata};
-use actix_web::http::StatusCode;
 use lyceum_domain::Aggregate;
 use lyceum_domain::ids::TierId;
 use lyceum_domain::membership::tier::{Tier, TierCommand, TierEvent, TierKind};
@@ -79,7 +78,7 @@ pub async fn create(
         .map(|e| (e, append.recorded_at.clone()))
         .collect();
     Ok(Planned::new(
-        StatusCode::CREATED,
+        Outcome::Created,
         tier_dto(id.0, &history)?,
         append,
     ))

@@ -5,10 +5,9 @@ use super::{InSpace, decide_loaded, load_in_space, parse_id};
 use crate::auth::Auth;
 use crate::dto::{DefineTopic, RelateTopics, RelationDto, TopicDto, TopicGraph, TopicRelationDto};
 use crate::error::ApiError;
+use crate::plan::{Outcome, Planned, metadata};
 use crate::space::SpaceRef;
 use crate::state::AppState;
-use crate::write::{Planned, metadata};
-use actix_web::http::StatusCode;
 use lyceum_domain::content::topic::{Relation, Topic, TopicCommand, TopicEvent, TopicRef};
 use lyceum_domain::ids::{SpaceId, TopicId};
 use lyceum_domain::{Aggregate, DomainError};
@@ -55,7 +54,7 @@ pub fn define(
         description,
         created_at: append.recorded_at.clone(),
     };
-    Ok(Planned::new(StatusCode::CREATED, output, append))
+    Ok(Planned::new(Outcome::Created, output, append))
 }
 
 /// Plans `POST /v1/spaces/{space}/topics/{id}/relations`.

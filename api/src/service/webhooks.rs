@@ -4,15 +4,14 @@
 //! a stored idempotent answer.
 
 use crate::auth::Auth;
-use crate::error::ApiError;
-use crate::rest::webhooks::{
+use crate::dto::webhooks::{
     CreateWebhook, CreatedWebhook, ReplayAccepted, ReplayRequest, RotatedSecret,
 };
+use crate::error::ApiError;
+use crate::plan::{Outcome, Planned, metadata};
 use crate::service::{InSpace, load_in_space, parse_id};
 use crate::space::SpaceRef;
 use crate::state::AppState;
-use crate::write::{Planned, metadata};
-use actix_web::http::StatusCode;
 use chrono::{DateTime, Utc};
 use lyceum_domain::ids::SpaceId;
 use lyceum_domain::webhook::{WebhookCommand, WebhookEndpoint, WebhookEvent};
@@ -79,7 +78,7 @@ pub async fn register(
     };
     let replay_body = serde_json::to_value(&output).map_err(ApiError::internal)?;
     output.secret = Some(secret);
-    let mut planned = Planned::new(StatusCode::CREATED, output, append);
+    let mut planned = Planned::new(Outcome::Created, output, append);
     planned.replay_body = Some(replay_body);
     Ok(planned)
 }
@@ -123,7 +122,7 @@ pub async fn rotate(
     };
     let replay_body = serde_json::to_value(&output).map_err(ApiError::internal)?;
     output.secret = Some(secret);
-    let mut planned = Planned::new(StatusCode::OK, output, append);
+    let mut planned = Planned::new(Outcome::Changed, output, append);
     planned.replay_body = Some(replay_body);
     Ok(planned)
 }
@@ -151,7 +150,7 @@ pub async fn disable(
             id,
             at: append.recorded_at.clone(),
         }));
-    Ok(Planned::new(StatusCode::NO_CONTENT, (), append))
+    Ok(Planned::new(Outcome::Done, (), append))
 }
 
 /// The endpoint `raw_id` of this space, from the store's table; anything else is 404.
@@ -222,7 +221,7 @@ pub async fn replay(
         }
     };
     Ok(Planned {
-        status: StatusCode::ACCEPTED,
+        outcome: Outcome::Accepted,
         output: ReplayAccepted { queued },
         append: None,
         position: None,

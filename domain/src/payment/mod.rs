@@ -1,5 +1,6 @@
 //! Payments: checkout orders with their payments, refunds and disputes ([`order`]); the
-//! payment-provider port as plain data ([`provider`]); stored payment methods and who collects
+//! payment-provider port as plain data ([`provider`]) and which provider charges which space
+//! ([`providers`]); stored payment methods and who collects
 //! with them ([`method`]); the built-in deterministic test provider ([`test_provider`]); and the
 //! pure half of the Stripe-compatible webhook adapter: signature checks and event parsing
 //! ([`stripe`]). Nothing here does IO or reads a clock.
@@ -7,6 +8,7 @@
 pub mod method;
 pub mod order;
 pub mod provider;
+pub mod providers;
 pub mod stripe;
 pub mod test_provider;
 

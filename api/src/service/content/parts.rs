@@ -4,10 +4,10 @@
 use crate::auth::Auth;
 use crate::dto::{AddPart, ContentParts, ReorderParts};
 use crate::error::ApiError;
+use crate::plan::Planned;
 use crate::service::{decide_in_space, load_in_space, parse_id};
 use crate::space::SpaceRef;
 use crate::state::AppState;
-use crate::write::Planned;
 use lyceum_domain::content::{Content, ContentCommand, PartRef};
 use lyceum_domain::ids::ContentId;
 use lyceum_store::SideWrite;

@@ -3,10 +3,10 @@
 use crate::auth::Auth;
 use crate::dto::{ContentItem, TagContent};
 use crate::error::ApiError;
+use crate::plan::Planned;
 use crate::service::load_in_space;
 use crate::space::SpaceRef;
 use crate::state::AppState;
-use crate::write::Planned;
 use lyceum_domain::content::ContentCommand;
 use lyceum_domain::content::topic::Topic;
 use lyceum_domain::ids::TopicId;

@@ -25,13 +25,12 @@ mod orders;
 mod subscriptions;
 
 use crate::auth::Auth;
+use crate::dto::stripe::{StripeAck, StripeSecrets};
 use crate::error::ApiError;
+use crate::plan::{Outcome, Planned, metadata};
 use crate::request_id;
-use crate::rest::stripe::{StripeAck, StripeSecrets};
 use crate::space::SpaceRef;
 use crate::state::AppState;
-use crate::write::{Planned, metadata};
-use actix_web::http::StatusCode;
 use lyceum_domain::payment::stripe::event::LyceumRefs;
 use lyceum_domain::payment::stripe::{
     DEFAULT_TOLERANCE_SECS, ParseError, SignatureError, StripeEvent, StripeEventKind, parse_event,
@@ -71,7 +70,7 @@ pub async fn add_secret(
             active_secrets: live.len() as i64,
         };
         return Ok(Planned {
-            status: StatusCode::OK,
+            outcome: Outcome::Changed,
             output,
             append: None,
             position: None,
@@ -90,7 +89,7 @@ pub async fn add_secret(
     let output = StripeSecrets {
         active_secrets: (live.len() as i64 + 1).min(MAX_SECRETS),
     };
-    Ok(Planned::maybe(StatusCode::CREATED, output, append, None))
+    Ok(Planned::maybe(Outcome::Created, output, append, None))
 }
 
 /// Checks the signature and parses the event. Every refusal is logged here with its cause.
@@ -133,7 +132,7 @@ pub async fn verify(
 
 fn ack(output: StripeAck) -> Planned<StripeAck> {
     Planned {
-        status: StatusCode::OK,
+        outcome: Outcome::Changed,
         output,
         append: None,
         position: None,
@@ -210,5 +209,5 @@ fn record<A: Aggregate>(
     };
     side_writes.push(lyceum_store::stripe::record_event(space.id.0, &event.id));
     let append = append_for::<A>(id, version, events, metadata, side_writes)?;
-    Ok(Planned::maybe(StatusCode::OK, output, append, None))
+    Ok(Planned::maybe(Outcome::Changed, output, append, None))
 }

@@ -3,12 +3,12 @@
 //! claim on the item, as a refund made through Lyceum does.
 
 use super::{decide, foreign, ignored, record};
+use crate::dto::stripe::StripeAck;
 use crate::error::ApiError;
-use crate::rest::stripe::StripeAck;
+use crate::plan::Planned;
 use crate::service::orders::released_claim;
 use crate::space::SpaceRef;
 use crate::state::AppState;
-use crate::write::Planned;
 use chrono::{DateTime, Utc};
 use lyceum_domain::payment::order::{Order, OrderCommand, OrderState};
 use lyceum_domain::payment::refund_id_from_provider;

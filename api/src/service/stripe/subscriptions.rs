@@ -27,11 +27,11 @@
 //! used: taking them would move one period off the anchor every other cycle is counted from.
 
 use super::{decide, foreign, ignored, record};
+use crate::dto::stripe::StripeAck;
 use crate::error::ApiError;
-use crate::rest::stripe::StripeAck;
+use crate::plan::Planned;
 use crate::space::SpaceRef;
 use crate::state::AppState;
-use crate::write::Planned;
 use chrono::{DateTime, TimeDelta, Utc};
 use lyceum_domain::Code;
 use lyceum_domain::membership::subscription::{

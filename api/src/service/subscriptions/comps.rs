@@ -5,10 +5,9 @@ use super::{answer, current_member, fold, open_paid_tier};
 use crate::auth::Auth;
 use crate::dto::{CompReasonDto, CreateComp, Subscription as SubscriptionDto};
 use crate::error::ApiError;
+use crate::plan::{Outcome, Planned, metadata};
 use crate::space::SpaceRef;
 use crate::state::AppState;
-use crate::write::{Planned, metadata};
-use actix_web::http::StatusCode;
 use lyceum_domain::ids::{MemberId, TierId};
 use lyceum_domain::membership::subscription::{CompReason, Subscription, SubscriptionCommand};
 use lyceum_domain::{Aggregate, DomainError};
@@ -45,5 +44,5 @@ pub async fn comp(
         append_for::<Subscription>(id, 0, &events, metadata(auth, Some(space.id)), vec![])?;
     let times = vec![append.recorded_at.clone()];
     let output = answer(id, &subscription, &times, None)?;
-    Ok(Planned::new(StatusCode::CREATED, output, append))
+    Ok(Planned::new(Outcome::Created, output, append))
 }

@@ -8,11 +8,11 @@ use super::decided;
 use crate::auth::Auth;
 use crate::dto::Subscription as SubscriptionDto;
 use crate::error::ApiError;
+use crate::plan::Planned;
 use crate::service::offers::plan_redemption;
 use crate::service::{decide_loaded, load_for, parse_id};
 use crate::space::SpaceRef;
 use crate::state::AppState;
-use crate::write::Planned;
 use lyceum_domain::membership::offer::OfferPurpose;
 use lyceum_domain::membership::subscription::{Subscription, SubscriptionCommand};
 

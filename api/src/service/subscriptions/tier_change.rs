@@ -7,10 +7,10 @@ use super::{decided, open_paid_tier, price_for};
 use crate::auth::Auth;
 use crate::dto::{ChangeDirectionDto, Proration as ProrationDto, TierChange};
 use crate::error::ApiError;
+use crate::plan::Planned;
 use crate::service::{decide_loaded, load_for, parse_id};
 use crate::space::SpaceRef;
 use crate::state::AppState;
-use crate::write::Planned;
 use lyceum_domain::ids::TierId;
 use lyceum_domain::membership::charging::charge;
 use lyceum_domain::membership::subscription::{
@@ -18,7 +18,6 @@ use lyceum_domain::membership::subscription::{
     SubscriptionEvent,
 };
 use lyceum_domain::money::Money;
-use lyceum_domain::payment::test_provider::TestProvider;
 use lyceum_domain::{Code, DomainError};
 use uuid::Uuid;
 
@@ -28,6 +27,7 @@ use uuid::Uuid;
 /// payment back instead of a second one.
 async fn pay(
     state: &AppState,
+    space: &SpaceRef,
     id: Uuid,
     version: i64,
     amount: Money,
@@ -39,7 +39,7 @@ async fn pay(
         .await?
         .unwrap_or_default();
     match charge(
-        &TestProvider,
+        state.payments.for_space(space.id),
         amount,
         &method,
         format!("{id}:upgrade:{version}"),
@@ -106,7 +106,7 @@ pub async fn change_tier(
         (ChangeDirection::Downgrade, None)
     };
     let payment = match &quote {
-        Some(quote) => pay(state, id, loaded.version, quote.prorated_charge).await?,
+        Some(quote) => pay(state, space, id, loaded.version, quote.prorated_charge).await?,
         None => None,
     };
     let command = SubscriptionCommand::ChangeTier {
