@@ -24,17 +24,36 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// connection dies may otherwise never be answered.
 pub(crate) const ANSWER_TIMEOUT: Duration = Duration::from_secs(15);
 
-/// Waits for the broker's answer to `what`, for at most [`ANSWER_TIMEOUT`].
+/// How often a request waiting on its answer looks at its channel.
+const CHANNEL_CHECK: Duration = Duration::from_millis(100);
+
+/// Waits for the broker's answer to `what`, for at most [`ANSWER_TIMEOUT`], and no longer than
+/// `channel` stays open: a request sent as the connection dies may otherwise wait forever.
 pub(crate) async fn answer<T, E: Into<WorkerError>>(
+    channel: Option<&Channel>,
     what: &str,
     request: impl Future<Output = Result<T, E>>,
 ) -> Result<T, WorkerError> {
-    match tokio::time::timeout(ANSWER_TIMEOUT, request).await {
-        Ok(answered) => answered.map_err(Into::into),
-        Err(_) => Err(WorkerError::Disconnected(format!(
-            "no answer to {what} within {} s",
-            ANSWER_TIMEOUT.as_secs()
-        ))),
+    let mut request = std::pin::pin!(request);
+    let deadline = tokio::time::sleep(ANSWER_TIMEOUT);
+    let mut deadline = std::pin::pin!(deadline);
+    loop {
+        tokio::select! {
+            answered = request.as_mut() => return answered.map_err(Into::into),
+            _ = deadline.as_mut() => {
+                return Err(WorkerError::Disconnected(format!(
+                    "no answer to {what} within {} s",
+                    ANSWER_TIMEOUT.as_secs()
+                )));
+            }
+            _ = tokio::time::sleep(CHANNEL_CHECK) => {
+                if channel.is_some_and(|channel| !channel.status().connected()) {
+                    return Err(WorkerError::Disconnected(format!(
+                        "the channel closed while waiting for an answer to {what}"
+                    )));
+                }
+            }
+        }
     }
 }
 
@@ -120,7 +139,7 @@ impl Broker {
         let mut waiting = false;
         loop {
             let attempt = stop
-                .unless_stopped(answer("setting up", async {
+                .unless_stopped(answer(None, "setting up", async {
                     setup(self.channel().await?).await
                 }))
                 .await;

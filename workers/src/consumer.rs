@@ -198,7 +198,7 @@ impl ProjectionConsumer {
                 Err(error) => {
                     tracing::warn!(%error, queue = %self.queue, tag = message.delivery_tag, "undecodable message: dead-lettering it");
                     let reject = message.acker.reject(BasicRejectOptions { requeue: false });
-                    answer("basic.reject", reject).await?;
+                    answer(Some(&self.channel), "basic.reject", reject).await?;
                 }
             }
         }
@@ -207,8 +207,12 @@ impl ProjectionConsumer {
         };
         match apply_deliveries(&self.db, self.projection, &deliveries).await {
             Ok(checkpoint) => {
-                let acked =
-                    answer("basic.ack", last.ack(BasicAckOptions { multiple: true })).await?;
+                let acked = answer(
+                    Some(&self.channel),
+                    "basic.ack",
+                    last.ack(BasicAckOptions { multiple: true }),
+                )
+                .await?;
                 if !acked {
                     tracing::warn!(
                         checkpoint,
@@ -222,7 +226,9 @@ impl ProjectionConsumer {
                     multiple: true,
                     requeue: true,
                 };
-                if let Err(nack_error) = answer("basic.nack", last.nack(requeue)).await {
+                if let Err(nack_error) =
+                    answer(Some(&self.channel), "basic.nack", last.nack(requeue)).await
+                {
                     tracing::warn!(error = %nack_error, "could not requeue a failed batch");
                 }
                 Err(error.into())

@@ -81,7 +81,10 @@ impl Relay {
             previous = event.position;
         }
         for (position, confirm) in pending {
-            confirmed(position, answer("a publisher confirm", confirm).await?)?;
+            confirmed(
+                position,
+                answer(Some(&self.channel), "a publisher confirm", confirm).await?,
+            )?;
         }
         sqlx::query(
             "INSERT INTO checkpoints (name, position) VALUES ($1, $2) \
@@ -108,7 +111,7 @@ impl Relay {
             &message.body,
             message.properties.clone(),
         );
-        answer("basic.publish", publish).await
+        answer(Some(&self.channel), "basic.publish", publish).await
     }
 
     /// Relays until `shutdown` completes: waits on standby while another relay leads, then
