@@ -30,6 +30,20 @@ pub trait Aggregate: Default {
     }
 }
 
+/// An aggregate that belongs to one space, and maybe to one member of it: what lets a command
+/// or a read load it only from within its own space, and lets a member session act only on
+/// what is theirs. Implemented beside each aggregate.
+pub trait InSpace: Aggregate {
+    /// The name used in "not found" messages.
+    const NOUN: &'static str;
+    /// The space it belongs to; `None` before it exists (and for a space itself).
+    fn space_id(&self) -> Option<crate::ids::SpaceId>;
+    /// The member it belongs to, if it belongs to one.
+    fn owner(&self) -> Option<crate::ids::MemberId> {
+        None
+    }
+}
+
 /// given/when/then tests for aggregates.
 pub mod testing {
     use super::*;

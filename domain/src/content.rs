@@ -8,6 +8,14 @@ mod event;
 pub mod question;
 pub mod topic;
 
+/// Which space it belongs to, so it is only ever loaded from within that space.
+impl crate::aggregate::InSpace for Content {
+    const NOUN: &'static str = "content";
+    fn space_id(&self) -> Option<crate::ids::SpaceId> {
+        self.state.as_ref().map(|c| c.space_id)
+    }
+}
+
 #[cfg(test)]
 mod tests;
 

@@ -18,6 +18,6 @@ pub mod space;
 pub mod values;
 pub mod webhook;
 
-pub use aggregate::Aggregate;
+pub use aggregate::{Aggregate, InSpace};
 pub use error::{Code, DomainError};
 pub use event::{DomainEvent, EventEnvelope};

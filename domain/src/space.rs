@@ -236,6 +236,14 @@ impl Aggregate for Space {
     }
 }
 
+/// Which space it belongs to, so it is only ever loaded from within that space.
+impl crate::aggregate::InSpace for Space {
+    const NOUN: &'static str = "space";
+    fn space_id(&self) -> Option<crate::ids::SpaceId> {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -253,6 +253,14 @@ impl Aggregate for WebhookEndpoint {
     }
 }
 
+/// Which space it belongs to, so it is only ever loaded from within that space.
+impl crate::aggregate::InSpace for WebhookEndpoint {
+    const NOUN: &'static str = "webhook endpoint";
+    fn space_id(&self) -> Option<crate::ids::SpaceId> {
+        self.state.as_ref().map(|s| s.space_id)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

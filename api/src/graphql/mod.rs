@@ -11,6 +11,7 @@ mod engagement_types;
 mod error;
 mod gamification;
 mod gamification_fields;
+mod live;
 mod loaders;
 mod member_fields;
 mod membership;
@@ -19,7 +20,6 @@ mod mutation;
 mod plan_types;
 mod query;
 mod questions;
-mod subscription;
 mod types;
 
 use crate::auth::{Auth, authenticate, bearer};
@@ -31,7 +31,7 @@ use async_graphql::dataloader::DataLoader;
 use async_graphql::{MergedObject, Schema};
 use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse, GraphQLSubscription};
 pub use error::{caller, gql};
-use subscription::Subscription;
+use live::Subscription;
 
 /// Every mutation: those that take a key, and those a member session may make too.
 #[derive(MergedObject, Default)]

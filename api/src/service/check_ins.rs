@@ -19,13 +19,6 @@ use lyceum_projections::check_in_reads::{self, ProjectRow};
 use lyceum_store::command::{append_for, load};
 use lyceum_store::vault;
 
-impl super::InSpace for CheckInProject {
-    const NOUN: &'static str = "check-in project";
-    fn space_id(&self) -> Option<lyceum_domain::ids::SpaceId> {
-        self.state.as_ref().map(|p| p.space_id)
-    }
-}
-
 /// Parses a `YYYY-MM-DD` date given in `field`.
 pub fn date(field: &str, raw: &str) -> Result<NaiveDate, ApiError> {
     raw.parse()

@@ -3,7 +3,7 @@
 //! answer.
 
 use super::engagement::engageable;
-use super::{InSpace, decide_loaded, load_in_space, parse_id};
+use super::{decide_loaded, load_in_space, parse_id};
 use crate::auth::Auth;
 use crate::dto::{Comment as CommentDto, CreateComment, EditComment};
 use crate::error::ApiError;
@@ -16,23 +16,13 @@ use lyceum_domain::content::Content;
 use lyceum_domain::engagement::comment::{
     Comment, CommentCommand, CommentEvent, CommentStatus, CommentText, ParentRef,
 };
-use lyceum_domain::ids::{CommentId, MemberId, SpaceId};
+use lyceum_domain::ids::{CommentId, MemberId};
 use lyceum_domain::values::Sealed;
 use lyceum_projections::engagement::queries::{self, CommentRow, Thread};
 use lyceum_projections::queries::Page;
 use lyceum_store::command::{Loaded, append_for};
 use lyceum_store::vault;
 use uuid::Uuid;
-
-impl InSpace for Comment {
-    const NOUN: &'static str = "comment";
-    fn space_id(&self) -> Option<SpaceId> {
-        self.state.as_ref().map(|c| c.space_id)
-    }
-    fn owner(&self) -> Option<MemberId> {
-        self.state.as_ref().map(|c| c.member_id)
-    }
-}
 
 /// Checks and seals a body with the author's key.
 async fn seal(state: &AppState, member: MemberId, body: &str) -> Result<Sealed, ApiError> {

@@ -35,81 +35,12 @@ use crate::plan::{Outcome, Planned, metadata};
 use crate::space::SpaceRef;
 use crate::state::AppState;
 use lyceum_domain::Aggregate;
-use lyceum_domain::content::Content;
+pub use lyceum_domain::InSpace;
 use lyceum_domain::ids::{MemberId, SpaceId};
-use lyceum_domain::membership::member::Member;
-use lyceum_domain::membership::tier::Tier;
-use lyceum_domain::space::Space;
 use lyceum_store::Append;
 use lyceum_store::Db;
 use lyceum_store::command::{Loaded, append_for, load};
 use uuid::Uuid;
-
-/// Aggregates that belong to one space.
-pub trait InSpace: Aggregate {
-    /// The name used in "not found" messages.
-    const NOUN: &'static str;
-    fn space_id(&self) -> Option<SpaceId>;
-    /// The member it belongs to: what a member session may act on (see [`load_for`]).
-    fn owner(&self) -> Option<MemberId> {
-        None
-    }
-}
-
-impl InSpace for Space {
-    const NOUN: &'static str = "space";
-    fn space_id(&self) -> Option<SpaceId> {
-        None
-    }
-}
-
-impl InSpace for Tier {
-    const NOUN: &'static str = "tier";
-    fn space_id(&self) -> Option<SpaceId> {
-        self.defined.as_ref().map(|t| t.space_id)
-    }
-}
-
-impl InSpace for Member {
-    const NOUN: &'static str = "member";
-    fn space_id(&self) -> Option<SpaceId> {
-        self.state.as_ref().map(|m| m.space_id)
-    }
-}
-
-impl InSpace for lyceum_domain::membership::subscription::Subscription {
-    const NOUN: &'static str = "subscription";
-    fn space_id(&self) -> Option<SpaceId> {
-        self.state.as_ref().map(|s| s.space_id)
-    }
-    fn owner(&self) -> Option<MemberId> {
-        self.state.as_ref().map(|s| s.member_id)
-    }
-}
-
-impl InSpace for lyceum_domain::payment::order::Order {
-    const NOUN: &'static str = "order";
-    fn space_id(&self) -> Option<SpaceId> {
-        self.state.as_ref().map(|o| o.space_id)
-    }
-    fn owner(&self) -> Option<MemberId> {
-        self.state.as_ref().map(|o| o.member_id)
-    }
-}
-
-impl InSpace for lyceum_domain::membership::offer::Offer {
-    const NOUN: &'static str = "offer";
-    fn space_id(&self) -> Option<SpaceId> {
-        self.state.as_ref().map(|o| o.space_id)
-    }
-}
-
-impl InSpace for Content {
-    const NOUN: &'static str = "content";
-    fn space_id(&self) -> Option<SpaceId> {
-        self.state.as_ref().map(|c| c.space_id)
-    }
-}
 
 /// Loads an aggregate that must exist in `space`; anything else is 404.
 pub async fn load_in_space<A: InSpace>(

@@ -2,7 +2,7 @@
 //! the guest role answers; the asker or the creator accepts an answer. The guest role is
 //! granted and revoked by the creator on the member.
 
-use super::{InSpace, decide_in_space, decide_loaded, load_in_space, parse_id};
+use super::{decide_in_space, decide_loaded, load_in_space, parse_id};
 use crate::auth::Auth;
 use crate::dto::{Answer, AnswerQuestion, AskQuestion, GuestRole, QuestionDto};
 use crate::error::ApiError;
@@ -13,19 +13,12 @@ use lyceum_domain::content::Content;
 use lyceum_domain::content::question::{
     Acceptor, Answerer, Question, QuestionCommand, QuestionEvent,
 };
-use lyceum_domain::ids::{AnswerId, ContentId, MemberId, QuestionId, SpaceId};
+use lyceum_domain::ids::{AnswerId, ContentId, MemberId, QuestionId};
 use lyceum_domain::membership::member::{Member, MemberCommand};
 use lyceum_domain::{Aggregate, DomainError};
 use lyceum_projections::queries;
 use lyceum_store::command::append_for;
 use uuid::Uuid;
-
-impl InSpace for Question {
-    const NOUN: &'static str = "question";
-    fn space_id(&self) -> Option<SpaceId> {
-        self.state.as_ref().map(|q| q.space_id)
-    }
-}
 
 /// The member a member session acts for, if they are an active member of the space.
 async fn active_member(

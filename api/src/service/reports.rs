@@ -2,7 +2,7 @@
 //! the queue and resolves each report once. The reporter's details are sealed with their key.
 
 use super::engagement::published;
-use super::{InSpace, decide_in_space, load_in_space};
+use super::{decide_in_space, load_in_space};
 use crate::auth::Auth;
 use crate::dto::{CreateReport, Report as ReportDto, ResolveReport};
 use crate::error::ApiError;
@@ -12,20 +12,13 @@ use crate::space::SpaceRef;
 use crate::state::AppState;
 use lyceum_domain::engagement::comment::Comment;
 use lyceum_domain::engagement::report::{MAX_DETAILS, Report, ReportCommand, ReportEvent};
-use lyceum_domain::ids::{CommentId, MemberId, ReportId, SpaceId};
+use lyceum_domain::ids::{CommentId, MemberId, ReportId};
 use lyceum_domain::values::bounded_text;
 use lyceum_domain::{Aggregate, Code, DomainError};
 use lyceum_projections::engagement::queries::{ReportRow, open_report_by};
 use lyceum_projections::queries::Page;
 use lyceum_store::command::append_for;
 use lyceum_store::vault;
-
-impl InSpace for Report {
-    const NOUN: &'static str = "report";
-    fn space_id(&self) -> Option<SpaceId> {
-        self.state.as_ref().map(|r| r.space_id)
-    }
-}
 
 fn name<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_value(value)

@@ -9,17 +9,10 @@ use crate::plan::{Outcome, Planned, metadata};
 use crate::space::SpaceRef;
 use crate::state::AppState;
 use lyceum_domain::content::topic::{Relation, Topic, TopicCommand, TopicEvent, TopicRef};
-use lyceum_domain::ids::{SpaceId, TopicId};
+use lyceum_domain::ids::TopicId;
 use lyceum_domain::{Aggregate, DomainError};
 use lyceum_projections::queries;
 use lyceum_store::command::append_for;
-
-impl InSpace for Topic {
-    const NOUN: &'static str = "topic";
-    fn space_id(&self) -> Option<SpaceId> {
-        self.state.as_ref().map(|t| t.space_id)
-    }
-}
 
 /// Plans `POST /v1/spaces/{space}/topics`.
 pub fn define(

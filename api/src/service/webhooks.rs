@@ -9,11 +9,10 @@ use crate::dto::webhooks::{
 };
 use crate::error::ApiError;
 use crate::plan::{Outcome, Planned, metadata};
-use crate::service::{InSpace, load_in_space, parse_id};
+use crate::service::{load_in_space, parse_id};
 use crate::space::SpaceRef;
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
-use lyceum_domain::ids::SpaceId;
 use lyceum_domain::webhook::{WebhookCommand, WebhookEndpoint, WebhookEvent};
 use lyceum_domain::{Aggregate, Code};
 use lyceum_store::SideWrite;
@@ -24,13 +23,6 @@ use uuid::Uuid;
 
 /// How long a rotated-out secret keeps signing when the request does not say.
 pub const DEFAULT_OVERLAP_SECONDS: u32 = 86_400;
-
-impl InSpace for WebhookEndpoint {
-    const NOUN: &'static str = "webhook endpoint";
-    fn space_id(&self) -> Option<SpaceId> {
-        self.state.as_ref().map(|s| s.space_id)
-    }
-}
 
 /// Plans `POST /v1/spaces/{space}/webhooks`.
 pub async fn register(

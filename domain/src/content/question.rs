@@ -233,5 +233,13 @@ impl Aggregate for Question {
     }
 }
 
+/// Which space it belongs to, so it is only ever loaded from within that space.
+impl crate::aggregate::InSpace for Question {
+    const NOUN: &'static str = "question";
+    fn space_id(&self) -> Option<crate::ids::SpaceId> {
+        self.state.as_ref().map(|q| q.space_id)
+    }
+}
+
 #[cfg(test)]
 mod tests;

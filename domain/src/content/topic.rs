@@ -184,6 +184,14 @@ impl Aggregate for Topic {
     }
 }
 
+/// Which space it belongs to, so it is only ever loaded from within that space.
+impl crate::aggregate::InSpace for Topic {
+    const NOUN: &'static str = "topic";
+    fn space_id(&self) -> Option<crate::ids::SpaceId> {
+        self.state.as_ref().map(|t| t.space_id)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

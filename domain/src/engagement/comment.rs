@@ -311,6 +311,17 @@ impl Aggregate for Comment {
     }
 }
 
+/// Which space it belongs to, so it is only ever loaded from within that space.
+impl crate::aggregate::InSpace for Comment {
+    const NOUN: &'static str = "comment";
+    fn space_id(&self) -> Option<crate::ids::SpaceId> {
+        self.state.as_ref().map(|c| c.space_id)
+    }
+    fn owner(&self) -> Option<crate::ids::MemberId> {
+        self.state.as_ref().map(|c| c.member_id)
+    }
+}
+
 #[cfg(test)]
 #[path = "comment_tests.rs"]
 mod tests;

@@ -163,6 +163,14 @@ impl Aggregate for Report {
     }
 }
 
+/// Which space it belongs to, so it is only ever loaded from within that space.
+impl crate::aggregate::InSpace for Report {
+    const NOUN: &'static str = "report";
+    fn space_id(&self) -> Option<crate::ids::SpaceId> {
+        self.state.as_ref().map(|r| r.space_id)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -205,6 +205,14 @@ impl Aggregate for CheckInProject {
     }
 }
 
+/// Which space it belongs to, so it is only ever loaded from within that space.
+impl crate::aggregate::InSpace for CheckInProject {
+    const NOUN: &'static str = "check-in project";
+    fn space_id(&self) -> Option<crate::ids::SpaceId> {
+        self.state.as_ref().map(|p| p.space_id)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

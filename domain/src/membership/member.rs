@@ -364,6 +364,14 @@ fn moderate(state: &MemberState, command: MemberCommand) -> Result<Vec<MemberEve
     }
 }
 
+/// Which space it belongs to, so it is only ever loaded from within that space.
+impl crate::aggregate::InSpace for Member {
+    const NOUN: &'static str = "member";
+    fn space_id(&self) -> Option<crate::ids::SpaceId> {
+        self.state.as_ref().map(|m| m.space_id)
+    }
+}
+
 #[cfg(test)]
 #[path = "member_moderation_tests.rs"]
 mod moderation_tests;

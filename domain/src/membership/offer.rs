@@ -420,5 +420,13 @@ impl Aggregate for Offer {
     }
 }
 
+/// Which space it belongs to, so it is only ever loaded from within that space.
+impl crate::aggregate::InSpace for Offer {
+    const NOUN: &'static str = "offer";
+    fn space_id(&self) -> Option<crate::ids::SpaceId> {
+        self.state.as_ref().map(|o| o.space_id)
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -260,6 +260,14 @@ impl Aggregate for Tier {
     }
 }
 
+/// Which space it belongs to, so it is only ever loaded from within that space.
+impl crate::aggregate::InSpace for Tier {
+    const NOUN: &'static str = "tier";
+    fn space_id(&self) -> Option<crate::ids::SpaceId> {
+        self.defined.as_ref().map(|t| t.space_id)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -422,5 +422,16 @@ fn close_dispute(
     }
 }
 
+/// Which space it belongs to, so it is only ever loaded from within that space.
+impl crate::aggregate::InSpace for Order {
+    const NOUN: &'static str = "order";
+    fn space_id(&self) -> Option<crate::ids::SpaceId> {
+        self.state.as_ref().map(|o| o.space_id)
+    }
+    fn owner(&self) -> Option<crate::ids::MemberId> {
+        self.state.as_ref().map(|o| o.member_id)
+    }
+}
+
 #[cfg(test)]
 mod tests;

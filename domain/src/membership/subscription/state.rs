@@ -376,3 +376,14 @@ fn apply_paid(status: &mut SubscriptionStatus, terms: &mut PaidTerms, event: &Su
         | E::CompExpired { .. } => {}
     }
 }
+
+/// Which space it belongs to, so it is only ever loaded from within that space.
+impl crate::aggregate::InSpace for Subscription {
+    const NOUN: &'static str = "subscription";
+    fn space_id(&self) -> Option<crate::ids::SpaceId> {
+        self.state.as_ref().map(|s| s.space_id)
+    }
+    fn owner(&self) -> Option<crate::ids::MemberId> {
+        self.state.as_ref().map(|s| s.member_id)
+    }
+}

@@ -1,4 +1,6 @@
-//! GraphQL subscriptions, fed by the bus through the process's live feed.
+//! The live feed over GraphQL: the `Subscription` root (websocket operations under
+//! `graphql-transport-ws`), fed by the bus through the process's live feed. Not to be confused
+//! with subscriptions to paid tiers (`membership.rs`).
 
 use super::content_types::ContentItem;
 use super::engagement_types::Comment;
