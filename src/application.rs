@@ -14,6 +14,7 @@ use lyceum_workers::publisher::Publisher;
 use lyceum_workers::scheduler::Scheduler;
 use lyceum_workers::{
     Broker, BrokerFeed, LiveFeed, LogTail, Nudge, ProjectionConsumer, Relay, Supervisor, Topology,
+    WorkerError,
 };
 use std::future::Future;
 use std::net::TcpListener;
@@ -87,91 +88,83 @@ pub async fn start_workers(
             .context("LYCEUM_AMQP_URL or LYCEUM_AMQP_PREFIX")?,
     );
     let on_broker = OnBroker {
-        db: wiring.db.clone(),
         broker: broker.clone(),
-        topology,
         stop: wiring.stop.clone(),
     };
+    let (db, topology) = (wiring.db.clone(), topology);
     if roles.relay {
-        let (on_broker, nudge) = (on_broker.clone(), wiring.nudge.clone());
-        tasks.spawn_restarting("relay", move |probe| {
-            let OnBroker {
-                db,
-                broker,
-                topology,
-                stop,
-            } = on_broker.clone();
-            let nudge = nudge.clone();
-            async move {
-                let opened = broker
-                    .open(&stop, &probe, |channel| {
-                        Relay::new(db.clone(), channel, topology.clone(), RELAY_BATCH)
-                    })
-                    .await?;
-                let Some(relay) = opened else { return Ok(()) };
-                relay.run(nudge, stop.stopped()).await
-            }
-        });
+        let (db, topology, nudge) = (db.clone(), topology.clone(), wiring.nudge.clone());
+        on_broker.spawn(
+            tasks,
+            "relay",
+            move |channel| Relay::new(db.clone(), channel, topology.clone(), RELAY_BATCH),
+            move |relay, stop| relay.run(nudge.clone(), stop.stopped()),
+        );
     }
     for &projection in projections.iter().filter(|_| roles.consumers) {
-        let on_broker = on_broker.clone();
-        let name = format!("consumer {}", projection.name());
-        tasks.spawn_restarting(name, move |probe| {
-            let OnBroker {
-                db,
-                broker,
-                topology,
-                stop,
-            } = on_broker.clone();
-            async move {
-                let opened = broker
-                    .open(&stop, &probe, |channel| {
-                        let (db, topology) = (db.clone(), topology.clone());
-                        async move {
-                            ProjectionConsumer::new(db, channel, &topology, projection, PREFETCH)
-                                .await
-                        }
-                    })
-                    .await?;
-                let Some(consumer) = opened else {
-                    return Ok(());
-                };
-                consumer.run(stop.stopped()).await
-            }
-        });
+        let (db, topology) = (db.clone(), topology.clone());
+        on_broker.spawn(
+            tasks,
+            format!("consumer {}", projection.name()),
+            move |channel| {
+                let (db, topology) = (db.clone(), topology.clone());
+                async move {
+                    ProjectionConsumer::new(db, channel, &topology, projection, PREFETCH).await
+                }
+            },
+            |consumer, stop| consumer.run(stop.stopped()),
+        );
     }
     if roles.api {
-        let (on_broker, feed) = (on_broker.clone(), wiring.feed.clone());
-        tasks.spawn_restarting("live feed", move |probe| {
-            let OnBroker {
-                db,
-                broker,
-                topology,
-                stop,
-            } = on_broker.clone();
-            let feed = feed.clone();
-            async move {
-                let opened = broker
-                    .open(&stop, &probe, |channel| {
-                        let (db, topology, feed) = (db.clone(), topology.clone(), feed.clone());
-                        async move { BrokerFeed::new(db, channel, &topology, feed).await }
-                    })
-                    .await?;
-                let Some(live) = opened else { return Ok(()) };
-                live.run(stop.stopped()).await
-            }
-        });
+        let feed = wiring.feed.clone();
+        on_broker.spawn(
+            tasks,
+            "live feed",
+            move |channel| {
+                let (db, topology, feed) = (db.clone(), topology.clone(), feed.clone());
+                async move { BrokerFeed::new(db, channel, &topology, feed).await }
+            },
+            |live, stop| live.run(stop.stopped()),
+        );
     }
     Ok(Some(broker))
 }
 
-/// What every broker task starts from, cloned for each (re)start.
-#[derive(Clone)]
+/// What every broker task starts from.
 struct OnBroker {
-    db: Db,
     broker: Arc<Broker>,
-    topology: Topology,
     stop: Stop,
+}
+
+impl OnBroker {
+    /// Starts `name` under the supervisor: on every (re)start, `open` sets up a session on a
+    /// new channel (waiting out an unreachable broker, see [`Broker::open`]), and `run` serves
+    /// it until it fails or the process stops.
+    fn spawn<T, O, OF, R, RF>(
+        &self,
+        tasks: &mut Supervisor,
+        name: impl Into<String>,
+        open: O,
+        run: R,
+    ) where
+        T: Send + 'static,
+        O: Fn(lapin::Channel) -> OF + Clone + Send + 'static,
+        OF: Future<Output = Result<T, WorkerError>> + Send,
+        R: Fn(T, Stop) -> RF + Clone + Send + 'static,
+        RF: Future<Output = Result<(), WorkerError>> + Send + 'static,
+    {
+        let (broker, stop) = (self.broker.clone(), self.stop.clone());
+        tasks.spawn_restarting(name, move |probe| {
+            let (broker, stop, open, run) =
+                (broker.clone(), stop.clone(), open.clone(), run.clone());
+            async move {
+                let Some(session) = broker.open(&stop, &probe, open).await? else {
+                    return Ok(());
+                };
+                run(session, stop).await
+            }
+        });
+    }
 }
 
 /// Embedded mode's bus: each projection and the live feed tail the log itself.
