@@ -1,6 +1,6 @@
 //! The application: one process running the API, the relay, the projection consumers and the
-//! live feed under one supervisor, which restarts whatever fails. With an AMQP URL the bus is RabbitMQ; without one it is the
-//! in-process bus, where the log itself is the durable queue.
+//! live feed under one supervisor, which restarts whatever fails. With an AMQP URL the bus is
+//! RabbitMQ; without one it is the in-process bus, where the log itself is the durable queue.
 
 use crate::config::Config;
 use anyhow::Context;

@@ -146,7 +146,7 @@ impl TestApp {
             api_db,
             admin: key.secret,
             config,
-            http: reqwest::Client::new(),
+            http: client(),
             stop: Some(stop),
             running: Some(running),
         }
@@ -366,6 +366,16 @@ impl TestApp {
             .await
             .expect("count events")
     }
+}
+
+/// The HTTP client of a test. Idle connections are dropped well before the server's 5 s
+/// keep-alive ends them: a request sent on a connection the server is closing just then fails
+/// with an incomplete message, which says nothing about the server.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_idle_timeout(Duration::from_secs(2))
+        .build()
+        .expect("an HTTP client")
 }
 
 /// Sends a request and parses the answer.

@@ -47,14 +47,23 @@ pub(crate) async fn answer<T, E: Into<WorkerError>>(
                 )));
             }
             _ = tokio::time::sleep(CHANNEL_CHECK) => {
-                if channel.is_some_and(|channel| !channel.status().connected()) {
-                    return Err(WorkerError::Disconnected(format!(
-                        "the channel closed while waiting for an answer to {what}"
-                    )));
+                if let Some(channel) = channel {
+                    ensure_open(channel, what)?;
                 }
             }
         }
     }
+}
+
+/// An error once `channel` is no longer open; `owner` says whose channel it was. Tasks call it
+/// when they have heard nothing for a while, since a dead connection does not always say so.
+pub(crate) fn ensure_open(channel: &Channel, owner: &str) -> Result<(), WorkerError> {
+    if channel.status().connected() {
+        return Ok(());
+    }
+    Err(WorkerError::Disconnected(format!(
+        "{owner}: the channel closed"
+    )))
 }
 
 /// Connects to `url` (`amqp://user:pass@host:5672/%2f`), once.

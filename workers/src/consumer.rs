@@ -3,7 +3,7 @@
 //! only after the commit. A crash in between means redelivery, which the projection skips; a
 //! message that cannot be decoded is rejected into the dead-letter exchange.
 
-use crate::amqp::answer;
+use crate::amqp::{answer, ensure_open};
 use crate::error::WorkerError;
 use crate::message::decode;
 use crate::pause::{Backoff, or_shutdown};
@@ -145,7 +145,7 @@ impl ProjectionConsumer {
         let mut batch = Vec::new();
         let Ok(mut item) = tokio::time::timeout(wait, self.consumer.next()).await else {
             // Nothing came: make sure that is not because the channel is gone.
-            return self.still_open().map(|()| batch);
+            return ensure_open(&self.channel, &self.queue).map(|()| batch);
         };
         loop {
             match item {
@@ -154,7 +154,7 @@ impl ProjectionConsumer {
                 // delivers it again to the consumer that replaces this one.
                 Some(Err(error)) => return Err(error.into()),
                 None if !self.channel.status().connected() => {
-                    return self.still_open().map(|()| batch);
+                    return ensure_open(&self.channel, &self.queue).map(|()| batch);
                 }
                 None => {
                     return Err(WorkerError::ConsumerCancelled {
@@ -171,17 +171,6 @@ impl ProjectionConsumer {
             }
         }
         Ok(batch)
-    }
-
-    /// An error once the channel is no longer open.
-    fn still_open(&self) -> Result<(), WorkerError> {
-        if self.channel.status().connected() {
-            return Ok(());
-        }
-        Err(WorkerError::Disconnected(format!(
-            "the channel consuming {} closed",
-            self.queue
-        )))
     }
 
     /// Applies a batch in one transaction, then acknowledges all of it at once.

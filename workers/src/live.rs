@@ -3,6 +3,7 @@
 //! A listener that falls behind misses events (it is told how many); the log stays the source
 //! of truth.
 
+use crate::amqp::ensure_open;
 use crate::error::WorkerError;
 use crate::feed::{LiveFeed, Nudge};
 use crate::message::decode;
@@ -79,9 +80,7 @@ impl BrokerFeed {
                 item = self.consumer.next() => item,
                 _ = tokio::time::sleep(CHANNEL_CHECK) => {
                     // Quiet: make sure that is not because the channel is gone.
-                    if !self.channel.status().connected() {
-                        return Err(WorkerError::Disconnected("the live queue's channel closed".into()));
-                    }
+                    ensure_open(&self.channel, "live feed")?;
                     continue;
                 }
             };
@@ -91,12 +90,8 @@ impl BrokerFeed {
                     Err(error) => tracing::warn!(%error, "undecodable message on the live queue"),
                 },
                 Some(Err(error)) => return Err(error.into()),
-                None if !self.channel.status().connected() => {
-                    return Err(WorkerError::Disconnected(
-                        "the live queue's channel closed".into(),
-                    ));
-                }
                 None => {
+                    ensure_open(&self.channel, "live feed")?;
                     return Err(WorkerError::ConsumerCancelled {
                         queue: self.consumer.queue().to_string(),
                     });

@@ -2,7 +2,7 @@
 //! publisher confirms, and moves its checkpoint only after the broker has confirmed every event
 //! of a batch. A crash in between means the batch is published again, which consumers skip.
 
-use crate::amqp::answer;
+use crate::amqp::{answer, ensure_open};
 use crate::error::WorkerError;
 use crate::feed::Nudge;
 use crate::leadership::{Leadership, acquire_leadership};
@@ -70,22 +70,28 @@ impl Relay {
         let Some(last) = events.last().map(|event| event.position) else {
             return Ok(0);
         };
-        // Publish the whole batch before waiting, so confirms arrive pipelined.
-        let mut pending = Vec::with_capacity(events.len());
-        let mut previous = after;
-        for event in &events {
-            pending.push((
-                event.position,
-                self.publish(&Message::new(event, previous)?).await?,
-            ));
-            previous = event.position;
-        }
-        for (position, confirm) in pending {
-            confirmed(
-                position,
-                answer(Some(&self.channel), "a publisher confirm", confirm).await?,
-            )?;
-        }
+        // Publish the whole batch before waiting, so confirms arrive pipelined; the broker
+        // answers the batch as a whole or the relay starts again on a new channel.
+        let publishing = async {
+            let mut pending = Vec::with_capacity(events.len());
+            let mut previous = after;
+            for event in &events {
+                pending.push((
+                    event.position,
+                    self.publish(&Message::new(event, previous)?).await?,
+                ));
+                previous = event.position;
+            }
+            Ok::<_, WorkerError>(pending)
+        };
+        let pending = answer(Some(&self.channel), "basic.publish", publishing).await?;
+        let confirming = async {
+            for (position, confirm) in pending {
+                confirmed(position, confirm.await?)?;
+            }
+            Ok::<_, WorkerError>(())
+        };
+        answer(Some(&self.channel), "publisher confirms", confirming).await?;
         sqlx::query(
             "INSERT INTO checkpoints (name, position) VALUES ($1, $2) \
              ON CONFLICT (name) DO UPDATE SET position = excluded.position",
@@ -104,14 +110,16 @@ impl Relay {
             mandatory: true,
             ..BasicPublishOptions::default()
         };
-        let publish = self.channel.basic_publish(
-            self.exchange.clone(),
-            name(&message.routing_key)?,
-            options,
-            &message.body,
-            message.properties.clone(),
-        );
-        answer(Some(&self.channel), "basic.publish", publish).await
+        Ok(self
+            .channel
+            .basic_publish(
+                self.exchange.clone(),
+                name(&message.routing_key)?,
+                options,
+                &message.body,
+                message.properties.clone(),
+            )
+            .await?)
     }
 
     /// Relays until `shutdown` completes: waits on standby while another relay leads, then
@@ -142,7 +150,7 @@ impl Relay {
     ) -> Result<Option<Leadership>, WorkerError> {
         let mut announced = false;
         loop {
-            self.connected()?;
+            ensure_open(&self.channel, "relay")?;
             match acquire_leadership(&self.db).await {
                 Ok(Some(leadership)) => {
                     tracing::info!(checkpoint = %self.checkpoint, "relay leading");
@@ -179,7 +187,7 @@ impl Relay {
                 }
                 checked = Instant::now();
             }
-            let step = match self.connected() {
+            let step = match ensure_open(&self.channel, "relay") {
                 Ok(()) => self.step().await,
                 Err(error) => Err(error),
             };
@@ -199,16 +207,6 @@ impl Relay {
                 return (Some(leadership), Ok(()));
             }
         }
-    }
-
-    /// An error once the relay's channel is no longer open, so that it is noticed while idle.
-    fn connected(&self) -> Result<(), WorkerError> {
-        if self.channel.status().connected() {
-            return Ok(());
-        }
-        Err(WorkerError::Disconnected(
-            "the relay's channel closed".into(),
-        ))
     }
 }
 
