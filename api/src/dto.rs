@@ -31,11 +31,13 @@ pub use moderation::*;
 mod activity;
 pub use activity::*;
 pub mod analytics;
+pub mod ids;
 pub mod offers;
 pub mod stripe;
 pub mod webhooks;
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, async_graphql::InputObject)]
+#[graphql(name = "CreateSpaceInput")]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"slug": "deep-work", "name": "Deep Work Club", "currency": "EUR"}))]
 pub struct CreateSpace {
@@ -46,7 +48,8 @@ pub struct CreateSpace {
     pub currency: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, async_graphql::InputObject)]
+#[graphql(name = "UpdateSpaceInput")]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Deep Work Collective", "description": "Weekly essays on focus."}))]
 pub struct UpdateSpace {
@@ -54,13 +57,18 @@ pub struct UpdateSpace {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+/// A creator's space.
+#[derive(
+    Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, async_graphql::SimpleObject,
+)]
+#[graphql(complex)]
 #[schema(example = json!({
     "id": "0192f0c4-3b1a-7c22-9d0e-5a6b7c8d9e0f", "slug": "deep-work", "name": "Deep Work Club",
     "currency": "EUR", "description": "", "created_at": "2026-11-21T08:00:00.000000Z",
     "updated_at": "2026-11-21T08:00:00.000000Z"
 }))]
 pub struct Space {
+    #[graphql(skip, derived(owned, name = "id", into = "async_graphql::ID"))]
     pub id: Uuid,
     pub slug: String,
     pub name: String,
@@ -85,8 +93,11 @@ impl From<SpaceRow> for Space {
 }
 
 /// The role of a space key.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq, async_graphql::Enum,
+)]
 #[serde(rename_all = "snake_case")]
+#[graphql(name = "KeyRole")]
 pub enum KeyRoleDto {
     Creator,
     Auditor,
@@ -99,14 +110,17 @@ pub struct CreateKey {
     pub role: KeyRoleDto,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+/// A newly issued key; `key` is the secret, shown once.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, async_graphql::SimpleObject)]
 #[schema(example = json!({
     "id": "0192f0c4-4c2b-7d33-8e1f-6b7c8d9e0f1a", "role": "creator", "space_id": "0192f0c4-3b1a-7c22-9d0e-5a6b7c8d9e0f",
     "prefix": "lyc_sk_3f9a1c", "key": "lyc_sk_3f9a1c0d5e7b2a4c6e8f0a1b3c5d7e9f1a2b3c4d5e6f7a8b"
 }))]
 pub struct IssuedKey {
+    #[graphql(skip, derived(owned, name = "id", into = "async_graphql::ID"))]
     pub id: Uuid,
     pub role: KeyRoleDto,
+    #[graphql(skip, derived(owned, name = "space_id", into = "async_graphql::ID"))]
     pub space_id: Uuid,
     /// Safe to show and log: tells keys apart.
     pub prefix: String,
@@ -114,14 +128,19 @@ pub struct IssuedKey {
     pub key: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+/// Free tiers are joined; paid tiers are subscribed to.
+#[derive(
+    Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq, async_graphql::Enum,
+)]
 #[serde(rename_all = "snake_case")]
+#[graphql(name = "TierKind")]
 pub enum TierKindDto {
     Free,
     Paid,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, async_graphql::InputObject)]
+#[graphql(name = "DefineTierInput")]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Insiders", "kind": "paid", "monthly_price_minor": 900, "yearly_price_minor": 9000, "trial_days": 14}))]
 pub struct CreateTier {
@@ -133,7 +152,10 @@ pub struct CreateTier {
     pub trial_days: Option<u32>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+/// A membership tier.
+#[derive(
+    Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, async_graphql::SimpleObject,
+)]
 #[schema(example = json!({
     "id": "0192f0c4-5d3c-7e44-9f20-7c8d9e0f1a2b", "space_id": "0192f0c4-3b1a-7c22-9d0e-5a6b7c8d9e0f",
     "name": "Community", "kind": "free", "currency": "EUR", "monthly_price_minor": null,
@@ -141,7 +163,9 @@ pub struct CreateTier {
     "created_at": "2026-11-21T08:01:00.000000Z", "updated_at": "2026-11-21T08:01:00.000000Z"
 }))]
 pub struct Tier {
+    #[graphql(skip, derived(owned, name = "id", into = "async_graphql::ID"))]
     pub id: Uuid,
+    #[graphql(skip, derived(owned, name = "space_id", into = "async_graphql::ID"))]
     pub space_id: Uuid,
     pub name: String,
     pub kind: TierKindDto,
@@ -179,7 +203,8 @@ impl From<TierRow> for Tier {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, async_graphql::InputObject)]
+#[graphql(name = "UpdateTierInput")]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"monthly_price_minor": 1200, "trial_days": 7}))]
 pub struct UpdateTier {
@@ -191,7 +216,8 @@ pub struct UpdateTier {
     pub trial_days: Option<u32>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, async_graphql::InputObject)]
+#[graphql(name = "AddMemberInput")]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"email": "ada@example.org", "display_name": "Ada"}))]
 pub struct CreateMember {
@@ -199,7 +225,11 @@ pub struct CreateMember {
     pub display_name: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+/// A member of a space. Personal fields are null once erased.
+#[derive(
+    Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, async_graphql::SimpleObject,
+)]
+#[graphql(complex)]
 #[schema(example = json!({
     "id": "0192f0c4-6e4d-7f55-8031-8d9e0f1a2b3c", "space_id": "0192f0c4-3b1a-7c22-9d0e-5a6b7c8d9e0f",
     "email": "ada@example.org", "display_name": "Ada", "status": "active", "erased": false,
@@ -209,7 +239,9 @@ pub struct CreateMember {
     "created_at": "2026-11-21T08:02:00.000000Z", "updated_at": "2026-11-21T08:03:00.000000Z"
 }))]
 pub struct Member {
+    #[graphql(skip, derived(owned, name = "id", into = "async_graphql::ID"))]
     pub id: Uuid,
+    #[graphql(skip, derived(owned, name = "space_id", into = "async_graphql::ID"))]
     pub space_id: Uuid,
     /// Null once the member's personal data is erased.
     pub email: Option<String>,
@@ -218,6 +250,15 @@ pub struct Member {
     /// `active`, `removed` or `banned`.
     pub status: String,
     pub erased: bool,
+    #[graphql(
+        skip,
+        derived(
+            owned,
+            name = "tier_ids",
+            into = "Vec<async_graphql::ID>",
+            with = "ids::list"
+        )
+    )]
     pub tier_ids: Vec<Uuid>,
     /// Share it: a subscription started with it earns this member a commission on the first
     /// payment.
@@ -261,19 +302,26 @@ pub struct JoinTier {
     pub tier_id: Uuid,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+/// A member's membership of a tier.
+#[derive(
+    Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, async_graphql::SimpleObject,
+)]
 #[schema(example = json!({
     "member_id": "0192f0c4-6e4d-7f55-8031-8d9e0f1a2b3c", "tier_id": "0192f0c4-5d3c-7e44-9f20-7c8d9e0f1a2b",
     "joined_at": "2026-11-21T08:03:00.000000Z"
 }))]
 pub struct Membership {
+    #[graphql(skip, derived(owned, name = "member_id", into = "async_graphql::ID"))]
     pub member_id: Uuid,
+    #[graphql(skip, derived(owned, name = "tier_id", into = "async_graphql::ID"))]
     pub tier_id: Uuid,
     pub joined_at: String,
 }
 
 /// One event of the log, as auditors read it.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[derive(
+    Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, async_graphql::SimpleObject,
+)]
 #[schema(example = json!({
     "position": 42, "event_id": "0192f0c4-8a6f-7177-8253-0f1a2b3c4d5e", "aggregate_type": "content",
     "aggregate_id": "0192f0c4-7f5e-7066-9142-9e0f1a2b3c4d", "version": 2, "event_type": "ContentPublished",
@@ -285,8 +333,13 @@ pub struct Membership {
 pub struct Event {
     /// The global position.
     pub position: i64,
+    #[graphql(skip, derived(owned, name = "event_id", into = "async_graphql::ID"))]
     pub event_id: Uuid,
     pub aggregate_type: String,
+    #[graphql(
+        skip,
+        derived(owned, name = "aggregate_id", into = "async_graphql::ID")
+    )]
     pub aggregate_id: Uuid,
     /// The version within the aggregate, from 1.
     pub version: i64,
@@ -295,9 +348,31 @@ pub struct Event {
     pub event_version: i32,
     #[schema(value_type = Object)]
     pub payload: serde_json::Value,
+    #[graphql(
+        skip,
+        derived(
+            owned,
+            name = "space_id",
+            into = "Option<async_graphql::ID>",
+            with = "ids::opt"
+        )
+    )]
     pub space_id: Option<Uuid>,
     pub actor: String,
+    #[graphql(
+        skip,
+        derived(owned, name = "correlation_id", into = "async_graphql::ID")
+    )]
     pub correlation_id: Uuid,
+    #[graphql(
+        skip,
+        derived(
+            owned,
+            name = "causation_id",
+            into = "Option<async_graphql::ID>",
+            with = "ids::opt"
+        )
+    )]
     pub causation_id: Option<Uuid>,
     pub request_id: String,
     pub recorded_at: String,
@@ -325,8 +400,11 @@ impl From<lyceum_store::StoredEvent> for Event {
 }
 
 /// How often a subscription is billed.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq, async_graphql::Enum,
+)]
 #[serde(rename_all = "snake_case")]
+#[graphql(name = "BillingInterval")]
 pub enum IntervalDto {
     Monthly,
     Yearly,
@@ -357,7 +435,10 @@ pub struct CancelSubscription {
 }
 
 /// A member's subscription to a paid tier (or a comp).
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[derive(
+    Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, async_graphql::SimpleObject,
+)]
+#[graphql(name = "MemberSubscription")]
 #[schema(example = json!({
     "id": "0192f0c4-9b70-7288-9364-1a2b3c4d5e6f", "space_id": "0192f0c4-3b1a-7c22-9d0e-5a6b7c8d9e0f",
     "member_id": "0192f0c4-6e4d-7f55-8031-8d9e0f1a2b3c", "tier_id": "0192f0c4-5d3c-7e44-9f20-7c8d9e0f1a2b",
@@ -369,9 +450,13 @@ pub struct CancelSubscription {
     "pending_downgrade": null, "latest_payment_error": null
 }))]
 pub struct Subscription {
+    #[graphql(skip, derived(owned, name = "id", into = "async_graphql::ID"))]
     pub id: Uuid,
+    #[graphql(skip, derived(owned, name = "space_id", into = "async_graphql::ID"))]
     pub space_id: Uuid,
+    #[graphql(skip, derived(owned, name = "member_id", into = "async_graphql::ID"))]
     pub member_id: Uuid,
+    #[graphql(skip, derived(owned, name = "tier_id", into = "async_graphql::ID"))]
     pub tier_id: Uuid,
     /// `incomplete`, `trialing`, `active`, `past_due` or `canceled`.
     pub status: String,
@@ -433,20 +518,42 @@ impl From<lyceum_projections::queries::SubscriptionRow> for Subscription {
 }
 
 /// What a member may access right now.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[derive(
+    Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, async_graphql::SimpleObject,
+)]
+#[graphql(name = "MemberEntitlements")]
 #[schema(example = json!({"member_id": "0192f0c4-6e4d-7f55-8031-8d9e0f1a2b3c", "is_member": true,
     "tier_ids": ["0192f0c4-5d3c-7e44-9f20-7c8d9e0f1a2b"],
     "purchased_content_ids": ["0192f0c4-7f5e-7a66-a142-9e0f1a2b3c4d"]}))]
 pub struct Entitlements {
+    #[graphql(skip, derived(owned, name = "member_id", into = "async_graphql::ID"))]
     pub member_id: Uuid,
     /// An active member of the space: content for `members` is open to them.
     pub is_member: bool,
     /// Tiers held now: free tiers joined, and tiers of subscriptions that are trialing, active
     /// (until a scheduled cancellation takes effect), past due within the space's grace, or
     /// comped.
+    #[graphql(
+        skip,
+        derived(
+            owned,
+            name = "tier_ids",
+            into = "Vec<async_graphql::ID>",
+            with = "ids::list"
+        )
+    )]
     pub tier_ids: Vec<Uuid>,
     /// Content items bought, and not taken back by a refund (as the space's refund rule says)
     /// or a lost dispute.
+    #[graphql(
+        skip,
+        derived(
+            owned,
+            name = "purchased_content_ids",
+            into = "Vec<async_graphql::ID>",
+            with = "ids::list"
+        )
+    )]
     pub purchased_content_ids: Vec<Uuid>,
 }
 
@@ -470,7 +577,10 @@ pub struct CreateRefund {
 }
 
 /// An order: a one-off purchase of an item (or a subscription period), its payment and refunds.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[derive(
+    Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, async_graphql::SimpleObject,
+)]
+#[graphql(name = "MemberOrder")]
 #[schema(example = json!({
     "id": "0192f0c4-a081-7399-a475-2b3c4d5e6f70", "space_id": "0192f0c4-3b1a-7c22-9d0e-5a6b7c8d9e0f",
     "member_id": "0192f0c4-6e4d-7f55-8031-8d9e0f1a2b3c", "item_kind": "content",
@@ -480,12 +590,33 @@ pub struct CreateRefund {
     "latest_payment_error": null
 }))]
 pub struct Order {
+    #[graphql(skip, derived(owned, name = "id", into = "async_graphql::ID"))]
     pub id: Uuid,
+    #[graphql(skip, derived(owned, name = "space_id", into = "async_graphql::ID"))]
     pub space_id: Uuid,
+    #[graphql(skip, derived(owned, name = "member_id", into = "async_graphql::ID"))]
     pub member_id: Uuid,
     /// `content` or `subscription_period`.
     pub item_kind: String,
+    #[graphql(
+        skip,
+        derived(
+            owned,
+            name = "content_id",
+            into = "Option<async_graphql::ID>",
+            with = "ids::opt"
+        )
+    )]
     pub content_id: Option<Uuid>,
+    #[graphql(
+        skip,
+        derived(
+            owned,
+            name = "tier_id",
+            into = "Option<async_graphql::ID>",
+            with = "ids::opt"
+        )
+    )]
     pub tier_id: Option<Uuid>,
     pub amount_minor: i64,
     pub currency: String,

@@ -8,7 +8,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// Monthly recurring revenue in one currency.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq, async_graphql::SimpleObject,
+)]
 #[schema(example = json!({"currency": "EUR", "amount_minor": 1650}))]
 pub struct MrrAmount {
     pub currency: String,
@@ -17,7 +19,9 @@ pub struct MrrAmount {
 }
 
 /// A space's subscriptions by status, now.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq, async_graphql::SimpleObject,
+)]
 #[schema(example = json!({"incomplete": 1, "trialing": 1, "active": 2, "past_due": 0, "canceled": 1}))]
 pub struct SubscriptionCounts {
     pub incomplete: i64,
@@ -30,10 +34,13 @@ pub struct SubscriptionCounts {
 }
 
 /// The MRR of one tier in one currency.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq, async_graphql::SimpleObject,
+)]
 #[schema(example = json!({"tier_id": "0192f0c4-5d3c-7e44-9f20-7c8d9e0f1a2b", "currency": "EUR",
     "amount_minor": 1650, "paying": 2}))]
 pub struct TierRevenue {
+    #[graphql(skip, derived(owned, name = "tier_id", into = "async_graphql::ID"))]
     pub tier_id: Uuid,
     pub currency: String,
     pub amount_minor: i64,
@@ -42,7 +49,9 @@ pub struct TierRevenue {
 }
 
 /// The subscriptions started in one month (UTC) and what became of them.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq, async_graphql::SimpleObject,
+)]
 #[schema(example = json!({"month": "2026-11", "started": 4, "retained": 2, "churned": 1,
     "retention_basis_points": 5000}))]
 pub struct Cohort {
@@ -113,7 +122,10 @@ pub(crate) fn money_totals(balances: Vec<queries::AccountBalance>) -> Vec<MoneyT
 }
 
 /// A space's revenue analytics.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq, async_graphql::SimpleObject,
+)]
+#[graphql(name = "Analytics")]
 #[schema(example = json!({
     "mrr": [{"currency": "EUR", "amount_minor": 1650}],
     "counts": {"incomplete": 1, "trialing": 1, "active": 2, "past_due": 0, "canceled": 1, "paid": 2},

@@ -7,10 +7,13 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// A downgrade waiting for the subscription's next boundary.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[derive(
+    Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, async_graphql::SimpleObject,
+)]
 #[schema(example = json!({"tier_id": "0192f0c4-5d3c-7e44-9f20-7c8d9e0f1a2b", "price_minor": 500,
     "effective_at": "2026-12-21T08:10:00.000000Z"}))]
 pub struct PendingDowngrade {
+    #[graphql(skip, derived(owned, name = "tier_id", into = "async_graphql::ID"))]
     pub tier_id: Uuid,
     /// The price per period from then on, before offers.
     pub price_minor: i64,
@@ -43,8 +46,11 @@ pub struct ChangeTier {
 }
 
 /// Which way a tier change went.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq, async_graphql::Enum,
+)]
 #[serde(rename_all = "snake_case")]
+#[graphql(name = "ChangeDirection")]
 pub enum ChangeDirectionDto {
     /// Immediate and prorated.
     Upgrade,
@@ -53,7 +59,9 @@ pub enum ChangeDirectionDto {
 }
 
 /// What an immediate upgrade cost.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[derive(
+    Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, async_graphql::SimpleObject,
+)]
 #[schema(example = json!({"credit_minor": 450, "charged_minor": 550, "currency": "EUR"}))]
 pub struct Proration {
     /// The unused part of the period at the old price.
@@ -64,7 +72,9 @@ pub struct Proration {
 }
 
 /// The outcome of a tier change.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[derive(
+    Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, async_graphql::SimpleObject,
+)]
 #[schema(example = json!({
     "subscription": {
         "id": "0192f0c4-9b70-7288-9364-1a2b3c4d5e6f", "space_id": "0192f0c4-3b1a-7c22-9d0e-5a6b7c8d9e0f",
@@ -99,8 +109,11 @@ pub struct ApplyOffer {
 }
 
 /// Why a membership is given without payment.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq, async_graphql::Enum,
+)]
 #[serde(rename_all = "snake_case")]
+#[graphql(name = "CompReason")]
 pub enum CompReasonDto {
     /// Given by the creator.
     Comp,

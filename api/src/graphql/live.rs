@@ -5,8 +5,8 @@
 use super::content_types::ContentItem;
 use super::engagement_types::Comment;
 use super::error::{OrGql, any_caller, caller};
-use super::types::Event;
 use crate::auth::{Auth, Role};
+use crate::dto::Event;
 use crate::service::catalog::{view, viewer};
 use crate::service::comments;
 use crate::space::{Intent, SpaceRef, resolve};
@@ -132,7 +132,7 @@ impl Subscription {
             let visible = auth.0.role == Role::Admin
                 || (event.space_id.is_some() && event.space_id == auth.0.space_id);
             let wanted = types.is_empty() || types.contains(&event.event_type);
-            let out = (visible && wanted).then(|| Event::from(event.as_ref()));
+            let out = (visible && wanted).then(|| Event::from(event.as_ref().clone()));
             async move { out }
         }))
     }

@@ -4,23 +4,13 @@
 //! session as `viewer`), so these fields read by its ids.
 
 use super::error::OrGql;
-use super::types::{Member, MemberOrder, MemberSubscription, connection, paging};
+use super::types::{connection, paging};
 use crate::dto;
+use crate::dto::{Member, Order, Subscription};
 use crate::state::AppState;
 use async_graphql::connection::Connection;
-use async_graphql::{ComplexObject, Context, ID, SimpleObject};
+use async_graphql::{ComplexObject, Context};
 use lyceum_projections::queries;
-
-/// What a member may access right now.
-#[derive(SimpleObject, Clone)]
-pub struct MemberEntitlements {
-    /// An active member of the space: content for `members` is open to them.
-    pub is_member: bool,
-    /// Tiers held now: free tiers joined, and tiers of subscriptions that grant access.
-    pub tier_ids: Vec<ID>,
-    /// Content items bought and not taken back.
-    pub purchased_content_ids: Vec<ID>,
-}
 
 #[ComplexObject]
 impl Member {
@@ -31,18 +21,23 @@ impl Member {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<String, MemberSubscription>> {
+    ) -> async_graphql::Result<Connection<String, Subscription>> {
         let state = ctx.data::<AppState>()?;
         let (first, after) = paging(first, after)?;
-        let page =
-            queries::subscriptions(&state.db, &self.space_id, &self.id, after.as_deref(), first)
-                .await
-                .or_gql()?;
+        let page = queries::subscriptions(
+            &state.db,
+            &self.space_id.to_string(),
+            &self.id.to_string(),
+            after.as_deref(),
+            first,
+        )
+        .await
+        .or_gql()?;
         Ok(connection(
             after.as_deref(),
             page,
             |s| s.id.clone(),
-            |s| MemberSubscription::from(dto::Subscription::from(s)),
+            Subscription::from,
         ))
     }
 
@@ -53,40 +48,44 @@ impl Member {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<String, MemberOrder>> {
+    ) -> async_graphql::Result<Connection<String, Order>> {
         let state = ctx.data::<AppState>()?;
         let (first, after) = paging(first, after)?;
-        let page = queries::orders(&state.db, &self.space_id, &self.id, after.as_deref(), first)
-            .await
-            .or_gql()?;
+        let page = queries::orders(
+            &state.db,
+            &self.space_id.to_string(),
+            &self.id.to_string(),
+            after.as_deref(),
+            first,
+        )
+        .await
+        .or_gql()?;
         Ok(connection(
             after.as_deref(),
             page,
             |o| o.id.clone(),
-            |o| MemberOrder::from(dto::Order::from(o)),
+            Order::from,
         ))
     }
 
     /// What the member may access right now.
-    async fn entitlements(&self, ctx: &Context<'_>) -> async_graphql::Result<MemberEntitlements> {
+    async fn entitlements(&self, ctx: &Context<'_>) -> async_graphql::Result<dto::Entitlements> {
         let state = ctx.data::<AppState>()?;
-        let access = queries::member_access(&state.db, &self.space_id, &self.id, state.clock.now())
+        crate::service::members::entitlements(state, self.space_id, self.id)
             .await
-            .or_gql()?;
-        let ids = |ids: Vec<String>| ids.into_iter().map(ID).collect();
-        Ok(MemberEntitlements {
-            is_member: access.is_member,
-            tier_ids: ids(access.tier_ids),
-            purchased_content_ids: ids(access.purchased_content_ids),
-        })
+            .or_gql()
     }
 
     /// The badges the member earned, in order.
     async fn badges(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<dto::BadgeDto>> {
         let state = ctx.data::<AppState>()?;
-        let rows = lyceum_projections::points_reads::badges(&state.db, &self.space_id, &self.id)
-            .await
-            .or_gql()?;
+        let rows = lyceum_projections::points_reads::badges(
+            &state.db,
+            &self.space_id.to_string(),
+            &self.id.to_string(),
+        )
+        .await
+        .or_gql()?;
         Ok(rows
             .into_iter()
             .filter_map(dto::BadgeDto::from_row)
@@ -110,8 +109,8 @@ impl Member {
             .map_err(|_| super::gql(crate::error::ApiError::bad_request("after is not valid")))?;
         let page = lyceum_projections::points_reads::ledger(
             &state.db,
-            &self.space_id,
-            &self.id,
+            &self.space_id.to_string(),
+            &self.id.to_string(),
             before,
             first,
         )
@@ -134,7 +133,7 @@ impl Member {
         let state = ctx.data::<AppState>()?;
         let rows = lyceum_projections::check_in_reads::member_streaks(
             &state.db,
-            &self.id,
+            &self.id.to_string(),
             crate::pagination::MAX_LIMIT,
         )
         .await
@@ -143,7 +142,7 @@ impl Member {
         for row in rows {
             let Some(project) = lyceum_projections::check_in_reads::project(
                 &state.db,
-                &self.space_id,
+                &self.space_id.to_string(),
                 &row.project_id,
             )
             .await

@@ -5,10 +5,11 @@
 
 use super::error::{OrGql, any_caller};
 use super::mutation::{context, finish, need, parse_uuid};
-use super::plan_types::{Checkout, CompReason, TierChange};
-use super::types::{BillingInterval, MemberSubscription, Payload};
+use super::plan_types::Checkout;
+use super::types::Payload;
 use crate::auth::Auth;
 use crate::dto;
+use crate::dto::{CompReasonDto, IntervalDto, Subscription, TierChange};
 use crate::error::ApiError;
 use crate::service;
 use crate::service::checkout::Item;
@@ -27,7 +28,7 @@ pub struct CheckoutInput {
     /// Required with an API key; a member session checks out for itself.
     pub member_id: Option<ID>,
     pub tier_id: Option<ID>,
-    pub interval: Option<BillingInterval>,
+    pub interval: Option<IntervalDto>,
     pub content_id: Option<ID>,
     /// A payment method of the configured provider, such as `tok_success`.
     pub payment_method: String,
@@ -47,10 +48,7 @@ impl CheckoutInput {
                 })?;
                 Item::Subscription(dto::StartSubscription {
                     tier_id: parse_uuid(&tier, "tier")?,
-                    interval: match interval {
-                        BillingInterval::Monthly => dto::IntervalDto::Monthly,
-                        BillingInterval::Yearly => dto::IntervalDto::Yearly,
-                    },
+                    interval,
                     payment_method: self.payment_method,
                     offer_code: self.offer_code,
                     referral_code: self.referral_code,
@@ -88,7 +86,7 @@ pub struct CompMembershipInput {
     pub tier_id: ID,
     /// When the membership ends (RFC 3339, in the future).
     pub until: String,
-    pub reason: CompReason,
+    pub reason: CompReasonDto,
 }
 
 /// The caller (a key or a member session) and the space: the one named, or the caller's own.
@@ -143,7 +141,7 @@ impl MembershipMutation {
         space: Option<String>,
         id: ID,
         at_period_end: Option<bool>,
-    ) -> async_graphql::Result<Payload<MemberSubscription>> {
+    ) -> async_graphql::Result<Payload<Subscription>> {
         let (state, auth, space) = own_context(ctx, space.as_deref()).await?;
         let at_period_end = at_period_end.unwrap_or(true);
         let planned = service::subscriptions::change(state, auth, &space, &id, |now| {
@@ -154,7 +152,7 @@ impl MembershipMutation {
             }
         })
         .await;
-        finish(state, planned, MemberSubscription::from).await
+        finish(state, planned, std::convert::identity).await
     }
 
     /// Withdraws a cancellation at period end.
@@ -163,13 +161,13 @@ impl MembershipMutation {
         ctx: &Context<'_>,
         space: Option<String>,
         id: ID,
-    ) -> async_graphql::Result<Payload<MemberSubscription>> {
+    ) -> async_graphql::Result<Payload<Subscription>> {
         let (state, auth, space) = own_context(ctx, space.as_deref()).await?;
         let planned = service::subscriptions::change(state, auth, &space, &id, |now| {
             SubscriptionCommand::Resume { now }
         })
         .await;
-        finish(state, planned, MemberSubscription::from).await
+        finish(state, planned, std::convert::identity).await
     }
 
     /// Moves a subscription to another paid tier: an upgrade at once, prorated and charged
@@ -186,7 +184,7 @@ impl MembershipMutation {
         let tier = parse_uuid(&tier_id, "tier").or_gql()?;
         let planned =
             service::subscriptions::change_tier(state, auth, &space, &subscription_id, tier).await;
-        finish(state, planned, TierChange::from).await
+        finish(state, planned, std::convert::identity).await
     }
 
     /// Gives a subscription a retention offer's discount from its next charge.
@@ -196,11 +194,11 @@ impl MembershipMutation {
         space: Option<String>,
         subscription_id: ID,
         code: String,
-    ) -> async_graphql::Result<Payload<MemberSubscription>> {
+    ) -> async_graphql::Result<Payload<Subscription>> {
         let (state, auth, space) = own_context(ctx, space.as_deref()).await?;
         let planned =
             service::subscriptions::apply_offer(state, auth, &space, &subscription_id, &code).await;
-        finish(state, planned, MemberSubscription::from).await
+        finish(state, planned, std::convert::identity).await
     }
 
     /// Gives a member a paid tier without payment until `until` (keys only).
@@ -209,19 +207,16 @@ impl MembershipMutation {
         ctx: &Context<'_>,
         space: String,
         input: CompMembershipInput,
-    ) -> async_graphql::Result<Payload<MemberSubscription>> {
+    ) -> async_graphql::Result<Payload<Subscription>> {
         let (state, auth, space) = context(ctx, Some(&space)).await?;
         let member_id = input.member_id.clone();
         let input = dto::CreateComp {
             tier_id: parse_uuid(&input.tier_id, "tier").or_gql()?,
             until: input.until,
-            reason: match input.reason {
-                CompReason::Comp => dto::CompReasonDto::Comp,
-                CompReason::Gift => dto::CompReasonDto::Gift,
-            },
+            reason: input.reason,
         };
         let planned =
             service::subscriptions::comp(state, auth, &need(space)?, &member_id, input).await;
-        finish(state, planned, MemberSubscription::from).await
+        finish(state, planned, std::convert::identity).await
     }
 }

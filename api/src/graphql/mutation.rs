@@ -2,12 +2,13 @@
 //! layer, and the plumbing every mutation shares.
 
 use super::error::{OrGql, caller};
-use super::types::{
-    AccessPolicy, BillingInterval, ContentItem, ContentKind, Done, IssuedKey, KeyRole, Member,
-    MemberOrder, MemberSubscription, Membership, Payload, Space, Tier, TierKind,
-};
+use super::types::{AccessPolicy, ContentItem, ContentKind, Done, Payload};
 use crate::auth::Auth;
 use crate::dto;
+use crate::dto::{
+    CreateMember, CreateSpace, CreateTier, IntervalDto, IssuedKey, KeyRoleDto, Member, Membership,
+    Order, Space, Subscription, Tier, UpdateSpace, UpdateTier,
+};
 use crate::error::ApiError;
 use crate::plan::Planned;
 use crate::plan::commit;
@@ -24,54 +25,16 @@ use uuid::Uuid;
 pub struct CreatorMutation;
 
 #[derive(InputObject)]
-pub struct CreateSpaceInput {
-    pub slug: String,
-    pub name: String,
-    pub currency: String,
-}
-
-#[derive(InputObject)]
-pub struct UpdateSpaceInput {
-    pub name: Option<String>,
-    pub description: Option<String>,
-}
-
-#[derive(InputObject)]
-pub struct DefineTierInput {
-    pub name: String,
-    pub kind: TierKind,
-    pub monthly_price_minor: Option<i64>,
-    pub yearly_price_minor: Option<i64>,
-    pub trial_days: Option<u32>,
-}
-
-#[derive(InputObject)]
-pub struct UpdateTierInput {
-    pub name: Option<String>,
-    /// For new subscriptions; existing ones keep their price.
-    pub monthly_price_minor: Option<i64>,
-    /// For new subscriptions; existing ones keep their price.
-    pub yearly_price_minor: Option<i64>,
-    pub trial_days: Option<u32>,
-}
-
-#[derive(InputObject)]
 pub struct StartSubscriptionInput {
     pub member_id: ID,
     pub tier_id: ID,
-    pub interval: BillingInterval,
+    pub interval: IntervalDto,
     /// A payment method of the configured provider, such as `tok_success`.
     pub payment_method: String,
     /// A sign-up offer's code.
     pub offer_code: Option<String>,
     /// Another member's referral code.
     pub referral_code: Option<String>,
-}
-
-#[derive(InputObject)]
-pub struct AddMemberInput {
-    pub email: String,
-    pub display_name: String,
 }
 
 #[derive(InputObject)]
@@ -177,18 +140,13 @@ impl CreatorMutation {
     async fn create_space(
         &self,
         ctx: &Context<'_>,
-        input: CreateSpaceInput,
+        input: CreateSpace,
     ) -> async_graphql::Result<Payload<Space>> {
         let (state, auth, _) = context(ctx, None).await?;
-        let input = dto::CreateSpace {
-            slug: input.slug,
-            name: input.name,
-            currency: input.currency,
-        };
         finish(
             state,
             service::spaces::create(auth, input).await,
-            Space::from,
+            std::convert::identity,
         )
         .await
     }
@@ -198,15 +156,11 @@ impl CreatorMutation {
         &self,
         ctx: &Context<'_>,
         space: String,
-        input: UpdateSpaceInput,
+        input: UpdateSpace,
     ) -> async_graphql::Result<Payload<Space>> {
         let (state, auth, space) = context(ctx, Some(&space)).await?;
-        let input = dto::UpdateSpace {
-            name: input.name,
-            description: input.description,
-        };
         let planned = service::spaces::update(state, auth, &need(space)?, input).await;
-        finish(state, planned, Space::from).await
+        finish(state, planned, std::convert::identity).await
     }
 
     /// Issues a creator or auditor key for a space. The secret is returned once.
@@ -214,15 +168,11 @@ impl CreatorMutation {
         &self,
         ctx: &Context<'_>,
         space: String,
-        role: KeyRole,
+        role: KeyRoleDto,
     ) -> async_graphql::Result<Payload<IssuedKey>> {
         let (state, auth, space) = context(ctx, Some(&space)).await?;
-        let role = match role {
-            KeyRole::Creator => dto::KeyRoleDto::Creator,
-            KeyRole::Auditor => dto::KeyRoleDto::Auditor,
-        };
         let planned = service::keys::issue(state, auth, &need(space)?, role).await;
-        finish(state, planned, IssuedKey::from).await
+        finish(state, planned, std::convert::identity).await
     }
 
     /// Defines a free or paid tier.
@@ -230,21 +180,11 @@ impl CreatorMutation {
         &self,
         ctx: &Context<'_>,
         space: String,
-        input: DefineTierInput,
+        input: CreateTier,
     ) -> async_graphql::Result<Payload<Tier>> {
         let (state, auth, space) = context(ctx, Some(&space)).await?;
-        let input = dto::CreateTier {
-            name: input.name,
-            kind: match input.kind {
-                TierKind::Free => dto::TierKindDto::Free,
-                TierKind::Paid => dto::TierKindDto::Paid,
-            },
-            monthly_price_minor: input.monthly_price_minor,
-            yearly_price_minor: input.yearly_price_minor,
-            trial_days: input.trial_days,
-        };
         let planned = service::tiers::create(state, auth, &need(space)?, input).await;
-        finish(state, planned, Tier::from).await
+        finish(state, planned, std::convert::identity).await
     }
 
     /// Changes a tier's name, prices for new subscriptions, or trial. (To move a subscription
@@ -254,17 +194,12 @@ impl CreatorMutation {
         ctx: &Context<'_>,
         space: String,
         id: ID,
-        input: UpdateTierInput,
+        input: UpdateTier,
     ) -> async_graphql::Result<Payload<Tier>> {
         let (state, auth, space) = context(ctx, Some(&space)).await?;
-        let command = service::tiers::change_command(dto::UpdateTier {
-            name: input.name,
-            monthly_price_minor: input.monthly_price_minor,
-            yearly_price_minor: input.yearly_price_minor,
-            trial_days: input.trial_days,
-        });
+        let command = service::tiers::change_command(input);
         let planned = service::tiers::change(state, auth, &need(space)?, &id, command).await;
-        finish(state, planned, Tier::from).await
+        finish(state, planned, std::convert::identity).await
     }
 
     /// Archives a tier: it takes no new members.
@@ -277,7 +212,7 @@ impl CreatorMutation {
         let (state, auth, space) = context(ctx, Some(&space)).await?;
         let command = lyceum_domain::membership::tier::TierCommand::Archive;
         let planned = service::tiers::change(state, auth, &need(space)?, &id, command).await;
-        finish(state, planned, Tier::from).await
+        finish(state, planned, std::convert::identity).await
     }
 
     /// Subscribes a member to a paid tier: a trial, or the first charge at once.
@@ -286,22 +221,19 @@ impl CreatorMutation {
         ctx: &Context<'_>,
         space: String,
         input: StartSubscriptionInput,
-    ) -> async_graphql::Result<Payload<MemberSubscription>> {
+    ) -> async_graphql::Result<Payload<Subscription>> {
         let (state, auth, space) = context(ctx, Some(&space)).await?;
         let member_id = input.member_id.clone();
         let input = dto::StartSubscription {
             tier_id: parse_uuid(&input.tier_id, "tier").or_gql()?,
-            interval: match input.interval {
-                BillingInterval::Monthly => dto::IntervalDto::Monthly,
-                BillingInterval::Yearly => dto::IntervalDto::Yearly,
-            },
+            interval: input.interval,
             payment_method: input.payment_method,
             offer_code: input.offer_code,
             referral_code: input.referral_code,
         };
         let planned =
             service::subscriptions::start(state, auth, &need(space)?, &member_id, input).await;
-        finish(state, planned, MemberSubscription::from).await
+        finish(state, planned, std::convert::identity).await
     }
 
     /// Buys an item sold on its own for a member, through the payment provider.
@@ -312,7 +244,7 @@ impl CreatorMutation {
         member_id: ID,
         content_id: ID,
         payment_method: String,
-    ) -> async_graphql::Result<Payload<MemberOrder>> {
+    ) -> async_graphql::Result<Payload<Order>> {
         let (state, auth, space) = context(ctx, Some(&space)).await?;
         let input = dto::CreatePurchase {
             content_id: parse_uuid(&content_id, "content").or_gql()?,
@@ -320,7 +252,7 @@ impl CreatorMutation {
         };
         let planned =
             service::orders::purchase(state, auth, &need(space)?, &member_id, input).await;
-        finish(state, planned, MemberOrder::from).await
+        finish(state, planned, std::convert::identity).await
     }
 
     /// Refunds part of an order, or all that is still refundable.
@@ -331,14 +263,14 @@ impl CreatorMutation {
         id: ID,
         amount_minor: Option<i64>,
         reason: Option<String>,
-    ) -> async_graphql::Result<Payload<MemberOrder>> {
+    ) -> async_graphql::Result<Payload<Order>> {
         let (state, auth, space) = context(ctx, Some(&space)).await?;
         let input = dto::CreateRefund {
             amount_minor,
             reason,
         };
         let planned = service::orders::refund(state, auth, &need(space)?, &id, input).await;
-        finish(state, planned, MemberOrder::from).await
+        finish(state, planned, std::convert::identity).await
     }
 
     /// Adds a member; their email and display name are sealed with a key of their own.
@@ -346,15 +278,11 @@ impl CreatorMutation {
         &self,
         ctx: &Context<'_>,
         space: String,
-        input: AddMemberInput,
+        input: CreateMember,
     ) -> async_graphql::Result<Payload<Member>> {
         let (state, auth, space) = context(ctx, Some(&space)).await?;
-        let input = dto::CreateMember {
-            email: input.email,
-            display_name: input.display_name,
-        };
         let planned = service::members::add(state, auth, &need(space)?, input).await;
-        finish(state, planned, Member::from).await
+        finish(state, planned, std::convert::identity).await
     }
 
     /// Makes a member join a free tier.
@@ -368,7 +296,7 @@ impl CreatorMutation {
         let (state, auth, space) = context(ctx, Some(&space)).await?;
         let tier = parse_uuid(&tier_id, "tier").or_gql()?;
         let planned = service::members::join(state, auth, &need(space)?, &member_id, tier).await;
-        finish(state, planned, Membership::from).await
+        finish(state, planned, std::convert::identity).await
     }
 
     /// Removes a member from the space.

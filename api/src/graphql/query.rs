@@ -1,9 +1,11 @@
 //! GraphQL queries over the read models.
 
 use super::error::{OrGql, any_caller, caller, gql};
-use super::types::{Analytics, ContentItem, Member, MemberSubscription, Space, connection, paging};
+use super::types::{ContentItem, connection, paging};
 use crate::auth::Role;
 use crate::dto;
+use crate::dto::analytics::AnalyticsSummary;
+use crate::dto::{Member, Space, Subscription};
 use crate::space::{Intent, resolve};
 use crate::state::AppState;
 use async_graphql::connection::Connection;
@@ -39,7 +41,7 @@ impl Query {
         let row = queries::member(&state.db, Some(&space.to_string()), &member.to_string())
             .await
             .or_gql()?;
-        Ok(row.map(|r| Member::from(dto::Member::from(r))))
+        Ok(row.map(Member::from))
     }
 
     /// A space by slug (or id). Null if it does not exist or the key may not see it.
@@ -54,7 +56,7 @@ impl Query {
         let row = queries::space(&state.db, &space.id.to_string())
             .await
             .or_gql()?;
-        Ok(row.map(|r| Space::from(dto::Space::from(r))))
+        Ok(row.map(Space::from))
     }
 
     /// A member's subscriptions, oldest first. Empty for a member the key may not see.
@@ -66,7 +68,7 @@ impl Query {
         member_id: ID,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<String, MemberSubscription>> {
+    ) -> async_graphql::Result<Connection<String, Subscription>> {
         let auth = caller(ctx)?;
         let state = ctx.data::<AppState>()?;
         let space = resolve(state, auth, &space, Intent::Read).await.or_gql()?;
@@ -85,7 +87,7 @@ impl Query {
             after.as_deref(),
             page,
             |s| s.id.clone(),
-            |s| MemberSubscription::from(dto::Subscription::from(s)),
+            Subscription::from,
         ))
     }
 
@@ -95,14 +97,14 @@ impl Query {
         &self,
         ctx: &Context<'_>,
         space: String,
-    ) -> async_graphql::Result<Analytics> {
+    ) -> async_graphql::Result<AnalyticsSummary> {
         let auth = caller(ctx)?;
         let state = ctx.data::<AppState>()?;
         let space = resolve(state, auth, &space, Intent::Read).await.or_gql()?;
         let summary = crate::service::analytics::summary(state, &space.id.to_string())
             .await
             .or_gql()?;
-        Ok(Analytics::from(summary))
+        Ok(summary)
     }
 
     /// A member by id. Null if it does not exist or is in a space the key may not see.
@@ -113,7 +115,7 @@ impl Query {
         let row = queries::member(&state.db, scope(auth).as_deref(), &id)
             .await
             .or_gql()?;
-        Ok(row.map(|r| Member::from(dto::Member::from(r))))
+        Ok(row.map(Member::from))
     }
 
     /// A content item by id. Null if it does not exist or is in a space the key may not see.

@@ -215,26 +215,7 @@ pub async fn get_entitlements(
     let (space, member) = path.into_inner();
     let space = resolve(&state, &auth, &space, Intent::Read).await?;
     let member = parse_id(&member, "member")?;
-    let space_id = space.id.to_string();
-    lyceum_projections::queries::member(&state.db, Some(&space_id), &member.to_string())
-        .await?
-        .ok_or_else(|| ApiError::not_found("member"))?;
-    let access = lyceum_projections::queries::member_access(
-        &state.db,
-        &space_id,
-        &member.to_string(),
-        state.clock.now(),
-    )
-    .await?;
-    let ids = |ids: &[String]| {
-        ids.iter()
-            .filter_map(|id| uuid::Uuid::parse_str(id).ok())
-            .collect()
-    };
-    Ok(Json(Entitlements {
-        member_id: member,
-        is_member: access.is_member,
-        tier_ids: ids(&access.tier_ids),
-        purchased_content_ids: ids(&access.purchased_content_ids),
-    }))
+    Ok(Json(
+        service::members::entitlements(&state, space.id.0, member).await?,
+    ))
 }
