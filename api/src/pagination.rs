@@ -71,3 +71,9 @@ impl<T> Paged<T> {
         }
     }
 }
+
+impl<T> From<lyceum_projections::queries::Page<T>> for Paged<T> {
+    fn from(page: lyceum_projections::queries::Page<T>) -> Self {
+        Self::from_page(page, std::convert::identity)
+    }
+}

@@ -7,10 +7,11 @@ use super::error::OrGql;
 use super::types::{connection, paging};
 use crate::dto;
 use crate::dto::{Member, Order, Subscription};
+use crate::service::reads;
 use crate::state::AppState;
 use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context};
-use lyceum_projections::queries;
+use std::convert::identity;
 
 #[ComplexObject]
 impl Member {
@@ -24,20 +25,13 @@ impl Member {
     ) -> async_graphql::Result<Connection<String, Subscription>> {
         let state = ctx.data::<AppState>()?;
         let (first, after) = paging(first, after)?;
-        let page = queries::subscriptions(
-            &state.db,
-            &self.space_id.to_string(),
-            &self.id.to_string(),
-            after.as_deref(),
-            first,
-        )
-        .await
-        .or_gql()?;
+        let page = reads::subscriptions(state, self.space_id, self.id, after.as_deref(), first);
+        let page = page.await.or_gql()?;
         Ok(connection(
             after.as_deref(),
             page,
-            |s| s.id.clone(),
-            Subscription::from,
+            |s| s.id.to_string(),
+            identity,
         ))
     }
 
@@ -51,27 +45,20 @@ impl Member {
     ) -> async_graphql::Result<Connection<String, Order>> {
         let state = ctx.data::<AppState>()?;
         let (first, after) = paging(first, after)?;
-        let page = queries::orders(
-            &state.db,
-            &self.space_id.to_string(),
-            &self.id.to_string(),
-            after.as_deref(),
-            first,
-        )
-        .await
-        .or_gql()?;
+        let page = reads::orders(state, self.space_id, self.id, after.as_deref(), first);
+        let page = page.await.or_gql()?;
         Ok(connection(
             after.as_deref(),
             page,
-            |o| o.id.clone(),
-            Order::from,
+            |o| o.id.to_string(),
+            identity,
         ))
     }
 
     /// What the member may access right now.
     async fn entitlements(&self, ctx: &Context<'_>) -> async_graphql::Result<dto::Entitlements> {
         let state = ctx.data::<AppState>()?;
-        crate::service::members::entitlements(state, self.space_id, self.id)
+        reads::entitlements(state, self.space_id, self.id)
             .await
             .or_gql()
     }

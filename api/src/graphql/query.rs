@@ -6,12 +6,14 @@ use crate::auth::Role;
 use crate::dto;
 use crate::dto::analytics::AnalyticsSummary;
 use crate::dto::{Member, Space, Subscription};
+use crate::service::reads;
 use crate::space::{Intent, resolve};
 use crate::state::AppState;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
 use lyceum_domain::Code;
 use lyceum_projections::queries;
+use std::convert::identity;
 
 #[derive(Default)]
 pub struct Query;
@@ -38,10 +40,9 @@ impl Query {
             return Ok(None);
         };
         let state = ctx.data::<AppState>()?;
-        let row = queries::member(&state.db, Some(&space.to_string()), &member.to_string())
+        reads::find_member(state, Some(space), member)
             .await
-            .or_gql()?;
-        Ok(row.map(Member::from))
+            .or_gql()
     }
 
     /// A space by slug (or id). Null if it does not exist or the key may not see it.
@@ -53,10 +54,7 @@ impl Query {
             Err(e) if e.code == Code::NotFound => return Ok(None),
             Err(e) => return Err(gql(e)),
         };
-        let row = queries::space(&state.db, &space.id.to_string())
-            .await
-            .or_gql()?;
-        Ok(row.map(Space::from))
+        reads::space(state, space.id.0).await.or_gql()
     }
 
     /// A member's subscriptions, oldest first. Empty for a member the key may not see.
@@ -74,20 +72,13 @@ impl Query {
         let space = resolve(state, auth, &space, Intent::Read).await.or_gql()?;
         let member = crate::service::parse_id(&member_id, "member").or_gql()?;
         let (first, after) = paging(first, after)?;
-        let page = queries::subscriptions(
-            &state.db,
-            &space.id.to_string(),
-            &member.to_string(),
-            after.as_deref(),
-            first,
-        )
-        .await
-        .or_gql()?;
+        let page = reads::subscriptions(state, space.id.0, member, after.as_deref(), first);
+        let page = page.await.or_gql()?;
         Ok(connection(
             after.as_deref(),
             page,
-            |s| s.id.clone(),
-            Subscription::from,
+            |s| s.id.to_string(),
+            identity,
         ))
     }
 
@@ -111,11 +102,15 @@ impl Query {
     async fn member(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Member>> {
         let auth = caller(ctx)?;
         let state = ctx.data::<AppState>()?;
-        let Some(id) = uuid(&id) else { return Ok(None) };
-        let row = queries::member(&state.db, scope(auth).as_deref(), &id)
-            .await
-            .or_gql()?;
-        Ok(row.map(Member::from))
+        let Ok(id) = uuid::Uuid::parse_str(&id) else {
+            return Ok(None);
+        };
+        let space = match (auth.0.role, auth.0.space_id) {
+            (Role::Admin, _) => None,
+            (_, Some(space)) => Some(space),
+            (_, None) => return Ok(None),
+        };
+        reads::find_member(state, space, id).await.or_gql()
     }
 
     /// A content item by id. Null if it does not exist or is in a space the key may not see.

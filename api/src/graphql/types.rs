@@ -12,10 +12,12 @@ use crate::dto::{
     TierChange,
 };
 use crate::pagination::{MAX_LIMIT, encode_cursor};
+use crate::service::reads;
 use crate::state::AppState;
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{ComplexObject, Context, Enum, ID, SimpleObject};
 use lyceum_projections::queries::{self, Page};
+use std::convert::identity;
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum AccessPolicy {
@@ -96,10 +98,10 @@ impl Space {
     /// The space's tiers, oldest first (at most 100).
     async fn tiers(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Tier>> {
         let state = ctx.data::<AppState>()?;
-        let page = queries::tiers(&state.db, &self.id.to_string(), None, MAX_LIMIT)
+        let page = reads::tiers(state, self.id, None, MAX_LIMIT)
             .await
             .or_gql()?;
-        Ok(page.items.into_iter().map(Tier::from).collect())
+        Ok(page.items)
     }
 
     /// The space's members, oldest first.
@@ -112,14 +114,13 @@ impl Space {
     ) -> async_graphql::Result<Connection<String, Member>> {
         let state = ctx.data::<AppState>()?;
         let (first, after) = paging(first, after)?;
-        let page = queries::members(&state.db, &self.id.to_string(), after.as_deref(), first)
-            .await
-            .or_gql()?;
+        let page = reads::members(state, self.id, after.as_deref(), first);
+        let page = page.await.or_gql()?;
         Ok(connection(
             after.as_deref(),
             page,
-            |m| m.id.clone(),
-            Member::from,
+            |m| m.id.to_string(),
+            identity,
         ))
     }
 

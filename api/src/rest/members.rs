@@ -61,14 +61,9 @@ pub async fn list_members(
     _fresh: Fresh,
 ) -> Result<Json<Paged<Member>>, ApiError> {
     let space = resolve(&state, &auth, &path, Intent::Read).await?;
-    let page = lyceum_projections::queries::members(
-        &state.db,
-        &space.id.to_string(),
-        query.after()?.as_deref(),
-        query.limit()?,
-    )
-    .await?;
-    Ok(Json(Paged::from_page(page, Member::from)))
+    let after = query.after()?;
+    let page = service::reads::members(&state, space.id.0, after.as_deref(), query.limit()?);
+    Ok(Json(page.await?.into()))
 }
 
 /// Get a member
@@ -93,14 +88,9 @@ pub async fn get_member(
     let (space, member) = path.into_inner();
     let space = resolve(&state, &auth, &space, Intent::Read).await?;
     let member = parse_id(&member, "member")?;
-    let row = lyceum_projections::queries::member(
-        &state.db,
-        Some(&space.id.to_string()),
-        &member.to_string(),
-    )
-    .await?
-    .ok_or_else(|| ApiError::not_found("member"))?;
-    Ok(Json(Member::from(row)))
+    Ok(Json(
+        service::reads::member(&state, space.id.0, member).await?,
+    ))
 }
 
 /// Remove a member
@@ -216,6 +206,6 @@ pub async fn get_entitlements(
     let space = resolve(&state, &auth, &space, Intent::Read).await?;
     let member = parse_id(&member, "member")?;
     Ok(Json(
-        service::members::entitlements(&state, space.id.0, member).await?,
+        service::reads::entitlements(&state, space.id.0, member).await?,
     ))
 }

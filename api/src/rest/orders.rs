@@ -72,15 +72,9 @@ pub async fn list_orders(
     let (space, member) = path.into_inner();
     let space = resolve(&state, &auth, &space, Intent::Read).await?;
     let member = parse_id(&member, "member")?;
-    let page = lyceum_projections::queries::orders(
-        &state.db,
-        &space.id.to_string(),
-        &member.to_string(),
-        query.after()?.as_deref(),
-        query.limit()?,
-    )
-    .await?;
-    Ok(Json(Paged::from_page(page, Order::from)))
+    let after = query.after()?;
+    let page = service::reads::orders(&state, space.id.0, member, after.as_deref(), query.limit()?);
+    Ok(Json(page.await?.into()))
 }
 
 /// Get an order
@@ -105,10 +99,7 @@ pub async fn get_order(
     let (space, id) = path.into_inner();
     let space = resolve(&state, &auth, &space, Intent::Read).await?;
     let id = parse_id(&id, "order")?;
-    let row = lyceum_projections::queries::order(&state.db, &space.id.to_string(), &id.to_string())
-        .await?
-        .ok_or_else(|| ApiError::not_found("order"))?;
-    Ok(Json(Order::from(row)))
+    Ok(Json(service::reads::order(&state, space.id.0, id).await?))
 }
 
 /// Refund an order

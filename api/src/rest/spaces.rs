@@ -60,10 +60,10 @@ pub async fn get_space(
     _fresh: Fresh,
 ) -> Result<Json<Space>, ApiError> {
     let space = resolve(&state, &auth, &path, Intent::Read).await?;
-    let row = lyceum_projections::queries::space(&state.db, &space.id.to_string())
+    let space = service::reads::space(&state, space.id.0)
         .await?
         .ok_or_else(|| ApiError::not_found("space"))?;
-    Ok(Json(Space::from(row)))
+    Ok(Json(space))
 }
 
 /// Change a space's settings

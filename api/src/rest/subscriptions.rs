@@ -70,15 +70,10 @@ pub async fn list_subscriptions(
     let (space, member) = path.into_inner();
     let space = resolve(&state, &auth, &space, Intent::Read).await?;
     let member = parse_id(&member, "member")?;
-    let page = lyceum_projections::queries::subscriptions(
-        &state.db,
-        &space.id.to_string(),
-        &member.to_string(),
-        query.after()?.as_deref(),
-        query.limit()?,
-    )
-    .await?;
-    Ok(Json(Paged::from_page(page, Subscription::from)))
+    let after = query.after()?;
+    let page =
+        service::reads::subscriptions(&state, space.id.0, member, after.as_deref(), query.limit()?);
+    Ok(Json(page.await?.into()))
 }
 
 /// Get a subscription
@@ -103,14 +98,9 @@ pub async fn get_subscription(
     let (space, id) = path.into_inner();
     let space = resolve(&state, &auth, &space, Intent::Read).await?;
     let id = parse_id(&id, "subscription")?;
-    let row = lyceum_projections::queries::subscription(
-        &state.db,
-        &space.id.to_string(),
-        &id.to_string(),
-    )
-    .await?
-    .ok_or_else(|| ApiError::not_found("subscription"))?;
-    Ok(Json(Subscription::from(row)))
+    Ok(Json(
+        service::reads::subscription(&state, space.id.0, id).await?,
+    ))
 }
 
 /// Cancel a subscription

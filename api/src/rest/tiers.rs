@@ -60,14 +60,9 @@ pub async fn list_tiers(
     _fresh: Fresh,
 ) -> Result<Json<Paged<Tier>>, ApiError> {
     let space = resolve(&state, &auth, &path, Intent::Read).await?;
-    let page = lyceum_projections::queries::tiers(
-        &state.db,
-        &space.id.to_string(),
-        query.after()?.as_deref(),
-        query.limit()?,
-    )
-    .await?;
-    Ok(Json(Paged::from_page(page, Tier::from)))
+    let after = query.after()?;
+    let page = service::reads::tiers(&state, space.id.0, after.as_deref(), query.limit()?);
+    Ok(Json(page.await?.into()))
 }
 
 /// Get a tier
@@ -92,11 +87,7 @@ pub async fn get_tier(
     let (space, tier) = path.into_inner();
     let space = resolve(&state, &auth, &space, Intent::Read).await?;
     let tier = crate::service::parse_id(&tier, "tier")?;
-    let row =
-        lyceum_projections::queries::tier(&state.db, &space.id.to_string(), &tier.to_string())
-            .await?
-            .ok_or_else(|| ApiError::not_found("tier"))?;
-    Ok(Json(Tier::from(row)))
+    Ok(Json(service::reads::tier(&state, space.id.0, tier).await?))
 }
 
 /// Change a tier

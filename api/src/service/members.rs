@@ -157,33 +157,3 @@ pub async fn erase(
     )?;
     Ok(Planned::maybe(Outcome::Done, (), append, member.position))
 }
-
-/// What a member of the space may access right now (`GET .../entitlements`, `Member.entitlements`).
-pub async fn entitlements(
-    state: &AppState,
-    space_id: Uuid,
-    member: Uuid,
-) -> Result<crate::dto::Entitlements, ApiError> {
-    let (space_id, member_key) = (space_id.to_string(), member.to_string());
-    lyceum_projections::queries::member(&state.db, Some(&space_id), &member_key)
-        .await?
-        .ok_or_else(|| ApiError::not_found("member"))?;
-    let access = lyceum_projections::queries::member_access(
-        &state.db,
-        &space_id,
-        &member_key,
-        state.clock.now(),
-    )
-    .await?;
-    let ids = |ids: &[String]| {
-        ids.iter()
-            .filter_map(|id| Uuid::parse_str(id).ok())
-            .collect()
-    };
-    Ok(crate::dto::Entitlements {
-        member_id: member,
-        is_member: access.is_member,
-        tier_ids: ids(&access.tier_ids),
-        purchased_content_ids: ids(&access.purchased_content_ids),
-    })
-}

@@ -19,6 +19,7 @@ pub mod orders;
 pub mod points;
 pub mod progress;
 pub mod questions;
+pub mod reads;
 pub mod reports;
 pub mod search;
 pub mod spaces;

@@ -1,0 +1,142 @@
+//! The membership reads both surfaces serve, as wire types and scoped to one space: spaces,
+//! tiers, members and their entitlements, subscriptions and orders. REST handlers and GraphQL
+//! resolvers call these, so what a caller may read is decided here once.
+
+use crate::dto::{Entitlements, Member, Order, Space, Subscription, Tier};
+use crate::error::ApiError;
+use crate::state::AppState;
+use lyceum_projections::queries::{self, Page};
+use uuid::Uuid;
+
+/// A space's tiers, oldest first.
+pub async fn tiers(
+    state: &AppState,
+    space: Uuid,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Page<Tier>, ApiError> {
+    let page = queries::tiers(&state.db, &space.to_string(), after, limit).await?;
+    Ok(map(page, Tier::from))
+}
+
+/// One tier of the space, archived or not.
+pub async fn tier(state: &AppState, space: Uuid, id: Uuid) -> Result<Tier, ApiError> {
+    let row = queries::tier(&state.db, &space.to_string(), &id.to_string()).await?;
+    Ok(Tier::from(row.ok_or_else(|| ApiError::not_found("tier"))?))
+}
+
+/// A space by id; `None` once it is gone from the read model.
+pub async fn space(state: &AppState, space: Uuid) -> Result<Option<Space>, ApiError> {
+    let row = queries::space(&state.db, &space.to_string()).await?;
+    Ok(row.map(Space::from))
+}
+
+/// A space's members, oldest first.
+pub async fn members(
+    state: &AppState,
+    space: Uuid,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Page<Member>, ApiError> {
+    let page = queries::members(&state.db, &space.to_string(), after, limit).await?;
+    Ok(map(page, Member::from))
+}
+
+/// A member by id, in `space` or (for an admin, `None`) in any space.
+pub async fn find_member(
+    state: &AppState,
+    space: Option<Uuid>,
+    id: Uuid,
+) -> Result<Option<Member>, ApiError> {
+    let space = space.map(|s| s.to_string());
+    let row = queries::member(&state.db, space.as_deref(), &id.to_string()).await?;
+    Ok(row.map(Member::from))
+}
+
+/// A member of the space; 404 otherwise.
+pub async fn member(state: &AppState, space: Uuid, id: Uuid) -> Result<Member, ApiError> {
+    find_member(state, Some(space), id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("member"))
+}
+
+/// What a member of the space may access right now.
+pub async fn entitlements(
+    state: &AppState,
+    space: Uuid,
+    member_id: Uuid,
+) -> Result<Entitlements, ApiError> {
+    member(state, space, member_id).await?;
+    let access = queries::member_access(
+        &state.db,
+        &space.to_string(),
+        &member_id.to_string(),
+        state.clock.now(),
+    )
+    .await?;
+    let ids = |ids: &[String]| {
+        ids.iter()
+            .filter_map(|id| Uuid::parse_str(id).ok())
+            .collect()
+    };
+    Ok(Entitlements {
+        member_id,
+        is_member: access.is_member,
+        tier_ids: ids(&access.tier_ids),
+        purchased_content_ids: ids(&access.purchased_content_ids),
+    })
+}
+
+/// A member's subscriptions, oldest first.
+pub async fn subscriptions(
+    state: &AppState,
+    space: Uuid,
+    member: Uuid,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Page<Subscription>, ApiError> {
+    let (space, member) = (space.to_string(), member.to_string());
+    let page = queries::subscriptions(&state.db, &space, &member, after, limit).await?;
+    Ok(map(page, Subscription::from))
+}
+
+/// One subscription of the space.
+pub async fn subscription(
+    state: &AppState,
+    space: Uuid,
+    id: Uuid,
+) -> Result<Subscription, ApiError> {
+    let row = queries::subscription(&state.db, &space.to_string(), &id.to_string()).await?;
+    Ok(Subscription::from(
+        row.ok_or_else(|| ApiError::not_found("subscription"))?,
+    ))
+}
+
+/// A member's orders, oldest first.
+pub async fn orders(
+    state: &AppState,
+    space: Uuid,
+    member: Uuid,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Page<Order>, ApiError> {
+    let (space, member) = (space.to_string(), member.to_string());
+    let page = queries::orders(&state.db, &space, &member, after, limit).await?;
+    Ok(map(page, Order::from))
+}
+
+/// One order of the space.
+pub async fn order(state: &AppState, space: Uuid, id: Uuid) -> Result<Order, ApiError> {
+    let row = queries::order(&state.db, &space.to_string(), &id.to_string()).await?;
+    Ok(Order::from(
+        row.ok_or_else(|| ApiError::not_found("order"))?,
+    ))
+}
+
+/// A page of rows as a page of wire types, with the same cursor.
+pub fn map<R, T>(page: Page<R>, f: impl Fn(R) -> T) -> Page<T> {
+    Page {
+        items: page.items.into_iter().map(f).collect(),
+        next: page.next,
+    }
+}
