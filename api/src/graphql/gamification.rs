@@ -1,9 +1,9 @@
 //! GraphQL queries and mutations for check-in projects, points rules and leaderboards. Member
 //! sessions may read projects, rules and leaderboards of their own space, and check in.
 
-use super::error::{OrGql, any_caller};
-use super::membership::own_context;
-use super::mutation::{context, finish, need, parse_uuid};
+use super::call::{in_space, payload};
+use super::error::OrGql;
+use super::mutation::parse_uuid;
 use super::types::{Payload, connection, paging};
 use crate::dto::{
     CheckInBody, CheckInProject, CreateCheckInProject, LeaderboardEntry, LeaderboardPeriod,
@@ -11,25 +11,11 @@ use crate::dto::{
 };
 use crate::service;
 use crate::service::points::LeaderboardQuery;
-use crate::space::{Intent, SpaceRef, resolve};
-use crate::state::AppState;
+use crate::space::Intent;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
 use lyceum_domain::Code;
 use lyceum_projections::check_in_reads;
-
-/// The state, the caller and the space, for a read a member session may make too.
-async fn read_context<'a>(
-    ctx: &Context<'a>,
-    space: &str,
-) -> async_graphql::Result<(&'a AppState, &'a crate::auth::Auth, SpaceRef)> {
-    let auth = any_caller(ctx)?;
-    let state = ctx.data::<AppState>()?;
-    let space = resolve(state, auth, space, Intent::MemberRead)
-        .await
-        .or_gql()?;
-    Ok((state, auth, space))
-}
 
 #[derive(Default)]
 pub struct GamificationQuery;
@@ -45,7 +31,7 @@ impl GamificationQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, CheckInProject>> {
-        let (state, auth, space) = read_context(ctx, &space).await?;
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::MemberRead).await?;
         let (first, after) = paging(first, after)?;
         let page =
             check_in_reads::projects(&state.db, &space.id.to_string(), after.as_deref(), first)
@@ -74,7 +60,7 @@ impl GamificationQuery {
         space: String,
         id: ID,
     ) -> async_graphql::Result<Option<CheckInProject>> {
-        let (state, auth, space) = read_context(ctx, &space).await?;
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::MemberRead).await?;
         match service::check_ins::row(state, &space, &id).await {
             Ok(row) => Ok(Some(
                 service::check_ins::view(state, auth, row).await.or_gql()?,
@@ -90,7 +76,7 @@ impl GamificationQuery {
         ctx: &Context<'_>,
         space: String,
     ) -> async_graphql::Result<PointsRulesDto> {
-        let (state, _, space) = read_context(ctx, &space).await?;
+        let (state, _, space) = in_space(ctx, Some(&space), Intent::MemberRead).await?;
         service::points::get_rules(state, &space).await.or_gql()
     }
 
@@ -106,7 +92,7 @@ impl GamificationQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, LeaderboardEntry>> {
-        let (state, _, space) = read_context(ctx, &space).await?;
+        let (state, _, space) = in_space(ctx, Some(&space), Intent::MemberRead).await?;
         let (first, after) = paging(first, after)?;
         let query = LeaderboardQuery {
             period,
@@ -142,9 +128,9 @@ impl GamificationMutation {
         space: String,
         input: CreateCheckInProject,
     ) -> async_graphql::Result<Payload<CheckInProject>> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
-        let planned = service::check_ins::create(state, auth, &need(space)?, input).await;
-        finish(state, planned, |p| p).await
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
+        let planned = service::check_ins::create(state, auth, &space, input).await;
+        payload(state, planned).await
     }
 
     /// Checks the signed-in member in to a project for today. Member sessions only.
@@ -155,11 +141,11 @@ impl GamificationMutation {
         project_id: ID,
         input: CheckInBody,
     ) -> async_graphql::Result<Payload<MemberStreak>> {
-        let (state, auth, space) = own_context(ctx, space.as_deref()).await?;
+        let (state, auth, space) = in_space(ctx, space.as_deref(), Intent::MemberWrite).await?;
         let project = parse_uuid(&project_id, "check-in project").or_gql()?;
         let planned =
             service::check_ins::check_in(state, auth, &space, &project.to_string(), input).await;
-        finish(state, planned, |s| s).await
+        payload(state, planned).await
     }
 
     /// Replaces the space's points rules; actions left out earn nothing.
@@ -169,8 +155,8 @@ impl GamificationMutation {
         space: String,
         input: PointsRulesDto,
     ) -> async_graphql::Result<Payload<PointsRulesDto>> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
-        let planned = service::points::set_rules(state, auth, &need(space)?, input).await;
-        finish(state, planned, |r| r).await
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
+        let planned = service::points::set_rules(state, auth, &space, input).await;
+        payload(state, planned).await
     }
 }

@@ -3,18 +3,17 @@
 //! on its own subscriptions only (another member's id is `NOT_FOUND`, like an unknown one); a
 //! key acts on any of its space's. `space` defaults to the caller's own. Comps take a key.
 
-use super::error::{OrGql, any_caller};
-use super::mutation::{context, finish, need, parse_uuid};
+use super::call::{in_space, payload};
+use super::error::OrGql;
+use super::mutation::parse_uuid;
 use super::plan_types::Checkout;
 use super::types::Payload;
-use crate::auth::Auth;
 use crate::dto;
 use crate::dto::{CompReasonDto, IntervalDto, Subscription, TierChange};
 use crate::error::ApiError;
 use crate::service;
 use crate::service::checkout::Item;
-use crate::space::{Intent, SpaceRef, resolve};
-use crate::state::AppState;
+use crate::space::Intent;
 use async_graphql::{Context, ID, InputObject, Object};
 use lyceum_domain::membership::subscription::SubscriptionCommand;
 
@@ -89,28 +88,6 @@ pub struct CompMembershipInput {
     pub reason: CompReasonDto,
 }
 
-/// The caller (a key or a member session) and the space: the one named, or the caller's own.
-pub(super) async fn own_context<'a>(
-    ctx: &Context<'a>,
-    space: Option<&str>,
-) -> async_graphql::Result<(&'a AppState, &'a Auth, SpaceRef)> {
-    let auth = any_caller(ctx)?;
-    let state = ctx.data::<AppState>()?;
-    let space = match (space, auth.0.space_id) {
-        (Some(space), _) => space.to_owned(),
-        (None, Some(own)) => own.to_string(),
-        (None, None) => {
-            return Err(super::gql(ApiError::bad_request(
-                "name the space: an admin key belongs to none",
-            )));
-        }
-    };
-    let space = resolve(state, auth, &space, Intent::MemberWrite)
-        .await
-        .or_gql()?;
-    Ok((state, auth, space))
-}
-
 #[Object]
 impl MembershipMutation {
     /// Subscribes to a paid tier (a trial, or the first charge at once) or buys an item sold on
@@ -121,7 +98,7 @@ impl MembershipMutation {
         space: Option<String>,
         input: CheckoutInput,
     ) -> async_graphql::Result<Payload<Checkout>> {
-        let (state, auth, space) = own_context(ctx, space.as_deref()).await?;
+        let (state, auth, space) = in_space(ctx, space.as_deref(), Intent::MemberWrite).await?;
         let (member, item) = input.into_item().or_gql()?;
         let planned = service::checkout::checkout(
             state,
@@ -131,7 +108,7 @@ impl MembershipMutation {
             item,
         )
         .await;
-        finish(state, planned, Checkout::from).await
+        payload(state, planned.map(|p| p.map(Checkout::from))).await
     }
 
     /// Cancels a subscription at the end of its period (the default) or at once.
@@ -142,7 +119,7 @@ impl MembershipMutation {
         id: ID,
         at_period_end: Option<bool>,
     ) -> async_graphql::Result<Payload<Subscription>> {
-        let (state, auth, space) = own_context(ctx, space.as_deref()).await?;
+        let (state, auth, space) = in_space(ctx, space.as_deref(), Intent::MemberWrite).await?;
         let at_period_end = at_period_end.unwrap_or(true);
         let planned = service::subscriptions::change(state, auth, &space, &id, |now| {
             if at_period_end {
@@ -152,7 +129,7 @@ impl MembershipMutation {
             }
         })
         .await;
-        finish(state, planned, std::convert::identity).await
+        payload(state, planned).await
     }
 
     /// Withdraws a cancellation at period end.
@@ -162,12 +139,12 @@ impl MembershipMutation {
         space: Option<String>,
         id: ID,
     ) -> async_graphql::Result<Payload<Subscription>> {
-        let (state, auth, space) = own_context(ctx, space.as_deref()).await?;
+        let (state, auth, space) = in_space(ctx, space.as_deref(), Intent::MemberWrite).await?;
         let planned = service::subscriptions::change(state, auth, &space, &id, |now| {
             SubscriptionCommand::Resume { now }
         })
         .await;
-        finish(state, planned, std::convert::identity).await
+        payload(state, planned).await
     }
 
     /// Moves a subscription to another paid tier: an upgrade at once, prorated and charged
@@ -180,11 +157,11 @@ impl MembershipMutation {
         subscription_id: ID,
         tier_id: ID,
     ) -> async_graphql::Result<Payload<TierChange>> {
-        let (state, auth, space) = own_context(ctx, space.as_deref()).await?;
+        let (state, auth, space) = in_space(ctx, space.as_deref(), Intent::MemberWrite).await?;
         let tier = parse_uuid(&tier_id, "tier").or_gql()?;
         let planned =
             service::subscriptions::change_tier(state, auth, &space, &subscription_id, tier).await;
-        finish(state, planned, std::convert::identity).await
+        payload(state, planned).await
     }
 
     /// Gives a subscription a retention offer's discount from its next charge.
@@ -195,10 +172,10 @@ impl MembershipMutation {
         subscription_id: ID,
         code: String,
     ) -> async_graphql::Result<Payload<Subscription>> {
-        let (state, auth, space) = own_context(ctx, space.as_deref()).await?;
+        let (state, auth, space) = in_space(ctx, space.as_deref(), Intent::MemberWrite).await?;
         let planned =
             service::subscriptions::apply_offer(state, auth, &space, &subscription_id, &code).await;
-        finish(state, planned, std::convert::identity).await
+        payload(state, planned).await
     }
 
     /// Gives a member a paid tier without payment until `until` (keys only).
@@ -208,15 +185,14 @@ impl MembershipMutation {
         space: String,
         input: CompMembershipInput,
     ) -> async_graphql::Result<Payload<Subscription>> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
         let member_id = input.member_id.clone();
         let input = dto::CreateComp {
             tier_id: parse_uuid(&input.tier_id, "tier").or_gql()?,
             until: input.until,
             reason: input.reason,
         };
-        let planned =
-            service::subscriptions::comp(state, auth, &need(space)?, &member_id, input).await;
-        finish(state, planned, std::convert::identity).await
+        let planned = service::subscriptions::comp(state, auth, &space, &member_id, input).await;
+        payload(state, planned).await
     }
 }

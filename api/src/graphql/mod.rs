@@ -2,6 +2,7 @@
 //! layer as REST, and an `events` subscription over `graphql-transport-ws`, fed by the bus.
 //! Errors carry the REST error code in `extensions.code`.
 
+mod call;
 mod catalog;
 mod content_mutation;
 mod content_types;

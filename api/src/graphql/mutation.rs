@@ -1,6 +1,7 @@
 //! GraphQL mutations that take an API key: the same commands as REST, through the same service
 //! layer, and the plumbing every mutation shares.
 
+use super::call::{caller_for, done, in_space, payload};
 use super::error::{OrGql, caller};
 use super::types::{AccessPolicy, ContentItem, ContentKind, Done, Payload};
 use crate::auth::Auth;
@@ -122,14 +123,6 @@ pub(super) async fn finish<T, G: async_graphql::OutputType>(
     })
 }
 
-async fn done(
-    state: &AppState,
-    planned: Result<Planned<()>, ApiError>,
-) -> async_graphql::Result<Done> {
-    let ((), position) = commit(state, planned.or_gql()?).await.or_gql()?;
-    Ok(Done { position })
-}
-
 pub(super) fn need(space: Option<SpaceRef>) -> async_graphql::Result<SpaceRef> {
     space.ok_or_else(|| super::gql(ApiError::not_found("space")))
 }
@@ -142,13 +135,8 @@ impl CreatorMutation {
         ctx: &Context<'_>,
         input: CreateSpace,
     ) -> async_graphql::Result<Payload<Space>> {
-        let (state, auth, _) = context(ctx, None).await?;
-        finish(
-            state,
-            service::spaces::create(auth, input).await,
-            std::convert::identity,
-        )
-        .await
+        let (state, auth) = caller_for(ctx, Intent::Write)?;
+        payload(state, service::spaces::create(auth, input).await).await
     }
 
     /// Changes a space's name or description.
@@ -158,9 +146,9 @@ impl CreatorMutation {
         space: String,
         input: UpdateSpace,
     ) -> async_graphql::Result<Payload<Space>> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
-        let planned = service::spaces::update(state, auth, &need(space)?, input).await;
-        finish(state, planned, std::convert::identity).await
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
+        let planned = service::spaces::update(state, auth, &space, input).await;
+        payload(state, planned).await
     }
 
     /// Issues a creator or auditor key for a space. The secret is returned once.
@@ -170,9 +158,9 @@ impl CreatorMutation {
         space: String,
         role: KeyRoleDto,
     ) -> async_graphql::Result<Payload<IssuedKey>> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
-        let planned = service::keys::issue(state, auth, &need(space)?, role).await;
-        finish(state, planned, std::convert::identity).await
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
+        let planned = service::keys::issue(state, auth, &space, role).await;
+        payload(state, planned).await
     }
 
     /// Defines a free or paid tier.
@@ -182,9 +170,9 @@ impl CreatorMutation {
         space: String,
         input: CreateTier,
     ) -> async_graphql::Result<Payload<Tier>> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
-        let planned = service::tiers::create(state, auth, &need(space)?, input).await;
-        finish(state, planned, std::convert::identity).await
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
+        let planned = service::tiers::create(state, auth, &space, input).await;
+        payload(state, planned).await
     }
 
     /// Changes a tier's name, prices for new subscriptions, or trial. (To move a subscription
@@ -196,10 +184,10 @@ impl CreatorMutation {
         id: ID,
         input: UpdateTier,
     ) -> async_graphql::Result<Payload<Tier>> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
         let command = service::tiers::change_command(input);
-        let planned = service::tiers::change(state, auth, &need(space)?, &id, command).await;
-        finish(state, planned, std::convert::identity).await
+        let planned = service::tiers::change(state, auth, &space, &id, command).await;
+        payload(state, planned).await
     }
 
     /// Archives a tier: it takes no new members.
@@ -209,10 +197,10 @@ impl CreatorMutation {
         space: String,
         id: ID,
     ) -> async_graphql::Result<Payload<Tier>> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
         let command = lyceum_domain::membership::tier::TierCommand::Archive;
-        let planned = service::tiers::change(state, auth, &need(space)?, &id, command).await;
-        finish(state, planned, std::convert::identity).await
+        let planned = service::tiers::change(state, auth, &space, &id, command).await;
+        payload(state, planned).await
     }
 
     /// Subscribes a member to a paid tier: a trial, or the first charge at once.
@@ -222,7 +210,7 @@ impl CreatorMutation {
         space: String,
         input: StartSubscriptionInput,
     ) -> async_graphql::Result<Payload<Subscription>> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
         let member_id = input.member_id.clone();
         let input = dto::StartSubscription {
             tier_id: parse_uuid(&input.tier_id, "tier").or_gql()?,
@@ -231,9 +219,8 @@ impl CreatorMutation {
             offer_code: input.offer_code,
             referral_code: input.referral_code,
         };
-        let planned =
-            service::subscriptions::start(state, auth, &need(space)?, &member_id, input).await;
-        finish(state, planned, std::convert::identity).await
+        let planned = service::subscriptions::start(state, auth, &space, &member_id, input).await;
+        payload(state, planned).await
     }
 
     /// Buys an item sold on its own for a member, through the payment provider.
@@ -245,14 +232,13 @@ impl CreatorMutation {
         content_id: ID,
         payment_method: String,
     ) -> async_graphql::Result<Payload<Order>> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
         let input = dto::CreatePurchase {
             content_id: parse_uuid(&content_id, "content").or_gql()?,
             payment_method,
         };
-        let planned =
-            service::orders::purchase(state, auth, &need(space)?, &member_id, input).await;
-        finish(state, planned, std::convert::identity).await
+        let planned = service::orders::purchase(state, auth, &space, &member_id, input).await;
+        payload(state, planned).await
     }
 
     /// Refunds part of an order, or all that is still refundable.
@@ -264,13 +250,13 @@ impl CreatorMutation {
         amount_minor: Option<i64>,
         reason: Option<String>,
     ) -> async_graphql::Result<Payload<Order>> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
         let input = dto::CreateRefund {
             amount_minor,
             reason,
         };
-        let planned = service::orders::refund(state, auth, &need(space)?, &id, input).await;
-        finish(state, planned, std::convert::identity).await
+        let planned = service::orders::refund(state, auth, &space, &id, input).await;
+        payload(state, planned).await
     }
 
     /// Adds a member; their email and display name are sealed with a key of their own.
@@ -280,9 +266,9 @@ impl CreatorMutation {
         space: String,
         input: CreateMember,
     ) -> async_graphql::Result<Payload<Member>> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
-        let planned = service::members::add(state, auth, &need(space)?, input).await;
-        finish(state, planned, std::convert::identity).await
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
+        let planned = service::members::add(state, auth, &space, input).await;
+        payload(state, planned).await
     }
 
     /// Makes a member join a free tier.
@@ -293,10 +279,10 @@ impl CreatorMutation {
         member_id: ID,
         tier_id: ID,
     ) -> async_graphql::Result<Payload<Membership>> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
         let tier = parse_uuid(&tier_id, "tier").or_gql()?;
-        let planned = service::members::join(state, auth, &need(space)?, &member_id, tier).await;
-        finish(state, planned, std::convert::identity).await
+        let planned = service::members::join(state, auth, &space, &member_id, tier).await;
+        payload(state, planned).await
     }
 
     /// Removes a member from the space.
@@ -306,10 +292,10 @@ impl CreatorMutation {
         space: String,
         member_id: ID,
     ) -> async_graphql::Result<Done> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
         done(
             state,
-            service::members::remove(state, auth, &need(space)?, &member_id).await,
+            service::members::remove(state, auth, &space, &member_id).await,
         )
         .await
     }
@@ -321,10 +307,10 @@ impl CreatorMutation {
         space: String,
         member_id: ID,
     ) -> async_graphql::Result<Done> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
         done(
             state,
-            service::members::erase(state, auth, &need(space)?, &member_id).await,
+            service::members::erase(state, auth, &space, &member_id).await,
         )
         .await
     }
@@ -336,7 +322,7 @@ impl CreatorMutation {
         space: String,
         input: CreateContentInput,
     ) -> async_graphql::Result<Payload<ContentItem>> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
         let input = dto::CreateContent {
             kind: content_kind(input.kind),
             title: input.title,
@@ -344,7 +330,7 @@ impl CreatorMutation {
             excerpt: input.excerpt,
             access: input.access.into_dto().or_gql()?,
         };
-        let planned = service::content::create(state, auth, &need(space)?, input).await;
+        let planned = service::content::create(state, auth, &space, input).await;
         finish(state, planned, ContentItem::from).await
     }
 
@@ -356,7 +342,7 @@ impl CreatorMutation {
         id: ID,
         input: EditContentInput,
     ) -> async_graphql::Result<Payload<ContentItem>> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
         let input = dto::EditContent {
             title: input.title,
             body: input.body,
@@ -368,7 +354,7 @@ impl CreatorMutation {
                 .or_gql()?,
         };
         let command = service::content::edit_command(input);
-        let planned = service::content::change(state, auth, &need(space)?, &id, command).await;
+        let planned = service::content::change(state, auth, &space, &id, command).await;
         finish(state, planned, ContentItem::from).await
     }
 
@@ -379,10 +365,9 @@ impl CreatorMutation {
         space: String,
         id: ID,
     ) -> async_graphql::Result<Payload<ContentItem>> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
         let planned =
-            service::content::change(state, auth, &need(space)?, &id, ContentCommand::Publish)
-                .await;
+            service::content::change(state, auth, &space, &id, ContentCommand::Publish).await;
         finish(state, planned, ContentItem::from).await
     }
 
@@ -393,10 +378,9 @@ impl CreatorMutation {
         space: String,
         id: ID,
     ) -> async_graphql::Result<Payload<ContentItem>> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
         let planned =
-            service::content::change(state, auth, &need(space)?, &id, ContentCommand::Unpublish)
-                .await;
+            service::content::change(state, auth, &space, &id, ContentCommand::Unpublish).await;
         finish(state, planned, ContentItem::from).await
     }
 
@@ -407,9 +391,9 @@ impl CreatorMutation {
         space: String,
         input: dto::BillingTermsDto,
     ) -> async_graphql::Result<Payload<dto::BillingTermsDto>> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
-        let planned = service::terms::set_terms(state, auth, &need(space)?, input).await;
-        finish(state, planned, |t| t).await
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
+        let planned = service::terms::set_terms(state, auth, &space, input).await;
+        payload(state, planned).await
     }
 
     /// Replaces the space's member levels, lowest first.
@@ -419,10 +403,10 @@ impl CreatorMutation {
         space: String,
         levels: Vec<dto::LevelDto>,
     ) -> async_graphql::Result<Payload<dto::LevelRulesDto>> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
         let input = dto::LevelRulesDto { levels };
-        let planned = service::terms::set_levels(state, auth, &need(space)?, input).await;
-        finish(state, planned, |l| l).await
+        let planned = service::terms::set_levels(state, auth, &space, input).await;
+        payload(state, planned).await
     }
 
     /// Gives a member points, or takes some back with a negative delta.
@@ -434,10 +418,9 @@ impl CreatorMutation {
         delta: i64,
         reason: String,
     ) -> async_graphql::Result<Payload<dto::MemberPoints>> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
         let input = dto::AdjustPoints { delta, reason };
-        let planned =
-            service::terms::adjust_points(state, auth, &need(space)?, &member_id, input).await;
-        finish(state, planned, |p| p).await
+        let planned = service::terms::adjust_points(state, auth, &space, &member_id, input).await;
+        payload(state, planned).await
     }
 }

@@ -1,5 +1,6 @@
 //! GraphQL queries over the read models.
 
+use super::call::in_space;
 use super::error::{OrGql, any_caller, caller, gql};
 use super::types::{ContentItem, connection, paging};
 use crate::auth::Role;
@@ -67,9 +68,7 @@ impl Query {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, Subscription>> {
-        let auth = caller(ctx)?;
-        let state = ctx.data::<AppState>()?;
-        let space = resolve(state, auth, &space, Intent::Read).await.or_gql()?;
+        let (state, _, space) = in_space(ctx, Some(&space), Intent::Read).await?;
         let member = crate::service::parse_id(&member_id, "member").or_gql()?;
         let (first, after) = paging(first, after)?;
         let page = reads::subscriptions(state, space.id.0, member, after.as_deref(), first);
@@ -89,9 +88,7 @@ impl Query {
         ctx: &Context<'_>,
         space: String,
     ) -> async_graphql::Result<AnalyticsSummary> {
-        let auth = caller(ctx)?;
-        let state = ctx.data::<AppState>()?;
-        let space = resolve(state, auth, &space, Intent::Read).await.or_gql()?;
+        let (state, _, space) = in_space(ctx, Some(&space), Intent::Read).await?;
         let summary = crate::service::analytics::summary(state, &space.id.to_string())
             .await
             .or_gql()?;
@@ -138,11 +135,7 @@ impl Query {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, ContentItem>> {
-        let auth = any_caller(ctx)?;
-        let state = ctx.data::<AppState>()?;
-        let space = resolve(state, auth, &space, Intent::MemberRead)
-            .await
-            .or_gql()?;
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::MemberRead).await?;
         let (first, after) = paging(first, after)?;
         // Nested fields (a course's parts) are locked for the same viewer.
         let viewer = std::sync::Arc::new(
