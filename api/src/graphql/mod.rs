@@ -2,6 +2,7 @@
 //! layer as REST, and an `events` subscription over `graphql-transport-ws`, fed by the bus.
 //! Errors carry the REST error code in `extensions.code`.
 
+mod analytics;
 mod call;
 mod catalog;
 mod content_mutation;
@@ -14,13 +15,15 @@ mod gamification;
 mod gamification_fields;
 mod live;
 mod loaders;
-mod member_fields;
-mod membership;
+mod members;
 mod moderation;
 mod mutation;
-mod plan_types;
+mod orders;
 mod query;
 mod questions;
+mod spaces;
+mod subscriptions;
+mod tiers;
 mod types;
 
 use crate::auth::{Auth, authenticate, bearer};
@@ -37,8 +40,12 @@ use live::Subscription;
 /// Every mutation: those that take a key, and those a member session may make too.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
+    spaces::SpaceMutation,
+    tiers::TierMutation,
+    subscriptions::SubscriptionMutation,
+    orders::OrderMutation,
+    members::MemberMutation,
     mutation::CreatorMutation,
-    membership::MembershipMutation,
     gamification::GamificationMutation,
     content_mutation::ContentMutation,
     questions::QuestionMutation,
@@ -50,6 +57,10 @@ pub struct Mutation(
 #[derive(MergedObject, Default)]
 pub struct Query(
     query::Query,
+    spaces::SpaceQuery,
+    members::MemberQuery,
+    subscriptions::SubscriptionQuery,
+    analytics::AnalyticsQuery,
     gamification::GamificationQuery,
     catalog::CatalogQuery,
     engagement_query::EngagementQuery,

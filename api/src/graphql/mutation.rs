@@ -1,15 +1,11 @@
 //! GraphQL mutations that take an API key: the same commands as REST, through the same service
 //! layer, and the plumbing every mutation shares.
 
-use super::call::{caller_for, done, in_space, payload};
+use super::call::in_space;
 use super::error::{OrGql, caller};
-use super::types::{AccessPolicy, ContentItem, ContentKind, Done, Payload};
+use super::types::{AccessPolicy, ContentItem, ContentKind, Payload};
 use crate::auth::Auth;
 use crate::dto;
-use crate::dto::{
-    CreateMember, CreateSpace, CreateTier, IntervalDto, IssuedKey, KeyRoleDto, Member, Membership,
-    Order, Space, Subscription, Tier, UpdateSpace, UpdateTier,
-};
 use crate::error::ApiError;
 use crate::plan::Planned;
 use crate::plan::commit;
@@ -24,19 +20,6 @@ use uuid::Uuid;
 /// may make too).
 #[derive(Default)]
 pub struct CreatorMutation;
-
-#[derive(InputObject)]
-pub struct StartSubscriptionInput {
-    pub member_id: ID,
-    pub tier_id: ID,
-    pub interval: IntervalDto,
-    /// A payment method of the configured provider, such as `tok_success`.
-    pub payment_method: String,
-    /// A sign-up offer's code.
-    pub offer_code: Option<String>,
-    /// Another member's referral code.
-    pub referral_code: Option<String>,
-}
 
 #[derive(InputObject)]
 pub struct AccessInput {
@@ -129,192 +112,6 @@ pub(super) fn need(space: Option<SpaceRef>) -> async_graphql::Result<SpaceRef> {
 
 #[Object]
 impl CreatorMutation {
-    /// Creates a space (admin keys only).
-    async fn create_space(
-        &self,
-        ctx: &Context<'_>,
-        input: CreateSpace,
-    ) -> async_graphql::Result<Payload<Space>> {
-        let (state, auth) = caller_for(ctx, Intent::Write)?;
-        payload(state, service::spaces::create(auth, input).await).await
-    }
-
-    /// Changes a space's name or description.
-    async fn update_space(
-        &self,
-        ctx: &Context<'_>,
-        space: String,
-        input: UpdateSpace,
-    ) -> async_graphql::Result<Payload<Space>> {
-        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
-        let planned = service::spaces::update(state, auth, &space, input).await;
-        payload(state, planned).await
-    }
-
-    /// Issues a creator or auditor key for a space. The secret is returned once.
-    async fn issue_key(
-        &self,
-        ctx: &Context<'_>,
-        space: String,
-        role: KeyRoleDto,
-    ) -> async_graphql::Result<Payload<IssuedKey>> {
-        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
-        let planned = service::keys::issue(state, auth, &space, role).await;
-        payload(state, planned).await
-    }
-
-    /// Defines a free or paid tier.
-    async fn define_tier(
-        &self,
-        ctx: &Context<'_>,
-        space: String,
-        input: CreateTier,
-    ) -> async_graphql::Result<Payload<Tier>> {
-        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
-        let planned = service::tiers::create(state, auth, &space, input).await;
-        payload(state, planned).await
-    }
-
-    /// Changes a tier's name, prices for new subscriptions, or trial. (To move a subscription
-    /// to another tier, use `changeTier`.)
-    async fn update_tier(
-        &self,
-        ctx: &Context<'_>,
-        space: String,
-        id: ID,
-        input: UpdateTier,
-    ) -> async_graphql::Result<Payload<Tier>> {
-        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
-        let command = service::tiers::change_command(input);
-        let planned = service::tiers::change(state, auth, &space, &id, command).await;
-        payload(state, planned).await
-    }
-
-    /// Archives a tier: it takes no new members.
-    async fn archive_tier(
-        &self,
-        ctx: &Context<'_>,
-        space: String,
-        id: ID,
-    ) -> async_graphql::Result<Payload<Tier>> {
-        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
-        let command = lyceum_domain::membership::tier::TierCommand::Archive;
-        let planned = service::tiers::change(state, auth, &space, &id, command).await;
-        payload(state, planned).await
-    }
-
-    /// Subscribes a member to a paid tier: a trial, or the first charge at once.
-    async fn start_subscription(
-        &self,
-        ctx: &Context<'_>,
-        space: String,
-        input: StartSubscriptionInput,
-    ) -> async_graphql::Result<Payload<Subscription>> {
-        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
-        let member_id = input.member_id.clone();
-        let input = dto::StartSubscription {
-            tier_id: parse_uuid(&input.tier_id, "tier").or_gql()?,
-            interval: input.interval,
-            payment_method: input.payment_method,
-            offer_code: input.offer_code,
-            referral_code: input.referral_code,
-        };
-        let planned = service::subscriptions::start(state, auth, &space, &member_id, input).await;
-        payload(state, planned).await
-    }
-
-    /// Buys an item sold on its own for a member, through the payment provider.
-    async fn purchase(
-        &self,
-        ctx: &Context<'_>,
-        space: String,
-        member_id: ID,
-        content_id: ID,
-        payment_method: String,
-    ) -> async_graphql::Result<Payload<Order>> {
-        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
-        let input = dto::CreatePurchase {
-            content_id: parse_uuid(&content_id, "content").or_gql()?,
-            payment_method,
-        };
-        let planned = service::orders::purchase(state, auth, &space, &member_id, input).await;
-        payload(state, planned).await
-    }
-
-    /// Refunds part of an order, or all that is still refundable.
-    async fn refund_order(
-        &self,
-        ctx: &Context<'_>,
-        space: String,
-        id: ID,
-        amount_minor: Option<i64>,
-        reason: Option<String>,
-    ) -> async_graphql::Result<Payload<Order>> {
-        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
-        let input = dto::CreateRefund {
-            amount_minor,
-            reason,
-        };
-        let planned = service::orders::refund(state, auth, &space, &id, input).await;
-        payload(state, planned).await
-    }
-
-    /// Adds a member; their email and display name are sealed with a key of their own.
-    async fn add_member(
-        &self,
-        ctx: &Context<'_>,
-        space: String,
-        input: CreateMember,
-    ) -> async_graphql::Result<Payload<Member>> {
-        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
-        let planned = service::members::add(state, auth, &space, input).await;
-        payload(state, planned).await
-    }
-
-    /// Makes a member join a free tier.
-    async fn join_tier(
-        &self,
-        ctx: &Context<'_>,
-        space: String,
-        member_id: ID,
-        tier_id: ID,
-    ) -> async_graphql::Result<Payload<Membership>> {
-        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
-        let tier = parse_uuid(&tier_id, "tier").or_gql()?;
-        let planned = service::members::join(state, auth, &space, &member_id, tier).await;
-        payload(state, planned).await
-    }
-
-    /// Removes a member from the space.
-    async fn remove_member(
-        &self,
-        ctx: &Context<'_>,
-        space: String,
-        member_id: ID,
-    ) -> async_graphql::Result<Done> {
-        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
-        done(
-            state,
-            service::members::remove(state, auth, &space, &member_id).await,
-        )
-        .await
-    }
-
-    /// Erases a member's personal data by deleting their key.
-    async fn erase_personal_data(
-        &self,
-        ctx: &Context<'_>,
-        space: String,
-        member_id: ID,
-    ) -> async_graphql::Result<Done> {
-        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
-        done(
-            state,
-            service::members::erase(state, auth, &space, &member_id).await,
-        )
-        .await
-    }
-
     /// Creates a draft.
     async fn create_content(
         &self,
@@ -382,45 +179,5 @@ impl CreatorMutation {
         let planned =
             service::content::change(state, auth, &space, &id, ContentCommand::Unpublish).await;
         finish(state, planned, ContentItem::from).await
-    }
-
-    /// Replaces the space's billing terms (all fields).
-    async fn set_billing_terms(
-        &self,
-        ctx: &Context<'_>,
-        space: String,
-        input: dto::BillingTermsDto,
-    ) -> async_graphql::Result<Payload<dto::BillingTermsDto>> {
-        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
-        let planned = service::terms::set_terms(state, auth, &space, input).await;
-        payload(state, planned).await
-    }
-
-    /// Replaces the space's member levels, lowest first.
-    async fn set_levels(
-        &self,
-        ctx: &Context<'_>,
-        space: String,
-        levels: Vec<dto::LevelDto>,
-    ) -> async_graphql::Result<Payload<dto::LevelRulesDto>> {
-        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
-        let input = dto::LevelRulesDto { levels };
-        let planned = service::terms::set_levels(state, auth, &space, input).await;
-        payload(state, planned).await
-    }
-
-    /// Gives a member points, or takes some back with a negative delta.
-    async fn adjust_points(
-        &self,
-        ctx: &Context<'_>,
-        space: String,
-        member_id: ID,
-        delta: i64,
-        reason: String,
-    ) -> async_graphql::Result<Payload<dto::MemberPoints>> {
-        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
-        let input = dto::AdjustPoints { delta, reason };
-        let planned = service::terms::adjust_points(state, auth, &space, &member_id, input).await;
-        payload(state, planned).await
     }
 }

@@ -1,20 +1,15 @@
 //! GraphQL queries over the read models.
 
 use super::call::in_space;
-use super::error::{OrGql, any_caller, caller, gql};
+use super::error::{OrGql, caller};
 use super::types::{ContentItem, connection, paging};
 use crate::auth::Role;
 use crate::dto;
-use crate::dto::analytics::AnalyticsSummary;
-use crate::dto::{Member, Space, Subscription};
-use crate::service::reads;
-use crate::space::{Intent, resolve};
+use crate::space::Intent;
 use crate::state::AppState;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
-use lyceum_domain::Code;
 use lyceum_projections::queries;
-use std::convert::identity;
 
 #[derive(Default)]
 pub struct Query;
@@ -34,82 +29,6 @@ fn uuid(id: &ID) -> Option<String> {
 /// Named apart from the merged root [`super::Query`], which GraphQL sees as `Query`.
 #[Object(name = "CoreQuery")]
 impl Query {
-    /// The signed-in member, for a member session (`lyc_ms_…`); null for an API key.
-    async fn viewer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Member>> {
-        let auth = any_caller(ctx)?;
-        let Ok((member, space)) = auth.require_member() else {
-            return Ok(None);
-        };
-        let state = ctx.data::<AppState>()?;
-        reads::find_member(state, Some(space), member)
-            .await
-            .or_gql()
-    }
-
-    /// A space by slug (or id). Null if it does not exist or the key may not see it.
-    async fn space(&self, ctx: &Context<'_>, slug: String) -> async_graphql::Result<Option<Space>> {
-        let auth = caller(ctx)?;
-        let state = ctx.data::<AppState>()?;
-        let space = match resolve(state, auth, &slug, Intent::Read).await {
-            Ok(space) => space,
-            Err(e) if e.code == Code::NotFound => return Ok(None),
-            Err(e) => return Err(gql(e)),
-        };
-        reads::space(state, space.id.0).await.or_gql()
-    }
-
-    /// A member's subscriptions, oldest first. Empty for a member the key may not see.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
-    async fn member_subscriptions(
-        &self,
-        ctx: &Context<'_>,
-        space: String,
-        member_id: ID,
-        first: Option<i32>,
-        after: Option<String>,
-    ) -> async_graphql::Result<Connection<String, Subscription>> {
-        let (state, _, space) = in_space(ctx, Some(&space), Intent::Read).await?;
-        let member = crate::service::parse_id(&member_id, "member").or_gql()?;
-        let (first, after) = paging(first, after)?;
-        let page = reads::subscriptions(state, space.id.0, member, after.as_deref(), first);
-        let page = page.await.or_gql()?;
-        Ok(connection(
-            after.as_deref(),
-            page,
-            |s| s.id.to_string(),
-            identity,
-        ))
-    }
-
-    /// The space's revenue analytics: MRR per currency and per tier, subscriptions by status
-    /// and monthly cohorts. For creator, auditor and admin keys.
-    async fn analytics(
-        &self,
-        ctx: &Context<'_>,
-        space: String,
-    ) -> async_graphql::Result<AnalyticsSummary> {
-        let (state, _, space) = in_space(ctx, Some(&space), Intent::Read).await?;
-        let summary = crate::service::analytics::summary(state, &space.id.to_string())
-            .await
-            .or_gql()?;
-        Ok(summary)
-    }
-
-    /// A member by id. Null if it does not exist or is in a space the key may not see.
-    async fn member(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Member>> {
-        let auth = caller(ctx)?;
-        let state = ctx.data::<AppState>()?;
-        let Ok(id) = uuid::Uuid::parse_str(&id) else {
-            return Ok(None);
-        };
-        let space = match (auth.0.role, auth.0.space_id) {
-            (Role::Admin, _) => None,
-            (_, Some(space)) => Some(space),
-            (_, None) => return Ok(None),
-        };
-        reads::find_member(state, space, id).await.or_gql()
-    }
-
     /// A content item by id. Null if it does not exist or is in a space the key may not see.
     async fn content_item(
         &self,

@@ -5,19 +5,16 @@ pub use super::content_types::{
     TopicRelation,
 };
 use super::error::OrGql;
-use super::plan_types::Checkout;
+use super::subscriptions::Checkout;
 use crate::dto;
 use crate::dto::{
     BillingTermsDto, IssuedKey, LevelRulesDto, Member, Membership, Order, Subscription, Tier,
     TierChange,
 };
 use crate::pagination::{MAX_LIMIT, encode_cursor};
-use crate::service::reads;
-use crate::state::AppState;
 use async_graphql::connection::{Connection, Edge};
-use async_graphql::{ComplexObject, Context, Enum, ID, SimpleObject};
-use lyceum_projections::queries::{self, Page};
-use std::convert::identity;
+use async_graphql::{Enum, ID, SimpleObject};
+use lyceum_projections::queries::Page;
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum AccessPolicy {
@@ -62,99 +59,6 @@ pub fn paging(
         .transpose()
         .or_gql()?;
     Ok((first, after))
-}
-
-impl Space {
-    fn space_ref(&self) -> crate::space::SpaceRef {
-        crate::space::SpaceRef {
-            id: lyceum_domain::ids::SpaceId(self.id),
-            slug: self.slug.clone(),
-        }
-    }
-}
-
-#[ComplexObject]
-impl Space {
-    /// The space's billing terms: platform fee, referral commission, dunning, grace, refunds.
-    async fn billing_terms(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<dto::BillingTermsDto> {
-        let state = ctx.data::<AppState>()?;
-        crate::service::terms::get_terms(state, &self.space_ref())
-            .await
-            .or_gql()
-    }
-
-    /// The space's member levels, lowest first (empty until set).
-    async fn levels(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<dto::LevelDto>> {
-        let state = ctx.data::<AppState>()?;
-        Ok(crate::service::terms::get_levels(state, &self.space_ref())
-            .await
-            .or_gql()?
-            .levels)
-    }
-
-    /// The space's tiers, oldest first (at most 100).
-    async fn tiers(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Tier>> {
-        let state = ctx.data::<AppState>()?;
-        let page = reads::tiers(state, self.id, None, MAX_LIMIT)
-            .await
-            .or_gql()?;
-        Ok(page.items)
-    }
-
-    /// The space's members, oldest first.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
-    async fn members(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-    ) -> async_graphql::Result<Connection<String, Member>> {
-        let state = ctx.data::<AppState>()?;
-        let (first, after) = paging(first, after)?;
-        let page = reads::members(state, self.id, after.as_deref(), first);
-        let page = page.await.or_gql()?;
-        Ok(connection(
-            after.as_deref(),
-            page,
-            |m| m.id.to_string(),
-            identity,
-        ))
-    }
-
-    /// The space's content, newest first, optionally of one status.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
-    async fn content(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        status: Option<ContentStatus>,
-    ) -> async_graphql::Result<Connection<String, ContentItem>> {
-        let state = ctx.data::<AppState>()?;
-        let (first, after) = paging(first, after)?;
-        let filter = queries::ContentFilter {
-            status: status.map(|s| s.as_str().to_owned()),
-            ..Default::default()
-        };
-        let page = queries::content(
-            &state.db,
-            &self.id.to_string(),
-            &filter,
-            after.as_deref(),
-            first,
-        )
-        .await
-        .or_gql()?;
-        Ok(connection(
-            after.as_deref(),
-            page,
-            |c| c.id.clone(),
-            |c| ContentItem::from(dto::ContentItem::from(c)),
-        ))
-    }
 }
 
 /// Who may read an item's body.

@@ -3,15 +3,131 @@
 //! allowed to see that member (a creator's key in the member's space, or the member's own
 //! session as `viewer`), so these fields read by its ids.
 
-use super::error::OrGql;
-use super::types::{connection, paging};
+use super::call::{done, in_space, payload};
+use super::error::{OrGql, any_caller, caller};
+use super::mutation::parse_uuid;
+use super::types::{Done, Payload, connection, paging};
+use crate::auth::Role;
 use crate::dto;
+use crate::dto::{CreateMember, Membership};
 use crate::dto::{Member, Order, Subscription};
+use crate::service;
 use crate::service::reads;
+use crate::space::Intent;
 use crate::state::AppState;
 use async_graphql::connection::Connection;
-use async_graphql::{ComplexObject, Context};
+use async_graphql::{ComplexObject, Context, ID, Object};
 use std::convert::identity;
+
+#[derive(Default)]
+pub struct MemberQuery;
+
+#[Object(name = "MemberQuery")]
+impl MemberQuery {
+    /// The signed-in member, for a member session (`lyc_ms_…`); null for an API key.
+    async fn viewer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Member>> {
+        let auth = any_caller(ctx)?;
+        let Ok((member, space)) = auth.require_member() else {
+            return Ok(None);
+        };
+        let state = ctx.data::<AppState>()?;
+        reads::find_member(state, Some(space), member)
+            .await
+            .or_gql()
+    }
+
+    /// A member by id. Null if it does not exist or is in a space the key may not see.
+    async fn member(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Member>> {
+        let auth = caller(ctx)?;
+        let state = ctx.data::<AppState>()?;
+        let Ok(id) = uuid::Uuid::parse_str(&id) else {
+            return Ok(None);
+        };
+        let space = match (auth.0.role, auth.0.space_id) {
+            (Role::Admin, _) => None,
+            (_, Some(space)) => Some(space),
+            (_, None) => return Ok(None),
+        };
+        reads::find_member(state, space, id).await.or_gql()
+    }
+}
+
+#[derive(Default)]
+pub struct MemberMutation;
+
+#[Object]
+impl MemberMutation {
+    /// Adds a member; their email and display name are sealed with a key of their own.
+    async fn add_member(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        input: CreateMember,
+    ) -> async_graphql::Result<Payload<Member>> {
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
+        let planned = service::members::add(state, auth, &space, input).await;
+        payload(state, planned).await
+    }
+
+    /// Makes a member join a free tier.
+    async fn join_tier(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        member_id: ID,
+        tier_id: ID,
+    ) -> async_graphql::Result<Payload<Membership>> {
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
+        let tier = parse_uuid(&tier_id, "tier").or_gql()?;
+        let planned = service::members::join(state, auth, &space, &member_id, tier).await;
+        payload(state, planned).await
+    }
+
+    /// Removes a member from the space.
+    async fn remove_member(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        member_id: ID,
+    ) -> async_graphql::Result<Done> {
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
+        done(
+            state,
+            service::members::remove(state, auth, &space, &member_id).await,
+        )
+        .await
+    }
+
+    /// Erases a member's personal data by deleting their key.
+    async fn erase_personal_data(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        member_id: ID,
+    ) -> async_graphql::Result<Done> {
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
+        done(
+            state,
+            service::members::erase(state, auth, &space, &member_id).await,
+        )
+        .await
+    }
+
+    /// Gives a member points, or takes some back with a negative delta.
+    async fn adjust_points(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        member_id: ID,
+        delta: i64,
+        reason: String,
+    ) -> async_graphql::Result<Payload<dto::MemberPoints>> {
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
+        let input = dto::AdjustPoints { delta, reason };
+        let planned = service::terms::adjust_points(state, auth, &space, &member_id, input).await;
+        payload(state, planned).await
+    }
+}
 
 #[ComplexObject]
 impl Member {

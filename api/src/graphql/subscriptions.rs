@@ -1,24 +1,37 @@
-//! GraphQL mutations on memberships that a member session (`lyc_ms_…`) may make too: checkout,
-//! cancel, resume, change tier and redeem a retention offer. A member session acts for itself
-//! on its own subscriptions only (another member's id is `NOT_FOUND`, like an unknown one); a
-//! key acts on any of its space's. `space` defaults to the caller's own. Comps take a key.
+//! Subscriptions in GraphQL: starting one, and what a member session (`lyc_ms_…`) may do too:
+//! checkout, cancel, resume, change tier and redeem a retention offer. A member session acts for
+//! itself on its own subscriptions only (another member's id is `NOT_FOUND`, like an unknown
+//! one); a key acts on any of its space's. `space` defaults to the caller's own. Starting a
+//! subscription for a member, comps and listing a member's subscriptions take a key.
 
 use super::call::{in_space, payload};
 use super::error::OrGql;
 use super::mutation::parse_uuid;
-use super::plan_types::Checkout;
-use super::types::Payload;
+use super::types::{Payload, connection, paging};
 use crate::dto;
 use crate::dto::{CompReasonDto, IntervalDto, Subscription, TierChange};
 use crate::error::ApiError;
 use crate::service;
-use crate::service::checkout::Item;
+use crate::service::checkout::{self, Item};
+use crate::service::reads;
 use crate::space::Intent;
-use async_graphql::{Context, ID, InputObject, Object};
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use lyceum_domain::membership::subscription::SubscriptionCommand;
+use std::convert::identity;
 
-#[derive(Default)]
-pub struct MembershipMutation;
+#[derive(InputObject)]
+pub struct StartSubscriptionInput {
+    pub member_id: ID,
+    pub tier_id: ID,
+    pub interval: IntervalDto,
+    /// A payment method of the configured provider, such as `tok_success`.
+    pub payment_method: String,
+    /// A sign-up offer's code.
+    pub offer_code: Option<String>,
+    /// Another member's referral code.
+    pub referral_code: Option<String>,
+}
 
 /// A subscription to a paid tier (`tierId` and `interval`) or an item sold on its own
 /// (`contentId`): exactly one of the two.
@@ -88,8 +101,31 @@ pub struct CompMembershipInput {
     pub reason: CompReasonDto,
 }
 
+#[derive(Default)]
+pub struct SubscriptionMutation;
+
 #[Object]
-impl MembershipMutation {
+impl SubscriptionMutation {
+    /// Subscribes a member to a paid tier: a trial, or the first charge at once.
+    async fn start_subscription(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        input: StartSubscriptionInput,
+    ) -> async_graphql::Result<Payload<Subscription>> {
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
+        let member_id = input.member_id.clone();
+        let input = dto::StartSubscription {
+            tier_id: parse_uuid(&input.tier_id, "tier").or_gql()?,
+            interval: input.interval,
+            payment_method: input.payment_method,
+            offer_code: input.offer_code,
+            referral_code: input.referral_code,
+        };
+        let planned = service::subscriptions::start(state, auth, &space, &member_id, input).await;
+        payload(state, planned).await
+    }
+
     /// Subscribes to a paid tier (a trial, or the first charge at once) or buys an item sold on
     /// its own, for the signed-in member or, with a key, for `memberId`.
     async fn checkout(
@@ -194,5 +230,56 @@ impl MembershipMutation {
         };
         let planned = service::subscriptions::comp(state, auth, &space, &member_id, input).await;
         payload(state, planned).await
+    }
+}
+
+#[derive(Default)]
+pub struct SubscriptionQuery;
+
+#[Object(name = "SubscriptionQuery")]
+impl SubscriptionQuery {
+    /// A member's subscriptions, oldest first. Empty for a member the key may not see.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn member_subscriptions(
+        &self,
+        ctx: &Context<'_>,
+        space: String,
+        member_id: ID,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, Subscription>> {
+        let (state, _, space) = in_space(ctx, Some(&space), Intent::Read).await?;
+        let member = crate::service::parse_id(&member_id, "member").or_gql()?;
+        let (first, after) = paging(first, after)?;
+        let page = reads::subscriptions(state, space.id.0, member, after.as_deref(), first);
+        let page = page.await.or_gql()?;
+        Ok(connection(
+            after.as_deref(),
+            page,
+            |s| s.id.to_string(),
+            identity,
+        ))
+    }
+}
+
+/// What a checkout made: a subscription or an order (the other is null).
+#[derive(SimpleObject, Clone)]
+pub struct Checkout {
+    pub subscription: Option<dto::Subscription>,
+    pub order: Option<dto::Order>,
+}
+
+impl From<checkout::Checkout> for Checkout {
+    fn from(c: checkout::Checkout) -> Self {
+        match c {
+            checkout::Checkout::Subscription(s) => Self {
+                subscription: Some(s),
+                order: None,
+            },
+            checkout::Checkout::Order(o) => Self {
+                subscription: None,
+                order: Some(o),
+            },
+        }
     }
 }
