@@ -18,10 +18,8 @@ use actix_web::web::{Data, Json, Path, Query};
 /// first, a page at a time. A member session reads its own; a key any member of its space.
 #[utoipa::path(
     tag = "engagement",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("member" = uuid::Uuid, Path, description = "The member's id"), PageQuery),
+    params(("member" = uuid::Uuid, Path, description = "The member's id"), PageQuery),
     responses((status = 200, description = "A page of activity.", body = Paged<Activity>)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/members/{member}/activity")]
 #[tracing::instrument(skip_all)]
@@ -53,11 +51,9 @@ pub async fn list_member_activity(
 /// items the member viewed, liked, commented on, completed and bought.
 #[utoipa::path(
     tag = "engagement",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("member" = uuid::Uuid, Path, description = "The member's id"),
+    params(("member" = uuid::Uuid, Path, description = "The member's id"),
         ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
     responses((status = 200, description = "The features.", body = ActivityFeatures)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/members/{member}/features")]
 #[tracing::instrument(skip_all)]
@@ -81,9 +77,8 @@ pub async fn get_member_features(
 /// recommendations; for keys.
 #[utoipa::path(
     tag = "engagement",
-    params(("space" = String, Path, description = "The space's id or slug"), InteractionQuery, PageQuery),
+    params(InteractionQuery, PageQuery),
     responses((status = 200, description = "A page of interactions.", body = Paged<Interaction>)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/interactions")]
 #[tracing::instrument(skip_all)]

@@ -23,10 +23,8 @@ use actix_web::web::{Data, Json, Path};
 /// keys; member sessions are refused.
 #[utoipa::path(
     tag = "analytics",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
+    params(("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
     responses((status = 200, description = "The space's analytics.", body = AnalyticsSummary)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/analytics/summary")]
 #[tracing::instrument(skip_all)]

@@ -23,11 +23,8 @@ use utoipa::IntoParams;
 /// Days are the calendar days of the project's time zone, a fixed `utc_offset_minutes`.
 #[utoipa::path(
     tag = "check-ins",
-    params(("space" = String, Path, description = "The space's id or slug")),
     request_body = CreateCheckInProject,
-    responses((status = 201, description = "The project was created.", body = CheckInProject,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 201, description = "The project was created.", body = CheckInProject)),
 )]
 #[post("/v1/spaces/{space}/check-in-projects")]
 #[tracing::instrument(skip_all)]
@@ -52,9 +49,8 @@ pub async fn create_check_in_project(
 /// may list them too, and sees its own record in each as `viewer`.
 #[utoipa::path(
     tag = "check-ins",
-    params(("space" = String, Path, description = "The space's id or slug"), PageQuery),
+    params(PageQuery),
     responses((status = 200, description = "A page of projects.", body = Paged<CheckInProject>)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/check-in-projects")]
 #[tracing::instrument(skip_all)]
@@ -90,11 +86,9 @@ pub async fn list_check_in_projects(
 /// `viewer`: whether it checked in today, its current and longest streak.
 #[utoipa::path(
     tag = "check-ins",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("project" = uuid::Uuid, Path, description = "The project's id"),
+    params(("project" = uuid::Uuid, Path, description = "The project's id"),
         ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
     responses((status = 200, description = "The project.", body = CheckInProject)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/check-in-projects/{project}")]
 #[tracing::instrument(skip_all)]
@@ -119,12 +113,9 @@ pub async fn get_check_in_project(
 /// the check-in.
 #[utoipa::path(
     tag = "check-ins",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("project" = uuid::Uuid, Path, description = "The project's id")),
+    params(("project" = uuid::Uuid, Path, description = "The project's id")),
     request_body = CheckInBody,
-    responses((status = 201, description = "Checked in.", body = MemberStreak,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 201, description = "Checked in.", body = MemberStreak)),
 )]
 #[post("/v1/spaces/{space}/check-in-projects/{project}/check-ins")]
 #[tracing::instrument(skip_all)]
@@ -151,10 +142,8 @@ pub async fn check_in(
 /// in today.
 #[utoipa::path(
     tag = "check-ins",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("project" = uuid::Uuid, Path, description = "The project's id"), PageQuery),
+    params(("project" = uuid::Uuid, Path, description = "The project's id"), PageQuery),
     responses((status = 200, description = "A page of streaks.", body = Paged<MemberStreak>)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/check-in-projects/{project}/streaks")]
 #[tracing::instrument(skip_all)]
@@ -186,10 +175,8 @@ pub async fn list_check_in_streaks(
 /// streak that ends tonight without a check-in. Empty on days the project is not open.
 #[utoipa::path(
     tag = "check-ins",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("project" = uuid::Uuid, Path, description = "The project's id"), PageQuery),
+    params(("project" = uuid::Uuid, Path, description = "The project's id"), PageQuery),
     responses((status = 200, description = "A page of members.", body = Paged<MemberStreak>)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/check-in-projects/{project}/not-checked-in")]
 #[tracing::instrument(skip_all)]
@@ -238,10 +225,8 @@ pub struct DayParams {
 /// member's personal data is erased.
 #[utoipa::path(
     tag = "check-ins",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("project" = uuid::Uuid, Path, description = "The project's id"), DayParams, PageQuery),
+    params(("project" = uuid::Uuid, Path, description = "The project's id"), DayParams, PageQuery),
     responses((status = 200, description = "A page of check-ins.", body = Paged<CheckInEntry>)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/check-in-projects/{project}/check-ins")]
 #[tracing::instrument(skip_all)]

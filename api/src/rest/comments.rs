@@ -21,12 +21,9 @@ use lyceum_domain::engagement::comment::CommentCommand;
 /// most 30 comments and edits a minute (`rate_limited`, with `Retry-After`).
 #[utoipa::path(
     tag = "engagement",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The item's id")),
+    params(("id" = uuid::Uuid, Path, description = "The item's id")),
     request_body = CreateComment,
-    responses((status = 201, description = "The comment was posted.", body = Comment,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 201, description = "The comment was posted.", body = Comment)),
 )]
 #[post("/v1/spaces/{space}/content/{id}/comments")]
 #[tracing::instrument(skip_all)]
@@ -54,10 +51,8 @@ pub async fn post_comment(
 /// only if it wrote them; a key sees everything.
 #[utoipa::path(
     tag = "engagement",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The item's id"), ThreadQuery, PageQuery),
+    params(("id" = uuid::Uuid, Path, description = "The item's id"), ThreadQuery, PageQuery),
     responses((status = 200, description = "A page of comments.", body = Paged<Comment>)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/content/{id}/comments")]
 #[tracing::instrument(skip_all)]
@@ -91,12 +86,9 @@ pub async fn list_comments(
 /// be edited (`invalid_transition`).
 #[utoipa::path(
     tag = "engagement",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("comment" = uuid::Uuid, Path, description = "The comment's id")),
+    params(("comment" = uuid::Uuid, Path, description = "The comment's id")),
     request_body = EditComment,
-    responses((status = 200, description = "The comment after the edit.", body = Comment,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The comment after the edit.", body = Comment)),
 )]
 #[patch("/v1/spaces/{space}/comments/{comment}")]
 #[tracing::instrument(skip_all)]
@@ -123,11 +115,8 @@ pub async fn edit_comment(
 /// remove instead).
 #[utoipa::path(
     tag = "engagement",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("comment" = uuid::Uuid, Path, description = "The comment's id")),
-    responses((status = 204, description = "The comment is deleted.",
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    params(("comment" = uuid::Uuid, Path, description = "The comment's id")),
+    responses((status = 204, description = "The comment is deleted.")),
 )]
 #[delete("/v1/spaces/{space}/comments/{comment}")]
 #[tracing::instrument(skip_all)]
@@ -169,12 +158,9 @@ async fn moderate(
 /// Hiding a hidden comment changes nothing.
 #[utoipa::path(
     tag = "moderation",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("comment" = uuid::Uuid, Path, description = "The comment's id")),
+    params(("comment" = uuid::Uuid, Path, description = "The comment's id")),
     request_body = Moderation,
-    responses((status = 200, description = "The hidden comment.", body = Comment,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The hidden comment.", body = Comment)),
 )]
 #[post("/v1/spaces/{space}/comments/{comment}/hide")]
 #[tracing::instrument(skip_all)]
@@ -198,12 +184,9 @@ pub async fn hide_comment(
 /// and no longer counts. Removing a removed comment changes nothing.
 #[utoipa::path(
     tag = "moderation",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("comment" = uuid::Uuid, Path, description = "The comment's id")),
+    params(("comment" = uuid::Uuid, Path, description = "The comment's id")),
     request_body = Moderation,
-    responses((status = 200, description = "The removed comment.", body = Comment,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The removed comment.", body = Comment)),
 )]
 #[post("/v1/spaces/{space}/comments/{comment}/remove")]
 #[tracing::instrument(skip_all)]

@@ -19,12 +19,9 @@ use actix_web::{HttpRequest, HttpResponse, post};
 /// refused.
 #[utoipa::path(
     tag = "subscriptions",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("member" = uuid::Uuid, Path, description = "The member's id")),
+    params(("member" = uuid::Uuid, Path, description = "The member's id")),
     request_body = CreateComp,
-    responses((status = 201, description = "The comped membership.", body = Subscription,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 201, description = "The comped membership.", body = Subscription)),
 )]
 #[post("/v1/spaces/{space}/members/{member}/comps")]
 #[tracing::instrument(skip_all)]

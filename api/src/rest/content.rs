@@ -22,11 +22,8 @@ use utoipa::IntoParams;
 /// `public`, any `members`, or members of specific `tiers` (which must exist in this space).
 #[utoipa::path(
     tag = "content",
-    params(("space" = String, Path, description = "The space's id or slug")),
     request_body = CreateContent,
-    responses((status = 201, description = "The draft was created.", body = ContentItem,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 201, description = "The draft was created.", body = ContentItem)),
 )]
 #[post("/v1/spaces/{space}/content")]
 #[tracing::instrument(skip_all)]
@@ -70,9 +67,8 @@ pub struct ContentQuery {
 /// what would unlock them.
 #[utoipa::path(
     tag = "content",
-    params(("space" = String, Path, description = "The space's id or slug"), ContentQuery, PageQuery),
+    params(ContentQuery, PageQuery),
     responses((status = 200, description = "A page of content items.", body = Paged<ContentItem>)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/content")]
 #[tracing::instrument(skip_all)]
@@ -112,11 +108,9 @@ pub async fn list_content(
 /// an item its access does not cover comes `locked`: excerpt yes, body no.
 #[utoipa::path(
     tag = "content",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The item's id"),
+    params(("id" = uuid::Uuid, Path, description = "The item's id"),
         ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
     responses((status = 200, description = "The item.", body = ContentItem)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/content/{id}")]
 #[tracing::instrument(skip_all)]
@@ -138,12 +132,9 @@ pub async fn get_content(
 /// keep their value; an edit that changes nothing records no event.
 #[utoipa::path(
     tag = "content",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The item's id")),
+    params(("id" = uuid::Uuid, Path, description = "The item's id")),
     request_body = EditContent,
-    responses((status = 200, description = "The item after the edit.", body = ContentItem,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The item after the edit.", body = ContentItem)),
 )]
 #[patch("/v1/spaces/{space}/content/{id}")]
 #[tracing::instrument(skip_all)]
@@ -186,11 +177,8 @@ pub(crate) async fn transition(
 /// `invalid_transition`.
 #[utoipa::path(
     tag = "content",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The item's id")),
-    responses((status = 200, description = "The published item.", body = ContentItem,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    params(("id" = uuid::Uuid, Path, description = "The item's id")),
+    responses((status = 200, description = "The published item.", body = ContentItem)),
 )]
 #[post("/v1/spaces/{space}/content/{id}/publish")]
 #[tracing::instrument(skip_all)]
@@ -209,11 +197,8 @@ pub async fn publish_content(
 /// can be unpublished.
 #[utoipa::path(
     tag = "content",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The item's id")),
-    responses((status = 200, description = "The unpublished item.", body = ContentItem,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    params(("id" = uuid::Uuid, Path, description = "The item's id")),
+    responses((status = 200, description = "The unpublished item.", body = ContentItem)),
 )]
 #[post("/v1/spaces/{space}/content/{id}/unpublish")]
 #[tracing::instrument(skip_all)]

@@ -22,12 +22,9 @@ use lyceum_domain::content::ContentCommand;
 /// publishing by hand first cancels the schedule.
 #[utoipa::path(
     tag = "content",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The item's id")),
+    params(("id" = uuid::Uuid, Path, description = "The item's id")),
     request_body = ScheduleContent,
-    responses((status = 200, description = "The item with its schedule.", body = ContentItem,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The item with its schedule.", body = ContentItem)),
 )]
 #[post("/v1/spaces/{space}/content/{id}/schedule")]
 #[tracing::instrument(skip_all)]
@@ -54,11 +51,8 @@ pub async fn schedule_content(
 /// nothing is scheduled.
 #[utoipa::path(
     tag = "content",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The item's id")),
-    responses((status = 200, description = "The item without a schedule.", body = ContentItem,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    params(("id" = uuid::Uuid, Path, description = "The item's id")),
+    responses((status = 200, description = "The item without a schedule.", body = ContentItem)),
 )]
 #[delete("/v1/spaces/{space}/content/{id}/schedule")]
 #[tracing::instrument(skip_all)]
@@ -77,11 +71,8 @@ pub async fn unschedule_content(
 /// flag, and takes no more changes. The creator still reads it (`status=archived`).
 #[utoipa::path(
     tag = "content",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The item's id")),
-    responses((status = 200, description = "The archived item.", body = ContentItem,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    params(("id" = uuid::Uuid, Path, description = "The item's id")),
+    responses((status = 200, description = "The archived item.", body = ContentItem)),
 )]
 #[post("/v1/spaces/{space}/content/{id}/archive")]
 #[tracing::instrument(skip_all)]
@@ -100,11 +91,8 @@ pub async fn archive_content(
 /// a featured item records nothing.
 #[utoipa::path(
     tag = "content",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The item's id")),
-    responses((status = 200, description = "The featured item.", body = ContentItem,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    params(("id" = uuid::Uuid, Path, description = "The item's id")),
+    responses((status = 200, description = "The featured item.", body = ContentItem)),
 )]
 #[post("/v1/spaces/{space}/content/{id}/feature")]
 #[tracing::instrument(skip_all)]
@@ -122,11 +110,8 @@ pub async fn feature_content(
 /// Clears the featured flag. Clearing a clear flag records nothing.
 #[utoipa::path(
     tag = "content",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The item's id")),
-    responses((status = 200, description = "The item, not featured.", body = ContentItem,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    params(("id" = uuid::Uuid, Path, description = "The item's id")),
+    responses((status = 200, description = "The item, not featured.", body = ContentItem)),
 )]
 #[post("/v1/spaces/{space}/content/{id}/unfeature")]
 #[tracing::instrument(skip_all)]
@@ -145,10 +130,8 @@ pub async fn unfeature_content(
 /// bodies of every revision are here).
 #[utoipa::path(
     tag = "content",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The item's id"), PageQuery),
+    params(("id" = uuid::Uuid, Path, description = "The item's id"), PageQuery),
     responses((status = 200, description = "A page of revisions.", body = Paged<Revision>)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/content/{id}/revisions")]
 #[tracing::instrument(skip_all)]

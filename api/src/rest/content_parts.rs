@@ -19,11 +19,9 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, post, put};
 /// read by whoever its own policy or its container's policy admits.
 #[utoipa::path(
     tag = "content",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The course's or column's id"),
+    params(("id" = uuid::Uuid, Path, description = "The course's or column's id"),
         ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
     responses((status = 200, description = "The parts, in order.", body = Vec<ContentItem>)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/content/{id}/parts")]
 #[tracing::instrument(skip_all)]
@@ -45,12 +43,9 @@ pub async fn list_parts(
 /// of the right kind, and belong to no other course or column.
 #[utoipa::path(
     tag = "content",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The course's or column's id")),
+    params(("id" = uuid::Uuid, Path, description = "The course's or column's id")),
     request_body = AddPart,
-    responses((status = 200, description = "The parts, in order.", body = ContentParts,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The parts, in order.", body = ContentParts)),
 )]
 #[post("/v1/spaces/{space}/content/{id}/parts")]
 #[tracing::instrument(skip_all)]
@@ -75,12 +70,9 @@ pub async fn add_part(
 /// Puts the parts in a new order: name every part once.
 #[utoipa::path(
     tag = "content",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The course's or column's id")),
+    params(("id" = uuid::Uuid, Path, description = "The course's or column's id")),
     request_body = ReorderParts,
-    responses((status = 200, description = "The parts, in order.", body = ContentParts,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The parts, in order.", body = ContentParts)),
 )]
 #[put("/v1/spaces/{space}/content/{id}/parts")]
 #[tracing::instrument(skip_all)]
@@ -105,12 +97,9 @@ pub async fn reorder_parts(
 /// Takes a part out of its course or column; the item itself stays.
 #[utoipa::path(
     tag = "content",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The course's or column's id"),
+    params(("id" = uuid::Uuid, Path, description = "The course's or column's id"),
         ("part_id" = uuid::Uuid, Path, description = "The lesson's or article's id")),
-    responses((status = 200, description = "The parts left, in order.", body = ContentParts,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The parts left, in order.", body = ContentParts)),
 )]
 #[delete("/v1/spaces/{space}/content/{id}/parts/{part_id}")]
 #[tracing::instrument(skip_all)]

@@ -37,11 +37,8 @@ async fn interact(
 /// them); at most 120 views a minute (`rate_limited`, with `Retry-After`).
 #[utoipa::path(
     tag = "engagement",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The item's id")),
-    responses((status = 200, description = "The view, counted or not.", body = InteractionResult,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    params(("id" = uuid::Uuid, Path, description = "The item's id")),
+    responses((status = 200, description = "The view, counted or not.", body = InteractionResult)),
 )]
 #[post("/v1/spaces/{space}/content/{id}/views")]
 #[tracing::instrument(skip_all)]
@@ -63,11 +60,8 @@ pub async fn record_view(
 /// nothing (`recorded: false`). At most 60 likes and unlikes a minute.
 #[utoipa::path(
     tag = "engagement",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The item's id")),
-    responses((status = 200, description = "The item is liked.", body = InteractionResult,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    params(("id" = uuid::Uuid, Path, description = "The item's id")),
+    responses((status = 200, description = "The item is liked.", body = InteractionResult)),
 )]
 #[put("/v1/spaces/{space}/content/{id}/like")]
 #[tracing::instrument(skip_all)]
@@ -86,11 +80,8 @@ pub async fn like_item(
 /// (`recorded: false`).
 #[utoipa::path(
     tag = "engagement",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The item's id")),
-    responses((status = 200, description = "The item is not liked.", body = InteractionResult,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    params(("id" = uuid::Uuid, Path, description = "The item's id")),
+    responses((status = 200, description = "The item is not liked.", body = InteractionResult)),
 )]
 #[delete("/v1/spaces/{space}/content/{id}/like")]
 #[tracing::instrument(skip_all)]
@@ -109,12 +100,9 @@ pub async fn unlike_item(
 /// counts; at most 30 a minute.
 #[utoipa::path(
     tag = "engagement",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The item's id")),
+    params(("id" = uuid::Uuid, Path, description = "The item's id")),
     request_body = ShareItem,
-    responses((status = 200, description = "The share was recorded.", body = InteractionResult,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The share was recorded.", body = InteractionResult)),
 )]
 #[post("/v1/spaces/{space}/content/{id}/shares")]
 #[tracing::instrument(skip_all)]
@@ -141,11 +129,9 @@ pub async fn share_item(
 /// item.
 #[utoipa::path(
     tag = "engagement",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The item's id"),
+    params(("id" = uuid::Uuid, Path, description = "The item's id"),
         ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
     responses((status = 200, description = "The counters.", body = ItemEngagement)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/content/{id}/engagement")]
 #[tracing::instrument(skip_all)]

@@ -53,7 +53,6 @@ fn time_bound(name: &str, raw: &Option<String>) -> Result<Option<String>, ApiErr
     tag = "events",
     params(FeedQuery),
     responses((status = 200, description = "A page of events.", body = Paged<Event>)),
-    security(("bearer" = []))
 )]
 #[get("/v1/events")]
 #[tracing::instrument(skip_all)]
@@ -116,7 +115,6 @@ pub async fn list_events(
     params(("aggregate_type" = String, Path, description = "`space`, `tier`, `member` or `content`"),
         ("aggregate_id" = Uuid, Path, description = "The aggregate's id")),
     responses((status = 200, description = "The stream, oldest first.", body = Vec<Event>)),
-    security(("bearer" = []))
 )]
 #[get("/v1/streams/{aggregate_type}/{aggregate_id}")]
 #[tracing::instrument(skip_all)]

@@ -19,9 +19,8 @@ use actix_web::web::{Data, Json, Path, Query};
 /// published item.
 #[utoipa::path(
     tag = "content",
-    params(("space" = String, Path, description = "The space's id or slug"), PageQuery),
+    params(PageQuery),
     responses((status = 200, description = "A page of the feed.", body = Paged<ContentItem>)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/feed")]
 #[tracing::instrument(skip_all)]

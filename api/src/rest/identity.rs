@@ -27,10 +27,8 @@ use serde_json::json;
 /// replay of the same idempotent request (same email and display name) returns `token: null`.
 #[utoipa::path(
     tag = "identity",
-    params(("space" = String, Path, description = "The space's id or slug")),
     request_body = SignUp,
-    responses((status = 201, description = "The member was created and signed in.", body = SignedUp,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write"))))
+    responses((status = 201, description = "The member was created and signed in.", body = SignedUp))
 )]
 #[post("/v1/spaces/{space}/auth/sign-up")]
 #[tracing::instrument(skip_all)]
@@ -58,7 +56,6 @@ pub async fn sign_up(
 /// once; a replay of the same idempotent request returns `token: null`.
 #[utoipa::path(
     tag = "identity",
-    params(("space" = String, Path, description = "The space's id or slug")),
     request_body = SignIn,
     responses((status = 200, description = "Signed in.", body = MemberSession))
 )]
@@ -87,10 +84,8 @@ pub async fn sign_in(
 /// request returns `token: null`.
 #[utoipa::path(
     tag = "identity",
-    params(("space" = String, Path, description = "The space's id or slug")),
     request_body = IssueMemberSession,
     responses((status = 201, description = "The session was started.", body = MemberSession)),
-    security(("bearer" = []))
 )]
 #[post("/v1/spaces/{space}/member-sessions")]
 #[tracing::instrument(skip_all)]
@@ -115,7 +110,6 @@ pub async fn create_member_session(
 #[utoipa::path(
     tag = "identity",
     responses((status = 204, description = "The session has ended.")),
-    security(("bearer" = []))
 )]
 #[delete("/v1/auth/session")]
 #[tracing::instrument(skip_all)]
@@ -140,7 +134,6 @@ pub async fn sign_out(
     tag = "identity",
     params(("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
     responses((status = 200, description = "The member.", body = Member)),
-    security(("bearer" = []))
 )]
 #[get("/v1/auth/me")]
 #[tracing::instrument(skip_all)]

@@ -16,11 +16,8 @@ use actix_web::{HttpRequest, HttpResponse, post};
 /// SHA-256; a replay of the same idempotent request returns `key: null`. Admin or creator keys.
 #[utoipa::path(
     tag = "keys",
-    params(("space" = String, Path, description = "The space's id or slug")),
     request_body = CreateKey,
-    responses((status = 201, description = "The key was issued.", body = IssuedKey,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 201, description = "The key was issued.", body = IssuedKey)),
 )]
 #[post("/v1/spaces/{space}/keys")]
 #[tracing::instrument(skip_all)]

@@ -58,10 +58,8 @@ pub struct Ledger {
 /// currency and the trial balance, which shows debits equal to credits in every currency.
 #[utoipa::path(
     tag = "ledger",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
+    params(("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
     responses((status = 200, description = "The ledger.", body = Ledger)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/ledger")]
 #[tracing::instrument(skip_all)]

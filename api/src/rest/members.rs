@@ -19,11 +19,8 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, post};
 /// in the event log sealed with a key of this member's own, which erasure deletes.
 #[utoipa::path(
     tag = "members",
-    params(("space" = String, Path, description = "The space's id or slug")),
     request_body = CreateMember,
-    responses((status = 201, description = "The member was added.", body = Member,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 201, description = "The member was added.", body = Member)),
 )]
 #[post("/v1/spaces/{space}/members")]
 #[tracing::instrument(skip_all)]
@@ -47,9 +44,8 @@ pub async fn create_member(
 /// Lists the space's members, oldest first, a page at a time, with the tiers each belongs to.
 #[utoipa::path(
     tag = "members",
-    params(("space" = String, Path, description = "The space's id or slug"), PageQuery),
+    params(PageQuery),
     responses((status = 200, description = "A page of members.", body = Paged<Member>)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/members")]
 #[tracing::instrument(skip_all)]
@@ -71,11 +67,9 @@ pub async fn list_members(
 /// Returns one member. After erasure, `email` and `display_name` are null and `erased` is true.
 #[utoipa::path(
     tag = "members",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("member" = uuid::Uuid, Path, description = "The member's id"),
+    params(("member" = uuid::Uuid, Path, description = "The member's id"),
         ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
     responses((status = 200, description = "The member.", body = Member)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/members/{member}")]
 #[tracing::instrument(skip_all)]
@@ -99,11 +93,8 @@ pub async fn get_member(
 /// log; a removed member cannot join tiers.
 #[utoipa::path(
     tag = "members",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("member" = uuid::Uuid, Path, description = "The member's id")),
-    responses((status = 204, description = "The member was removed.",
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    params(("member" = uuid::Uuid, Path, description = "The member's id")),
+    responses((status = 204, description = "The member was removed.")),
 )]
 #[delete("/v1/spaces/{space}/members/{member}")]
 #[tracing::instrument(skip_all)]
@@ -127,12 +118,9 @@ pub async fn remove_member(
 /// checkout and answer `tier_requires_payment`.
 #[utoipa::path(
     tag = "members",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("member" = uuid::Uuid, Path, description = "The member's id")),
+    params(("member" = uuid::Uuid, Path, description = "The member's id")),
     request_body = JoinTier,
-    responses((status = 201, description = "The member joined the tier.", body = Membership,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 201, description = "The member joined the tier.", body = Membership)),
 )]
 #[post("/v1/spaces/{space}/members/{member}/join")]
 #[tracing::instrument(skip_all)]
@@ -159,11 +147,8 @@ pub async fn join_tier(
 /// the rest of their history stays intact. Repeating the request changes nothing.
 #[utoipa::path(
     tag = "members",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("member" = uuid::Uuid, Path, description = "The member's id")),
-    responses((status = 204, description = "The personal data is erased.",
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    params(("member" = uuid::Uuid, Path, description = "The member's id")),
+    responses((status = 204, description = "The personal data is erased.")),
 )]
 #[delete("/v1/spaces/{space}/members/{member}/personal-data")]
 #[tracing::instrument(skip_all)]
@@ -188,11 +173,9 @@ pub async fn erase_personal_data(
 /// past due while retried, comps). Content reads by the member's session use the same answer.
 #[utoipa::path(
     tag = "members",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("member" = uuid::Uuid, Path, description = "The member's id"),
+    params(("member" = uuid::Uuid, Path, description = "The member's id"),
         ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
     responses((status = 200, description = "The member's entitlements.", body = Entitlements)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/members/{member}/entitlements")]
 #[tracing::instrument(skip_all)]

@@ -17,12 +17,9 @@ use actix_web::{HttpRequest, HttpResponse, delete, post};
 /// actor.
 #[utoipa::path(
     tag = "moderation",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("member" = uuid::Uuid, Path, description = "The member's id")),
+    params(("member" = uuid::Uuid, Path, description = "The member's id")),
     request_body = MuteMember,
-    responses((status = 200, description = "The member's standing.", body = MemberStanding,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The member's standing.", body = MemberStanding)),
 )]
 #[post("/v1/spaces/{space}/members/{member}/mute")]
 #[tracing::instrument(skip_all)]
@@ -47,11 +44,8 @@ pub async fn mute_member(
 /// Ends a running mute early. Unmuting a member who is not muted changes nothing.
 #[utoipa::path(
     tag = "moderation",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("member" = uuid::Uuid, Path, description = "The member's id")),
-    responses((status = 200, description = "The member's standing.", body = MemberStanding,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    params(("member" = uuid::Uuid, Path, description = "The member's id")),
+    responses((status = 200, description = "The member's standing.", body = MemberStanding)),
 )]
 #[delete("/v1/spaces/{space}/members/{member}/mute")]
 #[tracing::instrument(skip_all)]
@@ -79,12 +73,9 @@ pub async fn unmute_member(
 /// by itself. Banning again changes nothing.
 #[utoipa::path(
     tag = "moderation",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("member" = uuid::Uuid, Path, description = "The member's id")),
+    params(("member" = uuid::Uuid, Path, description = "The member's id")),
     request_body = BanMember,
-    responses((status = 200, description = "The member's standing.", body = MemberStanding,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The member's standing.", body = MemberStanding)),
 )]
 #[post("/v1/spaces/{space}/members/{member}/ban")]
 #[tracing::instrument(skip_all)]

@@ -19,11 +19,8 @@ use actix_web::{HttpRequest, HttpResponse, get, post};
 /// are unique within the space.
 #[utoipa::path(
     tag = "offers",
-    params(("space" = String, Path, description = "The space's id or slug")),
     request_body = CreateOffer,
-    responses((status = 201, description = "The offer was created.", body = Offer,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 201, description = "The offer was created.", body = Offer)),
 )]
 #[post("/v1/spaces/{space}/offers")]
 #[tracing::instrument(skip_all)]
@@ -47,10 +44,8 @@ pub async fn create_offer(
 /// Returns the offer a code names, with how many members redeemed it.
 #[utoipa::path(
     tag = "offers",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("code" = String, Path, description = "The offer's code")),
+    params(("code" = String, Path, description = "The offer's code")),
     responses((status = 200, description = "The offer.", body = Offer)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/offers/{code}")]
 #[tracing::instrument(skip_all)]
@@ -70,11 +65,8 @@ pub async fn get_offer(
 /// The code can no longer be redeemed; subscriptions that redeemed it keep their discount.
 #[utoipa::path(
     tag = "offers",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("code" = String, Path, description = "The offer's code")),
-    responses((status = 200, description = "The archived offer.", body = Offer,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    params(("code" = String, Path, description = "The offer's code")),
+    responses((status = 200, description = "The archived offer.", body = Offer)),
 )]
 #[post("/v1/spaces/{space}/offers/{code}/archive")]
 #[tracing::instrument(skip_all)]

@@ -25,12 +25,9 @@ use actix_web::{HttpRequest, HttpResponse, get, post};
 /// them is charged.
 #[utoipa::path(
     tag = "orders",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("member" = uuid::Uuid, Path, description = "The member's id")),
+    params(("member" = uuid::Uuid, Path, description = "The member's id")),
     request_body = CreatePurchase,
-    responses((status = 201, description = "The order, paid or refused.", body = Order,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 201, description = "The order, paid or refused.", body = Order)),
 )]
 #[post("/v1/spaces/{space}/members/{member}/purchases")]
 #[tracing::instrument(skip_all)]
@@ -55,10 +52,8 @@ pub async fn create_purchase(
 /// Lists the member's orders, oldest first.
 #[utoipa::path(
     tag = "orders",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("member" = uuid::Uuid, Path, description = "The member's id"), PageQuery),
+    params(("member" = uuid::Uuid, Path, description = "The member's id"), PageQuery),
     responses((status = 200, description = "A page of orders.", body = Paged<Order>)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/members/{member}/orders")]
 #[tracing::instrument(skip_all)]
@@ -82,11 +77,9 @@ pub async fn list_orders(
 /// Returns one order of the space with its payment status and refunds.
 #[utoipa::path(
     tag = "orders",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The order's id"),
+    params(("id" = uuid::Uuid, Path, description = "The order's id"),
         ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
     responses((status = 200, description = "The order.", body = Order)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/orders/{id}")]
 #[tracing::instrument(skip_all)]
@@ -109,12 +102,9 @@ pub async fn get_order(
 /// refund takes a bought item back.
 #[utoipa::path(
     tag = "orders",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The order's id")),
+    params(("id" = uuid::Uuid, Path, description = "The order's id")),
     request_body = CreateRefund,
-    responses((status = 200, description = "The order after the refund.", body = Order,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The order after the refund.", body = Order)),
 )]
 #[post("/v1/spaces/{space}/orders/{id}/refunds")]
 #[tracing::instrument(skip_all)]

@@ -25,12 +25,9 @@ use actix_web::{HttpRequest, HttpResponse, post};
 /// `Idempotency-Key` to retry safely: a retry never charges twice.
 #[utoipa::path(
     tag = "subscriptions",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The subscription's id")),
+    params(("id" = uuid::Uuid, Path, description = "The subscription's id")),
     request_body = ChangeTier,
-    responses((status = 200, description = "The subscription after the change, with the proration of an upgrade or the date of a downgrade.", body = TierChange,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The subscription after the change, with the proration of an upgrade or the date of a downgrade.", body = TierChange)),
 )]
 #[post("/v1/spaces/{space}/subscriptions/{id}/change-tier")]
 #[tracing::instrument(skip_all)]
@@ -58,12 +55,9 @@ pub async fn change_subscription_tier(
 /// subscription's tier; the redemption counts toward the offer's limit.
 #[utoipa::path(
     tag = "subscriptions",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The subscription's id")),
+    params(("id" = uuid::Uuid, Path, description = "The subscription's id")),
     request_body = ApplyOffer,
-    responses((status = 200, description = "The subscription, discounted from its next charge.", body = Subscription,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The subscription, discounted from its next charge.", body = Subscription)),
 )]
 #[post("/v1/spaces/{space}/subscriptions/{id}/offers")]
 #[tracing::instrument(skip_all)]

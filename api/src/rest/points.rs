@@ -24,9 +24,7 @@ use utoipa::IntoParams;
 /// sessions may read the rules too.
 #[utoipa::path(
     tag = "points",
-    params(("space" = String, Path, description = "The space's id or slug")),
     responses((status = 200, description = "The space's points rules.", body = PointsRulesDto)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/points-rules")]
 #[tracing::instrument(skip_all)]
@@ -49,11 +47,8 @@ pub async fn get_points_rules(
 /// answers earn the answerer. Sending the current rules records nothing.
 #[utoipa::path(
     tag = "points",
-    params(("space" = String, Path, description = "The space's id or slug")),
     request_body = PointsRulesDto,
-    responses((status = 200, description = "The rules now in force.", body = PointsRulesDto,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The rules now in force.", body = PointsRulesDto)),
 )]
 #[put("/v1/spaces/{space}/points-rules")]
 #[tracing::instrument(skip_all)]
@@ -79,11 +74,9 @@ pub async fn set_points_rules(
 /// all-time leaderboard. A member session may read its own.
 #[utoipa::path(
     tag = "points",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("member" = uuid::Uuid, Path, description = "The member's id"),
+    params(("member" = uuid::Uuid, Path, description = "The member's id"),
         ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
     responses((status = 200, description = "The member's points.", body = PointsBalance)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/members/{member}/points")]
 #[tracing::instrument(skip_all)]
@@ -108,10 +101,8 @@ pub async fn get_member_points(
 /// its own.
 #[utoipa::path(
     tag = "points",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("member" = uuid::Uuid, Path, description = "The member's id"), PageQuery),
+    params(("member" = uuid::Uuid, Path, description = "The member's id"), PageQuery),
     responses((status = 200, description = "A page of ledger entries.", body = Paged<PointsEntry>)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/members/{member}/points/ledger")]
 #[tracing::instrument(skip_all)]
@@ -149,11 +140,9 @@ pub async fn list_points_ledger(
 /// member session may read its own.
 #[utoipa::path(
     tag = "points",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("member" = uuid::Uuid, Path, description = "The member's id"),
+    params(("member" = uuid::Uuid, Path, description = "The member's id"),
         ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
     responses((status = 200, description = "The member's badges.", body = Badges)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/members/{member}/badges")]
 #[tracing::instrument(skip_all)]
@@ -189,10 +178,9 @@ pub struct LeaderboardParams {
 /// points are left out. Member sessions may read it, with display names.
 #[utoipa::path(
     tag = "points",
-    params(("space" = String, Path, description = "The space's id or slug"), LeaderboardParams,
+    params(LeaderboardParams,
         PageQuery),
     responses((status = 200, description = "A page of the leaderboard.", body = Leaderboard)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/leaderboard")]
 #[tracing::instrument(skip_all)]

@@ -21,12 +21,9 @@ use utoipa::IntoParams;
 /// ones the content side lists for it.
 #[utoipa::path(
     tag = "engagement",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("course" = uuid::Uuid, Path, description = "The course's id"),
+    params(("course" = uuid::Uuid, Path, description = "The course's id"),
         ("lesson" = uuid::Uuid, Path, description = "The lesson's id")),
-    responses((status = 200, description = "The member's progress through the course.", body = CourseProgress,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The member's progress through the course.", body = CourseProgress)),
 )]
 #[post("/v1/spaces/{space}/content/{course}/lessons/{lesson}/complete")]
 #[tracing::instrument(skip_all)]
@@ -58,11 +55,9 @@ pub struct ProgressQuery {
 /// (and when) the course was. A member session reads its own; a key names the member.
 #[utoipa::path(
     tag = "engagement",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("course" = uuid::Uuid, Path, description = "The course's id"), ProgressQuery,
+    params(("course" = uuid::Uuid, Path, description = "The course's id"), ProgressQuery,
         ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
     responses((status = 200, description = "The progress.", body = CourseProgress)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/content/{course}/progress")]
 #[tracing::instrument(skip_all)]

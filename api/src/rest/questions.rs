@@ -18,11 +18,8 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, post};
 /// community content, visible to the space's members and creator.
 #[utoipa::path(
     tag = "content",
-    params(("space" = String, Path, description = "The space's id or slug")),
     request_body = AskQuestion,
-    responses((status = 201, description = "The question.", body = QuestionDto,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 201, description = "The question.", body = QuestionDto)),
 )]
 #[post("/v1/spaces/{space}/questions")]
 #[tracing::instrument(skip_all)]
@@ -47,9 +44,8 @@ pub async fn ask_question(
 /// member sessions and keys.
 #[utoipa::path(
     tag = "content",
-    params(("space" = String, Path, description = "The space's id or slug"), PageQuery),
+    params(PageQuery),
     responses((status = 200, description = "A page of questions.", body = Paged<QuestionDto>)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/questions")]
 #[tracing::instrument(skip_all)]
@@ -76,11 +72,9 @@ pub async fn list_questions(
 /// One question with its answers, oldest first, and which one was accepted.
 #[utoipa::path(
     tag = "content",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The question's id"),
+    params(("id" = uuid::Uuid, Path, description = "The question's id"),
         ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
     responses((status = 200, description = "The question.", body = QuestionDto)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/questions/{id}")]
 #[tracing::instrument(skip_all)]
@@ -101,12 +95,9 @@ pub async fn get_question(
 /// member is refused with `forbidden`, and so is a guest answering their own question.
 #[utoipa::path(
     tag = "content",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The question's id")),
+    params(("id" = uuid::Uuid, Path, description = "The question's id")),
     request_body = AnswerQuestion,
-    responses((status = 200, description = "The answer.", body = Answer,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The answer.", body = Answer)),
 )]
 #[post("/v1/spaces/{space}/questions/{id}/answers")]
 #[tracing::instrument(skip_all)]
@@ -132,12 +123,9 @@ pub async fn answer_question(
 /// only (`invalid_transition` after that). Anyone else is refused with `forbidden`.
 #[utoipa::path(
     tag = "content",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The question's id"),
+    params(("id" = uuid::Uuid, Path, description = "The question's id"),
         ("answer_id" = uuid::Uuid, Path, description = "The answer's id")),
-    responses((status = 200, description = "The accepted answer.", body = Answer,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The accepted answer.", body = Answer)),
 )]
 #[post("/v1/spaces/{space}/questions/{id}/answers/{answer_id}/accept")]
 #[tracing::instrument(skip_all)]
@@ -160,11 +148,8 @@ pub async fn accept_answer(
 /// Grants the guest role: the member may answer questions. Granting it again records nothing.
 #[utoipa::path(
     tag = "members",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The member's id")),
-    responses((status = 200, description = "The member's role.", body = GuestRole,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    params(("id" = uuid::Uuid, Path, description = "The member's id")),
+    responses((status = 200, description = "The member's role.", body = GuestRole)),
 )]
 #[post("/v1/spaces/{space}/members/{id}/guest")]
 #[tracing::instrument(skip_all)]
@@ -183,11 +168,8 @@ pub async fn grant_guest_role(
 /// does not hold records nothing.
 #[utoipa::path(
     tag = "members",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The member's id")),
-    responses((status = 200, description = "The member's role.", body = GuestRole,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    params(("id" = uuid::Uuid, Path, description = "The member's id")),
+    responses((status = 200, description = "The member's role.", body = GuestRole)),
 )]
 #[delete("/v1/spaces/{space}/members/{id}/guest")]
 #[tracing::instrument(skip_all)]
@@ -220,10 +202,8 @@ async fn set_guest(
 /// The members of the space who hold the guest role.
 #[utoipa::path(
     tag = "members",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
+    params(("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
     responses((status = 200, description = "The guests.", body = Guests)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/guests")]
 #[tracing::instrument(skip_all)]

@@ -21,13 +21,10 @@ use actix_web::{HttpRequest, HttpResponse, get, post};
 /// member's level. Only manual points can be taken back: they never go below zero.
 #[utoipa::path(
     tag = "levels",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("member" = uuid::Uuid, Path, description = "The member's id")),
+    params(("member" = uuid::Uuid, Path, description = "The member's id")),
     request_body = AdjustPoints,
     responses((status = 200, description = "The member's points and level after the change.",
-        body = MemberPoints,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+        body = MemberPoints)),
 )]
 #[post("/v1/spaces/{space}/members/{member}/points")]
 #[tracing::instrument(skip_all)]
@@ -55,11 +52,9 @@ pub async fn adjust_points(
 /// `referral_commissions` account.
 #[utoipa::path(
     tag = "members",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("member" = uuid::Uuid, Path, description = "The referrer's id"), PageQuery,
+    params(("member" = uuid::Uuid, Path, description = "The referrer's id"), PageQuery,
         ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
     responses((status = 200, description = "A page of referrals.", body = Paged<Referral>)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/members/{member}/referrals")]
 #[tracing::instrument(skip_all)]

@@ -20,11 +20,8 @@ use actix_web::{HttpRequest, HttpResponse, get, post};
 /// the first is open).
 #[utoipa::path(
     tag = "moderation",
-    params(("space" = String, Path, description = "The space's id or slug")),
     request_body = CreateReport,
-    responses((status = 201, description = "The report is in the queue.", body = Report,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 201, description = "The report is in the queue.", body = Report)),
 )]
 #[post("/v1/spaces/{space}/reports")]
 #[tracing::instrument(skip_all)]
@@ -49,9 +46,8 @@ pub async fn create_report(
 /// (`open` or `resolved`).
 #[utoipa::path(
     tag = "moderation",
-    params(("space" = String, Path, description = "The space's id or slug"), ReportQuery, PageQuery),
+    params(ReportQuery, PageQuery),
     responses((status = 200, description = "A page of reports.", body = Paged<Report>)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/reports")]
 #[tracing::instrument(skip_all)]
@@ -82,12 +78,9 @@ pub async fn list_reports(
 /// after).
 #[utoipa::path(
     tag = "moderation",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("report" = uuid::Uuid, Path, description = "The report's id")),
+    params(("report" = uuid::Uuid, Path, description = "The report's id")),
     request_body = ResolveReport,
-    responses((status = 200, description = "The resolved report.", body = Report,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The resolved report.", body = Report)),
 )]
 #[post("/v1/spaces/{space}/reports/{report}/resolve")]
 #[tracing::instrument(skip_all)]

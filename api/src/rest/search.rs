@@ -31,9 +31,8 @@ pub struct SearchQuery {
 /// body. Postgres uses `tsvector` indexes, the embedded SQLite an FTS5 index.
 #[utoipa::path(
     tag = "content",
-    params(("space" = String, Path, description = "The space's id or slug"), SearchQuery, PageQuery),
+    params(SearchQuery, PageQuery),
     responses((status = 200, description = "A page of matching items.", body = Paged<ContentItem>)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/search")]
 #[tracing::instrument(skip_all)]

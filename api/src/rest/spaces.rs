@@ -18,9 +18,7 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post};
 #[utoipa::path(
     tag = "spaces",
     request_body = CreateSpace,
-    responses((status = 201, description = "The space was created.", body = Space,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 201, description = "The space was created.", body = Space)),
 )]
 #[post("/v1/spaces")]
 #[tracing::instrument(skip_all)]
@@ -46,10 +44,8 @@ pub async fn create_space(
 /// Returns the space's current settings from the read model.
 #[utoipa::path(
     tag = "spaces",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
+    params(("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
     responses((status = 200, description = "The space.", body = Space)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}")]
 #[tracing::instrument(skip_all)]
@@ -72,11 +68,8 @@ pub async fn get_space(
 /// value changes nothing and records no event.
 #[utoipa::path(
     tag = "spaces",
-    params(("space" = String, Path, description = "The space's id or slug")),
     request_body = UpdateSpace,
-    responses((status = 200, description = "The space after the change.", body = Space,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The space after the change.", body = Space)),
 )]
 #[patch("/v1/spaces/{space}")]
 #[tracing::instrument(skip_all)]

@@ -28,10 +28,8 @@ const SIGNATURE_HEADER: &str = "Stripe-Signature";
 /// and are never returned. Creator or admin keys.
 #[utoipa::path(
     tag = "stripe",
-    params(("space" = String, Path, description = "The space's id or slug")),
     request_body = AddStripeSecret,
     responses((status = 201, description = "The secret is live.", body = StripeSecrets)),
-    security(("bearer" = []))
 )]
 #[post("/v1/spaces/{space}/integrations/stripe/secrets")]
 #[tracing::instrument(skip_all)]
@@ -99,8 +97,7 @@ async fn read_body(mut payload: Payload) -> Result<Bytes, ApiError> {
 /// retries).
 #[utoipa::path(
     tag = "stripe",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("Stripe-Signature" = String, Header, description = "`t=<unix seconds>,v1=<hex>`; several `v1` while a secret rotates")),
+    params(("Stripe-Signature" = String, Header, description = "`t=<unix seconds>,v1=<hex>`; several `v1` while a secret rotates")),
     request_body = StripeEventBody,
     responses((status = 200, description = "Handled, duplicate or ignored.", body = StripeAck,
         headers(("Lyceum-Position" = i64, description = "Global position of the write, when the event changed an order or a subscription"))))

@@ -23,12 +23,9 @@ use lyceum_domain::membership::subscription::SubscriptionCommand;
 /// tiers are joined, not subscribed to; archived tiers take no new members.
 #[utoipa::path(
     tag = "subscriptions",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("member" = uuid::Uuid, Path, description = "The member's id")),
+    params(("member" = uuid::Uuid, Path, description = "The member's id")),
     request_body = StartSubscription,
-    responses((status = 201, description = "The subscription was started.", body = Subscription,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 201, description = "The subscription was started.", body = Subscription)),
 )]
 #[post("/v1/spaces/{space}/members/{member}/subscriptions")]
 #[tracing::instrument(skip_all)]
@@ -53,10 +50,8 @@ pub async fn start_subscription(
 /// Lists the member's subscriptions, oldest first, including ended ones.
 #[utoipa::path(
     tag = "subscriptions",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("member" = uuid::Uuid, Path, description = "The member's id"), PageQuery),
+    params(("member" = uuid::Uuid, Path, description = "The member's id"), PageQuery),
     responses((status = 200, description = "A page of subscriptions.", body = Paged<Subscription>)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/members/{member}/subscriptions")]
 #[tracing::instrument(skip_all)]
@@ -81,11 +76,9 @@ pub async fn list_subscriptions(
 /// Returns one subscription of the space with its status and current period.
 #[utoipa::path(
     tag = "subscriptions",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The subscription's id"),
+    params(("id" = uuid::Uuid, Path, description = "The subscription's id"),
         ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
     responses((status = 200, description = "The subscription.", body = Subscription)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/subscriptions/{id}")]
 #[tracing::instrument(skip_all)]
@@ -109,12 +102,9 @@ pub async fn get_subscription(
 /// resumed until then; with `at_period_end: false` it ends now, without a refund.
 #[utoipa::path(
     tag = "subscriptions",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The subscription's id")),
+    params(("id" = uuid::Uuid, Path, description = "The subscription's id")),
     request_body = CancelSubscription,
-    responses((status = 200, description = "The subscription after the change.", body = Subscription,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The subscription after the change.", body = Subscription)),
 )]
 #[post("/v1/spaces/{space}/subscriptions/{id}/cancel")]
 #[tracing::instrument(skip_all)]
@@ -147,11 +137,8 @@ pub async fn cancel_subscription(
 /// Withdraws a cancellation at period end, before that period ends.
 #[utoipa::path(
     tag = "subscriptions",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The subscription's id")),
-    responses((status = 200, description = "The subscription, no longer set to end.", body = Subscription,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    params(("id" = uuid::Uuid, Path, description = "The subscription's id")),
+    responses((status = 200, description = "The subscription, no longer set to end.", body = Subscription)),
 )]
 #[post("/v1/spaces/{space}/subscriptions/{id}/resume")]
 #[tracing::instrument(skip_all)]
@@ -179,12 +166,10 @@ pub async fn resume_subscription(
 /// refused with `invalid_transition`.
 #[utoipa::path(
     tag = "subscriptions",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The subscription's id")),
+    params(("id" = uuid::Uuid, Path, description = "The subscription's id")),
     request_body = SetPaymentMethod,
     responses((status = 200, description = "The subscription.", body = Subscription,
         headers(("Lyceum-Position" = i64, description = "Position of the subscription's last event")))),
-    security(("bearer" = []))
 )]
 #[put("/v1/spaces/{space}/subscriptions/{id}/payment-method")]
 #[tracing::instrument(skip_all)]

@@ -18,9 +18,7 @@ use actix_web::{HttpRequest, HttpResponse, get, put};
 /// 7 days of grace, and access revoked on a full refund.
 #[utoipa::path(
     tag = "billing",
-    params(("space" = String, Path, description = "The space's id or slug")),
     responses((status = 200, description = "The space's billing terms.", body = BillingTermsDto)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/billing-terms")]
 #[tracing::instrument(skip_all)]
@@ -41,11 +39,8 @@ pub async fn get_billing_terms(
 /// check from now on. Sending the current terms records nothing.
 #[utoipa::path(
     tag = "billing",
-    params(("space" = String, Path, description = "The space's id or slug")),
     request_body = BillingTermsDto,
-    responses((status = 200, description = "The terms now in force.", body = BillingTermsDto,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The terms now in force.", body = BillingTermsDto)),
 )]
 #[put("/v1/spaces/{space}/billing-terms")]
 #[tracing::instrument(skip_all)]
@@ -70,9 +65,7 @@ pub async fn set_billing_terms(
 /// on. Empty until the creator sets levels.
 #[utoipa::path(
     tag = "levels",
-    params(("space" = String, Path, description = "The space's id or slug")),
     responses((status = 200, description = "The space's levels.", body = LevelRulesDto)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/levels")]
 #[tracing::instrument(skip_all)]
@@ -92,11 +85,8 @@ pub async fn get_levels(
 /// most 50 levels. Every member's level follows at once from their points.
 #[utoipa::path(
     tag = "levels",
-    params(("space" = String, Path, description = "The space's id or slug")),
     request_body = LevelRulesDto,
-    responses((status = 200, description = "The levels now in force.", body = LevelRulesDto,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The levels now in force.", body = LevelRulesDto)),
 )]
 #[put("/v1/spaces/{space}/levels")]
 #[tracing::instrument(skip_all)]

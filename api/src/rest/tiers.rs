@@ -18,11 +18,8 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post};
 /// offer up to 365 trial days.
 #[utoipa::path(
     tag = "tiers",
-    params(("space" = String, Path, description = "The space's id or slug")),
     request_body = CreateTier,
-    responses((status = 201, description = "The tier was defined.", body = Tier,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 201, description = "The tier was defined.", body = Tier)),
 )]
 #[post("/v1/spaces/{space}/tiers")]
 #[tracing::instrument(skip_all)]
@@ -46,9 +43,8 @@ pub async fn create_tier(
 /// Lists the space's tiers, oldest first, a page at a time.
 #[utoipa::path(
     tag = "tiers",
-    params(("space" = String, Path, description = "The space's id or slug"), PageQuery),
+    params(PageQuery),
     responses((status = 200, description = "A page of tiers.", body = Paged<Tier>)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/tiers")]
 #[tracing::instrument(skip_all)]
@@ -70,11 +66,9 @@ pub async fn list_tiers(
 /// Returns one tier of the space, archived or not.
 #[utoipa::path(
     tag = "tiers",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("tier" = uuid::Uuid, Path, description = "The tier's id"),
+    params(("tier" = uuid::Uuid, Path, description = "The tier's id"),
         ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
     responses((status = 200, description = "The tier.", body = Tier)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/tiers/{tier}")]
 #[tracing::instrument(skip_all)]
@@ -97,12 +91,9 @@ pub async fn get_tier(
 /// A free tier has no prices or trial; an archived tier cannot change.
 #[utoipa::path(
     tag = "tiers",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("tier" = uuid::Uuid, Path, description = "The tier's id")),
+    params(("tier" = uuid::Uuid, Path, description = "The tier's id")),
     request_body = UpdateTier,
-    responses((status = 200, description = "The tier after the change.", body = Tier,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The tier after the change.", body = Tier)),
 )]
 #[patch("/v1/spaces/{space}/tiers/{tier}")]
 #[tracing::instrument(skip_all)]
@@ -129,11 +120,8 @@ pub async fn update_tier(
 /// an archived tier changes nothing.
 #[utoipa::path(
     tag = "tiers",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("tier" = uuid::Uuid, Path, description = "The tier's id")),
-    responses((status = 200, description = "The archived tier.", body = Tier,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    params(("tier" = uuid::Uuid, Path, description = "The tier's id")),
+    responses((status = 200, description = "The archived tier.", body = Tier)),
 )]
 #[post("/v1/spaces/{space}/tiers/{tier}/archive")]
 #[tracing::instrument(skip_all)]

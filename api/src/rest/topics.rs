@@ -18,11 +18,8 @@ use actix_web::{HttpRequest, HttpResponse, get, post, put};
 /// Adds a topic to the space's knowledge graph. Names are unique in a space (ignoring case).
 #[utoipa::path(
     tag = "content",
-    params(("space" = String, Path, description = "The space's id or slug")),
     request_body = DefineTopic,
-    responses((status = 201, description = "The topic.", body = TopicDto,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 201, description = "The topic.", body = TopicDto)),
 )]
 #[post("/v1/spaces/{space}/topics")]
 #[tracing::instrument(skip_all)]
@@ -48,12 +45,9 @@ pub async fn define_topic(
 /// relating them the same way again records nothing.
 #[utoipa::path(
     tag = "content",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The topic's id")),
+    params(("id" = uuid::Uuid, Path, description = "The topic's id")),
     request_body = RelateTopics,
-    responses((status = 200, description = "The relation.", body = TopicRelationDto,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The relation.", body = TopicRelationDto)),
 )]
 #[post("/v1/spaces/{space}/topics/{id}/relations")]
 #[tracing::instrument(skip_all)]
@@ -79,10 +73,8 @@ pub async fn relate_topics(
 /// read it too; filter the catalog by a topic with `GET /v1/spaces/{space}/content?topic=…`.
 #[utoipa::path(
     tag = "content",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
+    params(("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
     responses((status = 200, description = "The topic graph.", body = TopicGraph)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/topics")]
 #[tracing::instrument(skip_all)]
@@ -102,12 +94,9 @@ pub async fn get_topic_graph(
 /// this space. Setting the same ones again records nothing.
 #[utoipa::path(
     tag = "content",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = uuid::Uuid, Path, description = "The item's id")),
+    params(("id" = uuid::Uuid, Path, description = "The item's id")),
     request_body = TagContent,
-    responses((status = 200, description = "The item with its tags and topics.", body = ContentItem,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The item with its tags and topics.", body = ContentItem)),
 )]
 #[put("/v1/spaces/{space}/content/{id}/tags")]
 #[tracing::instrument(skip_all)]

@@ -24,11 +24,8 @@ use uuid::Uuid;
 /// are refused unless the operator allows them.
 #[utoipa::path(
     tag = "webhooks",
-    params(("space" = String, Path, description = "The space's id or slug")),
     request_body = CreateWebhook,
-    responses((status = 201, description = "The endpoint was registered.", body = CreatedWebhook,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 201, description = "The endpoint was registered.", body = CreatedWebhook)),
 )]
 #[post("/v1/spaces/{space}/webhooks")]
 #[tracing::instrument(skip_all)]
@@ -52,9 +49,8 @@ pub async fn create_webhook(
 /// Lists the space's endpoints, active and disabled, oldest first. Secrets are never shown.
 #[utoipa::path(
     tag = "webhooks",
-    params(("space" = String, Path, description = "The space's id or slug"), PageQuery),
+    params(PageQuery),
     responses((status = 200, description = "A page of endpoints.", body = Paged<Webhook>)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/webhooks")]
 #[tracing::instrument(skip_all)]
@@ -95,11 +91,8 @@ fn page<R, T: From<R>>(rows: Vec<R>, limit: i64, key: impl Fn(&T) -> Uuid) -> Pa
 /// canceled. The endpoint and its delivery log stay readable.
 #[utoipa::path(
     tag = "webhooks",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = Uuid, Path, description = "The endpoint's id")),
-    responses((status = 204, description = "The endpoint was disabled.",
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    params(("id" = Uuid, Path, description = "The endpoint's id")),
+    responses((status = 204, description = "The endpoint was disabled.")),
 )]
 #[delete("/v1/spaces/{space}/webhooks/{id}")]
 #[tracing::instrument(skip_all)]
@@ -124,12 +117,9 @@ pub async fn disable_webhook(
 /// without missing a delivery.
 #[utoipa::path(
     tag = "webhooks",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = Uuid, Path, description = "The endpoint's id")),
+    params(("id" = Uuid, Path, description = "The endpoint's id")),
     request_body = RotateSecret,
-    responses((status = 200, description = "The secret was rotated.", body = RotatedSecret,
-        headers(("Lyceum-Position" = i64, description = "Global position of the write")))),
-    security(("bearer" = []))
+    responses((status = 200, description = "The secret was rotated.", body = RotatedSecret)),
 )]
 #[post("/v1/spaces/{space}/webhooks/{id}/rotate-secret")]
 #[tracing::instrument(skip_all)]
@@ -155,10 +145,8 @@ pub async fn rotate_webhook_secret(
 /// its status, attempts and the last response code or error.
 #[utoipa::path(
     tag = "webhooks",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = Uuid, Path, description = "The endpoint's id"), PageQuery),
+    params(("id" = Uuid, Path, description = "The endpoint's id"), PageQuery),
     responses((status = 200, description = "A page of deliveries.", body = Paged<Delivery>)),
-    security(("bearer" = []))
 )]
 #[get("/v1/spaces/{space}/webhooks/{id}/deliveries")]
 #[tracing::instrument(skip_all)]
@@ -189,11 +177,9 @@ pub async fn list_deliveries(
 /// Answers how many were queued; they are sent in the background.
 #[utoipa::path(
     tag = "webhooks",
-    params(("space" = String, Path, description = "The space's id or slug"),
-        ("id" = Uuid, Path, description = "The endpoint's id")),
+    params(("id" = Uuid, Path, description = "The endpoint's id")),
     request_body = ReplayRequest,
     responses((status = 202, description = "The deliveries were queued.", body = ReplayAccepted)),
-    security(("bearer" = []))
 )]
 #[post("/v1/spaces/{space}/webhooks/{id}/replay")]
 #[tracing::instrument(skip_all)]

@@ -2,6 +2,8 @@
 //! every operation then gets its error responses, with examples, from the one error table, so
 //! the documented errors cannot drift from what the code returns.
 
+mod shared;
+
 use crate::error::codes::{self, TABLE};
 use crate::error::{ApiError, Problem};
 use crate::rest;
@@ -84,10 +86,7 @@ fn error_statuses(path: &str, method: &str) -> Vec<u16> {
     }
     // Sign-up and sign-in need no key, so no key can be refused.
     // Nor can Stripe's deliveries, which are authenticated by their signature (401).
-    let anonymous = path.ends_with("/auth/sign-up")
-        || path.ends_with("/auth/sign-in")
-        || path.starts_with("/v1/webhooks/stripe/");
-    if (write && !anonymous)
+    if (write && !shared::anonymous(path))
         || path.starts_with("/v1/events")
         || path.starts_with("/v1/streams")
         || path.starts_with("/v1/auth/")
@@ -222,6 +221,7 @@ pub fn document() -> Document {
             ("put", &mut item.put),
         ] {
             if let Some(operation) = operation {
+                shared::add_shared(path, method, operation);
                 add_errors(path, method, operation);
             }
         }
