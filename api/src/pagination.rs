@@ -64,7 +64,7 @@ pub struct Paged<T> {
 }
 
 impl<T> Paged<T> {
-    pub fn from_page<R>(page: lyceum_projections::queries::Page<R>, map: impl Fn(R) -> T) -> Self {
+    pub fn from_page<R>(page: lyceum_projections::page::Page<R>, map: impl Fn(R) -> T) -> Self {
         Self {
             data: page.items.into_iter().map(map).collect(),
             next_cursor: page.next.as_deref().map(encode_cursor),

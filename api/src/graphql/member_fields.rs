@@ -9,7 +9,6 @@ use crate::dto;
 use crate::state::AppState;
 use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context, ID, SimpleObject};
-use lyceum_projections::queries;
 
 /// What a member may access right now.
 #[derive(SimpleObject, Clone)]
@@ -34,10 +33,15 @@ impl Member {
     ) -> async_graphql::Result<Connection<String, MemberSubscription>> {
         let state = ctx.data::<AppState>()?;
         let (first, after) = paging(first, after)?;
-        let page =
-            queries::subscriptions(&state.db, &self.space_id, &self.id, after.as_deref(), first)
-                .await
-                .or_gql()?;
+        let page = lyceum_projections::subscriptions::queries::subscriptions(
+            &state.db,
+            &self.space_id,
+            &self.id,
+            after.as_deref(),
+            first,
+        )
+        .await
+        .or_gql()?;
         Ok(connection(
             after.as_deref(),
             page,
@@ -56,9 +60,15 @@ impl Member {
     ) -> async_graphql::Result<Connection<String, MemberOrder>> {
         let state = ctx.data::<AppState>()?;
         let (first, after) = paging(first, after)?;
-        let page = queries::orders(&state.db, &self.space_id, &self.id, after.as_deref(), first)
-            .await
-            .or_gql()?;
+        let page = lyceum_projections::orders::queries::orders(
+            &state.db,
+            &self.space_id,
+            &self.id,
+            after.as_deref(),
+            first,
+        )
+        .await
+        .or_gql()?;
         Ok(connection(
             after.as_deref(),
             page,
@@ -70,9 +80,14 @@ impl Member {
     /// What the member may access right now.
     async fn entitlements(&self, ctx: &Context<'_>) -> async_graphql::Result<MemberEntitlements> {
         let state = ctx.data::<AppState>()?;
-        let access = queries::member_access(&state.db, &self.space_id, &self.id, state.clock.now())
-            .await
-            .or_gql()?;
+        let access = lyceum_projections::members::access::member_access(
+            &state.db,
+            &self.space_id,
+            &self.id,
+            state.clock.now(),
+        )
+        .await
+        .or_gql()?;
         let ids = |ids: Vec<String>| ids.into_iter().map(ID).collect();
         Ok(MemberEntitlements {
             is_member: access.is_member,
@@ -84,7 +99,7 @@ impl Member {
     /// The badges the member earned, in order.
     async fn badges(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<dto::BadgeDto>> {
         let state = ctx.data::<AppState>()?;
-        let rows = lyceum_projections::points_reads::badges(&state.db, &self.space_id, &self.id)
+        let rows = lyceum_projections::points::queries::badges(&state.db, &self.space_id, &self.id)
             .await
             .or_gql()?;
         Ok(rows
@@ -108,7 +123,7 @@ impl Member {
             .map(str::parse::<i64>)
             .transpose()
             .map_err(|_| super::gql(crate::error::ApiError::bad_request("after is not valid")))?;
-        let page = lyceum_projections::points_reads::ledger(
+        let page = lyceum_projections::points::queries::ledger(
             &state.db,
             &self.space_id,
             &self.id,
@@ -132,7 +147,7 @@ impl Member {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<dto::MemberStreak>> {
         let state = ctx.data::<AppState>()?;
-        let rows = lyceum_projections::check_in_reads::member_streaks(
+        let rows = lyceum_projections::check_ins::queries::member_streaks(
             &state.db,
             &self.id,
             crate::pagination::MAX_LIMIT,
@@ -141,7 +156,7 @@ impl Member {
         .or_gql()?;
         let mut streaks = Vec::with_capacity(rows.len());
         for row in rows {
-            let Some(project) = lyceum_projections::check_in_reads::project(
+            let Some(project) = lyceum_projections::check_ins::queries::project(
                 &state.db,
                 &self.space_id,
                 &row.project_id,

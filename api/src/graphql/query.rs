@@ -9,7 +9,6 @@ use crate::state::AppState;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
 use lyceum_domain::Code;
-use lyceum_projections::queries;
 
 #[derive(Default)]
 pub struct Query;
@@ -36,9 +35,13 @@ impl Query {
             return Ok(None);
         };
         let state = ctx.data::<AppState>()?;
-        let row = queries::member(&state.db, Some(&space.to_string()), &member.to_string())
-            .await
-            .or_gql()?;
+        let row = lyceum_projections::members::queries::member(
+            &state.db,
+            Some(&space.to_string()),
+            &member.to_string(),
+        )
+        .await
+        .or_gql()?;
         Ok(row.map(|r| Member::from(dto::Member::from(r))))
     }
 
@@ -51,7 +54,7 @@ impl Query {
             Err(e) if e.code == Code::NotFound => return Ok(None),
             Err(e) => return Err(gql(e)),
         };
-        let row = queries::space(&state.db, &space.id.to_string())
+        let row = lyceum_projections::spaces::queries::space(&state.db, &space.id.to_string())
             .await
             .or_gql()?;
         Ok(row.map(|r| Space::from(dto::Space::from(r))))
@@ -72,7 +75,7 @@ impl Query {
         let space = resolve(state, auth, &space, Intent::Read).await.or_gql()?;
         let member = crate::service::parse_id(&member_id, "member").or_gql()?;
         let (first, after) = paging(first, after)?;
-        let page = queries::subscriptions(
+        let page = lyceum_projections::subscriptions::queries::subscriptions(
             &state.db,
             &space.id.to_string(),
             &member.to_string(),
@@ -110,9 +113,10 @@ impl Query {
         let auth = caller(ctx)?;
         let state = ctx.data::<AppState>()?;
         let Some(id) = uuid(&id) else { return Ok(None) };
-        let row = queries::member(&state.db, scope(auth).as_deref(), &id)
-            .await
-            .or_gql()?;
+        let row =
+            lyceum_projections::members::queries::member(&state.db, scope(auth).as_deref(), &id)
+                .await
+                .or_gql()?;
         Ok(row.map(|r| Member::from(dto::Member::from(r))))
     }
 
@@ -125,9 +129,13 @@ impl Query {
         let auth = caller(ctx)?;
         let state = ctx.data::<AppState>()?;
         let Some(id) = uuid(&id) else { return Ok(None) };
-        let row = queries::content_item(&state.db, scope(auth).as_deref(), &id)
-            .await
-            .or_gql()?;
+        let row = lyceum_projections::content::queries::content_item(
+            &state.db,
+            scope(auth).as_deref(),
+            &id,
+        )
+        .await
+        .or_gql()?;
         Ok(row.map(|r| ContentItem::from(dto::ContentItem::from(r))))
     }
 

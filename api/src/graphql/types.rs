@@ -11,7 +11,7 @@ use crate::pagination::{MAX_LIMIT, encode_cursor};
 use crate::state::AppState;
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{ComplexObject, Context, Enum, ID, Json, SimpleObject};
-use lyceum_projections::queries::{self, Page};
+use lyceum_projections::page::Page;
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum TierKind {
@@ -131,7 +131,7 @@ impl Space {
     /// The space's tiers, oldest first (at most 100).
     async fn tiers(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Tier>> {
         let state = ctx.data::<AppState>()?;
-        let page = queries::tiers(&state.db, &self.id, None, MAX_LIMIT)
+        let page = lyceum_projections::tiers::queries::tiers(&state.db, &self.id, None, MAX_LIMIT)
             .await
             .or_gql()?;
         Ok(page
@@ -151,9 +151,14 @@ impl Space {
     ) -> async_graphql::Result<Connection<String, Member>> {
         let state = ctx.data::<AppState>()?;
         let (first, after) = paging(first, after)?;
-        let page = queries::members(&state.db, &self.id, after.as_deref(), first)
-            .await
-            .or_gql()?;
+        let page = lyceum_projections::members::queries::members(
+            &state.db,
+            &self.id,
+            after.as_deref(),
+            first,
+        )
+        .await
+        .or_gql()?;
         Ok(connection(
             after.as_deref(),
             page,
@@ -173,13 +178,19 @@ impl Space {
     ) -> async_graphql::Result<Connection<String, ContentItem>> {
         let state = ctx.data::<AppState>()?;
         let (first, after) = paging(first, after)?;
-        let filter = queries::ContentFilter {
+        let filter = lyceum_projections::content::queries::ContentFilter {
             status: status.map(|s| s.as_str().to_owned()),
             ..Default::default()
         };
-        let page = queries::content(&state.db, &self.id, &filter, after.as_deref(), first)
-            .await
-            .or_gql()?;
+        let page = lyceum_projections::content::queries::content(
+            &state.db,
+            &self.id,
+            &filter,
+            after.as_deref(),
+            first,
+        )
+        .await
+        .or_gql()?;
         Ok(connection(
             after.as_deref(),
             page,

@@ -61,7 +61,7 @@ pub async fn list_members(
     _fresh: Fresh,
 ) -> Result<Json<Paged<Member>>, ApiError> {
     let space = resolve(&state, &auth, &path, Intent::Read).await?;
-    let page = lyceum_projections::queries::members(
+    let page = lyceum_projections::members::queries::members(
         &state.db,
         &space.id.to_string(),
         query.after()?.as_deref(),
@@ -93,7 +93,7 @@ pub async fn get_member(
     let (space, member) = path.into_inner();
     let space = resolve(&state, &auth, &space, Intent::Read).await?;
     let member = parse_id(&member, "member")?;
-    let row = lyceum_projections::queries::member(
+    let row = lyceum_projections::members::queries::member(
         &state.db,
         Some(&space.id.to_string()),
         &member.to_string(),
@@ -216,10 +216,10 @@ pub async fn get_entitlements(
     let space = resolve(&state, &auth, &space, Intent::Read).await?;
     let member = parse_id(&member, "member")?;
     let space_id = space.id.to_string();
-    lyceum_projections::queries::member(&state.db, Some(&space_id), &member.to_string())
+    lyceum_projections::members::queries::member(&state.db, Some(&space_id), &member.to_string())
         .await?
         .ok_or_else(|| ApiError::not_found("member"))?;
-    let access = lyceum_projections::queries::member_access(
+    let access = lyceum_projections::members::access::member_access(
         &state.db,
         &space_id,
         &member.to_string(),

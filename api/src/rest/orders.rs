@@ -72,7 +72,7 @@ pub async fn list_orders(
     let (space, member) = path.into_inner();
     let space = resolve(&state, &auth, &space, Intent::Read).await?;
     let member = parse_id(&member, "member")?;
-    let page = lyceum_projections::queries::orders(
+    let page = lyceum_projections::orders::queries::orders(
         &state.db,
         &space.id.to_string(),
         &member.to_string(),
@@ -105,9 +105,13 @@ pub async fn get_order(
     let (space, id) = path.into_inner();
     let space = resolve(&state, &auth, &space, Intent::Read).await?;
     let id = parse_id(&id, "order")?;
-    let row = lyceum_projections::queries::order(&state.db, &space.id.to_string(), &id.to_string())
-        .await?
-        .ok_or_else(|| ApiError::not_found("order"))?;
+    let row = lyceum_projections::orders::queries::order(
+        &state.db,
+        &space.id.to_string(),
+        &id.to_string(),
+    )
+    .await?
+    .ok_or_else(|| ApiError::not_found("order"))?;
     Ok(Json(Order::from(row)))
 }
 

@@ -60,7 +60,7 @@ pub async fn get_space(
     _fresh: Fresh,
 ) -> Result<Json<Space>, ApiError> {
     let space = resolve(&state, &auth, &path, Intent::Read).await?;
-    let row = lyceum_projections::queries::space(&state.db, &space.id.to_string())
+    let row = lyceum_projections::spaces::queries::space(&state.db, &space.id.to_string())
         .await?
         .ok_or_else(|| ApiError::not_found("space"))?;
     Ok(Json(Space::from(row)))

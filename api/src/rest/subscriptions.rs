@@ -70,7 +70,7 @@ pub async fn list_subscriptions(
     let (space, member) = path.into_inner();
     let space = resolve(&state, &auth, &space, Intent::Read).await?;
     let member = parse_id(&member, "member")?;
-    let page = lyceum_projections::queries::subscriptions(
+    let page = lyceum_projections::subscriptions::queries::subscriptions(
         &state.db,
         &space.id.to_string(),
         &member.to_string(),
@@ -103,7 +103,7 @@ pub async fn get_subscription(
     let (space, id) = path.into_inner();
     let space = resolve(&state, &auth, &space, Intent::Read).await?;
     let id = parse_id(&id, "subscription")?;
-    let row = lyceum_projections::queries::subscription(
+    let row = lyceum_projections::subscriptions::queries::subscription(
         &state.db,
         &space.id.to_string(),
         &id.to_string(),

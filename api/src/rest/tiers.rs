@@ -60,7 +60,7 @@ pub async fn list_tiers(
     _fresh: Fresh,
 ) -> Result<Json<Paged<Tier>>, ApiError> {
     let space = resolve(&state, &auth, &path, Intent::Read).await?;
-    let page = lyceum_projections::queries::tiers(
+    let page = lyceum_projections::tiers::queries::tiers(
         &state.db,
         &space.id.to_string(),
         query.after()?.as_deref(),
@@ -92,10 +92,13 @@ pub async fn get_tier(
     let (space, tier) = path.into_inner();
     let space = resolve(&state, &auth, &space, Intent::Read).await?;
     let tier = crate::service::parse_id(&tier, "tier")?;
-    let row =
-        lyceum_projections::queries::tier(&state.db, &space.id.to_string(), &tier.to_string())
-            .await?
-            .ok_or_else(|| ApiError::not_found("tier"))?;
+    let row = lyceum_projections::tiers::queries::tier(
+        &state.db,
+        &space.id.to_string(),
+        &tier.to_string(),
+    )
+    .await?
+    .ok_or_else(|| ApiError::not_found("tier"))?;
     Ok(Json(Tier::from(row)))
 }
 
