@@ -3,7 +3,9 @@
 
 use lyceum_domain::ids::MemberId;
 use lyceum_domain::membership::referral::ReferralCode;
-use lyceum_projections::queries::{MemberRow, SpaceRow, TierRow};
+use lyceum_projections::members::queries::MemberRow;
+use lyceum_projections::spaces::queries::SpaceRow;
+use lyceum_projections::tiers::queries::TierRow;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -481,8 +483,8 @@ pub struct Subscription {
     pub latest_payment_error: Option<String>,
 }
 
-impl From<lyceum_projections::queries::SubscriptionRow> for Subscription {
-    fn from(row: lyceum_projections::queries::SubscriptionRow) -> Self {
+impl From<lyceum_projections::subscriptions::queries::SubscriptionRow> for Subscription {
+    fn from(row: lyceum_projections::subscriptions::queries::SubscriptionRow) -> Self {
         Self {
             id: Uuid::parse_str(&row.id).unwrap_or_default(),
             space_id: Uuid::parse_str(&row.space_id).unwrap_or_default(),
@@ -629,8 +631,8 @@ pub struct Order {
     pub latest_payment_error: Option<String>,
 }
 
-impl From<lyceum_projections::queries::OrderRow> for Order {
-    fn from(row: lyceum_projections::queries::OrderRow) -> Self {
+impl From<lyceum_projections::orders::queries::OrderRow> for Order {
+    fn from(row: lyceum_projections::orders::queries::OrderRow) -> Self {
         let uuid = |s: &Option<String>| s.as_deref().and_then(|s| Uuid::parse_str(s).ok());
         Self {
             id: Uuid::parse_str(&row.id).unwrap_or_default(),

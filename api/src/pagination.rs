@@ -64,7 +64,7 @@ pub struct Paged<T> {
 }
 
 impl<T> Paged<T> {
-    pub fn from_page<R>(page: lyceum_projections::queries::Page<R>, map: impl Fn(R) -> T) -> Self {
+    pub fn from_page<R>(page: lyceum_projections::page::Page<R>, map: impl Fn(R) -> T) -> Self {
         Self {
             data: page.items.into_iter().map(map).collect(),
             next_cursor: page.next.as_deref().map(encode_cursor),
@@ -72,8 +72,8 @@ impl<T> Paged<T> {
     }
 }
 
-impl<T> From<lyceum_projections::queries::Page<T>> for Paged<T> {
-    fn from(page: lyceum_projections::queries::Page<T>) -> Self {
+impl<T> From<lyceum_projections::page::Page<T>> for Paged<T> {
+    fn from(page: lyceum_projections::page::Page<T>) -> Self {
         Self::from_page(page, std::convert::identity)
     }
 }

@@ -2,30 +2,25 @@
 //! checkpoint in one transaction, idempotent by global position), rebuilds, checksums, and the
 //! queries the API serves from them.
 
-pub mod access;
 pub mod analytics;
 pub mod apply;
-pub mod check_in_reads;
-mod check_ins;
+pub mod check_ins;
 pub mod checksum;
-mod content;
+pub mod content;
 pub mod engagement;
 pub mod interactions;
 pub mod ledger;
-mod members;
+pub mod members;
 pub mod orders;
-mod points;
-pub mod points_reads;
-pub mod queries;
-mod questions;
+pub mod page;
+pub mod points;
+pub mod questions;
 pub mod rebuild;
-pub mod referrals;
 mod schema;
-mod spaces;
+pub mod spaces;
 pub mod subscriptions;
-pub mod terms;
-mod tiers;
-mod topics;
+pub mod tiers;
+pub mod topics;
 
 pub use apply::{Delivery, apply_deliveries, catch_up};
 

@@ -36,9 +36,12 @@ impl Publisher {
     #[tracing::instrument(skip(self))]
     pub async fn run_due(&self) -> Result<usize, WorkerError> {
         let now = self.clock.now();
-        let due =
-            lyceum_projections::queries::due_publications(&self.db, &time::format(now), BATCH)
-                .await?;
+        let due = lyceum_projections::content::queries::due_publications(
+            &self.db,
+            &time::format(now),
+            BATCH,
+        )
+        .await?;
         let mut published = 0;
         for id in due {
             let Ok(id) = Uuid::parse_str(&id) else {

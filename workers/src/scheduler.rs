@@ -66,9 +66,12 @@ impl Scheduler {
     #[tracing::instrument(skip(self))]
     pub async fn run_due(&self) -> Result<usize, WorkerError> {
         let now = self.clock.now();
-        let due =
-            lyceum_projections::queries::due_subscriptions(&self.db, &time::format(now), BATCH)
-                .await?;
+        let due = lyceum_projections::subscriptions::queries::due_subscriptions(
+            &self.db,
+            &time::format(now),
+            BATCH,
+        )
+        .await?;
         let mut issued = 0;
         for id in due {
             let Ok(id) = Uuid::parse_str(&id) else {

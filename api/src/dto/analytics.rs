@@ -1,7 +1,7 @@
 //! The wire shapes of revenue analytics: MRR, subscription counts, revenue by tier, cohorts and money totals.
 
-use lyceum_projections::queries::{
-    self, CohortRow, MrrRow, SubscriptionCounts as CountsRow, TierRevenueRow,
+use lyceum_projections::analytics::queries::{
+    CohortRow, MrrRow, SubscriptionCounts as CountsRow, TierRevenueRow,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -95,7 +95,9 @@ pub struct MoneyTotals {
 }
 
 /// Folds ledger balances into one [`MoneyTotals`] per currency, in currency order.
-pub(crate) fn money_totals(balances: Vec<queries::AccountBalance>) -> Vec<MoneyTotals> {
+pub(crate) fn money_totals(
+    balances: Vec<lyceum_projections::ledger::queries::AccountBalance>,
+) -> Vec<MoneyTotals> {
     let mut totals: Vec<MoneyTotals> = Vec::new();
     for balance in balances {
         if totals.last().is_none_or(|t| t.currency != balance.currency) {

@@ -2,7 +2,7 @@
 
 use async_graphql::{InputObject, SimpleObject};
 use lyceum_domain::gamification::streak::Streak;
-use lyceum_projections::check_in_reads::StreakRow;
+use lyceum_projections::check_ins::queries::StreakRow;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -156,8 +156,8 @@ pub struct CheckInEntry {
     pub recorded_at: String,
 }
 
-impl From<lyceum_projections::check_in_reads::CheckInRow> for CheckInEntry {
-    fn from(row: lyceum_projections::check_in_reads::CheckInRow) -> Self {
+impl From<lyceum_projections::check_ins::queries::CheckInRow> for CheckInEntry {
+    fn from(row: lyceum_projections::check_ins::queries::CheckInRow) -> Self {
         Self {
             member_id: Uuid::parse_str(&row.member_id).unwrap_or_default(),
             display_name: row.display_name,

@@ -3,7 +3,7 @@
 
 use lyceum_domain::content::Access;
 use lyceum_domain::ids::TierId;
-use lyceum_projections::queries::{ContentRow, RevisionRow};
+use lyceum_projections::content::queries::{ContentRow, RevisionRow};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;

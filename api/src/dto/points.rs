@@ -4,7 +4,7 @@ use async_graphql::{Enum, InputObject, SimpleObject};
 use lyceum_domain::DomainError;
 use lyceum_domain::gamification::badges::Badge;
 use lyceum_domain::gamification::points::{Action, ActionRule, PointsRules};
-use lyceum_projections::points_reads::{BadgeRow, LeaderRow, LedgerRow};
+use lyceum_projections::points::queries::{BadgeRow, LeaderRow, LedgerRow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;

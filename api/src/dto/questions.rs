@@ -1,6 +1,6 @@
 //! Request and response bodies for questions, answers and guests.
 
-use lyceum_projections::queries::{AnswerRow, QuestionRow};
+use lyceum_projections::questions::queries::{AnswerRow, QuestionRow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;

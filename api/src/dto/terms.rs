@@ -6,7 +6,7 @@ use lyceum_domain::DomainError;
 use lyceum_domain::membership::level::LevelRules;
 use lyceum_domain::membership::subscription::DunningSchedule;
 use lyceum_domain::membership::terms::{BillingTerms, RefundAccess};
-use lyceum_projections::terms::MemberLevel;
+use lyceum_projections::spaces::terms::MemberLevel;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -201,8 +201,8 @@ pub struct Referral {
     pub currency: Option<String>,
 }
 
-impl From<lyceum_projections::referrals::ReferralRow> for Referral {
-    fn from(row: lyceum_projections::referrals::ReferralRow) -> Self {
+impl From<lyceum_projections::ledger::referrals::ReferralRow> for Referral {
+    fn from(row: lyceum_projections::ledger::referrals::ReferralRow) -> Self {
         let id = |s: &str| Uuid::parse_str(s).unwrap_or_default();
         Self {
             subscription_id: id(&row.subscription_id),

@@ -1,6 +1,6 @@
 //! Request and response bodies for the topic graph.
 
-use lyceum_projections::queries::{TopicRelationRow, TopicRow};
+use lyceum_projections::topics::queries::{TopicRelationRow, TopicRow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;

@@ -15,7 +15,8 @@ use crate::state::AppState;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object};
 use lyceum_domain::Code;
-use lyceum_projections::queries::{self, ContentFilter, Page};
+use lyceum_projections::content::queries::ContentFilter;
+use lyceum_projections::page::Page;
 use std::sync::Arc;
 
 /// Which items a catalog shows; every field is optional.
@@ -157,9 +158,15 @@ impl CatalogQuery {
             .map(str::parse::<i64>)
             .transpose()
             .map_err(|_| gql(crate::error::ApiError::bad_request("after is not valid")))?;
-        let page = queries::content_revisions(&state.db, &space.id.to_string(), &id, before, first)
-            .await
-            .or_gql()?;
+        let page = lyceum_projections::content::queries::content_revisions(
+            &state.db,
+            &space.id.to_string(),
+            &id,
+            before,
+            first,
+        )
+        .await
+        .or_gql()?;
         Ok(connection(
             after.as_deref(),
             page,
@@ -190,9 +197,14 @@ impl CatalogQuery {
     ) -> async_graphql::Result<Connection<String, Question>> {
         let (state, space, _) = space_for(ctx, &space, Intent::MemberRead).await?;
         let (first, after) = paging(first, after)?;
-        let page = queries::questions(&state.db, &space.id.to_string(), after.as_deref(), first)
-            .await
-            .or_gql()?;
+        let page = lyceum_projections::questions::queries::questions(
+            &state.db,
+            &space.id.to_string(),
+            after.as_deref(),
+            first,
+        )
+        .await
+        .or_gql()?;
         Ok(connection(
             after.as_deref(),
             page,

@@ -15,7 +15,6 @@ use crate::space::Intent;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
 use lyceum_domain::Code;
-use lyceum_projections::check_in_reads;
 
 #[derive(Default)]
 pub struct GamificationQuery;
@@ -33,15 +32,19 @@ impl GamificationQuery {
     ) -> async_graphql::Result<Connection<String, CheckInProject>> {
         let (state, auth, space) = in_space(ctx, Some(&space), Intent::MemberRead).await?;
         let (first, after) = paging(first, after)?;
-        let page =
-            check_in_reads::projects(&state.db, &space.id.to_string(), after.as_deref(), first)
-                .await
-                .or_gql()?;
+        let page = lyceum_projections::check_ins::queries::projects(
+            &state.db,
+            &space.id.to_string(),
+            after.as_deref(),
+            first,
+        )
+        .await
+        .or_gql()?;
         let mut projects = Vec::with_capacity(page.items.len());
         for row in page.items {
             projects.push(service::check_ins::view(state, auth, row).await.or_gql()?);
         }
-        let page = lyceum_projections::queries::Page {
+        let page = lyceum_projections::page::Page {
             items: projects,
             next: page.next,
         };
@@ -103,7 +106,7 @@ impl GamificationQuery {
         let (board, next) = service::points::leaderboard(state, &space, query)
             .await
             .or_gql()?;
-        let page = lyceum_projections::queries::Page {
+        let page = lyceum_projections::page::Page {
             items: board.data,
             next,
         };

@@ -10,7 +10,6 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context, ID};
-use lyceum_projections::check_in_reads;
 
 fn id(uuid: uuid::Uuid) -> ID {
     ID(uuid.to_string())
@@ -54,18 +53,24 @@ impl CheckInProject {
     async fn for_key<'a>(
         &self,
         ctx: &Context<'a>,
-    ) -> async_graphql::Result<(&'a AppState, lyceum_projections::check_in_reads::ProjectRow)> {
+    ) -> async_graphql::Result<(
+        &'a AppState,
+        lyceum_projections::check_ins::queries::ProjectRow,
+    )> {
         if any_caller(ctx)?.0.role == Role::Member {
             return Err(super::gql(ApiError::forbidden(
                 "members' check-in records are read with an API key",
             )));
         }
         let state = ctx.data::<AppState>()?;
-        let row =
-            check_in_reads::project(&state.db, &self.space_id.to_string(), &self.id.to_string())
-                .await
-                .or_gql()?
-                .ok_or_else(|| super::gql(ApiError::not_found("check-in project")))?;
+        let row = lyceum_projections::check_ins::queries::project(
+            &state.db,
+            &self.space_id.to_string(),
+            &self.id.to_string(),
+        )
+        .await
+        .or_gql()?
+        .ok_or_else(|| super::gql(ApiError::not_found("check-in project")))?;
         Ok((state, row))
     }
 }
@@ -96,7 +101,7 @@ impl CheckInProject {
             Some(raw) => crate::service::check_ins::date("day", raw).or_gql()?,
             None => crate::service::check_ins::today(state, &row).or_gql()?.0,
         };
-        let page = check_in_reads::check_ins(
+        let page = lyceum_projections::check_ins::queries::check_ins(
             &state.db,
             &row.id,
             &day.to_string(),
@@ -124,9 +129,14 @@ impl CheckInProject {
         let (state, row) = self.for_key(ctx).await?;
         let (first, after) = paging(first, after)?;
         let (today, _) = crate::service::check_ins::today(state, &row).or_gql()?;
-        let page = check_in_reads::streaks(&state.db, &row.id, after.as_deref(), first)
-            .await
-            .or_gql()?;
+        let page = lyceum_projections::check_ins::queries::streaks(
+            &state.db,
+            &row.id,
+            after.as_deref(),
+            first,
+        )
+        .await
+        .or_gql()?;
         Ok(connection(
             after.as_deref(),
             page,
@@ -148,7 +158,7 @@ impl CheckInProject {
         let (first, after) = paging(first, after)?;
         let (today, open) = crate::service::check_ins::today(state, &row).or_gql()?;
         let page = match open {
-            true => check_in_reads::not_checked_in(
+            true => lyceum_projections::check_ins::queries::not_checked_in(
                 &state.db,
                 &row.space_id,
                 &row.id,
@@ -158,7 +168,7 @@ impl CheckInProject {
             )
             .await
             .or_gql()?,
-            false => lyceum_projections::queries::Page {
+            false => lyceum_projections::page::Page {
                 items: vec![],
                 next: None,
             },

@@ -46,7 +46,7 @@ async fn published(
     crate::consistency::wait_for(state, event.position)
         .await
         .ok()?;
-    let row = lyceum_projections::queries::content_item(
+    let row = lyceum_projections::content::queries::content_item(
         &state.db,
         Some(&space.id.to_string()),
         &event.aggregate_id.to_string(),

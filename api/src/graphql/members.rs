@@ -182,7 +182,7 @@ impl Member {
     /// The badges the member earned, in order.
     async fn badges(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<dto::BadgeDto>> {
         let state = ctx.data::<AppState>()?;
-        let rows = lyceum_projections::points_reads::badges(
+        let rows = lyceum_projections::points::queries::badges(
             &state.db,
             &self.space_id.to_string(),
             &self.id.to_string(),
@@ -210,7 +210,7 @@ impl Member {
             .map(str::parse::<i64>)
             .transpose()
             .map_err(|_| super::gql(crate::error::ApiError::bad_request("after is not valid")))?;
-        let page = lyceum_projections::points_reads::ledger(
+        let page = lyceum_projections::points::queries::ledger(
             &state.db,
             &self.space_id.to_string(),
             &self.id.to_string(),
@@ -234,7 +234,7 @@ impl Member {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<dto::MemberStreak>> {
         let state = ctx.data::<AppState>()?;
-        let rows = lyceum_projections::check_in_reads::member_streaks(
+        let rows = lyceum_projections::check_ins::queries::member_streaks(
             &state.db,
             &self.id.to_string(),
             crate::pagination::MAX_LIMIT,
@@ -243,7 +243,7 @@ impl Member {
         .or_gql()?;
         let mut streaks = Vec::with_capacity(rows.len());
         for row in rows {
-            let Some(project) = lyceum_projections::check_in_reads::project(
+            let Some(project) = lyceum_projections::check_ins::queries::project(
                 &state.db,
                 &self.space_id.to_string(),
                 &row.project_id,

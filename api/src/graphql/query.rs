@@ -9,7 +9,6 @@ use crate::space::Intent;
 use crate::state::AppState;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
-use lyceum_projections::queries;
 
 #[derive(Default)]
 pub struct Query;
@@ -38,9 +37,13 @@ impl Query {
         let auth = caller(ctx)?;
         let state = ctx.data::<AppState>()?;
         let Some(id) = uuid(&id) else { return Ok(None) };
-        let row = queries::content_item(&state.db, scope(auth).as_deref(), &id)
-            .await
-            .or_gql()?;
+        let row = lyceum_projections::content::queries::content_item(
+            &state.db,
+            scope(auth).as_deref(),
+            &id,
+        )
+        .await
+        .or_gql()?;
         Ok(row.map(|r| ContentItem::from(dto::ContentItem::from(r))))
     }
 

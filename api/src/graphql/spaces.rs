@@ -15,7 +15,7 @@ use crate::state::AppState;
 use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context, Object};
 use lyceum_domain::Code;
-use lyceum_projections::queries;
+use lyceum_projections::content::queries;
 use std::convert::identity;
 
 #[derive(Default)]

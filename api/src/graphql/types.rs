@@ -14,7 +14,7 @@ use crate::dto::{
 use crate::pagination::{MAX_LIMIT, encode_cursor};
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Enum, ID, SimpleObject};
-use lyceum_projections::queries::Page;
+use lyceum_projections::page::Page;
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum AccessPolicy {

@@ -12,7 +12,6 @@ use crate::state::AppState;
 use crate::{service, write};
 use actix_web::web::{Data, Json, Path, Query};
 use actix_web::{HttpRequest, HttpResponse, get, post};
-use lyceum_projections::check_in_reads;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -62,7 +61,7 @@ pub async fn list_check_in_projects(
     _fresh: Fresh,
 ) -> Result<Json<Paged<CheckInProject>>, ApiError> {
     let space = resolve(&state, &auth, &path, Intent::MemberRead).await?;
-    let page = check_in_reads::projects(
+    let page = lyceum_projections::check_ins::queries::projects(
         &state.db,
         &space.id.to_string(),
         query.after()?.as_deref(),
@@ -158,7 +157,7 @@ pub async fn list_check_in_streaks(
     let space = resolve(&state, &auth, &space, Intent::Read).await?;
     let row = row(&state, &space, &project).await?;
     let (today, _) = today(&state, &row)?;
-    let page = check_in_reads::streaks(
+    let page = lyceum_projections::check_ins::queries::streaks(
         &state.db,
         &row.id,
         query.after()?.as_deref(),
@@ -198,7 +197,7 @@ pub async fn list_not_checked_in(
             next_cursor: None,
         }));
     }
-    let page = check_in_reads::not_checked_in(
+    let page = lyceum_projections::check_ins::queries::not_checked_in(
         &state.db,
         &space.id.to_string(),
         &row.id,
@@ -245,7 +244,7 @@ pub async fn list_check_ins(
         Some(raw) => date("day", raw)?,
         None => today(&state, &row)?.0,
     };
-    let page = check_in_reads::check_ins(
+    let page = lyceum_projections::check_ins::queries::check_ins(
         &state.db,
         &row.id,
         &day.to_string(),

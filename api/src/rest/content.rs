@@ -12,7 +12,7 @@ use crate::{service, write};
 use actix_web::web::{Data, Json, Path, Query};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post};
 use lyceum_domain::content::ContentCommand;
-use lyceum_projections::queries::ContentFilter;
+use lyceum_projections::content::queries::ContentFilter;
 use serde::Deserialize;
 use utoipa::IntoParams;
 

@@ -151,10 +151,10 @@ pub async fn list_revisions(
         .transpose()
         .map_err(|_| ApiError::bad_request("cursor is not valid"))?;
     let space_id = space.id.to_string();
-    lyceum_projections::queries::content_item(&state.db, Some(&space_id), &id)
+    lyceum_projections::content::queries::content_item(&state.db, Some(&space_id), &id)
         .await?
         .ok_or_else(|| ApiError::not_found("content"))?;
-    let revisions = lyceum_projections::queries::content_revisions(
+    let revisions = lyceum_projections::content::queries::content_revisions(
         &state.db,
         &space_id,
         &id,

@@ -143,7 +143,7 @@ pub async fn me(
     _fresh: Fresh,
 ) -> Result<Json<Member>, ApiError> {
     let (member, space) = auth.require_member()?;
-    let row = lyceum_projections::queries::member(
+    let row = lyceum_projections::members::queries::member(
         &state.db,
         Some(&space.to_string()),
         &member.to_string(),

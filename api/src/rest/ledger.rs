@@ -71,7 +71,8 @@ pub async fn get_ledger(
 ) -> Result<Json<Ledger>, ApiError> {
     let space = resolve(&state, &auth, &path, Intent::Read).await?;
     let rows =
-        lyceum_projections::queries::ledger_balances(&state.db, &space.id.to_string()).await?;
+        lyceum_projections::ledger::queries::ledger_balances(&state.db, &space.id.to_string())
+            .await?;
     let mut trial: BTreeMap<String, (i64, i64)> = BTreeMap::new();
     let accounts = rows
         .into_iter()

@@ -121,7 +121,7 @@ pub async fn list_points_ledger(
         .map(|c| c.parse::<i64>())
         .transpose()
         .map_err(|_| ApiError::bad_request("cursor is not valid"))?;
-    let page = lyceum_projections::points_reads::ledger(
+    let page = lyceum_projections::points::queries::ledger(
         &state.db,
         &space.id.to_string(),
         &member,

@@ -57,7 +57,7 @@ pub async fn list_questions(
     _fresh: Fresh,
 ) -> Result<Json<Paged<QuestionDto>>, ApiError> {
     let space = resolve(&state, &auth, &path, Intent::MemberRead).await?;
-    let questions = lyceum_projections::queries::questions(
+    let questions = lyceum_projections::questions::queries::questions(
         &state.db,
         &space.id.to_string(),
         page.after()?.as_deref(),
@@ -214,7 +214,8 @@ pub async fn list_guests(
     _fresh: Fresh,
 ) -> Result<Json<Guests>, ApiError> {
     let space = resolve(&state, &auth, &path, Intent::Read).await?;
-    let ids = lyceum_projections::queries::guests(&state.db, &space.id.to_string()).await?;
+    let ids =
+        lyceum_projections::questions::queries::guests(&state.db, &space.id.to_string()).await?;
     Ok(Json(Guests {
         member_ids: ids.iter().filter_map(|id| id.parse().ok()).collect(),
     }))

@@ -69,10 +69,10 @@ pub async fn list_referrals(
     let space = resolve(&state, &auth, &space, Intent::Read).await?;
     let member = parse_id(&member, "member")?.to_string();
     let space_id = space.id.to_string();
-    lyceum_projections::queries::member(&state.db, Some(&space_id), &member)
+    lyceum_projections::members::queries::member(&state.db, Some(&space_id), &member)
         .await?
         .ok_or_else(|| ApiError::not_found("member"))?;
-    let page = lyceum_projections::referrals::referrals(
+    let page = lyceum_projections::ledger::referrals::referrals(
         &state.db,
         &space_id,
         &member,

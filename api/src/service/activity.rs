@@ -7,7 +7,7 @@ use crate::error::ApiError;
 use crate::space::SpaceRef;
 use crate::state::AppState;
 use lyceum_projections::interactions::queries::{self, ActivityRow, InteractionRow};
-use lyceum_projections::queries::Page;
+use lyceum_projections::page::Page;
 use uuid::Uuid;
 
 /// The member a read is about: for a member session, itself (another member's id is 404, like
@@ -28,7 +28,7 @@ pub async fn member_of(
         };
     }
     let member = named.ok_or_else(|| ApiError::bad_request("name the member: member_id"))?;
-    lyceum_projections::queries::member(
+    lyceum_projections::members::queries::member(
         &state.db,
         Some(&space.id.to_string()),
         &member.to_string(),

@@ -3,28 +3,31 @@
 use crate::dto::analytics::{AnalyticsSummary, Cohort, MrrAmount, TierRevenue, money_totals};
 use crate::error::ApiError;
 use crate::state::AppState;
-use lyceum_projections::queries;
 
 /// Loads the summary of a space the caller has already been allowed to read.
 pub async fn summary(state: &AppState, space_id: &str) -> Result<AnalyticsSummary, ApiError> {
     let db = &state.db;
     Ok(AnalyticsSummary {
-        mrr: queries::mrr(db, space_id)
+        mrr: lyceum_projections::analytics::queries::mrr(db, space_id)
             .await?
             .into_iter()
             .map(MrrAmount::from)
             .collect(),
-        counts: queries::subscription_counts(db, space_id).await?.into(),
-        by_tier: queries::revenue_by_tier(db, space_id)
+        counts: lyceum_projections::analytics::queries::subscription_counts(db, space_id)
+            .await?
+            .into(),
+        by_tier: lyceum_projections::analytics::queries::revenue_by_tier(db, space_id)
             .await?
             .into_iter()
             .map(TierRevenue::from)
             .collect(),
-        cohorts: queries::monthly_cohorts(db, space_id)
+        cohorts: lyceum_projections::analytics::queries::monthly_cohorts(db, space_id)
             .await?
             .into_iter()
             .map(Cohort::from)
             .collect(),
-        money: money_totals(queries::ledger_balances(db, space_id).await?),
+        money: money_totals(
+            lyceum_projections::ledger::queries::ledger_balances(db, space_id).await?,
+        ),
     })
 }

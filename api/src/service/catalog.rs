@@ -9,7 +9,9 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use lyceum_domain::content::{Access, Reader};
 use lyceum_domain::ids::{SpaceId, TierId};
-use lyceum_projections::queries::{self, ContentFilter, ContentRow, MemberAccess, Page};
+use lyceum_projections::content::queries::{ContentFilter, ContentRow};
+use lyceum_projections::members::access::MemberAccess;
+use lyceum_projections::page::Page;
 
 /// What the caller may read: `None` for API keys (everything), a member session's
 /// entitlements otherwise.
@@ -19,7 +21,7 @@ pub type Viewer = Option<MemberAccess>;
 pub async fn viewer(state: &AppState, auth: &Auth, space: SpaceId) -> Result<Viewer, ApiError> {
     match (auth.0.role, auth.0.member_id) {
         (Role::Member, Some(member)) => Ok(Some(
-            queries::member_access(
+            lyceum_projections::members::access::member_access(
                 &state.db,
                 &space.to_string(),
                 &member.to_string(),
@@ -112,7 +114,14 @@ pub async fn list(
     if viewer.is_some() {
         filter.status = Some("published".into());
     }
-    let page = queries::content(&state.db, &space.to_string(), &filter, after, limit).await?;
+    let page = lyceum_projections::content::queries::content(
+        &state.db,
+        &space.to_string(),
+        &filter,
+        after,
+        limit,
+    )
+    .await?;
     Ok(Page {
         items: page.items.into_iter().map(|r| view(r, viewer)).collect(),
         next: page.next,
@@ -127,10 +136,14 @@ pub async fn get(
     id: &str,
 ) -> Result<ContentItem, ApiError> {
     let id = crate::service::parse_id(id, "content")?;
-    let row = queries::content_item(&state.db, Some(&space.to_string()), &id.to_string())
-        .await?
-        .filter(|row| visible(row, viewer))
-        .ok_or_else(|| ApiError::not_found("content"))?;
+    let row = lyceum_projections::content::queries::content_item(
+        &state.db,
+        Some(&space.to_string()),
+        &id.to_string(),
+    )
+    .await?
+    .filter(|row| visible(row, viewer))
+    .ok_or_else(|| ApiError::not_found("content"))?;
     Ok(view(row, viewer))
 }
 
@@ -142,7 +155,12 @@ pub async fn parts(
     id: &str,
 ) -> Result<Vec<ContentItem>, ApiError> {
     let container = get(state, viewer, space, id).await?;
-    let rows = queries::parts(&state.db, &space.to_string(), &container.id.to_string()).await?;
+    let rows = lyceum_projections::content::queries::parts(
+        &state.db,
+        &space.to_string(),
+        &container.id.to_string(),
+    )
+    .await?;
     Ok(rows
         .into_iter()
         .filter(|row| visible(row, viewer))

@@ -15,7 +15,7 @@ use lyceum_domain::gamification::project::{
     CheckInProject, CheckInProjectCommand, Schedule, local_day,
 };
 use lyceum_domain::ids::{CheckInProjectId, MemberId};
-use lyceum_projections::check_in_reads::{self, ProjectRow};
+use lyceum_projections::check_ins::queries::ProjectRow;
 use lyceum_store::command::{append_for, load};
 use lyceum_store::vault;
 
@@ -139,7 +139,7 @@ pub async fn check_in(
         metadata(auth, Some(space.id)),
         vec![],
     )?;
-    let display_name = lyceum_projections::queries::member(
+    let display_name = lyceum_projections::members::queries::member(
         &state.db,
         Some(&space.id.to_string()),
         &member.to_string(),
@@ -163,9 +163,13 @@ pub async fn row(
     project_id: &str,
 ) -> Result<ProjectRow, ApiError> {
     let id = parse_id(project_id, "check-in project")?;
-    check_in_reads::project(&state.db, &space.id.to_string(), &id.to_string())
-        .await?
-        .ok_or_else(|| ApiError::not_found("check-in project"))
+    lyceum_projections::check_ins::queries::project(
+        &state.db,
+        &space.id.to_string(),
+        &id.to_string(),
+    )
+    .await?
+    .ok_or_else(|| ApiError::not_found("check-in project"))
 }
 
 /// Today in the project's time zone, and whether it is open today.
@@ -178,11 +182,21 @@ pub fn today(state: &AppState, row: &ProjectRow) -> Result<(NaiveDate, bool), Ap
 /// The project as `auth` sees it today: with the member's own record for a member session.
 pub async fn view(state: &AppState, auth: &Auth, row: ProjectRow) -> Result<ProjectDto, ApiError> {
     let (today, open_today) = today(state, &row)?;
-    let (members, checked_in) =
-        check_in_reads::participation(&state.db, &row.id, &today.to_string()).await?;
+    let (members, checked_in) = lyceum_projections::check_ins::queries::participation(
+        &state.db,
+        &row.id,
+        &today.to_string(),
+    )
+    .await?;
     let viewer = match auth.member_id() {
         Some(member) => Some(
-            match check_in_reads::streak(&state.db, &row.id, &member.to_string()).await? {
+            match lyceum_projections::check_ins::queries::streak(
+                &state.db,
+                &row.id,
+                &member.to_string(),
+            )
+            .await?
+            {
                 Some(streak) => MemberStreak::on(streak, today),
                 None => MemberStreak::of(
                     parse_id(&row.id, "check-in project")?,

@@ -19,7 +19,7 @@ use lyceum_domain::engagement::comment::{
 use lyceum_domain::ids::{CommentId, MemberId};
 use lyceum_domain::values::Sealed;
 use lyceum_projections::engagement::queries::{self, CommentRow, Thread};
-use lyceum_projections::queries::Page;
+use lyceum_projections::page::Page;
 use lyceum_store::command::{Loaded, append_for};
 use lyceum_store::vault;
 use uuid::Uuid;
@@ -80,7 +80,7 @@ async fn view(
     // members read model then.
     let author_name = match &row {
         Some(row) => row.author_name.clone(),
-        None => lyceum_projections::queries::member(
+        None => lyceum_projections::members::queries::member(
             &state.db,
             Some(&current.space_id.to_string()),
             &current.member_id.to_string(),

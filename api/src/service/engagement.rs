@@ -49,7 +49,7 @@ async fn container(
     space: &SpaceRef,
     part: ContentId,
 ) -> Result<Option<(ContentId, ContentState)>, ApiError> {
-    let row = lyceum_projections::queries::content_item(
+    let row = lyceum_projections::content::queries::content_item(
         &state.db,
         Some(&space.id.to_string()),
         &part.to_string(),
@@ -87,7 +87,7 @@ pub async fn engageable(
         .state
         .state
         .ok_or_else(|| ApiError::not_found("member"))?;
-    let access = lyceum_projections::access::member_access(
+    let access = lyceum_projections::members::access::member_access(
         &state.db,
         &space.id.to_string(),
         &member.to_string(),
@@ -203,7 +203,7 @@ pub async fn counters(
     content_id: &str,
 ) -> Result<ItemEngagement, ApiError> {
     let id = parse_id(content_id, "content")?;
-    let row = lyceum_projections::queries::content_item(
+    let row = lyceum_projections::content::queries::content_item(
         &state.db,
         Some(&space.id.to_string()),
         &id.to_string(),

@@ -7,7 +7,8 @@ use crate::error::ApiError;
 use crate::service::catalog::{Viewer, view};
 use crate::space::SpaceRef;
 use crate::state::AppState;
-use lyceum_projections::queries::{self, ContentFilter, Page};
+use lyceum_projections::content::queries::ContentFilter;
+use lyceum_projections::page::Page;
 
 /// How many catalog rows one scan reads: enough that a feed page usually needs one scan even
 /// when many items are locked to the reader.
@@ -34,8 +35,14 @@ pub async fn page(
     let mut items = Vec::with_capacity(wanted);
     let mut cursor = before;
     for _ in 0..MAX_SCANS {
-        let scanned =
-            queries::content(&state.db, &space_id, &filter, cursor.as_deref(), SCAN).await?;
+        let scanned = lyceum_projections::content::queries::content(
+            &state.db,
+            &space_id,
+            &filter,
+            cursor.as_deref(),
+            SCAN,
+        )
+        .await?;
         let more = scanned.next.is_some();
         let count = scanned.items.len();
         for (n, row) in scanned.items.into_iter().enumerate() {

@@ -59,9 +59,9 @@ pub async fn add(
         tier_ids: vec![],
         referral_code: referral_code.to_string(),
         points: 0,
-        level: lyceum_projections::terms::space_levels(&state.db, &space.id.to_string())
+        level: lyceum_projections::spaces::terms::space_levels(&state.db, &space.id.to_string())
             .await?
-            .map(|rules| lyceum_projections::terms::level_for(&rules, 0).into()),
+            .map(|rules| lyceum_projections::spaces::terms::level_for(&rules, 0).into()),
         created_at: append.recorded_at.clone(),
         updated_at: append.recorded_at.clone(),
     };

@@ -83,7 +83,7 @@ pub async fn purchase(
             .into());
         }
     };
-    let owned = lyceum_projections::queries::member_access(
+    let owned = lyceum_projections::members::access::member_access(
         &state.db,
         &space.id.to_string(),
         &member_id.to_string(),

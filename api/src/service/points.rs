@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use lyceum_domain::gamification::points::PointsRules;
 use lyceum_domain::gamification::week::week_start;
 use lyceum_domain::space::{Space, SpaceCommand};
-use lyceum_projections::points_reads::{self, Board, parse_leader_cursor};
+use lyceum_projections::points::queries::{Board, parse_leader_cursor};
 use lyceum_store::command::load;
 
 /// `GET /v1/spaces/{space}/points-rules`: from the space's own stream.
@@ -60,7 +60,7 @@ pub async fn visible_member(
         return Err(ApiError::not_found("member"));
     }
     let id = id.to_string();
-    lyceum_projections::queries::member(&state.db, Some(&space.id.to_string()), &id)
+    lyceum_projections::members::queries::member(&state.db, Some(&space.id.to_string()), &id)
         .await?
         .ok_or_else(|| ApiError::not_found("member"))?;
     Ok(id)
@@ -72,12 +72,15 @@ pub async fn balance(
     space: &SpaceRef,
     member_id: &str,
 ) -> Result<PointsBalance, ApiError> {
-    let balance = points_reads::balance(&state.db, member_id).await?;
-    let level = lyceum_projections::terms::space_levels(&state.db, &space.id.to_string())
+    let balance = lyceum_projections::points::queries::balance(&state.db, member_id).await?;
+    let level = lyceum_projections::spaces::terms::space_levels(&state.db, &space.id.to_string())
         .await?
         .map(|rules| {
-            lyceum_projections::terms::level_for(&rules, u64::try_from(balance.points).unwrap_or(0))
-                .into()
+            lyceum_projections::spaces::terms::level_for(
+                &rules,
+                u64::try_from(balance.points).unwrap_or(0),
+            )
+            .into()
         });
     Ok(PointsBalance {
         member_id: parse_id(member_id, "member")?,
@@ -94,7 +97,9 @@ pub async fn badges(
     space: &SpaceRef,
     member_id: &str,
 ) -> Result<Badges, ApiError> {
-    let rows = points_reads::badges(&state.db, &space.id.to_string(), member_id).await?;
+    let rows =
+        lyceum_projections::points::queries::badges(&state.db, &space.id.to_string(), member_id)
+            .await?;
     Ok(Badges {
         data: rows.into_iter().filter_map(BadgeDto::from_row).collect(),
     })
@@ -135,9 +140,14 @@ pub async fn leaderboard(
         .as_deref()
         .map(|c| parse_leader_cursor(c).ok_or_else(|| ApiError::bad_request("cursor is not valid")))
         .transpose()?;
-    let page =
-        points_reads::leaderboard(&state.db, &space.id.to_string(), board, after, query.limit)
-            .await?;
+    let page = lyceum_projections::points::queries::leaderboard(
+        &state.db,
+        &space.id.to_string(),
+        board,
+        after,
+        query.limit,
+    )
+    .await?;
     let board = Leaderboard {
         period: query.period,
         week_starts_on: match board {

@@ -107,7 +107,7 @@ pub async fn progress(
 ) -> Result<ProgressDto, ApiError> {
     let member = super::activity::member_of(state, auth, space, member_id).await?;
     let course = super::parse_id(course_id, "course")?;
-    let row = lyceum_projections::queries::content_item(
+    let row = lyceum_projections::content::queries::content_item(
         &state.db,
         Some(&space.id.to_string()),
         &course.to_string(),

@@ -16,7 +16,6 @@ use lyceum_domain::content::question::{
 use lyceum_domain::ids::{AnswerId, ContentId, MemberId, QuestionId};
 use lyceum_domain::membership::member::{Member, MemberCommand};
 use lyceum_domain::{Aggregate, DomainError};
-use lyceum_projections::queries;
 use lyceum_store::command::append_for;
 use uuid::Uuid;
 
@@ -180,11 +179,12 @@ fn answer_view(
 /// `GET /v1/spaces/{space}/questions/{id}`: the question with its answers.
 pub async fn get(state: &AppState, space: &SpaceRef, id: &str) -> Result<QuestionDto, ApiError> {
     let id = parse_id(id, "question")?.to_string();
-    let row = queries::question(&state.db, &space.id.to_string(), &id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("question"))?;
+    let row =
+        lyceum_projections::questions::queries::question(&state.db, &space.id.to_string(), &id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("question"))?;
     let mut question = QuestionDto::from(row);
-    question.answers = queries::answers(&state.db, &id)
+    question.answers = lyceum_projections::questions::queries::answers(&state.db, &id)
         .await?
         .into_iter()
         .map(Answer::from)

@@ -5,7 +5,9 @@
 use crate::dto::{Entitlements, Member, Order, Space, Subscription, Tier};
 use crate::error::ApiError;
 use crate::state::AppState;
-use lyceum_projections::queries::{self, Page};
+use lyceum_projections::members::access::member_access;
+use lyceum_projections::page::Page;
+use lyceum_projections::{members, orders, spaces, subscriptions, tiers};
 use uuid::Uuid;
 
 /// A space's tiers, oldest first.
@@ -15,19 +17,19 @@ pub async fn tiers(
     after: Option<&str>,
     limit: i64,
 ) -> Result<Page<Tier>, ApiError> {
-    let page = queries::tiers(&state.db, &space.to_string(), after, limit).await?;
+    let page = tiers::queries::tiers(&state.db, &space.to_string(), after, limit).await?;
     Ok(map(page, Tier::from))
 }
 
 /// One tier of the space, archived or not.
 pub async fn tier(state: &AppState, space: Uuid, id: Uuid) -> Result<Tier, ApiError> {
-    let row = queries::tier(&state.db, &space.to_string(), &id.to_string()).await?;
+    let row = tiers::queries::tier(&state.db, &space.to_string(), &id.to_string()).await?;
     Ok(Tier::from(row.ok_or_else(|| ApiError::not_found("tier"))?))
 }
 
 /// A space by id; `None` once it is gone from the read model.
 pub async fn space(state: &AppState, space: Uuid) -> Result<Option<Space>, ApiError> {
-    let row = queries::space(&state.db, &space.to_string()).await?;
+    let row = spaces::queries::space(&state.db, &space.to_string()).await?;
     Ok(row.map(Space::from))
 }
 
@@ -38,7 +40,7 @@ pub async fn members(
     after: Option<&str>,
     limit: i64,
 ) -> Result<Page<Member>, ApiError> {
-    let page = queries::members(&state.db, &space.to_string(), after, limit).await?;
+    let page = members::queries::members(&state.db, &space.to_string(), after, limit).await?;
     Ok(map(page, Member::from))
 }
 
@@ -49,7 +51,7 @@ pub async fn find_member(
     id: Uuid,
 ) -> Result<Option<Member>, ApiError> {
     let space = space.map(|s| s.to_string());
-    let row = queries::member(&state.db, space.as_deref(), &id.to_string()).await?;
+    let row = members::queries::member(&state.db, space.as_deref(), &id.to_string()).await?;
     Ok(row.map(Member::from))
 }
 
@@ -67,7 +69,7 @@ pub async fn entitlements(
     member_id: Uuid,
 ) -> Result<Entitlements, ApiError> {
     member(state, space, member_id).await?;
-    let access = queries::member_access(
+    let access = member_access(
         &state.db,
         &space.to_string(),
         &member_id.to_string(),
@@ -96,7 +98,8 @@ pub async fn subscriptions(
     limit: i64,
 ) -> Result<Page<Subscription>, ApiError> {
     let (space, member) = (space.to_string(), member.to_string());
-    let page = queries::subscriptions(&state.db, &space, &member, after, limit).await?;
+    let page =
+        subscriptions::queries::subscriptions(&state.db, &space, &member, after, limit).await?;
     Ok(map(page, Subscription::from))
 }
 
@@ -106,7 +109,8 @@ pub async fn subscription(
     space: Uuid,
     id: Uuid,
 ) -> Result<Subscription, ApiError> {
-    let row = queries::subscription(&state.db, &space.to_string(), &id.to_string()).await?;
+    let row = subscriptions::queries::subscription(&state.db, &space.to_string(), &id.to_string())
+        .await?;
     Ok(Subscription::from(
         row.ok_or_else(|| ApiError::not_found("subscription"))?,
     ))
@@ -121,13 +125,13 @@ pub async fn orders(
     limit: i64,
 ) -> Result<Page<Order>, ApiError> {
     let (space, member) = (space.to_string(), member.to_string());
-    let page = queries::orders(&state.db, &space, &member, after, limit).await?;
+    let page = orders::queries::orders(&state.db, &space, &member, after, limit).await?;
     Ok(map(page, Order::from))
 }
 
 /// One order of the space.
 pub async fn order(state: &AppState, space: Uuid, id: Uuid) -> Result<Order, ApiError> {
-    let row = queries::order(&state.db, &space.to_string(), &id.to_string()).await?;
+    let row = orders::queries::order(&state.db, &space.to_string(), &id.to_string()).await?;
     Ok(Order::from(
         row.ok_or_else(|| ApiError::not_found("order"))?,
     ))

@@ -16,7 +16,7 @@ use lyceum_domain::ids::{CommentId, MemberId, ReportId};
 use lyceum_domain::values::bounded_text;
 use lyceum_domain::{Aggregate, Code, DomainError};
 use lyceum_projections::engagement::queries::{ReportRow, open_report_by};
-use lyceum_projections::queries::Page;
+use lyceum_projections::page::Page;
 use lyceum_store::command::append_for;
 use lyceum_store::vault;
 

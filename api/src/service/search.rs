@@ -7,7 +7,8 @@ use crate::dto::ContentItem;
 use crate::error::ApiError;
 use crate::state::AppState;
 use lyceum_domain::ids::SpaceId;
-use lyceum_projections::queries::{self, Page, search_terms};
+use lyceum_projections::content::search::search_terms;
+use lyceum_projections::page::Page;
 
 /// How many rows one look at the index reads, at least.
 const BATCH: i64 = 50;
@@ -36,7 +37,7 @@ pub async fn search(
     let mut cursor = after;
     for _ in 0..MAX_LOOKS {
         let batch = BATCH.max(limit + 1);
-        let hits = queries::search(
+        let hits = lyceum_projections::content::search::search(
             &state.db,
             &space.to_string(),
             &terms,

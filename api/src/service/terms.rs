@@ -126,14 +126,14 @@ pub async fn adjust_points(
     let decision = decide_in_space::<Member>(state, auth, space, id, command).await?;
     // The aggregate keeps the manual points; what actions earned is in the points read model.
     let manual = decision.state.state.as_ref().map_or(0, |m| m.points);
-    let earned = lyceum_projections::points_reads::balance(&state.db, &id.to_string())
+    let earned = lyceum_projections::points::queries::balance(&state.db, &id.to_string())
         .await?
         .earned;
     let points = manual.saturating_add(u64::try_from(earned).unwrap_or(0));
     let level = current(state, space)
         .await?
         .levels
-        .map(|rules| lyceum_projections::terms::level_for(&rules, points).into());
+        .map(|rules| lyceum_projections::spaces::terms::level_for(&rules, points).into());
     let output = MemberPoints {
         member_id: id,
         points,

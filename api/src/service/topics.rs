@@ -11,7 +11,6 @@ use crate::state::AppState;
 use lyceum_domain::content::topic::{Relation, Topic, TopicCommand, TopicEvent, TopicRef};
 use lyceum_domain::ids::TopicId;
 use lyceum_domain::{Aggregate, DomainError};
-use lyceum_projections::queries;
 use lyceum_store::command::append_for;
 
 /// Plans `POST /v1/spaces/{space}/topics`.
@@ -72,7 +71,9 @@ pub async fn relate(
         RelationDto::PrerequisiteOf => Relation::PrerequisiteOf,
         RelationDto::RelatedTo => Relation::RelatedTo,
     };
-    let graph = queries::topic_relations(&state.db, &space.id.to_string()).await?;
+    let graph =
+        lyceum_projections::topics::queries::topic_relations(&state.db, &space.id.to_string())
+            .await?;
     let command = TopicCommand::Relate {
         this: TopicId(id),
         other: TopicRef {
@@ -80,7 +81,11 @@ pub async fn relate(
             space_id: other.state.space_id().unwrap_or(space.id),
         },
         relation,
-        closes_cycle: queries::leads_to(&graph, &input.topic_id.to_string(), &id.to_string()),
+        closes_cycle: lyceum_projections::topics::queries::leads_to(
+            &graph,
+            &input.topic_id.to_string(),
+            &id.to_string(),
+        ),
     };
     let decision = decide_loaded(auth, space, id, loaded, command)?;
     Ok(decision.planned(TopicRelationDto {
@@ -94,12 +99,12 @@ pub async fn relate(
 pub async fn graph(state: &AppState, space: &SpaceRef) -> Result<TopicGraph, ApiError> {
     let space_id = space.id.to_string();
     Ok(TopicGraph {
-        topics: queries::topics(&state.db, &space_id)
+        topics: lyceum_projections::topics::queries::topics(&state.db, &space_id)
             .await?
             .into_iter()
             .map(TopicDto::from)
             .collect(),
-        relations: queries::topic_relations(&state.db, &space_id)
+        relations: lyceum_projections::topics::queries::topic_relations(&state.db, &space_id)
             .await?
             .into_iter()
             .map(TopicRelationDto::from)

@@ -3,7 +3,7 @@
 //! page is.
 
 use super::queries::{COMMENT_COLUMNS, CommentRow, ItemStats, comment_row, stats_row};
-use crate::queries::placeholders;
+use crate::page::placeholders;
 use lyceum_store::{Db, StoreError};
 use sqlx::Row;
 use std::collections::{HashMap, HashSet};

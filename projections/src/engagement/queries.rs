@@ -1,7 +1,7 @@
 //! Reads of the engagement read model: an item's counters, comment threads a page at a time,
 //! the report queue, and a member's progress through a course.
 
-use crate::queries::{Page, page};
+use crate::page::{Page, page};
 use lyceum_store::{Db, StoreError};
 use serde::Serialize;
 use sqlx::Row;

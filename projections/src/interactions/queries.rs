@@ -1,7 +1,7 @@
 //! Reads of the training features: the member × item table, a member's activity log (newest
 //! first), and per-member activity features computed at `now`.
 
-use crate::queries::{Page, page};
+use crate::page::{Page, page};
 use chrono::{DateTime, Utc};
 use lyceum_store::{Db, StoreError};
 use serde::Serialize;

@@ -1,6 +1,8 @@
 //! The tiers read model: one row per tier, with its current name, prices for new
 //! subscriptions, trial and whether it is archived.
 
+pub mod queries;
+
 use lyceum_domain::Aggregate;
 use lyceum_domain::membership::tier::{Tier, TierEvent};
 use lyceum_store::{StoreError, StoredEvent};

@@ -2,6 +2,9 @@
 //! status, schedule, flags, place in a course or column, tags and topics; a snapshot of every
 //! revision; and (through [`crate::topics`]) the topic graph.
 
+pub mod queries;
+pub mod search;
+
 use lyceum_domain::Aggregate;
 use lyceum_domain::content::topic::Topic;
 use lyceum_domain::content::{Content, ContentEvent, PartChange};

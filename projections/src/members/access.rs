@@ -5,7 +5,7 @@
 //! the space's grace lasts. They own the items they paid for, unless a lost dispute or a refund
 //! (as the space's refund rule says) took them back.
 
-use crate::terms::space_terms;
+use crate::spaces::terms::space_terms;
 use chrono::{DateTime, TimeDelta, Utc};
 use lyceum_domain::membership::terms::BillingTerms;
 use lyceum_store::{Db, StoreError};

@@ -2,7 +2,7 @@
 //! to, which unlocks them too), a container's parts in order, revisions, and what is due for
 //! scheduled publication.
 
-use super::{Page, page};
+use crate::page::{Page, page};
 use lyceum_store::{Db, StoreError};
 use serde::Serialize;
 use sqlx::Row;

@@ -1,7 +1,7 @@
 //! Reads of the referrals the ledger projection keeps (`rm_referrals`): the subscriptions
 //! started with a member's referral code, and the commission each conversion paid.
 
-use crate::queries::{Page, page};
+use crate::page::{Page, page};
 use lyceum_store::{Db, StoreError};
 use serde::Serialize;
 use sqlx::Row;

@@ -10,6 +10,9 @@
 //! kept in `rm_referrals`; its first paid cycle (the conversion) pays the referrer's commission,
 //! and later cycles do not.
 
+pub mod queries;
+pub mod referrals;
+
 use lyceum_domain::Aggregate;
 use lyceum_domain::ids::{MemberId, SpaceId};
 use lyceum_domain::ledger::{

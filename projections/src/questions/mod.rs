@@ -1,6 +1,8 @@
 //! The questions read model: each question with its answers and the accepted one, and who holds
 //! the guest role in each space (the members who may answer).
 
+pub mod queries;
+
 use lyceum_domain::Aggregate;
 use lyceum_domain::content::question::{Question, QuestionEvent};
 use lyceum_domain::membership::member::{Member, MemberEvent};

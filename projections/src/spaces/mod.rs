@@ -1,6 +1,9 @@
 //! The spaces read model: one row per space with its current settings, billing terms and member
 //! levels (both as JSON, null until the creator sets them).
 
+pub mod queries;
+pub mod terms;
+
 use lyceum_domain::Aggregate;
 use lyceum_domain::space::{Space, SpaceEvent};
 use lyceum_store::{StoreError, StoredEvent};

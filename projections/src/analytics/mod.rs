@@ -12,6 +12,8 @@
 //!   subscription always states its current contribution, tier and status.
 //! - Rows come from event data and `recorded_at` only, so a replay reproduces them exactly.
 
+pub mod queries;
+
 use lyceum_domain::Aggregate;
 use lyceum_domain::membership::subscription::{
     Billing, BillingInterval, Subscription, SubscriptionEvent, SubscriptionState,

@@ -1,7 +1,7 @@
 //! Reads of the check-ins read model: projects, a day's check-ins, members' streaks, and the
 //! active members who have not checked in on a day.
 
-use crate::queries::{Page, page};
+use crate::page::{Page, page};
 use lyceum_domain::gamification::streak::Streak;
 use lyceum_store::{Db, StoreError};
 use sqlx::Row;

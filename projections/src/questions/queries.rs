@@ -1,6 +1,6 @@
 //! Question queries: a space's questions, one question's answers, and its guests.
 
-use super::{Page, page};
+use crate::page::{Page, page};
 use lyceum_store::{Db, StoreError};
 use serde::Serialize;
 use sqlx::Row;

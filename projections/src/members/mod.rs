@@ -1,6 +1,9 @@
 //! The members read model. Personal data is opened with the member's key while the event is
 //! applied; once the key is erased, the same events yield an erased member, live or on replay.
 
+pub mod access;
+pub mod queries;
+
 use lyceum_domain::Aggregate;
 use lyceum_domain::membership::member::{Member, MemberEvent};
 use lyceum_store::{StoreError, StoredEvent, vault};

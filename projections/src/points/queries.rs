@@ -1,6 +1,6 @@
 //! Reads of the points read model: a member's ledger, balance and badges, and the leaderboards.
 
-use crate::queries::{Page, page};
+use crate::page::{Page, page};
 use lyceum_store::{Db, StoreError};
 use sqlx::Row;
 use sqlx::any::AnyRow;

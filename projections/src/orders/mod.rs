@@ -3,7 +3,9 @@
 //! stream up to it through the domain aggregate, so the row is the aggregate's state at that
 //! position, live and on replay.
 
-use crate::queries::OrderRow;
+pub mod queries;
+
+use crate::orders::queries::OrderRow;
 use lyceum_domain::Aggregate;
 use lyceum_domain::payment::order::{DisputeOutcome, Order, OrderEvent, OrderItem, OrderState};
 use lyceum_store::read::stream_until;

@@ -11,6 +11,8 @@
 //! (`rm_action_counts`) and was credited for (`rm_action_subjects`), so a replay earns exactly
 //! what the live projection did.
 
+pub mod queries;
+
 use lyceum_domain::Aggregate;
 use lyceum_domain::gamification::award::{Tally, award};
 use lyceum_domain::gamification::credit::{Credit, credit};

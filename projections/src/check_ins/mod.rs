@@ -2,6 +2,8 @@
 //! opened with the member's key (`rm_check_ins`; null once the member's personal data is erased,
 //! live or on replay), and each member's streak per project (`rm_check_in_streaks`).
 
+pub mod queries;
+
 use lyceum_domain::Aggregate;
 use lyceum_domain::gamification::check_in::{CheckInEvent, CheckInLog};
 use lyceum_domain::gamification::project::{CheckInProject, CheckInProjectEvent};

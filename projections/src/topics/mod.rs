@@ -1,6 +1,8 @@
 //! The topic graph read model: a space's topics and the relations between them. Part of the
 //! content projection (see [`crate::content`]), since items are filed under topics.
 
+pub mod queries;
+
 use lyceum_domain::content::topic::TopicEvent;
 use lyceum_store::{StoreError, StoredEvent};
 use sqlx::AnyConnection;

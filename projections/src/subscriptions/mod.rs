@@ -4,7 +4,9 @@
 //! copy of the lifecycle rules), live and on replay. It also says when each subscription next
 //! falls due, which is how the scheduler finds its work.
 
-use crate::queries::SubscriptionRow;
+pub mod queries;
+
+use crate::subscriptions::queries::SubscriptionRow;
 use lyceum_domain::Aggregate;
 use lyceum_domain::membership::subscription::{
     Billing, Subscription, SubscriptionEvent, SubscriptionState, SubscriptionStatus,

@@ -4,7 +4,7 @@
 //! not read an item's body finds it only by those, so that a search never reveals a word of a
 //! body it may not read.
 
-use super::content::{CONTENT_COLUMNS, CONTENT_FROM, ContentRow, content_row};
+use super::queries::{CONTENT_COLUMNS, CONTENT_FROM, ContentRow, content_row};
 use lyceum_store::db::Backend;
 use lyceum_store::{Db, StoreError};
 use sqlx::Row;

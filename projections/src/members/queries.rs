@@ -1,0 +1,112 @@
+//! Reads of the members read model: a space's members and one member, each with their tiers,
+//! points (from the points read model) and level.
+
+use crate::page::{Page, page, placeholders};
+use lyceum_store::{Db, StoreError};
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MemberRow {
+    pub id: String,
+    pub space_id: String,
+    pub email: Option<String>,
+    pub display_name: Option<String>,
+    pub status: String,
+    pub erased: bool,
+    pub tier_ids: Vec<String>,
+    pub points: u64,
+    /// `None` until the space sets levels.
+    pub level: Option<crate::spaces::terms::MemberLevel>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A member's points are the points read model's balance: manual adjustments and earned points.
+const MEMBER_COLUMNS: &str = "m.id, m.space_id, m.email, m.display_name, m.status, m.erased, \
+     COALESCE(b.points, 0) AS points, m.created_at, m.updated_at";
+const MEMBER_FROM: &str = "rm_members m LEFT JOIN rm_points_balances b ON b.member_id = m.id";
+
+async fn member_rows(db: &Db, rows: Vec<AnyRow>) -> Result<Vec<MemberRow>, StoreError> {
+    let mut members = Vec::with_capacity(rows.len());
+    for row in &rows {
+        members.push(MemberRow {
+            id: row.try_get("id")?,
+            space_id: row.try_get("space_id")?,
+            email: row.try_get("email")?,
+            display_name: row.try_get("display_name")?,
+            status: row.try_get("status")?,
+            erased: row.try_get::<i64, _>("erased")? != 0,
+            tier_ids: Vec::new(),
+            points: u64::try_from(row.try_get::<i64, _>("points")?).unwrap_or(0),
+            level: None,
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+        });
+    }
+    if members.is_empty() {
+        return Ok(members);
+    }
+    let sql = format!(
+        "SELECT member_id, tier_id FROM rm_member_tiers WHERE member_id IN ({}) ORDER BY joined_at, tier_id",
+        placeholders(1, members.len())
+    );
+    let mut query = sqlx::query(&sql);
+    for member in &members {
+        query = query.bind(member.id.clone());
+    }
+    let mut tiers: HashMap<String, Vec<String>> = HashMap::new();
+    for row in query.fetch_all(db.reader()).await? {
+        tiers
+            .entry(row.try_get("member_id")?)
+            .or_default()
+            .push(row.try_get("tier_id")?);
+    }
+    // Every row of one call is of one space (the list) or is one member.
+    let rules = crate::spaces::terms::space_levels(db, &members[0].space_id).await?;
+    for member in &mut members {
+        member.tier_ids = tiers.remove(&member.id).unwrap_or_default();
+        member.level = rules
+            .as_ref()
+            .map(|r| crate::spaces::terms::level_for(r, member.points));
+    }
+    Ok(members)
+}
+
+/// A space's members, oldest first.
+pub async fn members(
+    db: &Db,
+    space_id: &str,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Page<MemberRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {MEMBER_COLUMNS} FROM {MEMBER_FROM} WHERE m.space_id = $1 AND m.id > $2 \
+         ORDER BY m.id LIMIT $3"
+    ))
+    .bind(space_id)
+    .bind(after.unwrap_or(""))
+    .bind(limit + 1)
+    .fetch_all(db.reader())
+    .await?;
+    let items = member_rows(db, rows).await?;
+    Ok(page(items, limit, |m: &MemberRow| m.id.clone()))
+}
+
+/// One member, of the given space if one is given.
+pub async fn member(
+    db: &Db,
+    space_id: Option<&str>,
+    id: &str,
+) -> Result<Option<MemberRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {MEMBER_COLUMNS} FROM {MEMBER_FROM} WHERE ($1 = '' OR m.space_id = $1) AND m.id = $2"
+    ))
+    .bind(space_id.unwrap_or(""))
+    .bind(id)
+    .fetch_all(db.reader())
+    .await?;
+    Ok(member_rows(db, rows).await?.pop())
+}

@@ -1,0 +1,81 @@
+//! Reads of the orders read model: a member's orders and one order.
+
+use crate::page::{Page, page};
+use lyceum_store::{Db, StoreError};
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrderRow {
+    pub id: String,
+    pub space_id: String,
+    pub member_id: String,
+    /// `content` or `subscription_period`.
+    pub item_kind: String,
+    pub content_id: Option<String>,
+    pub tier_id: Option<String>,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub status: String,
+    pub refunded_minor: i64,
+    /// `open`, `won` or `lost`; null without a dispute.
+    pub dispute_status: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+const ORDER_COLUMNS: &str = "id, space_id, member_id, item_kind, content_id, tier_id, amount_minor, \
+     currency, status, refunded_minor, dispute_status, created_at, updated_at";
+
+fn order_row(row: &AnyRow) -> Result<OrderRow, sqlx::Error> {
+    Ok(OrderRow {
+        id: row.try_get("id")?,
+        space_id: row.try_get("space_id")?,
+        member_id: row.try_get("member_id")?,
+        item_kind: row.try_get("item_kind")?,
+        content_id: row.try_get("content_id")?,
+        tier_id: row.try_get("tier_id")?,
+        amount_minor: row.try_get("amount_minor")?,
+        currency: row.try_get("currency")?,
+        status: row.try_get("status")?,
+        refunded_minor: row.try_get("refunded_minor")?,
+        dispute_status: row.try_get("dispute_status")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+/// A member's orders, oldest first.
+pub async fn orders(
+    db: &Db,
+    space_id: &str,
+    member_id: &str,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Page<OrderRow>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {ORDER_COLUMNS} FROM rm_orders WHERE space_id = $1 AND member_id = $2 AND id > $3 \
+         ORDER BY id LIMIT $4"
+    ))
+    .bind(space_id)
+    .bind(member_id)
+    .bind(after.unwrap_or(""))
+    .bind(limit + 1)
+    .fetch_all(db.reader())
+    .await?;
+    let items = rows.iter().map(order_row).collect::<Result<_, _>>()?;
+    Ok(page(items, limit, |o: &OrderRow| o.id.clone()))
+}
+
+/// One order of a space.
+pub async fn order(db: &Db, space_id: &str, id: &str) -> Result<Option<OrderRow>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {ORDER_COLUMNS} FROM rm_orders WHERE space_id = $1 AND id = $2"
+    ))
+    .bind(space_id)
+    .bind(id)
+    .fetch_optional(db.reader())
+    .await?;
+    Ok(row.as_ref().map(order_row).transpose()?)
+}
