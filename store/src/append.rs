@@ -11,13 +11,15 @@
 //! round trip. SQLite has a single writer, so positions are
 //! assigned in commit order and need none of this.
 
+use crate::Db;
 use crate::db::Backend;
-use crate::error::{StoreError, is_unique_violation};
+use crate::error::StoreError;
 use crate::idempotency::{Claim, StoredResponse};
-use crate::{Db, time};
+use crate::side_write::SideWrite;
 use lyceum_domain::EventEnvelope;
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection};
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// The advisory lock appenders hold shared while they allocate positions.
@@ -37,78 +39,6 @@ pub struct Metadata {
     pub request_id: String,
 }
 
-/// A row outside the log that must be written in the same transaction as the events.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SideWrite {
-    /// Reserve a space's slug; fails with [`StoreError::SlugTaken`].
-    ReserveSlug { slug: String, space_id: Uuid },
-    /// Store an API key's hash.
-    InsertApiKey {
-        id: Uuid,
-        space_id: Option<Uuid>,
-        role: String,
-        prefix: String,
-        hash: String,
-    },
-    /// Store a member's personal-data key.
-    InsertMemberKey {
-        member_id: Uuid,
-        space_id: Uuid,
-        secret: String,
-    },
-    /// Delete a member's personal-data key: crypto-shredding.
-    DeleteMemberKey { member_id: Uuid },
-    /// An outgoing-webhook endpoint row or secret (see [`crate::webhooks`]).
-    Webhook(crate::webhooks::WebhookWrite),
-    /// Store a member's password hash; fails with [`StoreError::EmailTaken`] when the email
-    /// (as its keyed lookup hash) is already signed up in the space.
-    InsertCredentials {
-        member_id: Uuid,
-        space_id: Uuid,
-        email_lookup: String,
-        password_hash: String,
-    },
-    /// Delete a member's credentials (erasure, removal).
-    DeleteCredentials { member_id: Uuid },
-    /// Store a member session's token hash.
-    InsertMemberSession {
-        token_hash: String,
-        member_id: Uuid,
-        space_id: Uuid,
-        expires_at: String,
-    },
-    /// Revoke one session (logout).
-    RevokeMemberSession { token_hash: String },
-    /// Revoke every live session of a member (erasure, removal).
-    RevokeMemberSessions { member_id: Uuid },
-    /// Reserve an offer code within its space (see [`crate::offers`]).
-    ReserveOfferCode {
-        space_id: Uuid,
-        code: String,
-        offer_id: Uuid,
-    },
-    /// Reserve a member's referral code within its space (see [`crate::referrals`]).
-    ReserveReferralCode {
-        space_id: Uuid,
-        code: String,
-        member_id: Uuid,
-    },
-    /// Store the payment method a subscription is charged with (see [`crate::billing`]).
-    SetPaymentMethod {
-        subscription_id: Uuid,
-        space_id: Uuid,
-        payment_method: String,
-    },
-    /// A Stripe signing secret or handled event id (see [`crate::stripe`]); recording an event
-    /// id twice fails with [`StoreError::Conflict`].
-    Stripe(crate::stripe::StripeWrite),
-    /// A one-off purchase's claim marked paid or released (see [`crate::purchases`]); marking
-    /// paid a claim that no longer names the order fails with [`StoreError::Conflict`].
-    Purchase(crate::purchases::PurchaseWrite),
-    /// A topic name or a lesson's course (see [`crate::catalog`]).
-    Catalog(crate::catalog::CatalogWrite),
-}
-
 /// Events for one aggregate, appended after `expected_version`.
 #[derive(Debug, Clone)]
 pub struct Append {
@@ -117,7 +47,9 @@ pub struct Append {
     pub expected_version: i64,
     pub events: Vec<EventEnvelope>,
     pub metadata: Metadata,
-    pub side_writes: Vec<SideWrite>,
+    /// Side rows written in the same transaction, before the events, in this order (see
+    /// [`crate::side_write`]).
+    pub side_writes: Vec<Arc<dyn SideWrite>>,
     /// When the events are recorded (RFC 3339, as [`crate::time::format`] writes it).
     pub recorded_at: String,
 }
@@ -203,7 +135,7 @@ pub async fn prepare(
     };
     sqlx::query(begin).execute(pending.conn()?).await?;
     for write in &append.side_writes {
-        side_write(pending.conn()?, write).await?;
+        write.apply(pending.conn()?).await?;
     }
     if !append.events.is_empty() {
         let last = match backend {
@@ -309,186 +241,4 @@ async fn insert_sqlite(
         }
     }
     Ok(last)
-}
-
-async fn side_write(conn: &mut AnyConnection, write: &SideWrite) -> Result<(), StoreError> {
-    let result = match write {
-        SideWrite::Webhook(write) => crate::webhooks::side_write(&mut *conn, write).await,
-        SideWrite::Stripe(write) => crate::stripe::side_write(&mut *conn, write).await,
-        SideWrite::Purchase(write) => return crate::purchases::side_write(&mut *conn, write).await,
-        SideWrite::Catalog(write) => return crate::catalog::side_write(&mut *conn, write).await,
-        SideWrite::ReserveSlug { slug, space_id } => {
-            sqlx::query("INSERT INTO slugs (slug, space_id) VALUES ($1, $2)")
-                .bind(slug)
-                .bind(space_id.to_string())
-                .execute(&mut *conn)
-                .await
-        }
-        SideWrite::InsertApiKey {
-            id,
-            space_id,
-            role,
-            prefix,
-            hash,
-        } => {
-            sqlx::query(
-                "INSERT INTO api_keys (id, space_id, role, prefix, hash, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(id.to_string())
-            .bind(space_id.map(|id| id.to_string()))
-            .bind(role)
-            .bind(prefix)
-            .bind(hash)
-            .bind(time::now())
-            .execute(&mut *conn)
-            .await
-        }
-        SideWrite::InsertMemberKey {
-            member_id,
-            space_id,
-            secret,
-        } => {
-            sqlx::query("INSERT INTO member_keys (member_id, space_id, secret) VALUES ($1, $2, $3)")
-                .bind(member_id.to_string())
-                .bind(space_id.to_string())
-                .bind(secret)
-                .execute(&mut *conn)
-                .await
-        }
-        SideWrite::DeleteMemberKey { member_id } => {
-            sqlx::query("DELETE FROM member_keys WHERE member_id = $1")
-                .bind(member_id.to_string())
-                .execute(&mut *conn)
-                .await
-        }
-        SideWrite::InsertCredentials {
-            member_id,
-            space_id,
-            email_lookup,
-            password_hash,
-        } => {
-            sqlx::query(
-                "INSERT INTO member_credentials (member_id, space_id, email_lookup, \
-                 password_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(member_id.to_string())
-            .bind(space_id.to_string())
-            .bind(email_lookup)
-            .bind(password_hash)
-            .bind(time::now())
-            .execute(&mut *conn)
-            .await
-        }
-        SideWrite::DeleteCredentials { member_id } => {
-            sqlx::query("DELETE FROM member_credentials WHERE member_id = $1")
-                .bind(member_id.to_string())
-                .execute(&mut *conn)
-                .await
-        }
-        SideWrite::InsertMemberSession {
-            token_hash,
-            member_id,
-            space_id,
-            expires_at,
-        } => {
-            sqlx::query(
-                "INSERT INTO member_sessions (token_hash, member_id, space_id, created_at, \
-                 expires_at) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(token_hash)
-            .bind(member_id.to_string())
-            .bind(space_id.to_string())
-            .bind(time::now())
-            .bind(expires_at)
-            .execute(&mut *conn)
-            .await
-        }
-        SideWrite::RevokeMemberSession { token_hash } => {
-            sqlx::query(
-                "UPDATE member_sessions SET revoked_at = $2 \
-                 WHERE token_hash = $1 AND revoked_at IS NULL",
-            )
-            .bind(token_hash)
-            .bind(time::now())
-            .execute(&mut *conn)
-            .await
-        }
-        SideWrite::RevokeMemberSessions { member_id } => {
-            sqlx::query(
-                "UPDATE member_sessions SET revoked_at = $2 \
-                 WHERE member_id = $1 AND revoked_at IS NULL",
-            )
-            .bind(member_id.to_string())
-            .bind(time::now())
-            .execute(&mut *conn)
-            .await
-        }
-        SideWrite::SetPaymentMethod {
-            subscription_id,
-            space_id,
-            payment_method,
-        } => sqlx::query(
-            "INSERT INTO subscription_payment_methods (subscription_id, space_id, payment_method) \
-                 VALUES ($1, $2, $3) ON CONFLICT (subscription_id) \
-                 DO UPDATE SET payment_method = excluded.payment_method",
-        )
-        .bind(subscription_id.to_string())
-        .bind(space_id.to_string())
-        .bind(payment_method)
-        .execute(&mut *conn)
-        .await,
-        SideWrite::ReserveOfferCode {
-            space_id,
-            code,
-            offer_id,
-        } => {
-            sqlx::query("INSERT INTO offer_codes (space_id, code, offer_id) VALUES ($1, $2, $3)")
-                .bind(space_id.to_string())
-                .bind(code)
-                .bind(offer_id.to_string())
-                .execute(&mut *conn)
-                .await
-        }
-        SideWrite::ReserveReferralCode {
-            space_id,
-            code,
-            member_id,
-        } => crate::referrals::insert(&mut *conn, *space_id, code, *member_id).await,
-    };
-    match result {
-        Ok(_) => Ok(()),
-        Err(e) if is_unique_violation(&e) && matches!(write, SideWrite::ReserveSlug { .. }) => {
-            Err(StoreError::SlugTaken)
-        }
-        Err(e)
-            if is_unique_violation(&e) && matches!(write, SideWrite::InsertCredentials { .. }) =>
-        {
-            Err(StoreError::EmailTaken)
-        }
-        // A concurrent delivery of the same provider event committed first.
-        Err(e)
-            if is_unique_violation(&e)
-                && matches!(
-                    write,
-                    SideWrite::Stripe(crate::stripe::StripeWrite::RecordEvent { .. })
-                ) =>
-        {
-            Err(StoreError::Conflict)
-        }
-        // Two members whose ids hash to the same code (about one in 10^18 pairs): the caller
-        // may retry, with a new member id.
-        Err(e)
-            if is_unique_violation(&e)
-                && matches!(write, SideWrite::ReserveReferralCode { .. }) =>
-        {
-            Err(StoreError::Conflict)
-        }
-        Err(e)
-            if is_unique_violation(&e) && matches!(write, SideWrite::ReserveOfferCode { .. }) =>
-        {
-            Err(StoreError::OfferCodeTaken)
-        }
-        Err(e) => Err(e.into()),
-    }
 }

@@ -3,10 +3,11 @@
 //! kept out of the log itself.
 
 use crate::Db;
-use crate::append::SideWrite;
 use crate::error::StoreError;
 use crate::migrate::Migration;
+use crate::side_write::{BoxFuture, SideWrite};
 use lyceum_domain::payment::method::PaymentMethod;
+use sqlx::AnyConnection;
 use uuid::Uuid;
 
 const TABLES: &str = r#"
@@ -27,11 +28,37 @@ pub fn set_payment_method(
     subscription_id: Uuid,
     space_id: Uuid,
     payment_method: &PaymentMethod,
-) -> SideWrite {
-    SideWrite::SetPaymentMethod {
+) -> SetPaymentMethod {
+    SetPaymentMethod {
         subscription_id,
         space_id,
         payment_method: payment_method.as_str().to_owned(),
+    }
+}
+
+/// Stores the payment method a subscription is charged with, replacing the one it had.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetPaymentMethod {
+    pub subscription_id: Uuid,
+    pub space_id: Uuid,
+    pub payment_method: String,
+}
+
+impl SideWrite for SetPaymentMethod {
+    fn apply<'a>(&'a self, conn: &'a mut AnyConnection) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            sqlx::query(
+                "INSERT INTO subscription_payment_methods (subscription_id, space_id, \
+                 payment_method) VALUES ($1, $2, $3) ON CONFLICT (subscription_id) \
+                 DO UPDATE SET payment_method = excluded.payment_method",
+            )
+            .bind(self.subscription_id.to_string())
+            .bind(self.space_id.to_string())
+            .bind(&self.payment_method)
+            .execute(conn)
+            .await?;
+            Ok(())
+        })
     }
 }
 

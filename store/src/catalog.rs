@@ -3,9 +3,9 @@
 //! topic names unique within a space, and a lesson or article in at most one course or column.
 
 use crate::Db;
-use crate::append::SideWrite;
 use crate::error::StoreError;
 use crate::migrate::Migration;
+use crate::side_write::{BoxFuture, SideWrite, unique_as};
 use sqlx::AnyConnection;
 use uuid::Uuid;
 
@@ -45,12 +45,12 @@ pub fn name_key(name: &str) -> String {
 }
 
 /// The row to write with the event that defines a topic.
-pub fn reserve_topic_name(space_id: Uuid, name: &str, topic_id: Uuid) -> SideWrite {
-    SideWrite::Catalog(CatalogWrite::ReserveTopicName {
+pub fn reserve_topic_name(space_id: Uuid, name: &str, topic_id: Uuid) -> CatalogWrite {
+    CatalogWrite::ReserveTopicName {
         space_id,
         name_key: name_key(name),
         topic_id,
-    })
+    }
 }
 
 /// The course or column a lesson or article belongs to, as of the last committed command.
@@ -63,46 +63,47 @@ pub async fn parent_of(db: &Db, part_id: Uuid) -> Result<Option<Uuid>, StoreErro
     Ok(parent.map(|p| Uuid::parse_str(&p)).transpose()?)
 }
 
-pub(crate) async fn side_write(
-    conn: &mut AnyConnection,
-    write: &CatalogWrite,
-) -> Result<(), StoreError> {
-    let result = match write {
-        CatalogWrite::ReserveTopicName {
-            space_id,
-            name_key,
-            topic_id,
-        } => {
-            sqlx::query(
-                "INSERT INTO topic_names (space_id, name_key, topic_id) VALUES ($1, $2, $3)",
-            )
-            .bind(space_id.to_string())
-            .bind(name_key)
-            .bind(topic_id.to_string())
-            .execute(&mut *conn)
-            .await
-        }
-        CatalogWrite::ClaimPart { part_id, parent_id } => {
-            sqlx::query("INSERT INTO content_parents (part_id, parent_id) VALUES ($1, $2)")
-                .bind(part_id.to_string())
-                .bind(parent_id.to_string())
-                .execute(&mut *conn)
-                .await
-        }
-        CatalogWrite::ReleasePart { part_id, parent_id } => {
-            sqlx::query("DELETE FROM content_parents WHERE part_id = $1 AND parent_id = $2")
-                .bind(part_id.to_string())
-                .bind(parent_id.to_string())
-                .execute(&mut *conn)
-                .await
-        }
-    };
-    match result {
-        Ok(_) => Ok(()),
-        Err(e) if crate::error::is_unique_violation(&e) => Err(match write {
-            CatalogWrite::ReserveTopicName { .. } => StoreError::TopicNameTaken,
-            _ => StoreError::PartTaken,
-        }),
-        Err(e) => Err(e.into()),
+impl SideWrite for CatalogWrite {
+    fn apply<'a>(&'a self, conn: &'a mut AnyConnection) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            match self {
+                CatalogWrite::ReserveTopicName {
+                    space_id,
+                    name_key,
+                    topic_id,
+                } => {
+                    let result = sqlx::query(
+                        "INSERT INTO topic_names (space_id, name_key, topic_id) \
+                         VALUES ($1, $2, $3)",
+                    )
+                    .bind(space_id.to_string())
+                    .bind(name_key)
+                    .bind(topic_id.to_string())
+                    .execute(conn)
+                    .await;
+                    unique_as(result, StoreError::TopicNameTaken)
+                }
+                CatalogWrite::ClaimPart { part_id, parent_id } => {
+                    let result = sqlx::query(
+                        "INSERT INTO content_parents (part_id, parent_id) VALUES ($1, $2)",
+                    )
+                    .bind(part_id.to_string())
+                    .bind(parent_id.to_string())
+                    .execute(conn)
+                    .await;
+                    unique_as(result, StoreError::PartTaken)
+                }
+                CatalogWrite::ReleasePart { part_id, parent_id } => {
+                    sqlx::query(
+                        "DELETE FROM content_parents WHERE part_id = $1 AND parent_id = $2",
+                    )
+                    .bind(part_id.to_string())
+                    .bind(parent_id.to_string())
+                    .execute(conn)
+                    .await?;
+                    Ok(())
+                }
+            }
+        })
     }
 }

@@ -1,9 +1,11 @@
 //! Loading an aggregate from its stream and turning its decision into an [`Append`].
 
-use crate::append::{Append, Metadata, SideWrite};
+use crate::append::{Append, Metadata};
 use crate::error::StoreError;
+use crate::side_write::SideWrite;
 use crate::{Db, read};
 use lyceum_domain::Aggregate;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// An aggregate rebuilt from the log.
@@ -41,7 +43,7 @@ pub fn append_for<A: Aggregate>(
     loaded_version: i64,
     events: &[A::Event],
     metadata: Metadata,
-    side_writes: Vec<SideWrite>,
+    side_writes: Vec<Arc<dyn SideWrite>>,
 ) -> Result<Append, StoreError> {
     Ok(Append {
         aggregate_type: A::TYPE,

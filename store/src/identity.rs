@@ -1,17 +1,17 @@
 //! Member identity: passwords (argon2id, one credentials row per member, the email found by a
 //! keyed SHA-256 so that it is unique per space without being stored in the clear) and member
 //! sessions (opaque `lyc_ms_…` tokens, stored as SHA-256 like API keys, so that a request never
-//! pays for a slow hash). The rows are written through [`SideWrite`]s, in the same transaction
-//! as the events and the idempotency record; only the lookups live here.
+//! pays for a slow hash). The rows are written as [`SideWrite`]s ([`InsertCredentials`],
+//! [`InsertSession`], …), in the same transaction as the events and the idempotency record.
 
-use crate::append::SideWrite;
 use crate::error::StoreError;
 use crate::keys::{Principal, Role, hash};
+use crate::side_write::{BoxFuture, SideWrite, unique_as};
 use crate::{Db, time};
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 use std::sync::OnceLock;
 use tokio::sync::{Semaphore, SemaphorePermit};
 use uuid::Uuid;
@@ -110,12 +110,59 @@ pub fn credentials_write(
     space_id: Uuid,
     normalised_email: &str,
     password_hash: String,
-) -> SideWrite {
-    SideWrite::InsertCredentials {
+) -> InsertCredentials {
+    InsertCredentials {
         member_id,
         space_id,
         email_lookup: email_lookup(space_id, normalised_email),
         password_hash,
+    }
+}
+
+/// Stores a member's password hash; fails with [`StoreError::EmailTaken`] when the email (as
+/// its [`email_lookup`]) is already signed up in the space.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InsertCredentials {
+    pub member_id: Uuid,
+    pub space_id: Uuid,
+    pub email_lookup: String,
+    pub password_hash: String,
+}
+
+impl SideWrite for InsertCredentials {
+    fn apply<'a>(&'a self, conn: &'a mut AnyConnection) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            let result = sqlx::query(
+                "INSERT INTO member_credentials (member_id, space_id, email_lookup, \
+                 password_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(self.member_id.to_string())
+            .bind(self.space_id.to_string())
+            .bind(&self.email_lookup)
+            .bind(&self.password_hash)
+            .bind(time::now())
+            .execute(conn)
+            .await;
+            unique_as(result, StoreError::EmailTaken)
+        })
+    }
+}
+
+/// Deletes a member's credentials (erasure, removal).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeleteCredentials {
+    pub member_id: Uuid,
+}
+
+impl SideWrite for DeleteCredentials {
+    fn apply<'a>(&'a self, conn: &'a mut AnyConnection) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            sqlx::query("DELETE FROM member_credentials WHERE member_id = $1")
+                .bind(self.member_id.to_string())
+                .execute(conn)
+                .await?;
+            Ok(())
+        })
     }
 }
 
@@ -177,13 +224,86 @@ impl IssuedSession {
     }
 
     /// The row to write.
-    pub fn side_write(&self) -> SideWrite {
-        SideWrite::InsertMemberSession {
+    pub fn side_write(&self) -> InsertSession {
+        InsertSession {
             token_hash: hash(&self.token),
             member_id: self.member_id,
             space_id: self.space_id,
             expires_at: self.expires_at.clone(),
         }
+    }
+}
+
+/// Stores a member session's token hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InsertSession {
+    pub token_hash: String,
+    pub member_id: Uuid,
+    pub space_id: Uuid,
+    /// RFC 3339, as [`crate::time::format`] writes it.
+    pub expires_at: String,
+}
+
+impl SideWrite for InsertSession {
+    fn apply<'a>(&'a self, conn: &'a mut AnyConnection) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            sqlx::query(
+                "INSERT INTO member_sessions (token_hash, member_id, space_id, created_at, \
+                 expires_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(&self.token_hash)
+            .bind(self.member_id.to_string())
+            .bind(self.space_id.to_string())
+            .bind(time::now())
+            .bind(&self.expires_at)
+            .execute(conn)
+            .await?;
+            Ok(())
+        })
+    }
+}
+
+/// Revokes one session (sign-out), by its token's hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevokeSession {
+    pub token_hash: String,
+}
+
+impl SideWrite for RevokeSession {
+    fn apply<'a>(&'a self, conn: &'a mut AnyConnection) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            sqlx::query(
+                "UPDATE member_sessions SET revoked_at = $2 \
+                 WHERE token_hash = $1 AND revoked_at IS NULL",
+            )
+            .bind(&self.token_hash)
+            .bind(time::now())
+            .execute(conn)
+            .await?;
+            Ok(())
+        })
+    }
+}
+
+/// Revokes every live session of a member (erasure, removal).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevokeSessions {
+    pub member_id: Uuid,
+}
+
+impl SideWrite for RevokeSessions {
+    fn apply<'a>(&'a self, conn: &'a mut AnyConnection) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            sqlx::query(
+                "UPDATE member_sessions SET revoked_at = $2 \
+                 WHERE member_id = $1 AND revoked_at IS NULL",
+            )
+            .bind(self.member_id.to_string())
+            .bind(time::now())
+            .execute(conn)
+            .await?;
+            Ok(())
+        })
     }
 }
 
@@ -251,9 +371,7 @@ mod tests {
             time::parse(&session.expires_at)?,
             time::parse(&time::format(now + Duration::days(30)))?
         );
-        let SideWrite::InsertMemberSession { token_hash, .. } = session.side_write() else {
-            panic!("a session row");
-        };
+        let token_hash = session.side_write().token_hash;
         assert_eq!(token_hash, hash(&session.token));
         assert!(!token_hash.contains(&session.token[7..]));
         Ok(())

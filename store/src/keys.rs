@@ -2,11 +2,11 @@
 //! query. A fast hash is right here: the secret has 192 random bits, so there is nothing for a
 //! slow hash to protect, and every request pays for the lookup.
 
-use crate::append::SideWrite;
 use crate::error::StoreError;
+use crate::side_write::{BoxFuture, SideWrite};
 use crate::{Db, time};
 use sha2::{Digest, Sha256};
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 use uuid::Uuid;
 
 /// What a key may do.
@@ -77,14 +77,44 @@ impl IssuedKey {
     }
 
     /// The row to write with the event that records the key's issue.
-    pub fn side_write(&self) -> SideWrite {
-        SideWrite::InsertApiKey {
+    pub fn side_write(&self) -> InsertApiKey {
+        InsertApiKey {
             id: self.id,
             space_id: self.space_id,
-            role: self.role.as_str().to_owned(),
+            role: self.role,
             prefix: self.prefix.clone(),
             hash: hash(&self.secret),
         }
+    }
+}
+
+/// Stores an API key's hash, with the event that records the key's issue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InsertApiKey {
+    pub id: Uuid,
+    pub space_id: Option<Uuid>,
+    pub role: Role,
+    pub prefix: String,
+    pub hash: String,
+}
+
+impl SideWrite for InsertApiKey {
+    fn apply<'a>(&'a self, conn: &'a mut AnyConnection) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            sqlx::query(
+                "INSERT INTO api_keys (id, space_id, role, prefix, hash, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(self.id.to_string())
+            .bind(self.space_id.map(|id| id.to_string()))
+            .bind(self.role.as_str())
+            .bind(&self.prefix)
+            .bind(&self.hash)
+            .bind(time::now())
+            .execute(conn)
+            .await?;
+            Ok(())
+        })
     }
 }
 

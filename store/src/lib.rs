@@ -21,6 +21,7 @@ pub mod purchases;
 pub mod read;
 pub mod referrals;
 mod schema;
+pub mod side_write;
 pub mod slugs;
 pub mod stripe;
 #[cfg(feature = "testing")]
@@ -29,7 +30,8 @@ pub mod time;
 pub mod vault;
 pub mod webhooks;
 
-pub use append::{Append, Metadata, SideWrite};
+pub use append::{Append, Metadata};
 pub use db::{Backend, Db};
 pub use error::StoreError;
 pub use event::StoredEvent;
+pub use side_write::SideWrite;

@@ -2,9 +2,10 @@
 //! code is unique within its space and resolves to its offer as soon as it was created.
 
 use crate::Db;
-use crate::append::SideWrite;
 use crate::error::StoreError;
 use crate::migrate::Migration;
+use crate::side_write::{BoxFuture, SideWrite, unique_as};
+use sqlx::AnyConnection;
 use uuid::Uuid;
 
 const TABLES: &str = r#"
@@ -20,13 +21,36 @@ pub(crate) const MIGRATION: Migration = Migration {
     sqlite: TABLES,
 };
 
-/// The row to write with the event that creates an offer; fails with
-/// [`StoreError::OfferCodeTaken`].
-pub fn reserve_code(space_id: Uuid, code: &str, offer_id: Uuid) -> SideWrite {
-    SideWrite::ReserveOfferCode {
+/// The row to write with the event that creates an offer.
+pub fn reserve_code(space_id: Uuid, code: &str, offer_id: Uuid) -> ReserveCode {
+    ReserveCode {
         space_id,
         code: code.to_owned(),
         offer_id,
+    }
+}
+
+/// Reserves an offer's code within its space; fails with [`StoreError::OfferCodeTaken`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReserveCode {
+    pub space_id: Uuid,
+    pub code: String,
+    pub offer_id: Uuid,
+}
+
+impl SideWrite for ReserveCode {
+    fn apply<'a>(&'a self, conn: &'a mut AnyConnection) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            let result = sqlx::query(
+                "INSERT INTO offer_codes (space_id, code, offer_id) VALUES ($1, $2, $3)",
+            )
+            .bind(self.space_id.to_string())
+            .bind(&self.code)
+            .bind(self.offer_id.to_string())
+            .execute(conn)
+            .await;
+            unique_as(result, StoreError::OfferCodeTaken)
+        })
     }
 }
 

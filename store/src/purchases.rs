@@ -8,9 +8,9 @@
 //! the order id it named, so the new attempt asks the provider for the same charge (the charge's
 //! idempotency key names the order) and appends to the same order: at most one of them commits.
 
-use crate::append::SideWrite;
 use crate::error::StoreError;
 use crate::migrate::Migration;
+use crate::side_write::{BoxFuture, SideWrite};
 use crate::{Db, time};
 use chrono::{Duration, Utc};
 use sqlx::{AnyConnection, Row};
@@ -53,7 +53,7 @@ pub enum PurchaseClaim {
     Owned,
 }
 
-/// A claim change written with an order's events (see [`SideWrite::Purchase`]).
+/// A claim change written with an order's events.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PurchaseWrite {
     /// The order's charge succeeded: the claim holds for good. Fails with
@@ -64,14 +64,14 @@ pub enum PurchaseWrite {
 }
 
 /// The row to write with the events of an order whose charge succeeded.
-pub fn paid(purchase: Purchase, order_id: Uuid) -> SideWrite {
-    SideWrite::Purchase(PurchaseWrite::Paid { purchase, order_id })
+pub fn paid(purchase: Purchase, order_id: Uuid) -> PurchaseWrite {
+    PurchaseWrite::Paid { purchase, order_id }
 }
 
 /// The row to write with the events of an order whose charge failed or that was refunded in
 /// full. Releasing a claim that names another order (or none) changes nothing.
-pub fn release(purchase: Purchase, order_id: Uuid) -> SideWrite {
-    SideWrite::Purchase(PurchaseWrite::Release { purchase, order_id })
+pub fn release(purchase: Purchase, order_id: Uuid) -> PurchaseWrite {
+    PurchaseWrite::Release { purchase, order_id }
 }
 
 /// Claims `purchase` for `order_id`, committed at once, before anything is charged.
@@ -125,42 +125,43 @@ pub async fn claim(
     })
 }
 
-pub(crate) async fn side_write(
-    conn: &mut AnyConnection,
-    write: &PurchaseWrite,
-) -> Result<(), StoreError> {
-    match write {
-        PurchaseWrite::Paid { purchase, order_id } => {
-            let updated = sqlx::query(
-                "UPDATE content_purchases SET paid_at = $5 WHERE space_id = $1 \
-                 AND member_id = $2 AND content_id = $3 AND order_id = $4",
-            )
-            .bind(purchase.space_id.to_string())
-            .bind(purchase.member_id.to_string())
-            .bind(purchase.content_id.to_string())
-            .bind(order_id.to_string())
-            .bind(time::now())
-            .execute(&mut *conn)
-            .await?
-            .rows_affected();
-            if updated == 1 {
-                Ok(())
-            } else {
-                Err(StoreError::Conflict)
+impl SideWrite for PurchaseWrite {
+    fn apply<'a>(&'a self, conn: &'a mut AnyConnection) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            match self {
+                PurchaseWrite::Paid { purchase, order_id } => {
+                    let updated = sqlx::query(
+                        "UPDATE content_purchases SET paid_at = $5 WHERE space_id = $1 \
+                         AND member_id = $2 AND content_id = $3 AND order_id = $4",
+                    )
+                    .bind(purchase.space_id.to_string())
+                    .bind(purchase.member_id.to_string())
+                    .bind(purchase.content_id.to_string())
+                    .bind(order_id.to_string())
+                    .bind(time::now())
+                    .execute(conn)
+                    .await?
+                    .rows_affected();
+                    if updated == 1 {
+                        Ok(())
+                    } else {
+                        Err(StoreError::Conflict)
+                    }
+                }
+                PurchaseWrite::Release { purchase, order_id } => {
+                    sqlx::query(
+                        "DELETE FROM content_purchases WHERE space_id = $1 AND member_id = $2 \
+                         AND content_id = $3 AND order_id = $4",
+                    )
+                    .bind(purchase.space_id.to_string())
+                    .bind(purchase.member_id.to_string())
+                    .bind(purchase.content_id.to_string())
+                    .bind(order_id.to_string())
+                    .execute(conn)
+                    .await?;
+                    Ok(())
+                }
             }
-        }
-        PurchaseWrite::Release { purchase, order_id } => {
-            sqlx::query(
-                "DELETE FROM content_purchases WHERE space_id = $1 AND member_id = $2 \
-                 AND content_id = $3 AND order_id = $4",
-            )
-            .bind(purchase.space_id.to_string())
-            .bind(purchase.member_id.to_string())
-            .bind(purchase.content_id.to_string())
-            .bind(order_id.to_string())
-            .execute(&mut *conn)
-            .await?;
-            Ok(())
-        }
+        })
     }
 }

@@ -2,9 +2,10 @@
 //! resolves to its member as soon as the member exists (the read models may still lag).
 
 use crate::Db;
-use crate::append::SideWrite;
 use crate::error::StoreError;
 use crate::migrate::Migration;
+use crate::side_write::{BoxFuture, SideWrite, unique_as};
+use sqlx::AnyConnection;
 use uuid::Uuid;
 
 const TABLES: &str = r#"
@@ -21,26 +22,38 @@ pub(crate) const MIGRATION: Migration = Migration {
 };
 
 /// The row to write with the event that adds a member.
-pub fn reserve_code(space_id: Uuid, code: &str, member_id: Uuid) -> SideWrite {
-    SideWrite::ReserveReferralCode {
+pub fn reserve_code(space_id: Uuid, code: &str, member_id: Uuid) -> ReserveCode {
+    ReserveCode {
         space_id,
         code: code.to_owned(),
         member_id,
     }
 }
 
-pub(crate) async fn insert(
-    conn: &mut sqlx::AnyConnection,
-    space_id: Uuid,
-    code: &str,
-    member_id: Uuid,
-) -> Result<sqlx::any::AnyQueryResult, sqlx::Error> {
-    sqlx::query("INSERT INTO referral_codes (space_id, code, member_id) VALUES ($1, $2, $3)")
-        .bind(space_id.to_string())
-        .bind(code)
-        .bind(member_id.to_string())
-        .execute(conn)
-        .await
+/// Reserves a member's referral code within its space. Two members whose ids hash to the same
+/// code (about one in 10^18 pairs) fail with [`StoreError::Conflict`]: the caller may retry,
+/// with a new member id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReserveCode {
+    pub space_id: Uuid,
+    pub code: String,
+    pub member_id: Uuid,
+}
+
+impl SideWrite for ReserveCode {
+    fn apply<'a>(&'a self, conn: &'a mut AnyConnection) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            let result = sqlx::query(
+                "INSERT INTO referral_codes (space_id, code, member_id) VALUES ($1, $2, $3)",
+            )
+            .bind(self.space_id.to_string())
+            .bind(&self.code)
+            .bind(self.member_id.to_string())
+            .execute(conn)
+            .await;
+            unique_as(result, StoreError::Conflict)
+        })
+    }
 }
 
 /// The member a referral code belongs to in a space.

@@ -3,8 +3,30 @@
 
 use crate::Db;
 use crate::error::StoreError;
-use sqlx::Row;
+use crate::side_write::{BoxFuture, SideWrite, unique_as};
+use sqlx::{AnyConnection, Row};
 use uuid::Uuid;
+
+/// Reserves a space's slug with the event that creates the space; fails with
+/// [`StoreError::SlugTaken`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reserve {
+    pub slug: String,
+    pub space_id: Uuid,
+}
+
+impl SideWrite for Reserve {
+    fn apply<'a>(&'a self, conn: &'a mut AnyConnection) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            let result = sqlx::query("INSERT INTO slugs (slug, space_id) VALUES ($1, $2)")
+                .bind(&self.slug)
+                .bind(self.space_id.to_string())
+                .execute(conn)
+                .await;
+            unique_as(result, StoreError::SlugTaken)
+        })
+    }
+}
 
 /// Finds a space by id or slug: `(id, slug)`.
 pub async fn resolve(db: &Db, id_or_slug: &str) -> Result<Option<(Uuid, String)>, StoreError> {

@@ -4,12 +4,11 @@
 //! the events it caused, so a redelivery finds it exactly when the events exist.
 
 use crate::Db;
-use crate::append::SideWrite;
 use crate::error::StoreError;
 use crate::migrate::Migration;
+use crate::side_write::{BoxFuture, SideWrite, unique_as};
 use crate::time;
 use sqlx::AnyConnection;
-use sqlx::any::AnyQueryResult;
 use uuid::Uuid;
 
 /// How many signing secrets a space keeps: the newest ones, so an old and a new secret (and one
@@ -33,7 +32,7 @@ pub(crate) const MIGRATION: Migration = Migration {
     sqlite: TABLES,
 };
 
-/// A Stripe row written with an append (see [`SideWrite::Stripe`]).
+/// A Stripe row written with an append.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StripeWrite {
     /// Adds a signing secret and forgets all but the newest [`MAX_SECRETS`].
@@ -43,57 +42,63 @@ pub enum StripeWrite {
 }
 
 /// The row that adds a signing secret to a space.
-pub fn add_secret(space_id: Uuid, secret: &str) -> SideWrite {
-    SideWrite::Stripe(StripeWrite::AddSecret {
+pub fn add_secret(space_id: Uuid, secret: &str) -> StripeWrite {
+    StripeWrite::AddSecret {
         space_id,
         secret: secret.to_owned(),
-    })
+    }
 }
 
 /// The row that marks `event_id` as handled in the space.
-pub fn record_event(space_id: Uuid, event_id: &str) -> SideWrite {
-    SideWrite::Stripe(StripeWrite::RecordEvent {
+pub fn record_event(space_id: Uuid, event_id: &str) -> StripeWrite {
+    StripeWrite::RecordEvent {
         space_id,
         event_id: event_id.to_owned(),
-    })
+    }
 }
 
-pub(crate) async fn side_write(
-    conn: &mut AnyConnection,
-    write: &StripeWrite,
-) -> Result<AnyQueryResult, sqlx::Error> {
-    match write {
-        StripeWrite::AddSecret { space_id, secret } => {
-            sqlx::query(
-                "INSERT INTO stripe_secrets (id, space_id, secret, created_at) \
-                 VALUES ($1, $2, $3, $4)",
-            )
-            // Version-7 ids sort by creation, which is what "the newest" means below.
-            .bind(Uuid::now_v7().to_string())
-            .bind(space_id.to_string())
-            .bind(secret)
-            .bind(time::now())
-            .execute(&mut *conn)
-            .await?;
-            sqlx::query(
-                "DELETE FROM stripe_secrets WHERE space_id = $1 AND id NOT IN \
-                 (SELECT id FROM stripe_secrets WHERE space_id = $1 ORDER BY id DESC LIMIT $2)",
-            )
-            .bind(space_id.to_string())
-            .bind(MAX_SECRETS)
-            .execute(&mut *conn)
-            .await
-        }
-        StripeWrite::RecordEvent { space_id, event_id } => {
-            sqlx::query(
-                "INSERT INTO stripe_events (space_id, event_id, received_at) VALUES ($1, $2, $3)",
-            )
-            .bind(space_id.to_string())
-            .bind(event_id)
-            .bind(time::now())
-            .execute(&mut *conn)
-            .await
-        }
+impl SideWrite for StripeWrite {
+    fn apply<'a>(&'a self, conn: &'a mut AnyConnection) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            match self {
+                StripeWrite::AddSecret { space_id, secret } => {
+                    sqlx::query(
+                        "INSERT INTO stripe_secrets (id, space_id, secret, created_at) \
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    // Version-7 ids sort by creation, which is what "the newest" means below.
+                    .bind(Uuid::now_v7().to_string())
+                    .bind(space_id.to_string())
+                    .bind(secret)
+                    .bind(time::now())
+                    .execute(&mut *conn)
+                    .await?;
+                    sqlx::query(
+                        "DELETE FROM stripe_secrets WHERE space_id = $1 AND id NOT IN \
+                         (SELECT id FROM stripe_secrets WHERE space_id = $1 \
+                         ORDER BY id DESC LIMIT $2)",
+                    )
+                    .bind(space_id.to_string())
+                    .bind(MAX_SECRETS)
+                    .execute(conn)
+                    .await?;
+                    Ok(())
+                }
+                StripeWrite::RecordEvent { space_id, event_id } => {
+                    let result = sqlx::query(
+                        "INSERT INTO stripe_events (space_id, event_id, received_at) \
+                         VALUES ($1, $2, $3)",
+                    )
+                    .bind(space_id.to_string())
+                    .bind(event_id)
+                    .bind(time::now())
+                    .execute(conn)
+                    .await;
+                    // A concurrent delivery of the same provider event committed first.
+                    unique_as(result, StoreError::Conflict)
+                }
+            }
+        })
     }
 }
 

@@ -4,6 +4,7 @@
 //! events themselves stay untouched.
 
 use crate::error::StoreError;
+use crate::side_write::{BoxFuture, SideWrite};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -64,6 +65,48 @@ pub fn open(secret: &str, member_id: Uuid, sealed: &Sealed) -> Option<String> {
         )
         .ok()?;
     String::from_utf8(plain).ok()
+}
+
+/// Stores a member's key (see [`new_secret`]) with the event that adds the member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InsertKey {
+    pub member_id: Uuid,
+    pub space_id: Uuid,
+    pub secret: String,
+}
+
+impl SideWrite for InsertKey {
+    fn apply<'a>(&'a self, conn: &'a mut AnyConnection) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            sqlx::query(
+                "INSERT INTO member_keys (member_id, space_id, secret) VALUES ($1, $2, $3)",
+            )
+            .bind(self.member_id.to_string())
+            .bind(self.space_id.to_string())
+            .bind(&self.secret)
+            .execute(conn)
+            .await?;
+            Ok(())
+        })
+    }
+}
+
+/// Deletes a member's key with the event that erases their personal data: crypto-shredding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeleteKey {
+    pub member_id: Uuid,
+}
+
+impl SideWrite for DeleteKey {
+    fn apply<'a>(&'a self, conn: &'a mut AnyConnection) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            sqlx::query("DELETE FROM member_keys WHERE member_id = $1")
+                .bind(self.member_id.to_string())
+                .execute(conn)
+                .await?;
+            Ok(())
+        })
+    }
 }
 
 /// A member's key, if it has not been erased.

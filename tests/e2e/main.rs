@@ -44,6 +44,7 @@ mod revisions;
 mod scheduled;
 mod scheduler;
 mod search;
+mod side_writes;
 mod stripe;
 mod stripe_billing;
 mod subscriptions;

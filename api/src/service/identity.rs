@@ -19,6 +19,7 @@ use lyceum_store::identity::{self, IssuedSession};
 use lyceum_store::{Append, SideWrite};
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -167,10 +168,10 @@ pub async fn sign_up(
     let session = IssuedSession::generate(member.id, space.id.0, Utc::now())?;
     // The member signed themselves up.
     append.metadata.actor = format!("member:{}", member.id);
-    append.side_writes.extend([
-        identity::credentials_write(member.id, space.id.0, email.as_str(), password_hash),
-        session.side_write(),
-    ]);
+    let credentials =
+        identity::credentials_write(member.id, space.id.0, email.as_str(), password_hash);
+    append.side_writes.push(Arc::new(credentials));
+    append.side_writes.push(Arc::new(session.side_write()));
     let mut output = SignedUp {
         member,
         session: Session {
@@ -221,7 +222,7 @@ pub fn session_for(
         expected_version: 0,
         events: vec![],
         metadata: metadata(auth, Some(space.id)),
-        side_writes: vec![session.side_write()],
+        side_writes: vec![Arc::new(session.side_write())],
         recorded_at: lyceum_store::time::now(),
     };
     let mut output = MemberSession {
@@ -266,18 +267,18 @@ pub fn sign_out(auth: &Auth, token: &str) -> Result<Planned<()>, ApiError> {
         expected_version: 0,
         events: vec![],
         metadata: metadata(auth, Some(lyceum_domain::ids::SpaceId(space_id))),
-        side_writes: vec![SideWrite::RevokeMemberSession {
+        side_writes: vec![Arc::new(identity::RevokeSession {
             token_hash: lyceum_store::keys::hash(token),
-        }],
+        })],
         recorded_at: lyceum_store::time::now(),
     };
     Ok(Planned::new(Outcome::Done, (), append))
 }
 
 /// The side writes that end a member's sign-in for good: erasure and removal.
-pub fn end_identity(member_id: Uuid) -> [SideWrite; 2] {
+pub fn end_identity(member_id: Uuid) -> [Arc<dyn SideWrite>; 2] {
     [
-        SideWrite::RevokeMemberSessions { member_id },
-        SideWrite::DeleteCredentials { member_id },
+        Arc::new(identity::RevokeSessions { member_id }),
+        Arc::new(identity::DeleteCredentials { member_id }),
     ]
 }

@@ -12,6 +12,7 @@ use lyceum_domain::ids::KeyId;
 use lyceum_domain::space::{KeyRole, Space, SpaceCommand};
 use lyceum_store::command::{append_for, load};
 use lyceum_store::keys::{IssuedKey, Role};
+use std::sync::Arc;
 
 /// Plans `POST /v1/spaces/{space}/keys`.
 pub async fn issue(
@@ -36,7 +37,7 @@ pub async fn issue(
         loaded.version,
         &events,
         metadata(auth, Some(space.id)),
-        vec![key.side_write()],
+        vec![Arc::new(key.side_write())],
     )?;
     let mut output = IssuedKeyDto {
         id: key.id,

@@ -17,6 +17,7 @@ use lyceum_domain::membership::tier::Tier;
 use lyceum_domain::values::{Email, bounded_text};
 use lyceum_store::command::append_for;
 use lyceum_store::{SideWrite, vault};
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// Plans `POST /v1/spaces/{space}/members`.
@@ -35,7 +36,7 @@ pub async fn add(
         email: vault::seal(&secret, id.0, email.as_str())?,
         display_name: vault::seal(&secret, id.0, &display_name)?,
     })?;
-    let key = SideWrite::InsertMemberKey {
+    let key = vault::InsertKey {
         member_id: id.0,
         space_id: space.id.0,
         secret,
@@ -47,7 +48,7 @@ pub async fn add(
         0,
         &events,
         metadata(auth, Some(space.id)),
-        vec![key, code],
+        vec![Arc::new(key), Arc::new(code)],
     )?;
     let output = MemberDto {
         id: id.0,
@@ -144,7 +145,7 @@ pub async fn erase(
     let side_writes = if events.is_empty() {
         vec![]
     } else {
-        let mut writes = vec![SideWrite::DeleteMemberKey { member_id }];
+        let mut writes: Vec<Arc<dyn SideWrite>> = vec![Arc::new(vault::DeleteKey { member_id })];
         writes.extend(super::identity::end_identity(member_id));
         writes
     };

@@ -19,6 +19,7 @@ use lyceum_domain::{Aggregate, DomainError};
 use lyceum_store::Append;
 use lyceum_store::command::{Loaded, append_for, load};
 use lyceum_store::offers::{offer_for_code, reserve_code};
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// The offer a code names in this space, loaded; 404 otherwise.
@@ -141,7 +142,7 @@ pub async fn create(
         0,
         &events,
         metadata(auth, Some(space.id)),
-        vec![reserve_code(space.id.0, &code, id)],
+        vec![Arc::new(reserve_code(space.id.0, &code, id))],
     )?;
     let history: Vec<_> = events
         .into_iter()

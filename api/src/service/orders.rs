@@ -30,6 +30,7 @@ use lyceum_domain::{Aggregate, Code, DomainError};
 use lyceum_store::SideWrite;
 use lyceum_store::command::{append_for, load};
 use lyceum_store::purchases::{Purchase, PurchaseClaim};
+use std::sync::Arc;
 use uuid::Uuid;
 
 fn answer(
@@ -154,7 +155,13 @@ pub async fn purchase(
     } else {
         lyceum_store::purchases::release(purchase, id)
     };
-    let append = append_for::<Order>(id, 0, &events, metadata(auth, Some(space.id)), vec![settle])?;
+    let append = append_for::<Order>(
+        id,
+        0,
+        &events,
+        metadata(auth, Some(space.id)),
+        vec![Arc::new(settle)],
+    )?;
     let output = answer(id, &order, std::slice::from_ref(&append.recorded_at), error)?;
     Ok(Planned::new(Outcome::Created, output, append))
 }
@@ -165,7 +172,11 @@ fn already_owned() -> ApiError {
 
 /// The claim to release with `events` when they take a bought item back (a full refund, here
 /// or in Stripe), so the member may buy it again.
-pub fn released_claim(id: Uuid, before: &OrderState, events: &[OrderEvent]) -> Option<SideWrite> {
+pub fn released_claim(
+    id: Uuid,
+    before: &OrderState,
+    events: &[OrderEvent],
+) -> Option<Arc<dyn SideWrite>> {
     let OrderItem::Content { content_id } = before.item else {
         return None;
     };
@@ -180,7 +191,7 @@ pub fn released_claim(id: Uuid, before: &OrderState, events: &[OrderEvent]) -> O
             member_id: before.member_id.0,
             content_id: content_id.0,
         };
-        lyceum_store::purchases::release(purchase, id)
+        Arc::new(lyceum_store::purchases::release(purchase, id)) as Arc<dyn SideWrite>
     })
 }
 

@@ -10,8 +10,9 @@ use lyceum_domain::Aggregate;
 use lyceum_domain::ids::SpaceId;
 use lyceum_domain::space::{Space, SpaceCommand, SpaceEvent};
 use lyceum_domain::values::{Currency, Slug};
-use lyceum_store::SideWrite;
 use lyceum_store::command::{append_for, load};
+use lyceum_store::slugs;
+use std::sync::Arc;
 
 /// Plans `POST /v1/spaces`.
 pub async fn create(auth: &Auth, input: CreateSpace) -> Result<Planned<SpaceDto>, ApiError> {
@@ -28,11 +29,17 @@ pub async fn create(auth: &Auth, input: CreateSpace) -> Result<Planned<SpaceDto>
         Some(SpaceEvent::SpaceCreated { name, .. }) => name.clone(),
         _ => return Err(ApiError::internal(anyhow::anyhow!("space created nothing"))),
     };
-    let reserve = SideWrite::ReserveSlug {
+    let reserve = slugs::Reserve {
         slug: slug.to_string(),
         space_id: id.0,
     };
-    let append = append_for::<Space>(id.0, 0, &events, metadata(auth, Some(id)), vec![reserve])?;
+    let append = append_for::<Space>(
+        id.0,
+        0,
+        &events,
+        metadata(auth, Some(id)),
+        vec![Arc::new(reserve)],
+    )?;
     let output = SpaceDto {
         id: id.0,
         slug: slug.to_string(),

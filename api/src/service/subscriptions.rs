@@ -34,6 +34,7 @@ use lyceum_domain::money::Money;
 use lyceum_domain::payment::method::{Collector, PaymentMethod};
 use lyceum_domain::{Aggregate, DomainError};
 use lyceum_store::command::append_for;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// The answer for a subscription after `history`, with `error` from this request's charge.
@@ -168,8 +169,13 @@ pub async fn start(
         error = declined;
     }
     let method = lyceum_store::billing::set_payment_method(id, space.id.0, &payment_method);
-    let append =
-        append_for::<Subscription>(id, 0, &events, metadata(auth, Some(space.id)), vec![method])?;
+    let append = append_for::<Subscription>(
+        id,
+        0,
+        &events,
+        metadata(auth, Some(space.id)),
+        vec![Arc::new(method)],
+    )?;
     let times = vec![append.recorded_at.clone()];
     let output = answer(id, &subscription, &times, error)?;
     Ok(Planned::new(Outcome::Created, output, append))
@@ -245,7 +251,7 @@ pub async fn set_payment_method(
         loaded.version,
         &[],
         metadata(auth, Some(space.id)),
-        vec![method],
+        vec![Arc::new(method)],
     )?;
     let times: Vec<String> = loaded.history.iter().map(|(_, at)| at.clone()).collect();
     let output = answer(id, &loaded.state, &times, None)?;

@@ -12,6 +12,7 @@ use lyceum_domain::content::topic::{Relation, Topic, TopicCommand, TopicEvent, T
 use lyceum_domain::ids::TopicId;
 use lyceum_domain::{Aggregate, DomainError};
 use lyceum_store::command::append_for;
+use std::sync::Arc;
 
 /// Plans `POST /v1/spaces/{space}/topics`.
 pub fn define(
@@ -37,7 +38,7 @@ pub fn define(
         0,
         &events,
         metadata(auth, Some(space.id)),
-        vec![reserve],
+        vec![Arc::new(reserve)],
     )?;
     let output = TopicDto {
         id: id.0,

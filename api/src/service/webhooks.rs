@@ -15,10 +15,10 @@ use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use lyceum_domain::webhook::{WebhookCommand, WebhookEndpoint, WebhookEvent};
 use lyceum_domain::{Aggregate, Code};
-use lyceum_store::SideWrite;
 use lyceum_store::command::append_for;
 use lyceum_store::webhooks::{self, EndpointRow, WebhookWrite};
 use lyceum_workers::webhooks::guard;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// How long a rotated-out secret keeps signing when the request does not say.
@@ -51,16 +51,14 @@ pub async fn register(
     let secret = webhooks::new_secret()?;
     let mut append =
         append_for::<WebhookEndpoint>(id, 0, &events, metadata(auth, Some(space.id)), vec![])?;
-    append
-        .side_writes
-        .push(SideWrite::Webhook(WebhookWrite::Insert {
-            id,
-            space_id: space.id.0,
-            url: url.clone(),
-            event_types: event_types.clone(),
-            secret: secret.clone(),
-            created_at: append.recorded_at.clone(),
-        }));
+    append.side_writes.push(Arc::new(WebhookWrite::Insert {
+        id,
+        space_id: space.id.0,
+        url: url.clone(),
+        event_types: event_types.clone(),
+        secret: secret.clone(),
+        created_at: append.recorded_at.clone(),
+    }));
     let mut output = CreatedWebhook {
         id,
         url,
@@ -100,13 +98,11 @@ pub async fn rotate(
     let recorded = lyceum_store::time::parse(&append.recorded_at)?;
     let expires =
         lyceum_store::time::format(recorded + chrono::Duration::seconds(overlap_seconds.into()));
-    append
-        .side_writes
-        .push(SideWrite::Webhook(WebhookWrite::Rotate {
-            id,
-            secret: secret.clone(),
-            previous_expires_at: expires.clone(),
-        }));
+    append.side_writes.push(Arc::new(WebhookWrite::Rotate {
+        id,
+        secret: secret.clone(),
+        previous_expires_at: expires.clone(),
+    }));
     let mut output = RotatedSecret {
         id,
         secret: None,
@@ -136,12 +132,10 @@ pub async fn disable(
         metadata(auth, Some(space.id)),
         vec![],
     )?;
-    append
-        .side_writes
-        .push(SideWrite::Webhook(WebhookWrite::Disable {
-            id,
-            at: append.recorded_at.clone(),
-        }));
+    append.side_writes.push(Arc::new(WebhookWrite::Disable {
+        id,
+        at: append.recorded_at.clone(),
+    }));
     Ok(Planned::new(Outcome::Done, (), append))
 }
 

@@ -15,7 +15,7 @@ pub use deliveries::{
 use crate::Db;
 use crate::error::StoreError;
 use crate::migrate::Migration;
-use sqlx::any::AnyQueryResult;
+use crate::side_write::{BoxFuture, SideWrite};
 use sqlx::{AnyConnection, Row};
 use uuid::Uuid;
 
@@ -77,63 +77,66 @@ pub enum WebhookWrite {
     Disable { id: Uuid, at: String },
 }
 
-/// Writes one webhook side row (see [`crate::append::SideWrite::Webhook`]).
-pub(crate) async fn side_write(
-    conn: &mut AnyConnection,
-    write: &WebhookWrite,
-) -> Result<AnyQueryResult, sqlx::Error> {
-    match write {
-        WebhookWrite::Insert {
-            id,
-            space_id,
-            url,
-            event_types,
-            secret,
-            created_at,
-        } => {
-            sqlx::query(
-                "INSERT INTO webhook_endpoints (id, space_id, url, event_types, secret, active, \
-                 created_at) VALUES ($1, $2, $3, $4, $5, 1, $6)",
-            )
-            .bind(id.to_string())
-            .bind(space_id.to_string())
-            .bind(url)
-            .bind(serde_json::Value::from(event_types.clone()).to_string())
-            .bind(secret)
-            .bind(created_at)
-            .execute(conn)
-            .await
-        }
-        WebhookWrite::Rotate {
-            id,
-            secret,
-            previous_expires_at,
-        } => {
-            sqlx::query(
-                "UPDATE webhook_endpoints SET previous_secret = secret, previous_expires_at = $1, \
-                 secret = $2 WHERE id = $3",
-            )
-            .bind(previous_expires_at)
-            .bind(secret)
-            .bind(id.to_string())
-            .execute(conn)
-            .await
-        }
-        WebhookWrite::Disable { id, at } => {
-            sqlx::query(
-                "UPDATE webhook_deliveries SET status = 'canceled', updated_at = $1 \
-                 WHERE endpoint_id = $2 AND status = 'pending'",
-            )
-            .bind(at)
-            .bind(id.to_string())
-            .execute(&mut *conn)
-            .await?;
-            sqlx::query("UPDATE webhook_endpoints SET active = 0, disabled_at = $1 WHERE id = $2")
-                .bind(at)
-                .bind(id.to_string())
-                .execute(conn)
-                .await
-        }
+impl SideWrite for WebhookWrite {
+    fn apply<'a>(&'a self, conn: &'a mut AnyConnection) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            match self {
+                WebhookWrite::Insert {
+                    id,
+                    space_id,
+                    url,
+                    event_types,
+                    secret,
+                    created_at,
+                } => {
+                    sqlx::query(
+                        "INSERT INTO webhook_endpoints (id, space_id, url, event_types, secret, \
+                         active, created_at) VALUES ($1, $2, $3, $4, $5, 1, $6)",
+                    )
+                    .bind(id.to_string())
+                    .bind(space_id.to_string())
+                    .bind(url)
+                    .bind(serde_json::Value::from(event_types.clone()).to_string())
+                    .bind(secret)
+                    .bind(created_at)
+                    .execute(conn)
+                    .await?;
+                }
+                WebhookWrite::Rotate {
+                    id,
+                    secret,
+                    previous_expires_at,
+                } => {
+                    sqlx::query(
+                        "UPDATE webhook_endpoints SET previous_secret = secret, \
+                         previous_expires_at = $1, secret = $2 WHERE id = $3",
+                    )
+                    .bind(previous_expires_at)
+                    .bind(secret)
+                    .bind(id.to_string())
+                    .execute(conn)
+                    .await?;
+                }
+                WebhookWrite::Disable { id, at } => {
+                    sqlx::query(
+                        "UPDATE webhook_deliveries SET status = 'canceled', updated_at = $1 \
+                         WHERE endpoint_id = $2 AND status = 'pending'",
+                    )
+                    .bind(at)
+                    .bind(id.to_string())
+                    .execute(&mut *conn)
+                    .await?;
+                    sqlx::query(
+                        "UPDATE webhook_endpoints SET active = 0, disabled_at = $1 WHERE id = $2",
+                    )
+                    .bind(at)
+                    .bind(id.to_string())
+                    .execute(conn)
+                    .await?;
+                }
+            }
+            Ok(())
+        })
     }
 }
 

@@ -10,8 +10,8 @@ use crate::space::SpaceRef;
 use crate::state::AppState;
 use lyceum_domain::content::{Content, ContentCommand, PartRef};
 use lyceum_domain::ids::ContentId;
-use lyceum_store::SideWrite;
 use lyceum_store::catalog::{self, CatalogWrite};
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// Decides `command` on the container; when it records events, `side_write` goes with them.
@@ -21,13 +21,13 @@ async fn decide(
     space: &SpaceRef,
     content_id: Uuid,
     command: ContentCommand,
-    side_write: Option<SideWrite>,
+    side_write: Option<CatalogWrite>,
 ) -> Result<Planned<ContentParts>, ApiError> {
     let mut decision = decide_in_space::<Content>(state, auth, space, content_id, command).await?;
     if let Some(write) = side_write
         && !decision.append.events.is_empty()
     {
-        decision.append.side_writes.push(write);
+        decision.append.side_writes.push(Arc::new(write));
     }
     let part_ids = decision
         .state
@@ -65,10 +65,10 @@ pub async fn add(
         },
     };
     // The claim makes a concurrent add to another course fail instead of succeeding twice.
-    let claim = SideWrite::Catalog(CatalogWrite::ClaimPart {
+    let claim = CatalogWrite::ClaimPart {
         part_id: input.part_id,
         parent_id: id,
-    });
+    };
     decide(state, auth, space, id, command, Some(claim)).await
 }
 
@@ -82,10 +82,10 @@ pub async fn remove(
 ) -> Result<Planned<ContentParts>, ApiError> {
     let id = parse_id(content_id, "content")?;
     let part_id = parse_id(part_id, "part")?;
-    let release = SideWrite::Catalog(CatalogWrite::ReleasePart {
+    let release = CatalogWrite::ReleasePart {
         part_id,
         parent_id: id,
-    });
+    };
     let command = ContentCommand::RemovePart {
         part_id: ContentId(part_id),
     };

@@ -41,6 +41,7 @@ use lyceum_domain::{Aggregate, DomainError};
 use lyceum_store::command::append_for;
 use lyceum_store::stripe::MAX_SECRETS;
 use lyceum_store::{Metadata, SideWrite};
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// The actor recorded on events a Stripe webhook caused.
@@ -84,7 +85,7 @@ pub async fn add_secret(
         0,
         &[],
         metadata(auth, Some(space.id)),
-        vec![row],
+        vec![Arc::new(row)],
     )?;
     let output = StripeSecrets {
         active_secrets: (live.len() as i64 + 1).min(MAX_SECRETS),
@@ -197,7 +198,7 @@ fn record<A: Aggregate>(
     event: &StripeEvent,
     (id, version): (Uuid, i64),
     events: &[A::Event],
-    mut side_writes: Vec<SideWrite>,
+    mut side_writes: Vec<Arc<dyn SideWrite>>,
     output: StripeAck,
 ) -> Result<Planned<StripeAck>, ApiError> {
     let metadata = Metadata {
@@ -207,7 +208,9 @@ fn record<A: Aggregate>(
         causation_id: None,
         request_id: request_id::current(),
     };
-    side_writes.push(lyceum_store::stripe::record_event(space.id.0, &event.id));
+    side_writes.push(Arc::new(lyceum_store::stripe::record_event(
+        space.id.0, &event.id,
+    )));
     let append = append_for::<A>(id, version, events, metadata, side_writes)?;
     Ok(Planned::maybe(Outcome::Changed, output, append, None))
 }
