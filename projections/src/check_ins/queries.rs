@@ -1,7 +1,7 @@
 //! Reads of the check-ins read model: projects, a day's check-ins, members' streaks, and the
 //! active members who have not checked in on a day.
 
-use crate::page::{Page, page};
+use crate::page::{Arg, Keyset, Page, Start};
 use lyceum_domain::gamification::streak::Streak;
 use lyceum_store::{Db, StoreError};
 use sqlx::Row;
@@ -44,17 +44,16 @@ pub async fn projects(
     after: Option<&str>,
     limit: i64,
 ) -> Result<Page<ProjectRow>, StoreError> {
-    let rows = sqlx::query(&format!(
-        "SELECT {PROJECT_COLUMNS} FROM rm_check_in_projects WHERE space_id = $1 AND id > $2 \
-         ORDER BY id LIMIT $3"
-    ))
-    .bind(space_id)
-    .bind(after.unwrap_or(""))
-    .bind(limit + 1)
-    .fetch_all(db.reader())
-    .await?;
-    let items = rows.iter().map(project_row).collect::<Result<_, _>>()?;
-    Ok(page(items, limit, |p: &ProjectRow| p.id.clone()))
+    Keyset {
+        select: &format!("{PROJECT_COLUMNS} FROM rm_check_in_projects"),
+        filter: "space_id = $1",
+        args: &[Arg::Text(space_id)],
+        key: "id",
+    }
+    .page(db, Start::After(after), limit, project_row, |p| {
+        p.id.clone()
+    })
+    .await
 }
 
 /// One check-in project of a space.
@@ -118,17 +117,16 @@ pub async fn streaks(
     after: Option<&str>,
     limit: i64,
 ) -> Result<Page<StreakRow>, StoreError> {
-    let rows = sqlx::query(&format!(
-        "SELECT {STREAK_COLUMNS} FROM {STREAK_FROM} WHERE s.project_id = $1 AND s.member_id > $2 \
-         ORDER BY s.member_id LIMIT $3"
-    ))
-    .bind(project_id)
-    .bind(after.unwrap_or(""))
-    .bind(limit + 1)
-    .fetch_all(db.reader())
-    .await?;
-    let items = rows.iter().map(streak_row).collect::<Result<_, _>>()?;
-    Ok(page(items, limit, |s: &StreakRow| s.member_id.clone()))
+    Keyset {
+        select: &format!("{STREAK_COLUMNS} FROM {STREAK_FROM}"),
+        filter: "s.project_id = $1",
+        args: &[Arg::Text(project_id)],
+        key: "s.member_id",
+    }
+    .page(db, Start::After(after), limit, streak_row, |s| {
+        s.member_id.clone()
+    })
+    .await
 }
 
 /// One member's record in a project; `None` before their first check-in.
@@ -174,22 +172,19 @@ pub async fn not_checked_in(
     after: Option<&str>,
     limit: i64,
 ) -> Result<Page<StreakRow>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT CAST($2 AS TEXT) AS project_id, m.id AS member_id, m.display_name, s.last_day, s.run, \
-         s.longest, s.total FROM rm_members m \
-         LEFT JOIN rm_check_in_streaks s ON s.project_id = $2 AND s.member_id = m.id \
-         WHERE m.space_id = $1 AND m.status = 'active' AND m.id > $3 \
-         AND (s.last_day IS NULL OR s.last_day <> $4) ORDER BY m.id LIMIT $5",
-    )
-    .bind(space_id)
-    .bind(project_id)
-    .bind(after.unwrap_or(""))
-    .bind(day)
-    .bind(limit + 1)
-    .fetch_all(db.reader())
-    .await?;
-    let items = rows.iter().map(streak_row).collect::<Result<_, _>>()?;
-    Ok(page(items, limit, |s: &StreakRow| s.member_id.clone()))
+    Keyset {
+        select: "CAST($2 AS TEXT) AS project_id, m.id AS member_id, m.display_name, s.last_day, \
+                 s.run, s.longest, s.total FROM rm_members m \
+                 LEFT JOIN rm_check_in_streaks s ON s.project_id = $2 AND s.member_id = m.id",
+        filter: "m.space_id = $1 AND m.status = 'active' \
+                 AND (s.last_day IS NULL OR s.last_day <> $3)",
+        args: &[Arg::Text(space_id), Arg::Text(project_id), Arg::Text(day)],
+        key: "m.id",
+    }
+    .page(db, Start::After(after), limit, streak_row, |s| {
+        s.member_id.clone()
+    })
+    .await
 }
 
 /// How many members ever checked in to the project, and how many did on `day`.
@@ -227,30 +222,26 @@ pub async fn check_ins(
     after: Option<&str>,
     limit: i64,
 ) -> Result<Page<CheckInRow>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT c.member_id, m.display_name, c.day, c.text, c.streak, c.recorded_at \
-         FROM rm_check_ins c LEFT JOIN rm_members m ON m.id = c.member_id \
-         WHERE c.project_id = $1 AND c.day = $2 AND c.member_id > $3 \
-         ORDER BY c.member_id LIMIT $4",
-    )
-    .bind(project_id)
-    .bind(day)
-    .bind(after.unwrap_or(""))
-    .bind(limit + 1)
-    .fetch_all(db.reader())
-    .await?;
-    let items = rows
-        .iter()
-        .map(|row| {
-            Ok(CheckInRow {
-                member_id: row.try_get("member_id")?,
-                display_name: row.try_get("display_name")?,
-                day: row.try_get("day")?,
-                text: row.try_get("text")?,
-                streak: row.try_get("streak")?,
-                recorded_at: row.try_get("recorded_at")?,
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    Ok(page(items, limit, |c: &CheckInRow| c.member_id.clone()))
+    Keyset {
+        select: "c.member_id, m.display_name, c.day, c.text, c.streak, c.recorded_at \
+                 FROM rm_check_ins c LEFT JOIN rm_members m ON m.id = c.member_id",
+        filter: "c.project_id = $1 AND c.day = $2",
+        args: &[Arg::Text(project_id), Arg::Text(day)],
+        key: "c.member_id",
+    }
+    .page(db, Start::After(after), limit, check_in_row, |c| {
+        c.member_id.clone()
+    })
+    .await
+}
+
+fn check_in_row(row: &AnyRow) -> Result<CheckInRow, sqlx::Error> {
+    Ok(CheckInRow {
+        member_id: row.try_get("member_id")?,
+        display_name: row.try_get("display_name")?,
+        day: row.try_get("day")?,
+        text: row.try_get("text")?,
+        streak: row.try_get("streak")?,
+        recorded_at: row.try_get("recorded_at")?,
+    })
 }

@@ -2,7 +2,7 @@
 //! to, which unlocks them too), a container's parts in order, revisions, and what is due for
 //! scheduled publication.
 
-use crate::page::{Page, page};
+use crate::page::{Arg, Keyset, Page, Start};
 use lyceum_store::{Db, StoreError};
 use serde::Serialize;
 use sqlx::Row;
@@ -91,28 +91,29 @@ pub async fn content(
     before: Option<&str>,
     limit: i64,
 ) -> Result<Page<ContentRow>, StoreError> {
-    let rows = sqlx::query(&format!(
-        "SELECT {CONTENT_COLUMNS} FROM {CONTENT_FROM} WHERE c.space_id = $1 \
+    Keyset {
+        select: &format!("{CONTENT_COLUMNS} FROM {CONTENT_FROM}"),
+        filter: "c.space_id = $1 \
          AND ($2 = '' OR c.status = $2) AND ($3 = '' OR c.kind = $3) \
          AND ($4 = '' OR EXISTS (SELECT 1 FROM rm_content_topics t \
              WHERE t.content_id = c.id AND t.topic_id = $4)) \
          AND ($5 = '' OR EXISTS (SELECT 1 FROM rm_content_tags g \
              WHERE g.content_id = c.id AND g.tag = $5)) \
-         AND ($6 = 0 OR c.featured = 1) AND ($7 = '' OR c.id < $7) \
-         ORDER BY c.id DESC LIMIT $8"
-    ))
-    .bind(space_id)
-    .bind(filter.status.as_deref().unwrap_or(""))
-    .bind(filter.kind.as_deref().unwrap_or(""))
-    .bind(filter.topic_id.as_deref().unwrap_or(""))
-    .bind(filter.tag.as_deref().unwrap_or(""))
-    .bind(i64::from(filter.featured))
-    .bind(before.unwrap_or(""))
-    .bind(limit + 1)
-    .fetch_all(db.reader())
-    .await?;
-    let items = rows.iter().map(content_row).collect::<Result<_, _>>()?;
-    Ok(page(items, limit, |c: &ContentRow| c.id.clone()))
+         AND ($6 = 0 OR c.featured = 1)",
+        args: &[
+            Arg::Text(space_id),
+            Arg::Text(filter.status.as_deref().unwrap_or("")),
+            Arg::Text(filter.kind.as_deref().unwrap_or("")),
+            Arg::Text(filter.topic_id.as_deref().unwrap_or("")),
+            Arg::Text(filter.tag.as_deref().unwrap_or("")),
+            Arg::Int(i64::from(filter.featured)),
+        ],
+        key: "c.id",
+    }
+    .page(db, Start::Before(before), limit, content_row, |c| {
+        c.id.clone()
+    })
+    .await
 }
 
 /// One content item, of the given space if one is given.
@@ -171,33 +172,30 @@ pub async fn content_revisions(
     before: Option<i64>,
     limit: i64,
 ) -> Result<Page<RevisionRow>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT content_id, revision, title, body, excerpt, access, actor, recorded_at \
-         FROM rm_content_revisions WHERE space_id = $1 AND content_id = $2 AND revision < $3 \
-         ORDER BY revision DESC LIMIT $4",
-    )
-    .bind(space_id)
-    .bind(content_id)
-    .bind(before.unwrap_or(i64::MAX))
-    .bind(limit + 1)
-    .fetch_all(db.reader())
-    .await?;
-    let items = rows
-        .iter()
-        .map(|row| {
-            Ok(RevisionRow {
-                content_id: row.try_get("content_id")?,
-                revision: row.try_get("revision")?,
-                title: row.try_get("title")?,
-                body: row.try_get("body")?,
-                excerpt: row.try_get("excerpt")?,
-                access: serde_json::from_str(&row.try_get::<String, _>("access")?)?,
-                actor: row.try_get("actor")?,
-                recorded_at: row.try_get("recorded_at")?,
-            })
-        })
-        .collect::<Result<_, StoreError>>()?;
-    Ok(page(items, limit, |r: &RevisionRow| r.revision.to_string()))
+    Keyset {
+        select: "content_id, revision, title, body, excerpt, access, actor, recorded_at \
+                 FROM rm_content_revisions",
+        filter: "space_id = $1 AND content_id = $2",
+        args: &[Arg::Text(space_id), Arg::Text(content_id)],
+        key: "revision",
+    }
+    .page(db, Start::BeforeNumber(before), limit, revision_row, |r| {
+        r.revision.to_string()
+    })
+    .await
+}
+
+fn revision_row(row: &AnyRow) -> Result<RevisionRow, StoreError> {
+    Ok(RevisionRow {
+        content_id: row.try_get("content_id")?,
+        revision: row.try_get("revision")?,
+        title: row.try_get("title")?,
+        body: row.try_get("body")?,
+        excerpt: row.try_get("excerpt")?,
+        access: serde_json::from_str(&row.try_get::<String, _>("access")?)?,
+        actor: row.try_get("actor")?,
+        recorded_at: row.try_get("recorded_at")?,
+    })
 }
 
 /// Items whose scheduled publication is due at `now` (stored time text), oldest due first.

@@ -1,7 +1,7 @@
 //! Reads of the engagement read model: an item's counters, comment threads a page at a time,
 //! the report queue, and a member's progress through a course.
 
-use crate::page::{Page, page};
+use crate::page::{Arg, Keyset, Page, Start};
 use lyceum_store::{Db, StoreError};
 use serde::Serialize;
 use sqlx::Row;
@@ -109,21 +109,22 @@ pub async fn comments(
     after: Option<&str>,
     limit: i64,
 ) -> Result<Page<CommentRow>, StoreError> {
-    let rows = sqlx::query(&format!(
-        "SELECT {COMMENT_COLUMNS} WHERE c.space_id = $1 AND c.content_id = $2 \
-         AND COALESCE(c.parent_id, '') = $3 AND ($4 = '' OR c.id > $4) \
-         AND ($5 = '' OR c.status <> 'hidden' OR c.member_id = $5) ORDER BY c.id LIMIT $6"
-    ))
-    .bind(thread.space_id)
-    .bind(thread.content_id)
-    .bind(thread.parent_id.unwrap_or(""))
-    .bind(after.unwrap_or(""))
-    .bind(thread.viewer.unwrap_or(""))
-    .bind(limit + 1)
-    .fetch_all(db.reader())
-    .await?;
-    let items = rows.iter().map(comment_row).collect::<Result<_, _>>()?;
-    Ok(page(items, limit, |c: &CommentRow| c.id.clone()))
+    Keyset {
+        select: COMMENT_COLUMNS,
+        filter: "c.space_id = $1 AND c.content_id = $2 AND COALESCE(c.parent_id, '') = $3 \
+                 AND ($4 = '' OR c.status <> 'hidden' OR c.member_id = $4)",
+        args: &[
+            Arg::Text(thread.space_id),
+            Arg::Text(thread.content_id),
+            Arg::Text(thread.parent_id.unwrap_or("")),
+            Arg::Text(thread.viewer.unwrap_or("")),
+        ],
+        key: "c.id",
+    }
+    .page(db, Start::After(after), limit, comment_row, |c| {
+        c.id.clone()
+    })
+    .await
 }
 
 /// One comment of a space.
@@ -185,18 +186,14 @@ pub async fn reports(
     after: Option<&str>,
     limit: i64,
 ) -> Result<Page<ReportRow>, StoreError> {
-    let rows = sqlx::query(&format!(
-        "SELECT {REPORT_COLUMNS} FROM rm_reports WHERE space_id = $1 AND ($2 = '' OR status = $2) \
-         AND ($3 = '' OR id > $3) ORDER BY id LIMIT $4"
-    ))
-    .bind(space_id)
-    .bind(status.unwrap_or(""))
-    .bind(after.unwrap_or(""))
-    .bind(limit + 1)
-    .fetch_all(db.reader())
-    .await?;
-    let items = rows.iter().map(report_row).collect::<Result<_, _>>()?;
-    Ok(page(items, limit, |r: &ReportRow| r.id.clone()))
+    Keyset {
+        select: &format!("{REPORT_COLUMNS} FROM rm_reports"),
+        filter: "space_id = $1 AND ($2 = '' OR status = $2)",
+        args: &[Arg::Text(space_id), Arg::Text(status.unwrap_or(""))],
+        key: "id",
+    }
+    .page(db, Start::After(after), limit, report_row, |r| r.id.clone())
+    .await
 }
 
 /// The open report `reporter_id` already filed on this item (or this comment of it), if any.

@@ -1,7 +1,7 @@
 //! Reads of the training features: the member × item table, a member's activity log (newest
 //! first), and per-member activity features computed at `now`.
 
-use crate::page::{Page, page};
+use crate::page::{Arg, Keyset, Page, Start, page};
 use chrono::{DateTime, Utc};
 use lyceum_store::{Db, StoreError};
 use serde::Serialize;
@@ -134,29 +134,26 @@ pub async fn activity(
     before: Option<i64>,
     limit: i64,
 ) -> Result<Page<ActivityRow>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT position, action, content_id, comment_id, occurred_at FROM rm_member_activity \
-         WHERE space_id = $1 AND member_id = $2 AND position < $3 ORDER BY position DESC LIMIT $4",
-    )
-    .bind(space_id)
-    .bind(member_id)
-    .bind(before.unwrap_or(i64::MAX))
-    .bind(limit + 1)
-    .fetch_all(db.reader())
-    .await?;
-    let items = rows
-        .iter()
-        .map(|row| -> Result<ActivityRow, StoreError> {
-            Ok(ActivityRow {
-                position: row.try_get("position")?,
-                action: row.try_get("action")?,
-                content_id: row.try_get("content_id")?,
-                comment_id: row.try_get("comment_id")?,
-                occurred_at: row.try_get("occurred_at")?,
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    Ok(page(items, limit, |a: &ActivityRow| a.position.to_string()))
+    Keyset {
+        select: "position, action, content_id, comment_id, occurred_at FROM rm_member_activity",
+        filter: "space_id = $1 AND member_id = $2",
+        args: &[Arg::Text(space_id), Arg::Text(member_id)],
+        key: "position",
+    }
+    .page(db, Start::BeforeNumber(before), limit, activity_row, |a| {
+        a.position.to_string()
+    })
+    .await
+}
+
+fn activity_row(row: &AnyRow) -> Result<ActivityRow, StoreError> {
+    Ok(ActivityRow {
+        position: row.try_get("position")?,
+        action: row.try_get("action")?,
+        content_id: row.try_get("content_id")?,
+        comment_id: row.try_get("comment_id")?,
+        occurred_at: row.try_get("occurred_at")?,
+    })
 }
 
 /// A member's activity features at a moment.

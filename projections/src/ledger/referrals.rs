@@ -1,10 +1,11 @@
 //! Reads of the referrals the ledger projection keeps (`rm_referrals`): the subscriptions
 //! started with a member's referral code, and the commission each conversion paid.
 
-use crate::page::{Page, page};
+use crate::page::{Arg, Keyset, Page, Start};
 use lyceum_store::{Db, StoreError};
 use serde::Serialize;
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReferralRow {
@@ -25,32 +26,27 @@ pub async fn referrals(
     after: Option<&str>,
     limit: i64,
 ) -> Result<Page<ReferralRow>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT subscription_id, member_id, tier_id, started_at, converted_at, commission_minor, \
-         currency FROM rm_referrals WHERE space_id = $1 AND referrer_id = $2 \
-         AND subscription_id > $3 ORDER BY subscription_id LIMIT $4",
-    )
-    .bind(space_id)
-    .bind(referrer_id)
-    .bind(after.unwrap_or(""))
-    .bind(limit + 1)
-    .fetch_all(db.reader())
-    .await?;
-    let items = rows
-        .iter()
-        .map(|row| {
-            Ok(ReferralRow {
-                subscription_id: row.try_get("subscription_id")?,
-                member_id: row.try_get("member_id")?,
-                tier_id: row.try_get("tier_id")?,
-                started_at: row.try_get("started_at")?,
-                converted_at: row.try_get("converted_at")?,
-                commission_minor: row.try_get("commission_minor")?,
-                currency: row.try_get("currency")?,
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    Ok(page(items, limit, |r: &ReferralRow| {
+    Keyset {
+        select: "subscription_id, member_id, tier_id, started_at, converted_at, \
+                 commission_minor, currency FROM rm_referrals",
+        filter: "space_id = $1 AND referrer_id = $2",
+        args: &[Arg::Text(space_id), Arg::Text(referrer_id)],
+        key: "subscription_id",
+    }
+    .page(db, Start::After(after), limit, referral_row, |r| {
         r.subscription_id.clone()
-    }))
+    })
+    .await
+}
+
+fn referral_row(row: &AnyRow) -> Result<ReferralRow, sqlx::Error> {
+    Ok(ReferralRow {
+        subscription_id: row.try_get("subscription_id")?,
+        member_id: row.try_get("member_id")?,
+        tier_id: row.try_get("tier_id")?,
+        started_at: row.try_get("started_at")?,
+        converted_at: row.try_get("converted_at")?,
+        commission_minor: row.try_get("commission_minor")?,
+        currency: row.try_get("currency")?,
+    })
 }

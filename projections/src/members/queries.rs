@@ -1,7 +1,7 @@
 //! Reads of the members read model: a space's members and one member, each with their tiers,
 //! points (from the points read model) and level.
 
-use crate::page::{Page, page, placeholders};
+use crate::page::{Arg, Keyset, Page, Start, placeholders};
 use lyceum_store::{Db, StoreError};
 use serde::Serialize;
 use sqlx::Row;
@@ -29,32 +29,33 @@ const MEMBER_COLUMNS: &str = "m.id, m.space_id, m.email, m.display_name, m.statu
      COALESCE(b.points, 0) AS points, m.created_at, m.updated_at";
 const MEMBER_FROM: &str = "rm_members m LEFT JOIN rm_points_balances b ON b.member_id = m.id";
 
-async fn member_rows(db: &Db, rows: Vec<AnyRow>) -> Result<Vec<MemberRow>, StoreError> {
-    let mut members = Vec::with_capacity(rows.len());
-    for row in &rows {
-        members.push(MemberRow {
-            id: row.try_get("id")?,
-            space_id: row.try_get("space_id")?,
-            email: row.try_get("email")?,
-            display_name: row.try_get("display_name")?,
-            status: row.try_get("status")?,
-            erased: row.try_get::<i64, _>("erased")? != 0,
-            tier_ids: Vec::new(),
-            points: u64::try_from(row.try_get::<i64, _>("points")?).unwrap_or(0),
-            level: None,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-        });
-    }
+fn member_row(row: &AnyRow) -> Result<MemberRow, sqlx::Error> {
+    Ok(MemberRow {
+        id: row.try_get("id")?,
+        space_id: row.try_get("space_id")?,
+        email: row.try_get("email")?,
+        display_name: row.try_get("display_name")?,
+        status: row.try_get("status")?,
+        erased: row.try_get::<i64, _>("erased")? != 0,
+        tier_ids: Vec::new(),
+        points: u64::try_from(row.try_get::<i64, _>("points")?).unwrap_or(0),
+        level: None,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+/// Fills in the members' tiers and levels, loaded for all of them at once.
+async fn complete(db: &Db, members: &mut [MemberRow]) -> Result<(), StoreError> {
     if members.is_empty() {
-        return Ok(members);
+        return Ok(());
     }
     let sql = format!(
         "SELECT member_id, tier_id FROM rm_member_tiers WHERE member_id IN ({}) ORDER BY joined_at, tier_id",
         placeholders(1, members.len())
     );
     let mut query = sqlx::query(&sql);
-    for member in &members {
+    for member in members.iter() {
         query = query.bind(member.id.clone());
     }
     let mut tiers: HashMap<String, Vec<String>> = HashMap::new();
@@ -66,13 +67,14 @@ async fn member_rows(db: &Db, rows: Vec<AnyRow>) -> Result<Vec<MemberRow>, Store
     }
     // Every row of one call is of one space (the list) or is one member.
     let rules = crate::spaces::terms::space_levels(db, &members[0].space_id).await?;
-    for member in &mut members {
+    for member in members.iter_mut() {
+        // A member who joined no tier has none.
         member.tier_ids = tiers.remove(&member.id).unwrap_or_default();
         member.level = rules
             .as_ref()
             .map(|r| crate::spaces::terms::level_for(r, member.points));
     }
-    Ok(members)
+    Ok(())
 }
 
 /// A space's members, oldest first.
@@ -82,17 +84,16 @@ pub async fn members(
     after: Option<&str>,
     limit: i64,
 ) -> Result<Page<MemberRow>, StoreError> {
-    let rows = sqlx::query(&format!(
-        "SELECT {MEMBER_COLUMNS} FROM {MEMBER_FROM} WHERE m.space_id = $1 AND m.id > $2 \
-         ORDER BY m.id LIMIT $3"
-    ))
-    .bind(space_id)
-    .bind(after.unwrap_or(""))
-    .bind(limit + 1)
-    .fetch_all(db.reader())
+    let mut page = Keyset {
+        select: &format!("{MEMBER_COLUMNS} FROM {MEMBER_FROM}"),
+        filter: "m.space_id = $1",
+        args: &[Arg::Text(space_id)],
+        key: "m.id",
+    }
+    .page(db, Start::After(after), limit, member_row, |m| m.id.clone())
     .await?;
-    let items = member_rows(db, rows).await?;
-    Ok(page(items, limit, |m: &MemberRow| m.id.clone()))
+    complete(db, &mut page.items).await?;
+    Ok(page)
 }
 
 /// One member, of the given space if one is given.
@@ -101,12 +102,19 @@ pub async fn member(
     space_id: Option<&str>,
     id: &str,
 ) -> Result<Option<MemberRow>, StoreError> {
-    let rows = sqlx::query(&format!(
+    let row = sqlx::query(&format!(
         "SELECT {MEMBER_COLUMNS} FROM {MEMBER_FROM} WHERE ($1 = '' OR m.space_id = $1) AND m.id = $2"
     ))
     .bind(space_id.unwrap_or(""))
     .bind(id)
-    .fetch_all(db.reader())
+    .fetch_optional(db.reader())
     .await?;
-    Ok(member_rows(db, rows).await?.pop())
+    let mut members: Vec<MemberRow> = row
+        .as_ref()
+        .map(member_row)
+        .transpose()?
+        .into_iter()
+        .collect();
+    complete(db, &mut members).await?;
+    Ok(members.pop())
 }

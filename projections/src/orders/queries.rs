@@ -1,6 +1,6 @@
 //! Reads of the orders read model: a member's orders and one order.
 
-use crate::page::{Page, page};
+use crate::page::{Arg, Keyset, Page, Start};
 use lyceum_store::{Db, StoreError};
 use serde::Serialize;
 use sqlx::Row;
@@ -54,18 +54,14 @@ pub async fn orders(
     after: Option<&str>,
     limit: i64,
 ) -> Result<Page<OrderRow>, StoreError> {
-    let rows = sqlx::query(&format!(
-        "SELECT {ORDER_COLUMNS} FROM rm_orders WHERE space_id = $1 AND member_id = $2 AND id > $3 \
-         ORDER BY id LIMIT $4"
-    ))
-    .bind(space_id)
-    .bind(member_id)
-    .bind(after.unwrap_or(""))
-    .bind(limit + 1)
-    .fetch_all(db.reader())
-    .await?;
-    let items = rows.iter().map(order_row).collect::<Result<_, _>>()?;
-    Ok(page(items, limit, |o: &OrderRow| o.id.clone()))
+    Keyset {
+        select: &format!("{ORDER_COLUMNS} FROM rm_orders"),
+        filter: "space_id = $1 AND member_id = $2",
+        args: &[Arg::Text(space_id), Arg::Text(member_id)],
+        key: "id",
+    }
+    .page(db, Start::After(after), limit, order_row, |o| o.id.clone())
+    .await
 }
 
 /// One order of a space.

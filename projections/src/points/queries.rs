@@ -1,6 +1,6 @@
 //! Reads of the points read model: a member's ledger, balance and badges, and the leaderboards.
 
-use crate::page::{Page, page};
+use crate::page::{Arg, Keyset, Page, Start, page};
 use lyceum_store::{Db, StoreError};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -30,31 +30,29 @@ pub async fn ledger(
     before: Option<i64>,
     limit: i64,
 ) -> Result<Page<LedgerRow>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT position, action, points, day, reason, event_id, recorded_at FROM rm_points_ledger \
-         WHERE space_id = $1 AND member_id = $2 AND position < $3 ORDER BY position DESC LIMIT $4",
-    )
-    .bind(space_id)
-    .bind(member_id)
-    .bind(before.unwrap_or(i64::MAX))
-    .bind(limit + 1)
-    .fetch_all(db.reader())
-    .await?;
-    let items = rows
-        .iter()
-        .map(|row| {
-            Ok(LedgerRow {
-                position: row.try_get("position")?,
-                action: row.try_get("action")?,
-                points: row.try_get("points")?,
-                day: row.try_get("day")?,
-                reason: row.try_get("reason")?,
-                event_id: row.try_get("event_id")?,
-                recorded_at: row.try_get("recorded_at")?,
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    Ok(page(items, limit, |e: &LedgerRow| e.position.to_string()))
+    Keyset {
+        select: "position, action, points, day, reason, event_id, recorded_at \
+                 FROM rm_points_ledger",
+        filter: "space_id = $1 AND member_id = $2",
+        args: &[Arg::Text(space_id), Arg::Text(member_id)],
+        key: "position",
+    }
+    .page(db, Start::BeforeNumber(before), limit, ledger_row, |e| {
+        e.position.to_string()
+    })
+    .await
+}
+
+fn ledger_row(row: &AnyRow) -> Result<LedgerRow, sqlx::Error> {
+    Ok(LedgerRow {
+        position: row.try_get("position")?,
+        action: row.try_get("action")?,
+        points: row.try_get("points")?,
+        day: row.try_get("day")?,
+        reason: row.try_get("reason")?,
+        event_id: row.try_get("event_id")?,
+        recorded_at: row.try_get("recorded_at")?,
+    })
 }
 
 /// A member's points: the creator's adjustments and what actions earned.

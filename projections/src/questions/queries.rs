@@ -1,6 +1,6 @@
 //! Question queries: a space's questions, one question's answers, and its guests.
 
-use crate::page::{Page, page};
+use crate::page::{Arg, Keyset, Page, Start};
 use lyceum_store::{Db, StoreError};
 use serde::Serialize;
 use sqlx::Row;
@@ -56,17 +56,16 @@ pub async fn questions(
     before: Option<&str>,
     limit: i64,
 ) -> Result<Page<QuestionRow>, StoreError> {
-    let rows = sqlx::query(&format!(
-        "SELECT {QUESTION_COLUMNS} FROM rm_questions WHERE space_id = $1 \
-         AND ($2 = '' OR id < $2) ORDER BY id DESC LIMIT $3"
-    ))
-    .bind(space_id)
-    .bind(before.unwrap_or(""))
-    .bind(limit + 1)
-    .fetch_all(db.reader())
-    .await?;
-    let items = rows.iter().map(question_row).collect::<Result<_, _>>()?;
-    Ok(page(items, limit, |q: &QuestionRow| q.id.clone()))
+    Keyset {
+        select: &format!("{QUESTION_COLUMNS} FROM rm_questions"),
+        filter: "space_id = $1",
+        args: &[Arg::Text(space_id)],
+        key: "id",
+    }
+    .page(db, Start::Before(before), limit, question_row, |q| {
+        q.id.clone()
+    })
+    .await
 }
 
 /// One question of a space.

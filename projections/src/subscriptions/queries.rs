@@ -1,7 +1,7 @@
 //! Reads of the subscriptions read model: a member's subscriptions, one subscription, and the
 //! scheduler's work list.
 
-use crate::page::{Page, page};
+use crate::page::{Arg, Keyset, Page, Start};
 use lyceum_domain::membership::subscription::DueAction;
 use lyceum_domain::payment::method::STRIPE_PREFIX;
 use lyceum_store::{Db, StoreError};
@@ -75,21 +75,16 @@ pub async fn subscriptions(
     after: Option<&str>,
     limit: i64,
 ) -> Result<Page<SubscriptionRow>, StoreError> {
-    let rows = sqlx::query(&format!(
-        "SELECT {SUBSCRIPTION_COLUMNS} FROM rm_subscriptions WHERE space_id = $1 AND member_id = $2 \
-         AND id > $3 ORDER BY id LIMIT $4"
-    ))
-    .bind(space_id)
-    .bind(member_id)
-    .bind(after.unwrap_or(""))
-    .bind(limit + 1)
-    .fetch_all(db.reader())
-    .await?;
-    let items = rows
-        .iter()
-        .map(subscription_row)
-        .collect::<Result<_, _>>()?;
-    Ok(page(items, limit, |s: &SubscriptionRow| s.id.clone()))
+    Keyset {
+        select: &format!("{SUBSCRIPTION_COLUMNS} FROM rm_subscriptions"),
+        filter: "space_id = $1 AND member_id = $2",
+        args: &[Arg::Text(space_id), Arg::Text(member_id)],
+        key: "id",
+    }
+    .page(db, Start::After(after), limit, subscription_row, |s| {
+        s.id.clone()
+    })
+    .await
 }
 
 /// One subscription of a space.

@@ -1,6 +1,6 @@
 //! Reads of the tiers read model: a space's tiers and one tier.
 
-use crate::page::{Page, page};
+use crate::page::{Arg, Keyset, Page, Start};
 use lyceum_store::{Db, StoreError};
 use serde::Serialize;
 use sqlx::Row;
@@ -49,16 +49,14 @@ pub async fn tiers(
     after: Option<&str>,
     limit: i64,
 ) -> Result<Page<TierRow>, StoreError> {
-    let rows = sqlx::query(&format!(
-        "SELECT {TIER_COLUMNS} FROM rm_tiers WHERE space_id = $1 AND id > $2 ORDER BY id LIMIT $3"
-    ))
-    .bind(space_id)
-    .bind(after.unwrap_or(""))
-    .bind(limit + 1)
-    .fetch_all(db.reader())
-    .await?;
-    let items = rows.iter().map(tier_row).collect::<Result<_, _>>()?;
-    Ok(page(items, limit, |t: &TierRow| t.id.clone()))
+    Keyset {
+        select: &format!("{TIER_COLUMNS} FROM rm_tiers"),
+        filter: "space_id = $1",
+        args: &[Arg::Text(space_id)],
+        key: "id",
+    }
+    .page(db, Start::After(after), limit, tier_row, |t| t.id.clone())
+    .await
 }
 
 /// One tier of a space.
