@@ -3,14 +3,14 @@
 //! Errors carry the REST error code in `extensions.code`.
 
 mod catalog;
+mod content_fields;
 mod content_mutation;
-mod content_types;
 mod engagement;
 mod engagement_query;
-mod engagement_types;
 mod error;
 mod gamification;
 mod gamification_fields;
+pub(crate) mod ids;
 mod live;
 mod loaders;
 mod member_fields;
@@ -32,6 +32,8 @@ use async_graphql::{MergedObject, Schema};
 use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse, GraphQLSubscription};
 pub use error::{caller, gql};
 use live::Subscription;
+/// How the content DTOs show their access policy in GraphQL.
+pub(crate) use types::Access;
 
 /// Every mutation: those that take a key, and those a member session may make too.
 #[derive(MergedObject, Default)]

@@ -1,12 +1,12 @@
 //! GraphQL object types, converted from the REST DTOs so both surfaces show the same data.
 
-pub use super::content_types::{
-    Answer, ContentItem, ContentKind, ContentParts, ContentStatus, GuestRole, Question, Topic,
-    TopicRelation,
-};
 use super::error::OrGql;
 use super::plan_types::{Checkout, PendingDowngrade, TierChange};
 use crate::dto;
+pub use crate::dto::{
+    Answer, ContentItem, ContentKindDto as ContentKind, ContentParts, ContentStatus, GuestRole,
+    QuestionDto as Question, TopicDto as Topic, TopicRelationDto as TopicRelation,
+};
 use crate::pagination::{MAX_LIMIT, encode_cursor};
 use crate::state::AppState;
 use async_graphql::connection::{Connection, Edge};
@@ -184,7 +184,7 @@ impl Space {
             after.as_deref(),
             page,
             |c| c.id.clone(),
-            |c| ContentItem::from(dto::ContentItem::from(c)),
+            ContentItem::from,
         ))
     }
 }
@@ -509,6 +509,11 @@ impl From<&lyceum_store::StoredEvent> for Event {
 #[graphql(concrete(name = "CheckInProjectPayload", params(dto::CheckInProject)))]
 #[graphql(concrete(name = "CheckInStreakPayload", params(dto::MemberStreak)))]
 #[graphql(concrete(name = "PointsRulesPayload", params(dto::PointsRulesDto)))]
+#[graphql(concrete(name = "InteractionPayload", params(dto::InteractionResult)))]
+#[graphql(concrete(name = "CommentPayload", params(dto::Comment)))]
+#[graphql(concrete(name = "MemberStandingPayload", params(dto::MemberStanding)))]
+#[graphql(concrete(name = "ReportPayload", params(dto::Report)))]
+#[graphql(concrete(name = "CourseProgressPayload", params(dto::CourseProgress)))]
 pub struct Payload<T: async_graphql::OutputType> {
     pub node: T,
     pub position: Option<i64>,
