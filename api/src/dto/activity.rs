@@ -1,5 +1,7 @@
 //! Bodies for a member's activity and the training features.
 
+use super::ids;
+use async_graphql::{ID, SimpleObject};
 use lyceum_projections::interactions::queries::{ActivityRow, InteractionRow, MemberFeatures};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -10,7 +12,7 @@ fn uuid(raw: &str) -> Uuid {
 }
 
 /// One thing a member did.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, SimpleObject, PartialEq, Eq)]
 #[schema(example = json!({"position": 4242, "action": "commented",
     "content_id": "0192f0c4-7a5e-7b66-a142-9e0f1a2b3c4d",
     "comment_id": "0192f0c4-9b7c-7d88-c364-b0c1d2e3f4a5",
@@ -20,7 +22,15 @@ pub struct Activity {
     pub position: i64,
     /// `viewed`, `liked`, `unliked`, `shared`, `commented`, `completed` or `purchased`.
     pub action: String,
+    #[graphql(
+        skip,
+        derived(owned, name = "content_id", into = "Option<ID>", with = "ids::opt")
+    )]
     pub content_id: Option<Uuid>,
+    #[graphql(
+        skip,
+        derived(owned, name = "comment_id", into = "Option<ID>", with = "ids::opt")
+    )]
     pub comment_id: Option<Uuid>,
     pub occurred_at: String,
 }
@@ -38,14 +48,16 @@ impl From<ActivityRow> for Activity {
 }
 
 /// What one member did with one item: a row of the interaction matrix.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, SimpleObject, PartialEq, Eq)]
 #[schema(example = json!({"member_id": "0192f0c4-6e4d-7f55-8031-8d9e0f1a2b3c",
     "content_id": "0192f0c4-7a5e-7b66-a142-9e0f1a2b3c4d", "views": 3, "liked": true,
     "liked_at": "2026-11-21T08:00:00.000000Z", "shares": 1, "comments": 2,
     "completed_at": null, "purchased_at": null, "first_at": "2026-11-19T08:00:00.000000Z",
     "last_at": "2026-11-21T08:00:00.000000Z"}))]
 pub struct Interaction {
+    #[graphql(skip, derived(owned, name = "member_id", into = "ID"))]
     pub member_id: Uuid,
+    #[graphql(skip, derived(owned, name = "content_id", into = "ID"))]
     pub content_id: Uuid,
     /// Days the member viewed it.
     pub views: i64,
@@ -78,13 +90,14 @@ impl From<InteractionRow> for Interaction {
 }
 
 /// A member's activity features now: inputs for churn and recommendation models.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, SimpleObject, PartialEq)]
 #[schema(example = json!({"member_id": "0192f0c4-6e4d-7f55-8031-8d9e0f1a2b3c",
     "actions": 57, "active_days": 12, "first_action_at": "2026-10-02T08:00:00.000000Z",
     "last_action_at": "2026-11-19T08:00:00.000000Z", "days_since_last_action": 2,
     "actions_per_week": 6.5, "items_viewed": 20, "items_liked": 7, "items_commented": 3,
     "items_completed": 4, "items_purchased": 1}))]
 pub struct ActivityFeatures {
+    #[graphql(skip, derived(owned, name = "member_id", into = "ID"))]
     pub member_id: Uuid,
     pub actions: i64,
     /// Distinct UTC days with an action.

@@ -1,5 +1,7 @@
 //! Bodies for comments and replies.
 
+use super::ids;
+use async_graphql::{ID, SimpleObject};
 use lyceum_projections::engagement::queries::CommentRow;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -34,7 +36,7 @@ pub struct Moderation {
 }
 
 /// A comment or reply.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, SimpleObject, PartialEq, Eq)]
 #[schema(example = json!({"id": "0192f0c4-9b7c-7d88-c364-b0c1d2e3f4a5",
     "content_id": "0192f0c4-7a5e-7b66-a142-9e0f1a2b3c4d", "parent_id": null,
     "member_id": "0192f0c4-6e4d-7f55-8031-8d9e0f1a2b3c", "author_name": "Ada",
@@ -42,9 +44,16 @@ pub struct Moderation {
     "replies": 2, "created_at": "2026-11-21T08:00:00.000000Z", "edited_at": null,
     "updated_at": "2026-11-21T08:00:00.000000Z", "moderation_reason": null}))]
 pub struct Comment {
+    #[graphql(skip, derived(owned, name = "id", into = "ID"))]
     pub id: Uuid,
+    #[graphql(skip, derived(owned, name = "content_id", into = "ID"))]
     pub content_id: Uuid,
+    #[graphql(
+        skip,
+        derived(owned, name = "parent_id", into = "Option<ID>", with = "ids::opt")
+    )]
     pub parent_id: Option<Uuid>,
+    #[graphql(skip, derived(owned, name = "member_id", into = "ID"))]
     pub member_id: Uuid,
     /// The author's display name; null once erased.
     pub author_name: Option<String>,

@@ -1,6 +1,8 @@
 //! Request and response bodies for content: items, their access policies, schedules, parts,
 //! tags and revisions.
 
+use super::ids;
+use async_graphql::{Enum, ID, SimpleObject};
 use lyceum_domain::content::Access;
 use lyceum_domain::ids::TierId;
 use lyceum_projections::content::queries::{ContentRow, RevisionRow};
@@ -9,8 +11,10 @@ use serde_json::json;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+/// What an item is.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, Enum, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
+#[graphql(name = "ContentKind")]
 pub enum ContentKindDto {
     Post,
     Article,
@@ -61,6 +65,38 @@ impl From<Access> for AccessDto {
     }
 }
 
+/// Where an item is in its life. REST names it as the read model does (`draft`, `published`,
+/// `unpublished`, `archived`): see [`ContentStatus::as_str`].
+#[derive(Debug, Clone, Copy, Enum, PartialEq, Eq)]
+pub enum ContentStatus {
+    Draft,
+    Published,
+    Unpublished,
+    Archived,
+}
+
+impl ContentStatus {
+    /// The read model's and REST's name of the status.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContentStatus::Draft => "draft",
+            ContentStatus::Published => "published",
+            ContentStatus::Unpublished => "unpublished",
+            ContentStatus::Archived => "archived",
+        }
+    }
+
+    /// The status the read model names `status`; a draft if it names none of them.
+    pub fn named(status: String) -> Self {
+        match status.as_str() {
+            "published" => ContentStatus::Published,
+            "unpublished" => ContentStatus::Unpublished,
+            "archived" => ContentStatus::Archived,
+            _ => ContentStatus::Draft,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
@@ -85,7 +121,8 @@ pub struct EditContent {
     pub access: Option<AccessDto>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+/// A post, article, course, lesson or column.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, SimpleObject, PartialEq)]
 #[schema(example = json!({
     "id": "0192f0c4-7f5e-7066-9142-9e0f1a2b3c4d", "space_id": "0192f0c4-3b1a-7c22-9d0e-5a6b7c8d9e0f",
     "kind": "lesson", "title": "Welcome", "body": "The whole lesson, for members.",
@@ -96,16 +133,29 @@ pub struct EditContent {
     "scheduled_for": null, "featured": true, "parent_id": "0192f0c4-7f5e-7a66-a142-9e0f1a2b3c4d",
     "tags": ["focus"], "topic_ids": ["0192f0c4-9a7b-7c88-b364-1a2b3c4d5e6f"]
 }))]
+#[graphql(complex)]
 pub struct ContentItem {
+    #[graphql(skip, derived(owned, name = "id", into = "ID"))]
     pub id: Uuid,
+    #[graphql(skip, derived(owned, name = "space_id", into = "ID"))]
     pub space_id: Uuid,
     pub kind: ContentKindDto,
     pub title: String,
     /// The whole text; null when the reader may not read it (`locked`).
     pub body: Option<String>,
     pub excerpt: Option<String>,
+    #[graphql(skip, derived(owned, name = "access", into = "AccessView"))]
     pub access: AccessDto,
     /// `draft`, `published`, `unpublished` or `archived`.
+    #[graphql(
+        skip,
+        derived(
+            owned,
+            name = "status",
+            into = "ContentStatus",
+            with = "ContentStatus::named"
+        )
+    )]
     pub status: String,
     pub created_at: String,
     pub updated_at: String,
@@ -116,9 +166,13 @@ pub struct ContentItem {
     /// When locked: the tiers any of which would unlock it (its own policy's, and those of the
     /// course or column it belongs to). Empty when joining the space as a member is enough, or
     /// when the item is sold.
+    #[graphql(
+        skip,
+        derived(owned, name = "unlock_tier_ids", into = "Vec<ID>", with = "ids::list")
+    )]
     pub unlock_tier_ids: Vec<Uuid>,
     /// When locked and sold: the price that unlocks it; for a part of a course or column that is
-    /// sold, the container's price (buy `parent_id`).
+    /// sold, the container's price (buy the container).
     pub unlock_price_minor: Option<i64>,
     /// 1 for the draft, one more for every edit (see the revisions).
     pub revision: i64,
@@ -128,15 +182,23 @@ pub struct ContentItem {
     pub featured: bool,
     /// The course (for a lesson) or column (for an article) this item belongs to. Whoever that
     /// container's policy admits may read this item too.
+    #[graphql(
+        skip,
+        derived(owned, name = "parent_id", into = "Option<ID>", with = "ids::opt")
+    )]
     pub parent_id: Option<Uuid>,
     pub tags: Vec<String>,
+    #[graphql(
+        skip,
+        derived(owned, name = "topic_ids", into = "Vec<ID>", with = "ids::list")
+    )]
     pub topic_ids: Vec<Uuid>,
 }
 
 impl ContentItem {
     /// The view of a reader who may not read the body: the body never leaves the server.
     /// `parent` is the access policy of the course or column the item belongs to.
-    pub fn locked(mut self, access: &Access, parent: Option<&Access>) -> Self {
+    pub fn lock(mut self, access: &Access, parent: Option<&Access>) -> Self {
         self.body = None;
         self.locked = true;
         let mut tiers: Vec<Uuid> = access.unlocking_tiers().iter().map(|t| t.0).collect();
@@ -212,11 +274,16 @@ pub struct ReorderParts {
 }
 
 /// A course's lessons or a column's articles, in order.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, SimpleObject, PartialEq)]
 #[schema(example = json!({"content_id": "0192f0c4-7f5e-7a66-a142-9e0f1a2b3c4d",
     "part_ids": ["0192f0c4-7f5e-7066-9142-9e0f1a2b3c4d"]}))]
 pub struct ContentParts {
+    #[graphql(skip, derived(owned, name = "content_id", into = "ID"))]
     pub content_id: Uuid,
+    #[graphql(
+        skip,
+        derived(owned, name = "part_ids", into = "Vec<ID>", with = "ids::list")
+    )]
     pub part_ids: Vec<Uuid>,
 }
 
@@ -231,17 +298,19 @@ pub struct TagContent {
 }
 
 /// One revision of an item's text, as it was after that edit.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, SimpleObject, PartialEq)]
 #[schema(example = json!({"content_id": "0192f0c4-7f5e-7066-9142-9e0f1a2b3c4d", "revision": 2,
     "title": "Welcome", "body": "The whole post, revised.", "excerpt": "The first lines.",
     "access": {"policy": "members"}, "actor": "key:0192f0c4-1a2b-7c3d-8e4f-5a6b7c8d9e0f",
     "recorded_at": "2026-11-21T08:05:00.000000Z"}))]
 pub struct Revision {
+    #[graphql(skip, derived(owned, name = "content_id", into = "ID"))]
     pub content_id: Uuid,
     pub revision: i64,
     pub title: String,
     pub body: String,
     pub excerpt: Option<String>,
+    #[graphql(skip, derived(owned, name = "access", into = "AccessView"))]
     pub access: AccessDto,
     /// Who made it: `key:<id>` or `member:<id>`.
     pub actor: String,
@@ -261,6 +330,56 @@ impl From<RevisionRow> for Revision {
                 .unwrap_or(AccessDto::Members),
             actor: row.actor,
             recorded_at: row.recorded_at,
+        }
+    }
+}
+
+/// The name of an item's access policy, for GraphQL (REST names it in `AccessDto`'s tag).
+#[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq)]
+pub enum AccessPolicy {
+    Public,
+    Members,
+    Tiers,
+    Purchase,
+}
+
+/// Who may read an item's body.
+#[derive(async_graphql::SimpleObject, Clone)]
+#[graphql(name = "Access")]
+pub struct AccessView {
+    pub policy: AccessPolicy,
+    /// The tiers, for the `TIERS` policy.
+    pub tier_ids: Vec<async_graphql::ID>,
+    /// The price in minor units, for the `PURCHASE` policy.
+    pub price_minor: Option<i64>,
+}
+
+impl From<AccessDto> for AccessView {
+    fn from(a: AccessDto) -> Self {
+        match a {
+            AccessDto::Public => Self {
+                policy: AccessPolicy::Public,
+                tier_ids: vec![],
+                price_minor: None,
+            },
+            AccessDto::Members => Self {
+                policy: AccessPolicy::Members,
+                tier_ids: vec![],
+                price_minor: None,
+            },
+            AccessDto::Tiers { tier_ids } => Self {
+                policy: AccessPolicy::Tiers,
+                tier_ids: tier_ids
+                    .iter()
+                    .map(|t| async_graphql::ID(t.to_string()))
+                    .collect(),
+                price_minor: None,
+            },
+            AccessDto::Purchase { price_minor } => Self {
+                policy: AccessPolicy::Purchase,
+                tier_ids: vec![],
+                price_minor: Some(price_minor),
+            },
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Bodies for members' engagement with an item: views, likes, shares, counters and course
 //! progress.
 
+use super::ids;
+use async_graphql::{Enum, ID, SimpleObject};
 use lyceum_domain::engagement::interaction::ShareChannel;
 use lyceum_projections::engagement::queries::{CourseProgressRow, ItemStats};
 use serde::{Deserialize, Serialize};
@@ -8,8 +10,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// Where an item was shared.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, Enum, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
+#[graphql(name = "ShareChannel")]
 pub enum ShareChannelDto {
     Link,
     Email,
@@ -36,12 +39,14 @@ pub struct ShareItem {
 }
 
 /// What a view, like, unlike or share did.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, SimpleObject, PartialEq, Eq)]
 #[schema(example = json!({"content_id": "0192f0c4-7a5e-7b66-a142-9e0f1a2b3c4d",
     "member_id": "0192f0c4-6e4d-7f55-8031-8d9e0f1a2b3c", "action": "view", "recorded": true,
     "liked": false}))]
 pub struct InteractionResult {
+    #[graphql(skip, derived(owned, name = "content_id", into = "ID"))]
     pub content_id: Uuid,
+    #[graphql(skip, derived(owned, name = "member_id", into = "ID"))]
     pub member_id: Uuid,
     /// `view`, `like`, `unlike` or `share`.
     pub action: String,
@@ -53,10 +58,11 @@ pub struct InteractionResult {
 }
 
 /// An item's engagement counters, as the read model has them.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, SimpleObject, PartialEq, Eq)]
 #[schema(example = json!({"content_id": "0192f0c4-7a5e-7b66-a142-9e0f1a2b3c4d", "views": 42,
     "likes": 7, "comments": 3, "shares": 2, "completions": 0, "liked_by_viewer": true}))]
 pub struct ItemEngagement {
+    #[graphql(skip, derived(owned, name = "content_id", into = "ID"))]
     pub content_id: Uuid,
     /// Views, counted once per member and day.
     pub views: i64,
@@ -86,18 +92,33 @@ impl ItemEngagement {
 }
 
 /// A member's progress through a course.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, SimpleObject, PartialEq, Eq)]
 #[schema(example = json!({"course_id": "0192f0c4-7a5e-7b66-a142-9e0f1a2b3c4d",
     "member_id": "0192f0c4-6e4d-7f55-8031-8d9e0f1a2b3c",
     "lesson_ids": ["0192f0c4-7a5e-7b66-a142-9e0f1a2b3c4e", "0192f0c4-7a5e-7b66-a142-9e0f1a2b3c4f"],
     "completed_lesson_ids": ["0192f0c4-7a5e-7b66-a142-9e0f1a2b3c4e"], "completed": false,
     "completed_at": null}))]
 pub struct CourseProgress {
+    #[graphql(skip, derived(owned, name = "course_id", into = "ID"))]
     pub course_id: Uuid,
+    #[graphql(skip, derived(owned, name = "member_id", into = "ID"))]
     pub member_id: Uuid,
     /// The course's lessons, in order.
+    #[graphql(
+        skip,
+        derived(owned, name = "lesson_ids", into = "Vec<ID>", with = "ids::list")
+    )]
     pub lesson_ids: Vec<Uuid>,
     /// The lessons this member completed.
+    #[graphql(
+        skip,
+        derived(
+            owned,
+            name = "completed_lesson_ids",
+            into = "Vec<ID>",
+            with = "ids::list"
+        )
+    )]
     pub completed_lesson_ids: Vec<Uuid>,
     /// Whether the member completed the whole course.
     pub completed: bool,

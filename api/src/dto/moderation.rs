@@ -1,5 +1,7 @@
 //! Bodies for moderating members and for reports.
 
+use super::ids;
+use async_graphql::{Enum, ID, SimpleObject};
 use lyceum_domain::engagement::report::{ReportOutcome, ReportReason};
 use lyceum_projections::engagement::queries::ReportRow;
 use serde::{Deserialize, Serialize};
@@ -25,10 +27,11 @@ pub struct BanMember {
 }
 
 /// Where a member stands with the moderators.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, SimpleObject, PartialEq, Eq)]
 #[schema(example = json!({"member_id": "0192f0c4-6e4d-7f55-8031-8d9e0f1a2b3c",
     "banned": false, "muted_until": "2026-11-22T08:00:00Z"}))]
 pub struct MemberStanding {
+    #[graphql(skip, derived(owned, name = "member_id", into = "ID"))]
     pub member_id: Uuid,
     /// A banned member's sessions were revoked and their access ended.
     pub banned: bool,
@@ -36,8 +39,9 @@ pub struct MemberStanding {
     pub muted_until: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, Enum, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
+#[graphql(name = "ReportReason")]
 pub enum ReportReasonDto {
     Spam,
     Harassment,
@@ -58,8 +62,9 @@ impl From<ReportReasonDto> for ReportReason {
     }
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, Enum, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
+#[graphql(name = "ReportOutcome")]
 pub enum ReportOutcomeDto {
     /// Nothing needed doing.
     Dismissed,
@@ -101,7 +106,7 @@ pub struct ResolveReport {
 }
 
 /// A report in the moderation queue.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, SimpleObject, PartialEq, Eq)]
 #[schema(example = json!({"id": "0192f0c4-ac8d-7e99-d475-c1d2e3f4a5b6",
     "reporter_id": "0192f0c4-6e4d-7f55-8031-8d9e0f1a2b3c",
     "content_id": "0192f0c4-7a5e-7b66-a142-9e0f1a2b3c4d",
@@ -110,9 +115,16 @@ pub struct ResolveReport {
     "note": null, "resolved_by": null, "created_at": "2026-11-21T08:00:00.000000Z",
     "resolved_at": null}))]
 pub struct Report {
+    #[graphql(skip, derived(owned, name = "id", into = "ID"))]
     pub id: Uuid,
+    #[graphql(skip, derived(owned, name = "reporter_id", into = "ID"))]
     pub reporter_id: Uuid,
+    #[graphql(skip, derived(owned, name = "content_id", into = "ID"))]
     pub content_id: Uuid,
+    #[graphql(
+        skip,
+        derived(owned, name = "comment_id", into = "Option<ID>", with = "ids::opt")
+    )]
     pub comment_id: Option<Uuid>,
     /// `spam`, `harassment`, `inappropriate`, `misinformation` or `other`.
     pub reason: String,

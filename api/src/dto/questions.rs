@@ -1,5 +1,7 @@
 //! Request and response bodies for questions, answers and guests.
 
+use super::ids;
+use async_graphql::{ID, SimpleObject};
 use lyceum_projections::questions::queries::{AnswerRow, QuestionRow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -26,23 +28,32 @@ pub struct AnswerQuestion {
     pub body: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+/// An answer to a question.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, SimpleObject, PartialEq)]
 #[schema(example = json!({"id": "0192f0c4-ab8c-7d99-8475-2b3c4d5e6f70",
     "question_id": "0192f0c4-ab8c-7c88-8475-2b3c4d5e6f70",
     "answerer_id": "0192f0c4-6e4d-7f55-8031-8d9e0f1a2b3c",
     "body": "Start with 60 minutes and add 15 each week.", "accepted": true,
     "created_at": "2026-11-21T09:00:00.000000Z"}))]
 pub struct Answer {
+    #[graphql(skip, derived(owned, name = "id", into = "ID"))]
     pub id: Uuid,
+    #[graphql(skip, derived(owned, name = "question_id", into = "ID"))]
     pub question_id: Uuid,
     /// The guest who answered; null when the creator did.
+    #[graphql(
+        skip,
+        derived(owned, name = "answerer_id", into = "Option<ID>", with = "ids::opt")
+    )]
     pub answerer_id: Option<Uuid>,
     pub body: String,
     pub accepted: bool,
     pub created_at: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+/// A member's question, with its answers.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, SimpleObject, PartialEq)]
+#[graphql(name = "Question")]
 #[schema(example = json!({"id": "0192f0c4-ab8c-7c88-8475-2b3c4d5e6f70",
     "space_id": "0192f0c4-3b1a-7c22-9d0e-5a6b7c8d9e0f", "member_id": "0192f0c4-6e4d-7f55-8031-8d9e0f1a2b3d",
     "title": "How long should a deep work block be?", "body": "I can do 40 minutes before I drift.",
@@ -50,13 +61,29 @@ pub struct Answer {
     "created_at": "2026-11-21T08:30:00.000000Z", "updated_at": "2026-11-21T08:30:00.000000Z",
     "answers": []}))]
 pub struct QuestionDto {
+    #[graphql(skip, derived(owned, name = "id", into = "ID"))]
     pub id: Uuid,
+    #[graphql(skip, derived(owned, name = "space_id", into = "ID"))]
     pub space_id: Uuid,
     /// The member who asked.
+    #[graphql(skip, derived(owned, name = "member_id", into = "ID"))]
     pub member_id: Uuid,
     pub title: String,
     pub body: String,
+    #[graphql(
+        skip,
+        derived(owned, name = "content_id", into = "Option<ID>", with = "ids::opt")
+    )]
     pub content_id: Option<Uuid>,
+    #[graphql(
+        skip,
+        derived(
+            owned,
+            name = "accepted_answer_id",
+            into = "Option<ID>",
+            with = "ids::opt"
+        )
+    )]
     pub accepted_answer_id: Option<Uuid>,
     pub answer_count: i64,
     pub created_at: String,
@@ -108,9 +135,11 @@ pub struct Guests {
 }
 
 /// A member's guest role after a change.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, SimpleObject, PartialEq)]
 #[schema(example = json!({"member_id": "0192f0c4-6e4d-7f55-8031-8d9e0f1a2b3c", "guest": true}))]
 pub struct GuestRole {
+    #[graphql(skip, derived(owned, name = "member_id", into = "ID"))]
     pub member_id: Uuid,
+    /// Whether the member may answer questions.
     pub guest: bool,
 }

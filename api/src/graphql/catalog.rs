@@ -3,12 +3,9 @@
 //! (no body) where their access does not cover them, in lists, search results and nested
 //! `parts` too.
 
-use super::content_types::{
-    ContentItem, ContentKind, ContentStatus, Question, Revision, TopicGraph,
-};
 use super::error::{OrGql, any_caller, gql};
 use super::types::{connection, paging};
-use crate::dto;
+use crate::dto::{ContentItem, ContentKindDto, ContentStatus, QuestionDto, Revision, TopicGraph};
 use crate::service::{self, catalog};
 use crate::space::{Intent, SpaceRef, resolve};
 use crate::state::AppState;
@@ -17,14 +14,13 @@ use async_graphql::{Context, ID, InputObject, Object};
 use lyceum_domain::Code;
 use lyceum_projections::content::queries::ContentFilter;
 use lyceum_projections::page::Page;
-use std::sync::Arc;
 
 /// Which items a catalog shows; every field is optional.
 #[derive(InputObject, Default)]
 pub struct CatalogFilter {
     /// Only items in this status (API keys only: members see published items).
     pub status: Option<ContentStatus>,
-    pub kind: Option<ContentKind>,
+    pub kind: Option<ContentKindDto>,
     /// Only items filed under this topic.
     pub topic_id: Option<ID>,
     pub tag: Option<String>,
@@ -52,35 +48,26 @@ async fn space_for<'a>(
     ctx: &Context<'a>,
     space: &str,
     intent: Intent,
-) -> async_graphql::Result<(&'a AppState, SpaceRef, Arc<catalog::Viewer>)> {
+) -> async_graphql::Result<(&'a AppState, SpaceRef, catalog::Viewer)> {
     let auth = any_caller(ctx)?;
     let state = ctx.data::<AppState>()?;
     let space = resolve(state, auth, space, intent).await.or_gql()?;
     let viewer = catalog::viewer(state, auth, space.id).await.or_gql()?;
-    Ok((state, space, Arc::new(viewer)))
+    Ok((state, space, viewer))
 }
 
-fn kind_name(kind: ContentKind) -> &'static str {
+fn kind_name(kind: ContentKindDto) -> &'static str {
     match kind {
-        ContentKind::Post => "post",
-        ContentKind::Article => "article",
-        ContentKind::Course => "course",
-        ContentKind::Lesson => "lesson",
-        ContentKind::Column => "column",
+        ContentKindDto::Post => "post",
+        ContentKindDto::Article => "article",
+        ContentKindDto::Course => "course",
+        ContentKindDto::Lesson => "lesson",
+        ContentKindDto::Column => "column",
     }
 }
 
-fn items(
-    after: Option<&str>,
-    page: Page<dto::ContentItem>,
-    viewer: &Arc<catalog::Viewer>,
-) -> Connection<String, ContentItem> {
-    connection(
-        after,
-        page,
-        |c| c.id.to_string(),
-        |c| ContentItem::viewed(c, viewer.clone()),
-    )
+fn items(after: Option<&str>, page: Page<ContentItem>) -> Connection<String, ContentItem> {
+    connection(after, page, |c| c.id.to_string(), std::convert::identity)
 }
 
 #[Object]
@@ -101,7 +88,7 @@ impl CatalogQuery {
         let page = catalog::list(state, &viewer, space.id, filter, after.as_deref(), first)
             .await
             .or_gql()?;
-        Ok(items(after.as_deref(), page, &viewer))
+        Ok(items(after.as_deref(), page))
     }
 
     /// One item of the catalog, as the caller may see it. Null if it does not exist (or, for a
@@ -114,7 +101,7 @@ impl CatalogQuery {
     ) -> async_graphql::Result<Option<ContentItem>> {
         let (state, space, viewer) = space_for(ctx, &space, Intent::MemberRead).await?;
         match catalog::get(state, &viewer, space.id, &id).await {
-            Ok(item) => Ok(Some(ContentItem::viewed(item, viewer))),
+            Ok(item) => Ok(Some(item)),
             Err(e) if e.code == Code::NotFound => Ok(None),
             Err(e) => Err(gql(e)),
         }
@@ -137,7 +124,7 @@ impl CatalogQuery {
         let page = service::search::search(state, &viewer, space.id, &query, after.clone(), first)
             .await
             .or_gql()?;
-        Ok(items(after.as_deref(), page, &viewer))
+        Ok(items(after.as_deref(), page))
     }
 
     /// An item's revisions, newest first (API keys only).
@@ -171,7 +158,7 @@ impl CatalogQuery {
             after.as_deref(),
             page,
             |r| r.revision.to_string(),
-            |r| Revision::from(dto::Revision::from(r)),
+            Revision::from,
         ))
     }
 
@@ -183,7 +170,7 @@ impl CatalogQuery {
     ) -> async_graphql::Result<TopicGraph> {
         let (state, space, _) = space_for(ctx, &space, Intent::MemberRead).await?;
         let graph = service::topics::graph(state, &space).await.or_gql()?;
-        Ok(TopicGraph::from(graph))
+        Ok(graph)
     }
 
     /// The space's questions, newest first, without their answers.
@@ -194,7 +181,7 @@ impl CatalogQuery {
         space: String,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<String, Question>> {
+    ) -> async_graphql::Result<Connection<String, QuestionDto>> {
         let (state, space, _) = space_for(ctx, &space, Intent::MemberRead).await?;
         let (first, after) = paging(first, after)?;
         let page = lyceum_projections::questions::queries::questions(
@@ -209,7 +196,7 @@ impl CatalogQuery {
             after.as_deref(),
             page,
             |q| q.id.clone(),
-            |q| Question::from(dto::QuestionDto::from(q)),
+            QuestionDto::from,
         ))
     }
 
@@ -219,10 +206,10 @@ impl CatalogQuery {
         ctx: &Context<'_>,
         space: String,
         id: ID,
-    ) -> async_graphql::Result<Option<Question>> {
+    ) -> async_graphql::Result<Option<QuestionDto>> {
         let (state, space, _) = space_for(ctx, &space, Intent::MemberRead).await?;
         match service::questions::get(state, &space, &id).await {
-            Ok(question) => Ok(Some(Question::from(question))),
+            Ok(question) => Ok(Some(question)),
             Err(e) if e.code == Code::NotFound => Ok(None),
             Err(e) => Err(gql(e)),
         }

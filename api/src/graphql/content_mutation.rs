@@ -2,13 +2,14 @@
 //! schedules, archives, featured flags, parts, tags and the topic graph, and the guest role.
 //! They take an API key, through the same service layer as REST.
 
-use super::content_types::{
-    ContentItem, ContentParts, GuestRole, Topic, TopicRelation, TopicRelationKind,
-};
+use super::engagement::settle;
 use super::error::OrGql;
-use super::mutation::{context, finish, need, parse_uuid};
+use super::mutation::{context, need, parse_uuid};
 use super::types::Payload;
-use crate::dto;
+use crate::dto::{
+    self, ContentItem, ContentParts, DefineTopic, GuestRole, RelationDto, TopicDto,
+    TopicRelationDto,
+};
 use crate::service;
 use async_graphql::{Context, ID, InputObject, Object};
 use lyceum_domain::content::ContentCommand;
@@ -16,20 +17,13 @@ use lyceum_domain::content::ContentCommand;
 #[derive(Default)]
 pub struct ContentMutation;
 
-/// A topic to define.
-#[derive(InputObject)]
-pub struct DefineTopicInput {
-    pub name: String,
-    pub description: Option<String>,
-}
-
 /// A relation from one topic to another.
 #[derive(InputObject)]
 pub struct RelateTopicsInput {
     pub topic_id: ID,
     /// The other topic, of the same space.
     pub other_topic_id: ID,
-    pub relation: TopicRelationKind,
+    pub relation: RelationDto,
 }
 
 /// An item's tags and topics, replacing the previous ones.
@@ -53,7 +47,7 @@ impl ContentMutation {
     ) -> async_graphql::Result<Payload<ContentItem>> {
         let (state, auth, space) = context(ctx, Some(space)).await?;
         let planned = service::content::change(state, auth, &need(space)?, id, command).await;
-        finish(state, planned, ContentItem::from).await
+        settle(state, planned).await
     }
 }
 
@@ -130,7 +124,7 @@ impl ContentMutation {
             topic_ids: ids(&input.topic_ids, "topic")?,
         };
         let planned = service::content::tags::tag(state, auth, &need(space)?, &id, input).await;
-        finish(state, planned, ContentItem::from).await
+        settle(state, planned).await
     }
 
     /// Appends a lesson to a course, or an article to a column.
@@ -146,7 +140,7 @@ impl ContentMutation {
             part_id: parse_uuid(&part_id, "part").or_gql()?,
         };
         let planned = service::content::parts::add(state, auth, &need(space)?, &id, input).await;
-        finish(state, planned, ContentParts::from).await
+        settle(state, planned).await
     }
 
     /// Takes a lesson or an article out of its course or column.
@@ -160,7 +154,7 @@ impl ContentMutation {
         let (state, auth, space) = context(ctx, Some(&space)).await?;
         let planned =
             service::content::parts::remove(state, auth, &need(space)?, &id, &part_id).await;
-        finish(state, planned, ContentParts::from).await
+        settle(state, planned).await
     }
 
     /// Puts a course's lessons or a column's articles in a new order (name every one once).
@@ -177,7 +171,7 @@ impl ContentMutation {
         };
         let planned =
             service::content::parts::reorder(state, auth, &need(space)?, &id, input).await;
-        finish(state, planned, ContentParts::from).await
+        settle(state, planned).await
     }
 
     /// Adds a topic to the space's knowledge graph.
@@ -185,15 +179,11 @@ impl ContentMutation {
         &self,
         ctx: &Context<'_>,
         space: String,
-        input: DefineTopicInput,
-    ) -> async_graphql::Result<Payload<Topic>> {
+        input: DefineTopic,
+    ) -> async_graphql::Result<Payload<TopicDto>> {
         let (state, auth, space) = context(ctx, Some(&space)).await?;
-        let input = dto::DefineTopic {
-            name: input.name,
-            description: input.description,
-        };
         let planned = service::topics::define(auth, &need(space)?, input);
-        finish(state, planned, Topic::from).await
+        settle(state, planned).await
     }
 
     /// Relates one topic to another; prerequisites never form a cycle.
@@ -202,15 +192,15 @@ impl ContentMutation {
         ctx: &Context<'_>,
         space: String,
         input: RelateTopicsInput,
-    ) -> async_graphql::Result<Payload<TopicRelation>> {
+    ) -> async_graphql::Result<Payload<TopicRelationDto>> {
         let (state, auth, space) = context(ctx, Some(&space)).await?;
         let body = dto::RelateTopics {
             topic_id: parse_uuid(&input.other_topic_id, "topic").or_gql()?,
-            relation: input.relation.into(),
+            relation: input.relation,
         };
         let planned =
             service::topics::relate(state, auth, &need(space)?, &input.topic_id, body).await;
-        finish(state, planned, TopicRelation::from).await
+        settle(state, planned).await
     }
 
     /// Lets a member answer questions.
@@ -223,7 +213,7 @@ impl ContentMutation {
         let (state, auth, space) = context(ctx, Some(&space)).await?;
         let planned =
             service::questions::set_guest(state, auth, &need(space)?, &member_id, true).await;
-        finish(state, planned, GuestRole::from).await
+        settle(state, planned).await
     }
 
     /// Takes the guest role back.
@@ -236,6 +226,6 @@ impl ContentMutation {
         let (state, auth, space) = context(ctx, Some(&space)).await?;
         let planned =
             service::questions::set_guest(state, auth, &need(space)?, &member_id, false).await;
-        finish(state, planned, GuestRole::from).await
+        settle(state, planned).await
     }
 }

@@ -2,15 +2,13 @@
 //! likes, shares, comments, lesson completion and reports. They need a member session
 //! (`lyc_ms_…`); `space` defaults to the session's own.
 
-use super::engagement_types::{
-    Comment, CourseProgress, EngagementPayload, InteractionResult, Report, ReportReason,
-    ShareChannel,
-};
 use super::error::{OrGql, any_caller};
 use super::mutation::{finish, parse_uuid};
-use super::types::Done;
+use super::types::{Done, Payload};
 use crate::auth::Auth;
-use crate::dto;
+use crate::dto::{
+    self, Comment, CourseProgress, InteractionResult, Report, ReportReasonDto, ShareChannelDto,
+};
 use crate::error::ApiError;
 use crate::plan::Planned;
 use crate::plan::commit;
@@ -37,7 +35,7 @@ pub struct ReportInput {
     /// The item reported, or the item the reported comment is on.
     pub content_id: ID,
     pub comment_id: Option<ID>,
-    pub reason: ReportReason,
+    pub reason: ReportReasonDto,
     /// At most 1000 characters.
     pub details: Option<String>,
 }
@@ -63,17 +61,12 @@ pub(super) async fn space_for<'a>(
     Ok((state, auth, space))
 }
 
-/// Appends a planned command and answers with its output and position.
-pub(super) async fn settle<T, G: OutputType>(
+/// Appends a planned command and answers with its output, as it is, and position.
+pub(super) async fn settle<T: OutputType>(
     state: &AppState,
     planned: Result<Planned<T>, ApiError>,
-    map: impl FnOnce(T) -> G,
-) -> async_graphql::Result<EngagementPayload<G>> {
-    let payload = finish(state, planned, map).await?;
-    Ok(EngagementPayload {
-        node: payload.node,
-        position: payload.position,
-    })
+) -> async_graphql::Result<Payload<T>> {
+    finish(state, planned, std::convert::identity).await
 }
 
 async fn interact(
@@ -81,10 +74,10 @@ async fn interact(
     space: Option<String>,
     content_id: ID,
     action: impl FnOnce(chrono::DateTime<chrono::Utc>) -> Action,
-) -> async_graphql::Result<EngagementPayload<InteractionResult>> {
+) -> async_graphql::Result<Payload<InteractionResult>> {
     let (state, auth, space) = space_for(ctx, space.as_deref(), Intent::MemberWrite).await?;
     let planned = service::engagement::interact(state, auth, &space, &content_id, action).await;
-    settle(state, planned, InteractionResult::from).await
+    settle(state, planned).await
 }
 
 #[Object]
@@ -95,7 +88,7 @@ impl EngagementMutation {
         ctx: &Context<'_>,
         space: Option<String>,
         content_id: ID,
-    ) -> async_graphql::Result<EngagementPayload<InteractionResult>> {
+    ) -> async_graphql::Result<Payload<InteractionResult>> {
         interact(ctx, space, content_id, |now| Action::View {
             day: now.date_naive(),
         })
@@ -108,7 +101,7 @@ impl EngagementMutation {
         ctx: &Context<'_>,
         space: Option<String>,
         content_id: ID,
-    ) -> async_graphql::Result<EngagementPayload<InteractionResult>> {
+    ) -> async_graphql::Result<Payload<InteractionResult>> {
         interact(ctx, space, content_id, |_| Action::Like).await
     }
 
@@ -118,7 +111,7 @@ impl EngagementMutation {
         ctx: &Context<'_>,
         space: Option<String>,
         content_id: ID,
-    ) -> async_graphql::Result<EngagementPayload<InteractionResult>> {
+    ) -> async_graphql::Result<Payload<InteractionResult>> {
         interact(ctx, space, content_id, |_| Action::Unlike).await
     }
 
@@ -128,9 +121,9 @@ impl EngagementMutation {
         ctx: &Context<'_>,
         space: Option<String>,
         content_id: ID,
-        channel: ShareChannel,
-    ) -> async_graphql::Result<EngagementPayload<InteractionResult>> {
-        let channel = dto::ShareChannelDto::from(channel).into();
+        channel: ShareChannelDto,
+    ) -> async_graphql::Result<Payload<InteractionResult>> {
+        let channel = channel.into();
         interact(ctx, space, content_id, move |_| Action::Share { channel }).await
     }
 
@@ -140,7 +133,7 @@ impl EngagementMutation {
         ctx: &Context<'_>,
         space: Option<String>,
         input: PostCommentInput,
-    ) -> async_graphql::Result<EngagementPayload<Comment>> {
+    ) -> async_graphql::Result<Payload<Comment>> {
         let (state, auth, space) = space_for(ctx, space.as_deref(), Intent::MemberWrite).await?;
         let body = dto::CreateComment {
             body: input.body,
@@ -151,7 +144,7 @@ impl EngagementMutation {
                 .or_gql()?,
         };
         let planned = service::comments::post(state, auth, &space, &input.content_id, body).await;
-        settle(state, planned, Comment::from).await
+        settle(state, planned).await
     }
 
     /// The author edits their comment.
@@ -161,11 +154,11 @@ impl EngagementMutation {
         space: Option<String>,
         id: ID,
         body: String,
-    ) -> async_graphql::Result<EngagementPayload<Comment>> {
+    ) -> async_graphql::Result<Payload<Comment>> {
         let (state, auth, space) = space_for(ctx, space.as_deref(), Intent::MemberWrite).await?;
         let planned =
             service::comments::edit(state, auth, &space, &id, dto::EditComment { body }).await;
-        settle(state, planned, Comment::from).await
+        settle(state, planned).await
     }
 
     /// The author deletes their comment (again: nothing changes).
@@ -188,11 +181,11 @@ impl EngagementMutation {
         space: Option<String>,
         course_id: ID,
         lesson_id: ID,
-    ) -> async_graphql::Result<EngagementPayload<CourseProgress>> {
+    ) -> async_graphql::Result<Payload<CourseProgress>> {
         let (state, auth, space) = space_for(ctx, space.as_deref(), Intent::MemberWrite).await?;
         let planned =
             service::progress::complete(state, auth, &space, &course_id, &lesson_id).await;
-        settle(state, planned, CourseProgress::from).await
+        settle(state, planned).await
     }
 
     /// Reports an item or a comment to the space's moderators.
@@ -201,7 +194,7 @@ impl EngagementMutation {
         ctx: &Context<'_>,
         space: Option<String>,
         input: ReportInput,
-    ) -> async_graphql::Result<EngagementPayload<Report>> {
+    ) -> async_graphql::Result<Payload<Report>> {
         let (state, auth, space) = space_for(ctx, space.as_deref(), Intent::MemberWrite).await?;
         let body = dto::CreateReport {
             content_id: parse_uuid(&input.content_id, "content").or_gql()?,
@@ -210,10 +203,10 @@ impl EngagementMutation {
                 .map(|c| parse_uuid(&c, "comment"))
                 .transpose()
                 .or_gql()?,
-            reason: input.reason.into(),
+            reason: input.reason,
             details: input.details,
         };
         let planned = service::reports::file(state, auth, &space, body).await;
-        settle(state, planned, Report::from).await
+        settle(state, planned).await
     }
 }

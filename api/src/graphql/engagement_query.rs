@@ -3,12 +3,11 @@
 //! the report queue and the interaction matrix.
 
 use super::engagement::space_for;
-use super::engagement_types::{
-    Activity, ActivityFeatures, Comment, CourseProgress, Interaction, ItemEngagement, Report,
-};
 use super::error::{OrGql, caller};
 use super::types::{connection, paging};
-use crate::dto;
+use crate::dto::{
+    Activity, ActivityFeatures, Comment, CourseProgress, Interaction, ItemEngagement, Report,
+};
 use crate::service;
 use crate::space::Intent;
 use async_graphql::connection::Connection;
@@ -31,7 +30,7 @@ impl EngagementQuery {
         let counters = service::engagement::counters(state, auth, &space, &content_id)
             .await
             .or_gql()?;
-        Ok(ItemEngagement::from(counters))
+        Ok(counters)
     }
 
     /// One level of an item's thread, oldest first: top-level comments, or the replies to
@@ -63,7 +62,7 @@ impl EngagementQuery {
             after.as_deref(),
             page,
             |c| c.id.clone(),
-            |c| Comment::from(dto::Comment::from(c)),
+            Comment::from,
         ))
     }
 
@@ -85,7 +84,7 @@ impl EngagementQuery {
         )
         .await
         .or_gql()?;
-        Ok(CourseProgress::from(progress))
+        Ok(progress)
     }
 
     /// A member's activity, newest first.
@@ -108,7 +107,7 @@ impl EngagementQuery {
             after.as_deref(),
             page,
             |a| a.position.to_string(),
-            |a| Activity::from(dto::Activity::from(a)),
+            Activity::from,
         ))
     }
 
@@ -123,7 +122,7 @@ impl EngagementQuery {
         let features = service::activity::features(state, auth, &space, &member_id)
             .await
             .or_gql()?;
-        Ok(ActivityFeatures::from(features))
+        Ok(features)
     }
 
     /// The space's report queue, oldest first (keys only).
@@ -147,7 +146,7 @@ impl EngagementQuery {
             after.as_deref(),
             page,
             |r| r.id.clone(),
-            |r| Report::from(dto::Report::from(r)),
+            Report::from,
         ))
     }
 
@@ -173,8 +172,11 @@ impl EngagementQuery {
         )
         .await
         .or_gql()?;
-        Ok(connection(after.as_deref(), page, cursor_of, |r| {
-            Interaction::from(dto::Interaction::from(r))
-        }))
+        Ok(connection(
+            after.as_deref(),
+            page,
+            cursor_of,
+            Interaction::from,
+        ))
     }
 }

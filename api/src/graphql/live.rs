@@ -2,11 +2,9 @@
 //! `graphql-transport-ws`), fed by the bus through the process's live feed. Not to be confused
 //! with subscriptions to paid tiers (`membership.rs`).
 
-use super::content_types::ContentItem;
-use super::engagement_types::Comment;
 use super::error::{OrGql, any_caller, caller};
 use crate::auth::{Auth, Role};
-use crate::dto::Event;
+use crate::dto::{Comment, ContentItem, Event};
 use crate::service::catalog::{view, viewer};
 use crate::service::comments;
 use crate::space::{Intent, SpaceRef, resolve};
@@ -54,8 +52,7 @@ async fn published(
     .await
     .ok()??;
     let viewer = viewer(state, auth, space.id).await.ok()?;
-    let item = view(row, &viewer);
-    Some(ContentItem::viewed(item, std::sync::Arc::new(viewer)))
+    Some(view(row, &viewer))
 }
 
 /// A just-posted comment as `auth` may see it, once the read models show it: `None` if the
@@ -84,8 +81,7 @@ async fn posted(
     let row = queries::comment(&state.db, &space.id.to_string(), &comment_id.to_string())
         .await
         .ok()??;
-    comments::shown_to(&row, auth.member_id())
-        .then(|| Comment::from(crate::dto::Comment::from(row)))
+    comments::shown_to(&row, auth.member_id()).then(|| Comment::from(row))
 }
 
 /// Who subscribed, and to which space.

@@ -5,11 +5,10 @@
 mod analytics;
 mod call;
 mod catalog;
+mod content_fields;
 mod content_mutation;
-mod content_types;
 mod engagement;
 mod engagement_query;
-mod engagement_types;
 mod error;
 mod gamification;
 mod gamification_fields;

@@ -2,9 +2,9 @@
 //! members, and resolve reports. Each is recorded as an event with the key as its actor.
 
 use super::engagement::{settle, space_for};
-use super::engagement_types::{Comment, EngagementPayload, MemberStanding, Report, ReportOutcome};
 use super::error::caller;
-use crate::dto;
+use super::types::Payload;
+use crate::dto::{self, Comment, MemberStanding, Report, ReportOutcomeDto};
 use crate::service;
 use crate::space::Intent;
 use async_graphql::{Context, ID, Object};
@@ -22,12 +22,12 @@ impl ModerationMutation {
         space: String,
         id: ID,
         reason: Option<String>,
-    ) -> async_graphql::Result<EngagementPayload<Comment>> {
+    ) -> async_graphql::Result<Payload<Comment>> {
         caller(ctx)?;
         let (state, auth, space) = space_for(ctx, Some(&space), Intent::Write).await?;
         let command = CommentCommand::Hide { reason };
         let planned = service::comments::moderate(state, auth, &space, &id, command).await;
-        settle(state, planned, Comment::from).await
+        settle(state, planned).await
     }
 
     /// Removes a comment: its body is shown to nobody, and it no longer counts.
@@ -37,12 +37,12 @@ impl ModerationMutation {
         space: String,
         id: ID,
         reason: Option<String>,
-    ) -> async_graphql::Result<EngagementPayload<Comment>> {
+    ) -> async_graphql::Result<Payload<Comment>> {
         caller(ctx)?;
         let (state, auth, space) = space_for(ctx, Some(&space), Intent::Write).await?;
         let command = CommentCommand::Remove { reason };
         let planned = service::comments::moderate(state, auth, &space, &id, command).await;
-        settle(state, planned, Comment::from).await
+        settle(state, planned).await
     }
 
     /// Stops a member posting for `minutes` (1 minute to 365 days).
@@ -53,12 +53,12 @@ impl ModerationMutation {
         member_id: ID,
         minutes: u32,
         reason: Option<String>,
-    ) -> async_graphql::Result<EngagementPayload<MemberStanding>> {
+    ) -> async_graphql::Result<Payload<MemberStanding>> {
         caller(ctx)?;
         let (state, auth, space) = space_for(ctx, Some(&space), Intent::Write).await?;
         let input = dto::MuteMember { minutes, reason };
         let planned = service::moderation::mute(state, auth, &space, &member_id, input).await;
-        settle(state, planned, MemberStanding::from).await
+        settle(state, planned).await
     }
 
     /// Ends a running mute early.
@@ -67,11 +67,11 @@ impl ModerationMutation {
         ctx: &Context<'_>,
         space: String,
         member_id: ID,
-    ) -> async_graphql::Result<EngagementPayload<MemberStanding>> {
+    ) -> async_graphql::Result<Payload<MemberStanding>> {
         caller(ctx)?;
         let (state, auth, space) = space_for(ctx, Some(&space), Intent::Write).await?;
         let planned = service::moderation::unmute(state, auth, &space, &member_id).await;
-        settle(state, planned, MemberStanding::from).await
+        settle(state, planned).await
     }
 
     /// Bans a member: their sessions are revoked and their access ends, for good; their
@@ -82,12 +82,12 @@ impl ModerationMutation {
         space: String,
         member_id: ID,
         reason: Option<String>,
-    ) -> async_graphql::Result<EngagementPayload<MemberStanding>> {
+    ) -> async_graphql::Result<Payload<MemberStanding>> {
         caller(ctx)?;
         let (state, auth, space) = space_for(ctx, Some(&space), Intent::Write).await?;
         let input = dto::BanMember { reason };
         let planned = service::moderation::ban(state, auth, &space, &member_id, input).await;
-        settle(state, planned, MemberStanding::from).await
+        settle(state, planned).await
     }
 
     /// Resolves a report once, as dismissed or actioned.
@@ -96,16 +96,13 @@ impl ModerationMutation {
         ctx: &Context<'_>,
         space: String,
         id: ID,
-        outcome: ReportOutcome,
+        outcome: ReportOutcomeDto,
         note: Option<String>,
-    ) -> async_graphql::Result<EngagementPayload<Report>> {
+    ) -> async_graphql::Result<Payload<Report>> {
         caller(ctx)?;
         let (state, auth, space) = space_for(ctx, Some(&space), Intent::Write).await?;
-        let input = dto::ResolveReport {
-            outcome: outcome.into(),
-            note,
-        };
+        let input = dto::ResolveReport { outcome, note };
         let planned = service::reports::resolve(state, auth, &space, &id, input).await;
-        settle(state, planned, Report::from).await
+        settle(state, planned).await
     }
 }

@@ -1,12 +1,11 @@
 //! GraphQL mutations on questions, which a member session makes too: a member asks, the
 //! creator (a key) or a guest answers, the asker or the creator accepts an answer.
 
-use super::content_types::{Answer, Question};
+use super::engagement::settle;
 use super::error::{OrGql, any_caller};
-use super::mutation::finish;
 use super::types::Payload;
 use crate::auth::Auth;
-use crate::dto;
+use crate::dto::{self, Answer, QuestionDto};
 use crate::service;
 use crate::space::{Intent, SpaceRef, resolve};
 use crate::state::AppState;
@@ -44,7 +43,7 @@ impl QuestionMutation {
         ctx: &Context<'_>,
         space: String,
         input: AskQuestionInput,
-    ) -> async_graphql::Result<Payload<Question>> {
+    ) -> async_graphql::Result<Payload<QuestionDto>> {
         let (state, auth, space) = member_context(ctx, &space).await?;
         let input = dto::AskQuestion {
             title: input.title,
@@ -56,7 +55,7 @@ impl QuestionMutation {
                 .or_gql()?,
         };
         let planned = service::questions::ask(state, auth, &space, input).await;
-        finish(state, planned, Question::from).await
+        settle(state, planned).await
     }
 
     /// Answers a question: the creator, or a member holding the guest role.
@@ -70,7 +69,7 @@ impl QuestionMutation {
         let (state, auth, space) = member_context(ctx, &space).await?;
         let input = dto::AnswerQuestion { body };
         let planned = service::questions::answer(state, auth, &space, &question_id, input).await;
-        finish(state, planned, Answer::from).await
+        settle(state, planned).await
     }
 
     /// Accepts an answer: the member who asked, or the creator.
@@ -84,6 +83,6 @@ impl QuestionMutation {
         let (state, auth, space) = member_context(ctx, &space).await?;
         let planned =
             service::questions::accept(state, auth, &space, &question_id, &answer_id).await;
-        finish(state, planned, Answer::from).await
+        settle(state, planned).await
     }
 }

@@ -189,7 +189,7 @@ impl Space {
             after.as_deref(),
             page,
             |c| c.id.clone(),
-            |c| ContentItem::from(dto::ContentItem::from(c)),
+            ContentItem::from,
         ))
     }
 }

@@ -1,28 +1,20 @@
 //! GraphQL object types, converted from the REST DTOs so both surfaces show the same data.
 
-pub use super::content_types::{
-    Answer, ContentItem, ContentKind, ContentParts, ContentStatus, GuestRole, Question, Topic,
-    TopicRelation,
-};
 use super::error::OrGql;
 use super::subscriptions::Checkout;
 use crate::dto;
+pub use crate::dto::{
+    AccessPolicy, Answer, ContentItem, ContentKindDto as ContentKind, ContentParts, ContentStatus,
+    GuestRole, QuestionDto as Question, TopicDto as Topic, TopicRelationDto as TopicRelation,
+};
 use crate::dto::{
     BillingTermsDto, IssuedKey, LevelRulesDto, Member, Membership, Order, Subscription, Tier,
     TierChange,
 };
 use crate::pagination::{MAX_LIMIT, encode_cursor};
+use async_graphql::SimpleObject;
 use async_graphql::connection::{Connection, Edge};
-use async_graphql::{Enum, ID, SimpleObject};
 use lyceum_projections::page::Page;
-
-#[derive(Enum, Clone, Copy, PartialEq, Eq)]
-pub enum AccessPolicy {
-    Public,
-    Members,
-    Tiers,
-    Purchase,
-}
 
 pub use crate::dto::Space;
 
@@ -61,43 +53,6 @@ pub fn paging(
     Ok((first, after))
 }
 
-/// Who may read an item's body.
-#[derive(SimpleObject, Clone)]
-pub struct Access {
-    pub policy: AccessPolicy,
-    /// The tiers, for the `TIERS` policy.
-    pub tier_ids: Vec<ID>,
-    /// The price in minor units, for the `PURCHASE` policy.
-    pub price_minor: Option<i64>,
-}
-
-impl From<dto::AccessDto> for Access {
-    fn from(a: dto::AccessDto) -> Self {
-        match a {
-            dto::AccessDto::Public => Self {
-                policy: AccessPolicy::Public,
-                tier_ids: vec![],
-                price_minor: None,
-            },
-            dto::AccessDto::Members => Self {
-                policy: AccessPolicy::Members,
-                tier_ids: vec![],
-                price_minor: None,
-            },
-            dto::AccessDto::Tiers { tier_ids } => Self {
-                policy: AccessPolicy::Tiers,
-                tier_ids: tier_ids.iter().map(|t| ID(t.to_string())).collect(),
-                price_minor: None,
-            },
-            dto::AccessDto::Purchase { price_minor } => Self {
-                policy: AccessPolicy::Purchase,
-                tier_ids: vec![],
-                price_minor: Some(price_minor),
-            },
-        }
-    }
-}
-
 /// What a mutation changed, and the global position to pass as `min_position` to reads.
 #[derive(SimpleObject)]
 #[graphql(concrete(name = "SpacePayload", params(Space)))]
@@ -122,6 +77,11 @@ impl From<dto::AccessDto> for Access {
 #[graphql(concrete(name = "CheckInProjectPayload", params(dto::CheckInProject)))]
 #[graphql(concrete(name = "CheckInStreakPayload", params(dto::MemberStreak)))]
 #[graphql(concrete(name = "PointsRulesPayload", params(dto::PointsRulesDto)))]
+#[graphql(concrete(name = "InteractionPayload", params(dto::InteractionResult)))]
+#[graphql(concrete(name = "CommentPayload", params(dto::Comment)))]
+#[graphql(concrete(name = "MemberStandingPayload", params(dto::MemberStanding)))]
+#[graphql(concrete(name = "ReportPayload", params(dto::Report)))]
+#[graphql(concrete(name = "CourseProgressPayload", params(dto::CourseProgress)))]
 pub struct Payload<T: async_graphql::OutputType> {
     pub node: T,
     pub position: Option<i64>,

@@ -67,7 +67,7 @@ pub fn view(row: ContentRow, viewer: &Viewer) -> ContentItem {
     if admitted {
         item
     } else {
-        item.locked(
+        item.lock(
             own.as_ref().unwrap_or(&Access::Members),
             parent.as_ref().map(|(_, a)| a),
         )
