@@ -2,15 +2,16 @@
 //! schedules, archives, featured flags, parts, tags and the topic graph, and the guest role.
 //! They take an API key, through the same service layer as REST.
 
-use super::engagement::settle;
+use super::call::{in_space, payload};
 use super::error::OrGql;
-use super::mutation::{context, need, parse_uuid};
+use super::mutation::parse_uuid;
 use super::types::Payload;
 use crate::dto::{
     self, ContentItem, ContentParts, DefineTopic, GuestRole, RelationDto, TopicDto,
     TopicRelationDto,
 };
 use crate::service;
+use crate::space::Intent;
 use async_graphql::{Context, ID, InputObject, Object};
 use lyceum_domain::content::ContentCommand;
 
@@ -45,9 +46,9 @@ impl ContentMutation {
         id: &ID,
         command: ContentCommand,
     ) -> async_graphql::Result<Payload<ContentItem>> {
-        let (state, auth, space) = context(ctx, Some(space)).await?;
-        let planned = service::content::change(state, auth, &need(space)?, id, command).await;
-        settle(state, planned).await
+        let (state, auth, space) = in_space(ctx, Some(space), Intent::Write).await?;
+        let planned = service::content::change(state, auth, &space, id, command).await;
+        payload(state, planned).await
     }
 }
 
@@ -118,13 +119,13 @@ impl ContentMutation {
         id: ID,
         input: TagContentInput,
     ) -> async_graphql::Result<Payload<ContentItem>> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
         let input = dto::TagContent {
             tags: input.tags,
             topic_ids: ids(&input.topic_ids, "topic")?,
         };
-        let planned = service::content::tags::tag(state, auth, &need(space)?, &id, input).await;
-        settle(state, planned).await
+        let planned = service::content::tags::tag(state, auth, &space, &id, input).await;
+        payload(state, planned).await
     }
 
     /// Appends a lesson to a course, or an article to a column.
@@ -135,12 +136,12 @@ impl ContentMutation {
         id: ID,
         part_id: ID,
     ) -> async_graphql::Result<Payload<ContentParts>> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
         let input = dto::AddPart {
             part_id: parse_uuid(&part_id, "part").or_gql()?,
         };
-        let planned = service::content::parts::add(state, auth, &need(space)?, &id, input).await;
-        settle(state, planned).await
+        let planned = service::content::parts::add(state, auth, &space, &id, input).await;
+        payload(state, planned).await
     }
 
     /// Takes a lesson or an article out of its course or column.
@@ -151,10 +152,9 @@ impl ContentMutation {
         id: ID,
         part_id: ID,
     ) -> async_graphql::Result<Payload<ContentParts>> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
-        let planned =
-            service::content::parts::remove(state, auth, &need(space)?, &id, &part_id).await;
-        settle(state, planned).await
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
+        let planned = service::content::parts::remove(state, auth, &space, &id, &part_id).await;
+        payload(state, planned).await
     }
 
     /// Puts a course's lessons or a column's articles in a new order (name every one once).
@@ -165,13 +165,12 @@ impl ContentMutation {
         id: ID,
         part_ids: Vec<ID>,
     ) -> async_graphql::Result<Payload<ContentParts>> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
         let input = dto::ReorderParts {
             part_ids: ids(&part_ids, "part")?,
         };
-        let planned =
-            service::content::parts::reorder(state, auth, &need(space)?, &id, input).await;
-        settle(state, planned).await
+        let planned = service::content::parts::reorder(state, auth, &space, &id, input).await;
+        payload(state, planned).await
     }
 
     /// Adds a topic to the space's knowledge graph.
@@ -181,9 +180,9 @@ impl ContentMutation {
         space: String,
         input: DefineTopic,
     ) -> async_graphql::Result<Payload<TopicDto>> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
-        let planned = service::topics::define(auth, &need(space)?, input);
-        settle(state, planned).await
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
+        let planned = service::topics::define(auth, &space, input);
+        payload(state, planned).await
     }
 
     /// Relates one topic to another; prerequisites never form a cycle.
@@ -193,14 +192,13 @@ impl ContentMutation {
         space: String,
         input: RelateTopicsInput,
     ) -> async_graphql::Result<Payload<TopicRelationDto>> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
         let body = dto::RelateTopics {
             topic_id: parse_uuid(&input.other_topic_id, "topic").or_gql()?,
             relation: input.relation,
         };
-        let planned =
-            service::topics::relate(state, auth, &need(space)?, &input.topic_id, body).await;
-        settle(state, planned).await
+        let planned = service::topics::relate(state, auth, &space, &input.topic_id, body).await;
+        payload(state, planned).await
     }
 
     /// Lets a member answer questions.
@@ -210,10 +208,9 @@ impl ContentMutation {
         space: String,
         member_id: ID,
     ) -> async_graphql::Result<Payload<GuestRole>> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
-        let planned =
-            service::questions::set_guest(state, auth, &need(space)?, &member_id, true).await;
-        settle(state, planned).await
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
+        let planned = service::questions::set_guest(state, auth, &space, &member_id, true).await;
+        payload(state, planned).await
     }
 
     /// Takes the guest role back.
@@ -223,9 +220,8 @@ impl ContentMutation {
         space: String,
         member_id: ID,
     ) -> async_graphql::Result<Payload<GuestRole>> {
-        let (state, auth, space) = context(ctx, Some(&space)).await?;
-        let planned =
-            service::questions::set_guest(state, auth, &need(space)?, &member_id, false).await;
-        settle(state, planned).await
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
+        let planned = service::questions::set_guest(state, auth, &space, &member_id, false).await;
+        payload(state, planned).await
     }
 }

@@ -2,20 +2,17 @@
 //! likes, shares, comments, lesson completion and reports. They need a member session
 //! (`lyc_ms_…`); `space` defaults to the session's own.
 
-use super::error::{OrGql, any_caller};
-use super::mutation::{finish, parse_uuid};
+use super::call::{in_space, payload};
+use super::error::OrGql;
+use super::mutation::parse_uuid;
 use super::types::{Done, Payload};
-use crate::auth::Auth;
 use crate::dto::{
     self, Comment, CourseProgress, InteractionResult, Report, ReportReasonDto, ShareChannelDto,
 };
-use crate::error::ApiError;
-use crate::plan::Planned;
 use crate::plan::commit;
 use crate::service;
-use crate::space::{Intent, SpaceRef, resolve};
-use crate::state::AppState;
-use async_graphql::{Context, ID, InputObject, Object, OutputType};
+use crate::space::Intent;
+use async_graphql::{Context, ID, InputObject, Object};
 use lyceum_domain::engagement::interaction::Action;
 
 #[derive(Default)]
@@ -40,44 +37,15 @@ pub struct ReportInput {
     pub details: Option<String>,
 }
 
-/// The caller and the space (the one named, or the caller's own), for `intent`.
-pub(super) async fn space_for<'a>(
-    ctx: &Context<'a>,
-    space: Option<&str>,
-    intent: Intent,
-) -> async_graphql::Result<(&'a AppState, &'a Auth, SpaceRef)> {
-    let auth = any_caller(ctx)?;
-    let state = ctx.data::<AppState>()?;
-    let space = match (space, auth.0.space_id) {
-        (Some(space), _) => space.to_owned(),
-        (None, Some(own)) => own.to_string(),
-        (None, None) => {
-            return Err(super::gql(ApiError::bad_request(
-                "name the space: an admin key belongs to none",
-            )));
-        }
-    };
-    let space = resolve(state, auth, &space, intent).await.or_gql()?;
-    Ok((state, auth, space))
-}
-
-/// Appends a planned command and answers with its output, as it is, and position.
-pub(super) async fn settle<T: OutputType>(
-    state: &AppState,
-    planned: Result<Planned<T>, ApiError>,
-) -> async_graphql::Result<Payload<T>> {
-    finish(state, planned, std::convert::identity).await
-}
-
 async fn interact(
     ctx: &Context<'_>,
     space: Option<String>,
     content_id: ID,
     action: impl FnOnce(chrono::DateTime<chrono::Utc>) -> Action,
 ) -> async_graphql::Result<Payload<InteractionResult>> {
-    let (state, auth, space) = space_for(ctx, space.as_deref(), Intent::MemberWrite).await?;
+    let (state, auth, space) = in_space(ctx, space.as_deref(), Intent::MemberWrite).await?;
     let planned = service::engagement::interact(state, auth, &space, &content_id, action).await;
-    settle(state, planned).await
+    payload(state, planned).await
 }
 
 #[Object]
@@ -134,7 +102,7 @@ impl EngagementMutation {
         space: Option<String>,
         input: PostCommentInput,
     ) -> async_graphql::Result<Payload<Comment>> {
-        let (state, auth, space) = space_for(ctx, space.as_deref(), Intent::MemberWrite).await?;
+        let (state, auth, space) = in_space(ctx, space.as_deref(), Intent::MemberWrite).await?;
         let body = dto::CreateComment {
             body: input.body,
             parent_id: input
@@ -144,7 +112,7 @@ impl EngagementMutation {
                 .or_gql()?,
         };
         let planned = service::comments::post(state, auth, &space, &input.content_id, body).await;
-        settle(state, planned).await
+        payload(state, planned).await
     }
 
     /// The author edits their comment.
@@ -155,10 +123,10 @@ impl EngagementMutation {
         id: ID,
         body: String,
     ) -> async_graphql::Result<Payload<Comment>> {
-        let (state, auth, space) = space_for(ctx, space.as_deref(), Intent::MemberWrite).await?;
+        let (state, auth, space) = in_space(ctx, space.as_deref(), Intent::MemberWrite).await?;
         let planned =
             service::comments::edit(state, auth, &space, &id, dto::EditComment { body }).await;
-        settle(state, planned).await
+        payload(state, planned).await
     }
 
     /// The author deletes their comment (again: nothing changes).
@@ -168,7 +136,7 @@ impl EngagementMutation {
         space: Option<String>,
         id: ID,
     ) -> async_graphql::Result<Done> {
-        let (state, auth, space) = space_for(ctx, space.as_deref(), Intent::MemberWrite).await?;
+        let (state, auth, space) = in_space(ctx, space.as_deref(), Intent::MemberWrite).await?;
         let planned = service::comments::delete(state, auth, &space, &id).await;
         let ((), position) = commit(state, planned.or_gql()?).await.or_gql()?;
         Ok(Done { position })
@@ -182,10 +150,10 @@ impl EngagementMutation {
         course_id: ID,
         lesson_id: ID,
     ) -> async_graphql::Result<Payload<CourseProgress>> {
-        let (state, auth, space) = space_for(ctx, space.as_deref(), Intent::MemberWrite).await?;
+        let (state, auth, space) = in_space(ctx, space.as_deref(), Intent::MemberWrite).await?;
         let planned =
             service::progress::complete(state, auth, &space, &course_id, &lesson_id).await;
-        settle(state, planned).await
+        payload(state, planned).await
     }
 
     /// Reports an item or a comment to the space's moderators.
@@ -195,7 +163,7 @@ impl EngagementMutation {
         space: Option<String>,
         input: ReportInput,
     ) -> async_graphql::Result<Payload<Report>> {
-        let (state, auth, space) = space_for(ctx, space.as_deref(), Intent::MemberWrite).await?;
+        let (state, auth, space) = in_space(ctx, space.as_deref(), Intent::MemberWrite).await?;
         let body = dto::CreateReport {
             content_id: parse_uuid(&input.content_id, "content").or_gql()?,
             comment_id: input
@@ -207,6 +175,6 @@ impl EngagementMutation {
             details: input.details,
         };
         let planned = service::reports::file(state, auth, &space, body).await;
-        settle(state, planned).await
+        payload(state, planned).await
     }
 }

@@ -2,7 +2,7 @@
 //! keys), a member's progress, activity and features (a member session its own), and for keys
 //! the report queue and the interaction matrix.
 
-use super::engagement::space_for;
+use super::call::in_space;
 use super::error::{OrGql, caller};
 use super::types::{connection, paging};
 use crate::dto::{
@@ -26,7 +26,7 @@ impl EngagementQuery {
         space: Option<String>,
         content_id: ID,
     ) -> async_graphql::Result<ItemEngagement> {
-        let (state, auth, space) = space_for(ctx, space.as_deref(), Intent::MemberRead).await?;
+        let (state, auth, space) = in_space(ctx, space.as_deref(), Intent::MemberRead).await?;
         let counters = service::engagement::counters(state, auth, &space, &content_id)
             .await
             .or_gql()?;
@@ -45,7 +45,7 @@ impl EngagementQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, Comment>> {
-        let (state, auth, space) = space_for(ctx, space.as_deref(), Intent::MemberRead).await?;
+        let (state, auth, space) = in_space(ctx, space.as_deref(), Intent::MemberRead).await?;
         let (first, after) = paging(first, after)?;
         let page = service::comments::thread(
             state,
@@ -74,7 +74,7 @@ impl EngagementQuery {
         course_id: ID,
         member_id: Option<ID>,
     ) -> async_graphql::Result<CourseProgress> {
-        let (state, auth, space) = space_for(ctx, space.as_deref(), Intent::MemberRead).await?;
+        let (state, auth, space) = in_space(ctx, space.as_deref(), Intent::MemberRead).await?;
         let progress = service::progress::progress(
             state,
             auth,
@@ -97,7 +97,7 @@ impl EngagementQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, Activity>> {
-        let (state, auth, space) = space_for(ctx, space.as_deref(), Intent::MemberRead).await?;
+        let (state, auth, space) = in_space(ctx, space.as_deref(), Intent::MemberRead).await?;
         let (first, after) = paging(first, after)?;
         let page =
             service::activity::activity(state, auth, &space, &member_id, after.as_deref(), first)
@@ -118,7 +118,7 @@ impl EngagementQuery {
         space: Option<String>,
         member_id: ID,
     ) -> async_graphql::Result<ActivityFeatures> {
-        let (state, auth, space) = space_for(ctx, space.as_deref(), Intent::MemberRead).await?;
+        let (state, auth, space) = in_space(ctx, space.as_deref(), Intent::MemberRead).await?;
         let features = service::activity::features(state, auth, &space, &member_id)
             .await
             .or_gql()?;
@@ -136,7 +136,7 @@ impl EngagementQuery {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, Report>> {
         caller(ctx)?;
-        let (state, _, space) = space_for(ctx, Some(&space), Intent::Read).await?;
+        let (state, _, space) = in_space(ctx, Some(&space), Intent::Read).await?;
         let (first, after) = paging(first, after)?;
         let page =
             service::reports::queue(state, &space, status.as_deref(), after.as_deref(), first)
@@ -161,7 +161,7 @@ impl EngagementQuery {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, Interaction>> {
         caller(ctx)?;
-        let (state, _, space) = space_for(ctx, Some(&space), Intent::Read).await?;
+        let (state, _, space) = in_space(ctx, Some(&space), Intent::Read).await?;
         let (first, after) = paging(first, after)?;
         let page = service::activity::interactions(
             state,

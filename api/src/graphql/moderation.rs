@@ -1,7 +1,7 @@
 //! GraphQL mutations for moderators (API keys): hide and remove comments, mute, unmute and ban
 //! members, and resolve reports. Each is recorded as an event with the key as its actor.
 
-use super::engagement::{settle, space_for};
+use super::call::{in_space, payload};
 use super::error::caller;
 use super::types::Payload;
 use crate::dto::{self, Comment, MemberStanding, Report, ReportOutcomeDto};
@@ -24,10 +24,10 @@ impl ModerationMutation {
         reason: Option<String>,
     ) -> async_graphql::Result<Payload<Comment>> {
         caller(ctx)?;
-        let (state, auth, space) = space_for(ctx, Some(&space), Intent::Write).await?;
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
         let command = CommentCommand::Hide { reason };
         let planned = service::comments::moderate(state, auth, &space, &id, command).await;
-        settle(state, planned).await
+        payload(state, planned).await
     }
 
     /// Removes a comment: its body is shown to nobody, and it no longer counts.
@@ -39,10 +39,10 @@ impl ModerationMutation {
         reason: Option<String>,
     ) -> async_graphql::Result<Payload<Comment>> {
         caller(ctx)?;
-        let (state, auth, space) = space_for(ctx, Some(&space), Intent::Write).await?;
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
         let command = CommentCommand::Remove { reason };
         let planned = service::comments::moderate(state, auth, &space, &id, command).await;
-        settle(state, planned).await
+        payload(state, planned).await
     }
 
     /// Stops a member posting for `minutes` (1 minute to 365 days).
@@ -55,10 +55,10 @@ impl ModerationMutation {
         reason: Option<String>,
     ) -> async_graphql::Result<Payload<MemberStanding>> {
         caller(ctx)?;
-        let (state, auth, space) = space_for(ctx, Some(&space), Intent::Write).await?;
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
         let input = dto::MuteMember { minutes, reason };
         let planned = service::moderation::mute(state, auth, &space, &member_id, input).await;
-        settle(state, planned).await
+        payload(state, planned).await
     }
 
     /// Ends a running mute early.
@@ -69,9 +69,9 @@ impl ModerationMutation {
         member_id: ID,
     ) -> async_graphql::Result<Payload<MemberStanding>> {
         caller(ctx)?;
-        let (state, auth, space) = space_for(ctx, Some(&space), Intent::Write).await?;
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
         let planned = service::moderation::unmute(state, auth, &space, &member_id).await;
-        settle(state, planned).await
+        payload(state, planned).await
     }
 
     /// Bans a member: their sessions are revoked and their access ends, for good; their
@@ -84,10 +84,10 @@ impl ModerationMutation {
         reason: Option<String>,
     ) -> async_graphql::Result<Payload<MemberStanding>> {
         caller(ctx)?;
-        let (state, auth, space) = space_for(ctx, Some(&space), Intent::Write).await?;
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
         let input = dto::BanMember { reason };
         let planned = service::moderation::ban(state, auth, &space, &member_id, input).await;
-        settle(state, planned).await
+        payload(state, planned).await
     }
 
     /// Resolves a report once, as dismissed or actioned.
@@ -100,9 +100,9 @@ impl ModerationMutation {
         note: Option<String>,
     ) -> async_graphql::Result<Payload<Report>> {
         caller(ctx)?;
-        let (state, auth, space) = space_for(ctx, Some(&space), Intent::Write).await?;
+        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
         let input = dto::ResolveReport { outcome, note };
         let planned = service::reports::resolve(state, auth, &space, &id, input).await;
-        settle(state, planned).await
+        payload(state, planned).await
     }
 }

@@ -1,17 +1,13 @@
 //! GraphQL mutations that take an API key: the same commands as REST, through the same service
 //! layer, and the plumbing every mutation shares.
 
-use super::call::in_space;
-use super::error::{OrGql, caller};
+use super::call::{in_space, payload};
+use super::error::OrGql;
 use super::types::{AccessPolicy, ContentItem, ContentKind, Payload};
-use crate::auth::Auth;
 use crate::dto;
 use crate::error::ApiError;
-use crate::plan::Planned;
-use crate::plan::commit;
 use crate::service;
-use crate::space::{Intent, SpaceRef, resolve};
-use crate::state::AppState;
+use crate::space::Intent;
 use async_graphql::{Context, ID, InputObject, Object};
 use lyceum_domain::content::ContentCommand;
 use uuid::Uuid;
@@ -80,36 +76,6 @@ fn content_kind(kind: ContentKind) -> dto::ContentKindDto {
     }
 }
 
-/// Shared plumbing: who is calling, and the space they name, if any.
-pub(super) async fn context<'a>(
-    ctx: &Context<'a>,
-    space: Option<&str>,
-) -> async_graphql::Result<(&'a AppState, &'a Auth, Option<SpaceRef>)> {
-    let auth = caller(ctx)?;
-    let state = ctx.data::<AppState>()?;
-    let space = match space {
-        Some(space) => Some(resolve(state, auth, space, Intent::Write).await.or_gql()?),
-        None => None,
-    };
-    Ok((state, auth, space))
-}
-
-pub(super) async fn finish<T, G: async_graphql::OutputType>(
-    state: &AppState,
-    planned: Result<Planned<T>, ApiError>,
-    map: impl FnOnce(T) -> G,
-) -> async_graphql::Result<Payload<G>> {
-    let (output, position) = commit(state, planned.or_gql()?).await.or_gql()?;
-    Ok(Payload {
-        node: map(output),
-        position,
-    })
-}
-
-pub(super) fn need(space: Option<SpaceRef>) -> async_graphql::Result<SpaceRef> {
-    space.ok_or_else(|| super::gql(ApiError::not_found("space")))
-}
-
 #[Object]
 impl CreatorMutation {
     /// Creates a draft.
@@ -128,7 +94,7 @@ impl CreatorMutation {
             access: input.access.into_dto().or_gql()?,
         };
         let planned = service::content::create(state, auth, &space, input).await;
-        finish(state, planned, ContentItem::from).await
+        payload(state, planned).await
     }
 
     /// Edits a content item.
@@ -152,7 +118,7 @@ impl CreatorMutation {
         };
         let command = service::content::edit_command(input);
         let planned = service::content::change(state, auth, &space, &id, command).await;
-        finish(state, planned, ContentItem::from).await
+        payload(state, planned).await
     }
 
     /// Publishes a content item.
@@ -165,7 +131,7 @@ impl CreatorMutation {
         let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
         let planned =
             service::content::change(state, auth, &space, &id, ContentCommand::Publish).await;
-        finish(state, planned, ContentItem::from).await
+        payload(state, planned).await
     }
 
     /// Unpublishes a content item.
@@ -178,6 +144,6 @@ impl CreatorMutation {
         let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
         let planned =
             service::content::change(state, auth, &space, &id, ContentCommand::Unpublish).await;
-        finish(state, planned, ContentItem::from).await
+        payload(state, planned).await
     }
 }

@@ -1,7 +1,7 @@
 //! GraphQL mutations on questions, which a member session makes too: a member asks, the
 //! creator (a key) or a guest answers, the asker or the creator accepts an answer.
 
-use super::engagement::settle;
+use super::call::payload;
 use super::error::{OrGql, any_caller};
 use super::types::Payload;
 use crate::auth::Auth;
@@ -55,7 +55,7 @@ impl QuestionMutation {
                 .or_gql()?,
         };
         let planned = service::questions::ask(state, auth, &space, input).await;
-        settle(state, planned).await
+        payload(state, planned).await
     }
 
     /// Answers a question: the creator, or a member holding the guest role.
@@ -69,7 +69,7 @@ impl QuestionMutation {
         let (state, auth, space) = member_context(ctx, &space).await?;
         let input = dto::AnswerQuestion { body };
         let planned = service::questions::answer(state, auth, &space, &question_id, input).await;
-        settle(state, planned).await
+        payload(state, planned).await
     }
 
     /// Accepts an answer: the member who asked, or the creator.
@@ -83,6 +83,6 @@ impl QuestionMutation {
         let (state, auth, space) = member_context(ctx, &space).await?;
         let planned =
             service::questions::accept(state, auth, &space, &question_id, &answer_id).await;
-        settle(state, planned).await
+        payload(state, planned).await
     }
 }
