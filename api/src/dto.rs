@@ -83,7 +83,7 @@ pub struct Space {
 impl From<SpaceRow> for Space {
     fn from(row: SpaceRow) -> Self {
         Self {
-            id: Uuid::parse_str(&row.id).unwrap_or_default(),
+            id: row.id,
             slug: row.slug,
             name: row.name,
             currency: row.currency,
@@ -185,8 +185,8 @@ pub struct Tier {
 impl From<TierRow> for Tier {
     fn from(row: TierRow) -> Self {
         Self {
-            id: Uuid::parse_str(&row.id).unwrap_or_default(),
-            space_id: Uuid::parse_str(&row.space_id).unwrap_or_default(),
+            id: row.id,
+            space_id: row.space_id,
             name: row.name,
             kind: if row.kind == "paid" {
                 TierKindDto::Paid
@@ -275,20 +275,14 @@ pub struct Member {
 impl From<MemberRow> for Member {
     fn from(row: MemberRow) -> Self {
         Self {
-            id: Uuid::parse_str(&row.id).unwrap_or_default(),
-            space_id: Uuid::parse_str(&row.space_id).unwrap_or_default(),
+            id: row.id,
+            space_id: row.space_id,
             email: row.email,
             display_name: row.display_name,
             status: row.status,
             erased: row.erased,
-            tier_ids: row
-                .tier_ids
-                .iter()
-                .filter_map(|id| Uuid::parse_str(id).ok())
-                .collect(),
-            referral_code: Uuid::parse_str(&row.id)
-                .map(|id| ReferralCode::of(MemberId(id)).to_string())
-                .unwrap_or_default(),
+            tier_ids: row.tier_ids,
+            referral_code: ReferralCode::of(MemberId(row.id)).to_string(),
             points: row.points,
             level: row.level.map(MemberLevelDto::from),
             created_at: row.created_at,
@@ -486,10 +480,10 @@ pub struct Subscription {
 impl From<lyceum_projections::subscriptions::queries::SubscriptionRow> for Subscription {
     fn from(row: lyceum_projections::subscriptions::queries::SubscriptionRow) -> Self {
         Self {
-            id: Uuid::parse_str(&row.id).unwrap_or_default(),
-            space_id: Uuid::parse_str(&row.space_id).unwrap_or_default(),
-            member_id: Uuid::parse_str(&row.member_id).unwrap_or_default(),
-            tier_id: Uuid::parse_str(&row.tier_id).unwrap_or_default(),
+            id: row.id,
+            space_id: row.space_id,
+            member_id: row.member_id,
+            tier_id: row.tier_id,
             status: row.status,
             interval: row.billing_interval.map(|i| {
                 if i == "yearly" {
@@ -633,13 +627,12 @@ pub struct Order {
 
 impl From<lyceum_projections::orders::queries::OrderRow> for Order {
     fn from(row: lyceum_projections::orders::queries::OrderRow) -> Self {
-        let uuid = |s: &Option<String>| s.as_deref().and_then(|s| Uuid::parse_str(s).ok());
         Self {
-            id: Uuid::parse_str(&row.id).unwrap_or_default(),
-            space_id: Uuid::parse_str(&row.space_id).unwrap_or_default(),
-            member_id: Uuid::parse_str(&row.member_id).unwrap_or_default(),
-            content_id: uuid(&row.content_id),
-            tier_id: uuid(&row.tier_id),
+            id: row.id,
+            space_id: row.space_id,
+            member_id: row.member_id,
+            content_id: row.content_id,
+            tier_id: row.tier_id,
             item_kind: row.item_kind,
             amount_minor: row.amount_minor,
             currency: row.currency,

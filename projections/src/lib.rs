@@ -7,6 +7,7 @@ pub mod apply;
 pub mod check_ins;
 pub mod checksum;
 pub mod content;
+pub mod decode;
 pub mod engagement;
 pub mod interactions;
 pub mod ledger;

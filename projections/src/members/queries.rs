@@ -1,22 +1,24 @@
 //! Reads of the members read model: a space's members and one member, each with their tiers,
 //! points (from the points read model) and level.
 
+use crate::decode::uuid;
 use crate::page::{Arg, Keyset, Page, Start, placeholders};
 use lyceum_store::{Db, StoreError};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::collections::HashMap;
+use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MemberRow {
-    pub id: String,
-    pub space_id: String,
+    pub id: Uuid,
+    pub space_id: Uuid,
     pub email: Option<String>,
     pub display_name: Option<String>,
     pub status: String,
     pub erased: bool,
-    pub tier_ids: Vec<String>,
+    pub tier_ids: Vec<Uuid>,
     pub points: u64,
     /// `None` until the space sets levels.
     pub level: Option<crate::spaces::terms::MemberLevel>,
@@ -31,8 +33,8 @@ const MEMBER_FROM: &str = "rm_members m LEFT JOIN rm_points_balances b ON b.memb
 
 fn member_row(row: &AnyRow) -> Result<MemberRow, sqlx::Error> {
     Ok(MemberRow {
-        id: row.try_get("id")?,
-        space_id: row.try_get("space_id")?,
+        id: uuid(row, "id")?,
+        space_id: uuid(row, "space_id")?,
         email: row.try_get("email")?,
         display_name: row.try_get("display_name")?,
         status: row.try_get("status")?,
@@ -56,17 +58,17 @@ async fn complete(db: &Db, members: &mut [MemberRow]) -> Result<(), StoreError> 
     );
     let mut query = sqlx::query(&sql);
     for member in members.iter() {
-        query = query.bind(member.id.clone());
+        query = query.bind(member.id.to_string());
     }
-    let mut tiers: HashMap<String, Vec<String>> = HashMap::new();
+    let mut tiers: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
     for row in query.fetch_all(db.reader()).await? {
         tiers
-            .entry(row.try_get("member_id")?)
+            .entry(uuid(&row, "member_id")?)
             .or_default()
-            .push(row.try_get("tier_id")?);
+            .push(uuid(&row, "tier_id")?);
     }
     // Every row of one call is of one space (the list) or is one member.
-    let rules = crate::spaces::terms::space_levels(db, &members[0].space_id).await?;
+    let rules = crate::spaces::terms::space_levels(db, &members[0].space_id.to_string()).await?;
     for member in members.iter_mut() {
         // A member who joined no tier has none.
         member.tier_ids = tiers.remove(&member.id).unwrap_or_default();
@@ -90,7 +92,9 @@ pub async fn members(
         args: &[Arg::Text(space_id)],
         key: "m.id",
     }
-    .page(db, Start::After(after), limit, member_row, |m| m.id.clone())
+    .page(db, Start::After(after), limit, member_row, |m| {
+        m.id.to_string()
+    })
     .await?;
     complete(db, &mut page.items).await?;
     Ok(page)

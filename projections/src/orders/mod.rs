@@ -16,15 +16,15 @@ use uuid::Uuid;
 /// The row for an order in `state`: shared by this projection and the API's answer to a write.
 pub fn row(id: Uuid, state: &OrderState, created_at: String, updated_at: String) -> OrderRow {
     let (kind, content_id, tier_id) = match &state.item {
-        OrderItem::Content { content_id } => ("content", Some(content_id.to_string()), None),
+        OrderItem::Content { content_id } => ("content", Some(content_id.0), None),
         OrderItem::SubscriptionPeriod { tier_id, .. } => {
-            ("subscription_period", None, Some(tier_id.to_string()))
+            ("subscription_period", None, Some(tier_id.0))
         }
     };
     OrderRow {
-        id: id.to_string(),
-        space_id: state.space_id.to_string(),
-        member_id: state.member_id.to_string(),
+        id,
+        space_id: state.space_id.0,
+        member_id: state.member_id.0,
         item_kind: kind.to_owned(),
         content_id,
         tier_id,
@@ -75,12 +75,12 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
          refunded_minor = excluded.refunded_minor, updated_at = excluded.updated_at, \
          position = excluded.position, dispute_status = excluded.dispute_status",
     )
-    .bind(row.id)
-    .bind(row.space_id)
-    .bind(row.member_id)
+    .bind(row.id.to_string())
+    .bind(row.space_id.to_string())
+    .bind(row.member_id.to_string())
     .bind(row.item_kind)
-    .bind(row.content_id)
-    .bind(row.tier_id)
+    .bind(row.content_id.map(|id| id.to_string()))
+    .bind(row.tier_id.map(|id| id.to_string()))
     .bind(row.amount_minor)
     .bind(row.currency)
     .bind(row.status)

@@ -1,20 +1,22 @@
 //! Reads of the orders read model: a member's orders and one order.
 
+use crate::decode::{opt_uuid, uuid};
 use crate::page::{Arg, Keyset, Page, Start};
 use lyceum_store::{Db, StoreError};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OrderRow {
-    pub id: String,
-    pub space_id: String,
-    pub member_id: String,
+    pub id: Uuid,
+    pub space_id: Uuid,
+    pub member_id: Uuid,
     /// `content` or `subscription_period`.
     pub item_kind: String,
-    pub content_id: Option<String>,
-    pub tier_id: Option<String>,
+    pub content_id: Option<Uuid>,
+    pub tier_id: Option<Uuid>,
     pub amount_minor: i64,
     pub currency: String,
     pub status: String,
@@ -30,12 +32,12 @@ const ORDER_COLUMNS: &str = "id, space_id, member_id, item_kind, content_id, tie
 
 fn order_row(row: &AnyRow) -> Result<OrderRow, sqlx::Error> {
     Ok(OrderRow {
-        id: row.try_get("id")?,
-        space_id: row.try_get("space_id")?,
-        member_id: row.try_get("member_id")?,
+        id: uuid(row, "id")?,
+        space_id: uuid(row, "space_id")?,
+        member_id: uuid(row, "member_id")?,
         item_kind: row.try_get("item_kind")?,
-        content_id: row.try_get("content_id")?,
-        tier_id: row.try_get("tier_id")?,
+        content_id: opt_uuid(row, "content_id")?,
+        tier_id: opt_uuid(row, "tier_id")?,
         amount_minor: row.try_get("amount_minor")?,
         currency: row.try_get("currency")?,
         status: row.try_get("status")?,
@@ -60,7 +62,9 @@ pub async fn orders(
         args: &[Arg::Text(space_id), Arg::Text(member_id)],
         key: "id",
     }
-    .page(db, Start::After(after), limit, order_row, |o| o.id.clone())
+    .page(db, Start::After(after), limit, order_row, |o| {
+        o.id.to_string()
+    })
     .await
 }
 

@@ -1,13 +1,15 @@
 //! Reads of the spaces read model: a space by id or slug.
 
+use crate::decode::uuid;
 use lyceum_store::{Db, StoreError};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SpaceRow {
-    pub id: String,
+    pub id: Uuid,
     pub slug: String,
     pub name: String,
     pub currency: String,
@@ -18,7 +20,7 @@ pub struct SpaceRow {
 
 fn space_row(row: &AnyRow) -> Result<SpaceRow, sqlx::Error> {
     Ok(SpaceRow {
-        id: row.try_get("id")?,
+        id: uuid(row, "id")?,
         slug: row.try_get("slug")?,
         name: row.try_get("name")?,
         currency: row.try_get("currency")?,

@@ -51,10 +51,10 @@ pub fn row(
         Billing::Comp { .. } => None,
     };
     SubscriptionRow {
-        id: id.to_string(),
-        space_id: state.space_id.to_string(),
-        member_id: state.member_id.to_string(),
-        tier_id: state.tier_id.to_string(),
+        id,
+        space_id: state.space_id.0,
+        member_id: state.member_id.0,
+        tier_id: state.tier_id.0,
         status: state.status.as_str().to_owned(),
         billing_interval: interval.map(|i| {
             if i.months() == 12 {
@@ -125,10 +125,10 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
          pending_price_minor = excluded.pending_price_minor, \
          pending_effective_at = excluded.pending_effective_at",
     )
-    .bind(row.id)
-    .bind(row.space_id)
-    .bind(row.member_id)
-    .bind(row.tier_id)
+    .bind(row.id.to_string())
+    .bind(row.space_id.to_string())
+    .bind(row.member_id.to_string())
+    .bind(row.tier_id.to_string())
     .bind(row.status)
     .bind(row.billing_interval)
     .bind(row.price_minor)

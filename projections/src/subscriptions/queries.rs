@@ -1,6 +1,7 @@
 //! Reads of the subscriptions read model: a member's subscriptions, one subscription, and the
 //! scheduler's work list.
 
+use crate::decode::uuid;
 use crate::page::{Arg, Keyset, Page, Start};
 use lyceum_domain::membership::subscription::DueAction;
 use lyceum_domain::payment::method::STRIPE_PREFIX;
@@ -8,13 +9,14 @@ use lyceum_store::{Db, StoreError};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SubscriptionRow {
-    pub id: String,
-    pub space_id: String,
-    pub member_id: String,
-    pub tier_id: String,
+    pub id: Uuid,
+    pub space_id: Uuid,
+    pub member_id: Uuid,
+    pub tier_id: Uuid,
     pub status: String,
     pub billing_interval: Option<String>,
     pub price_minor: Option<i64>,
@@ -43,10 +45,10 @@ const SUBSCRIPTION_COLUMNS: &str = "id, space_id, member_id, tier_id, status, bi
 
 fn subscription_row(row: &AnyRow) -> Result<SubscriptionRow, sqlx::Error> {
     Ok(SubscriptionRow {
-        id: row.try_get("id")?,
-        space_id: row.try_get("space_id")?,
-        member_id: row.try_get("member_id")?,
-        tier_id: row.try_get("tier_id")?,
+        id: uuid(row, "id")?,
+        space_id: uuid(row, "space_id")?,
+        member_id: uuid(row, "member_id")?,
+        tier_id: uuid(row, "tier_id")?,
         status: row.try_get("status")?,
         billing_interval: row.try_get("billing_interval")?,
         price_minor: row.try_get("price_minor")?,
@@ -82,7 +84,7 @@ pub async fn subscriptions(
         key: "id",
     }
     .page(db, Start::After(after), limit, subscription_row, |s| {
-        s.id.clone()
+        s.id.to_string()
     })
     .await
 }

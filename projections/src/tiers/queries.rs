@@ -1,15 +1,17 @@
 //! Reads of the tiers read model: a space's tiers and one tier.
 
+use crate::decode::uuid;
 use crate::page::{Arg, Keyset, Page, Start};
 use lyceum_store::{Db, StoreError};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TierRow {
-    pub id: String,
-    pub space_id: String,
+    pub id: Uuid,
+    pub space_id: Uuid,
     pub name: String,
     pub kind: String,
     pub currency: String,
@@ -24,8 +26,8 @@ pub struct TierRow {
 
 fn tier_row(row: &AnyRow) -> Result<TierRow, sqlx::Error> {
     Ok(TierRow {
-        id: row.try_get("id")?,
-        space_id: row.try_get("space_id")?,
+        id: uuid(row, "id")?,
+        space_id: uuid(row, "space_id")?,
         name: row.try_get("name")?,
         kind: row.try_get("kind")?,
         currency: row.try_get("currency")?,
@@ -55,7 +57,9 @@ pub async fn tiers(
         args: &[Arg::Text(space_id)],
         key: "id",
     }
-    .page(db, Start::After(after), limit, tier_row, |t| t.id.clone())
+    .page(db, Start::After(after), limit, tier_row, |t| {
+        t.id.to_string()
+    })
     .await
 }
 
