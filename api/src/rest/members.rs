@@ -188,6 +188,8 @@ pub async fn get_entitlements(
     let (space, member) = path.into_inner();
     let space = resolve(&state, &auth, &space, Intent::Read).await?;
     let member = parse_id(&member, "member")?;
+    // An unknown member is 404, not an empty set of entitlements.
+    service::reads::member(&state, space.id.0, member).await?;
     Ok(Json(
         service::reads::entitlements(&state, space.id.0, member).await?,
     ))
