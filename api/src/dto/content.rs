@@ -215,15 +215,11 @@ impl ContentItem {
     }
 }
 
-fn uuid(text: &str) -> Uuid {
-    Uuid::parse_str(text).unwrap_or_default()
-}
-
 impl From<ContentRow> for ContentItem {
     fn from(row: ContentRow) -> Self {
         Self {
-            id: uuid(&row.id),
-            space_id: uuid(&row.space_id),
+            id: row.id,
+            space_id: row.space_id,
             kind: serde_json::from_value(json!(row.kind)).unwrap_or(ContentKindDto::Post),
             title: row.title,
             body: Some(row.body),
@@ -241,9 +237,9 @@ impl From<ContentRow> for ContentItem {
             revision: row.revision,
             scheduled_for: row.scheduled_for,
             featured: row.featured,
-            parent_id: row.parent_id.as_deref().map(uuid),
+            parent_id: row.parent_id,
             tags: row.tags,
-            topic_ids: row.topic_ids.iter().map(|t| uuid(t)).collect(),
+            topic_ids: row.topic_ids,
         }
     }
 }
@@ -320,7 +316,7 @@ pub struct Revision {
 impl From<RevisionRow> for Revision {
     fn from(row: RevisionRow) -> Self {
         Self {
-            content_id: uuid(&row.content_id),
+            content_id: row.content_id,
             revision: row.revision,
             title: row.title,
             body: row.body,

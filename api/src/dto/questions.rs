@@ -92,16 +92,12 @@ pub struct QuestionDto {
     pub answers: Vec<Answer>,
 }
 
-fn uuid(text: &str) -> Uuid {
-    Uuid::parse_str(text).unwrap_or_default()
-}
-
 impl From<AnswerRow> for Answer {
     fn from(row: AnswerRow) -> Self {
         Self {
-            id: uuid(&row.id),
-            question_id: uuid(&row.question_id),
-            answerer_id: row.answerer_id.as_deref().map(uuid),
+            id: row.id,
+            question_id: row.question_id,
+            answerer_id: row.answerer_id,
             body: row.body,
             accepted: row.accepted,
             created_at: row.created_at,
@@ -112,13 +108,13 @@ impl From<AnswerRow> for Answer {
 impl From<QuestionRow> for QuestionDto {
     fn from(row: QuestionRow) -> Self {
         Self {
-            id: uuid(&row.id),
-            space_id: uuid(&row.space_id),
-            member_id: uuid(&row.member_id),
+            id: row.id,
+            space_id: row.space_id,
+            member_id: row.member_id,
             title: row.title,
             body: row.body,
-            content_id: row.content_id.as_deref().map(uuid),
-            accepted_answer_id: row.accepted_answer_id.as_deref().map(uuid),
+            content_id: row.content_id,
+            accepted_answer_id: row.accepted_answer_id,
             answer_count: row.answer_count,
             created_at: row.created_at,
             updated_at: row.updated_at,

@@ -203,11 +203,10 @@ pub struct Referral {
 
 impl From<lyceum_projections::ledger::referrals::ReferralRow> for Referral {
     fn from(row: lyceum_projections::ledger::referrals::ReferralRow) -> Self {
-        let id = |s: &str| Uuid::parse_str(s).unwrap_or_default();
         Self {
-            subscription_id: id(&row.subscription_id),
-            member_id: id(&row.member_id),
-            tier_id: id(&row.tier_id),
+            subscription_id: row.subscription_id,
+            member_id: row.member_id,
+            tier_id: row.tier_id,
             started_at: row.started_at,
             converted_at: row.converted_at,
             commission_minor: row.commission_minor,

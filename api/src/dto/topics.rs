@@ -78,15 +78,11 @@ pub struct TopicGraph {
     pub relations: Vec<TopicRelationDto>,
 }
 
-fn uuid(text: &str) -> Uuid {
-    Uuid::parse_str(text).unwrap_or_default()
-}
-
 impl From<TopicRow> for TopicDto {
     fn from(row: TopicRow) -> Self {
         Self {
-            id: uuid(&row.id),
-            space_id: uuid(&row.space_id),
+            id: row.id,
+            space_id: row.space_id,
             name: row.name,
             description: row.description,
             created_at: row.created_at,
@@ -97,8 +93,8 @@ impl From<TopicRow> for TopicDto {
 impl From<TopicRelationRow> for TopicRelationDto {
     fn from(row: TopicRelationRow) -> Self {
         Self {
-            from_topic_id: uuid(&row.from_id),
-            to_topic_id: uuid(&row.to_id),
+            from_topic_id: row.from_id,
+            to_topic_id: row.to_id,
             relation: match row.relation.as_str() {
                 "prerequisite_of" => RelationDto::PrerequisiteOf,
                 _ => RelationDto::RelatedTo,

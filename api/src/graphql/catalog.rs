@@ -4,7 +4,7 @@
 //! `parts` too.
 
 use super::error::{OrGql, any_caller, gql};
-use super::types::{connection, paging};
+use super::types::list;
 use crate::dto::{ContentItem, ContentKindDto, ContentStatus, QuestionDto, Revision, TopicGraph};
 use crate::service::{self, catalog};
 use crate::space::{Intent, SpaceRef, resolve};
@@ -13,7 +13,6 @@ use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object};
 use lyceum_domain::Code;
 use lyceum_projections::content::queries::ContentFilter;
-use lyceum_projections::page::Page;
 
 /// Which items a catalog shows; every field is optional.
 #[derive(InputObject, Default)]
@@ -66,8 +65,8 @@ fn kind_name(kind: ContentKindDto) -> &'static str {
     }
 }
 
-fn items(after: Option<&str>, page: Page<ContentItem>) -> Connection<String, ContentItem> {
-    connection(after, page, |c| c.id.to_string(), std::convert::identity)
+fn item_key(item: &ContentItem) -> String {
+    item.id.to_string()
 }
 
 #[Object]
@@ -83,12 +82,11 @@ impl CatalogQuery {
         filter: Option<CatalogFilter>,
     ) -> async_graphql::Result<Connection<String, ContentItem>> {
         let (state, space, viewer) = space_for(ctx, &space, Intent::MemberRead).await?;
-        let (first, after) = paging(first, after)?;
         let filter = filter.map(ContentFilter::from).unwrap_or_default();
-        let page = catalog::list(state, &viewer, space.id, filter, after.as_deref(), first)
-            .await
-            .or_gql()?;
-        Ok(items(after.as_deref(), page))
+        list(first, after, item_key, |after, first| async move {
+            catalog::list(state, &viewer, space.id, filter, after.as_deref(), first).await
+        })
+        .await
     }
 
     /// One item of the catalog, as the caller may see it. Null if it does not exist (or, for a
@@ -120,11 +118,10 @@ impl CatalogQuery {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, ContentItem>> {
         let (state, space, viewer) = space_for(ctx, &space, Intent::MemberRead).await?;
-        let (first, after) = paging(first, after)?;
-        let page = service::search::search(state, &viewer, space.id, &query, after.clone(), first)
-            .await
-            .or_gql()?;
-        Ok(items(after.as_deref(), page))
+        list(first, after, item_key, |after, first| async move {
+            service::search::search(state, &viewer, space.id, &query, after, first).await
+        })
+        .await
     }
 
     /// An item's revisions, newest first (API keys only).
@@ -138,28 +135,11 @@ impl CatalogQuery {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, Revision>> {
         let (state, space, _) = space_for(ctx, &space, Intent::Read).await?;
-        let (first, after) = paging(first, after)?;
-        let id = service::parse_id(&id, "content").or_gql()?.to_string();
-        let before = after
-            .as_deref()
-            .map(str::parse::<i64>)
-            .transpose()
-            .map_err(|_| gql(crate::error::ApiError::bad_request("after is not valid")))?;
-        let page = lyceum_projections::content::queries::content_revisions(
-            &state.db,
-            &space.id.to_string(),
-            &id,
-            before,
-            first,
-        )
+        let key = |r: &Revision| r.revision.to_string();
+        list(first, after, key, |after, first| async move {
+            catalog::revisions(state, space.id, &id, after.as_deref(), first).await
+        })
         .await
-        .or_gql()?;
-        Ok(connection(
-            after.as_deref(),
-            page,
-            |r| r.revision.to_string(),
-            Revision::from,
-        ))
     }
 
     /// The space's topics and the relations between them.
@@ -183,21 +163,11 @@ impl CatalogQuery {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, QuestionDto>> {
         let (state, space, _) = space_for(ctx, &space, Intent::MemberRead).await?;
-        let (first, after) = paging(first, after)?;
-        let page = lyceum_projections::questions::queries::questions(
-            &state.db,
-            &space.id.to_string(),
-            after.as_deref(),
-            first,
-        )
+        let key = |q: &QuestionDto| q.id.to_string();
+        list(first, after, key, |after, first| async move {
+            service::questions::list(state, &space, after.as_deref(), first).await
+        })
         .await
-        .or_gql()?;
-        Ok(connection(
-            after.as_deref(),
-            page,
-            |q| q.id.clone(),
-            QuestionDto::from,
-        ))
     }
 
     /// One question with its answers. Null if it does not exist.

@@ -6,7 +6,7 @@
 use super::call::{done, in_space, payload};
 use super::error::{OrGql, any_caller, caller};
 use super::mutation::parse_uuid;
-use super::types::{Done, Payload, connection, paging};
+use super::types::{Done, Payload, connection, list, paging};
 use crate::auth::Role;
 use crate::dto;
 use crate::dto::{CreateMember, Membership};
@@ -17,7 +17,6 @@ use crate::space::Intent;
 use crate::state::AppState;
 use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context, ID, Object};
-use std::convert::identity;
 
 #[derive(Default)]
 pub struct MemberQuery;
@@ -140,15 +139,11 @@ impl Member {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, Subscription>> {
         let state = ctx.data::<AppState>()?;
-        let (first, after) = paging(first, after)?;
-        let page = reads::subscriptions(state, self.space_id, self.id, after.as_deref(), first);
-        let page = page.await.or_gql()?;
-        Ok(connection(
-            after.as_deref(),
-            page,
-            |s| s.id.to_string(),
-            identity,
-        ))
+        let key = |s: &Subscription| s.id.to_string();
+        list(first, after, key, |after, first| async move {
+            reads::subscriptions(state, self.space_id, self.id, after.as_deref(), first).await
+        })
+        .await
     }
 
     /// The member's orders (one-off purchases), oldest first.
@@ -160,15 +155,11 @@ impl Member {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, Order>> {
         let state = ctx.data::<AppState>()?;
-        let (first, after) = paging(first, after)?;
-        let page = reads::orders(state, self.space_id, self.id, after.as_deref(), first);
-        let page = page.await.or_gql()?;
-        Ok(connection(
-            after.as_deref(),
-            page,
-            |o| o.id.to_string(),
-            identity,
-        ))
+        let key = |o: &Order| o.id.to_string();
+        list(first, after, key, |after, first| async move {
+            reads::orders(state, self.space_id, self.id, after.as_deref(), first).await
+        })
+        .await
     }
 
     /// What the member may access right now.

@@ -2,7 +2,7 @@
 
 use super::call::in_space;
 use super::error::{OrGql, caller};
-use super::types::{ContentItem, connection, paging};
+use super::types::{ContentItem, list};
 use crate::auth::Role;
 use crate::space::Intent;
 use crate::state::AppState;
@@ -57,18 +57,13 @@ impl Query {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, ContentItem>> {
         let (state, auth, space) = in_space(ctx, Some(&space), Intent::MemberRead).await?;
-        let (first, after) = paging(first, after)?;
         let viewer = crate::service::catalog::viewer(state, auth, space.id)
             .await
             .or_gql()?;
-        let page = crate::service::feed::page(state, &viewer, &space, after.clone(), first)
-            .await
-            .or_gql()?;
-        Ok(connection(
-            after.as_deref(),
-            page,
-            |c| c.id.to_string(),
-            std::convert::identity,
-        ))
+        let key = |c: &ContentItem| c.id.to_string();
+        list(first, after, key, |after, first| async move {
+            crate::service::feed::page(state, &viewer, &space, after, first).await
+        })
+        .await
     }
 }

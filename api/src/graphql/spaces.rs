@@ -4,7 +4,7 @@
 use super::call::{caller_for, in_space, payload};
 use super::error::{OrGql, caller, gql};
 use super::types::{ContentItem, ContentStatus};
-use super::types::{Payload, connection, paging};
+use super::types::{Payload, list};
 use crate::dto;
 use crate::dto::{CreateSpace, IssuedKey, KeyRoleDto, Member, Space, Tier, UpdateSpace};
 use crate::pagination::MAX_LIMIT;
@@ -15,8 +15,8 @@ use crate::state::AppState;
 use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context, Object};
 use lyceum_domain::Code;
-use lyceum_projections::content::queries;
-use std::convert::identity;
+use lyceum_domain::ids::SpaceId;
+use lyceum_projections::content::queries::ContentFilter;
 
 #[derive(Default)]
 pub struct SpaceQuery;
@@ -150,15 +150,11 @@ impl Space {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, Member>> {
         let state = ctx.data::<AppState>()?;
-        let (first, after) = paging(first, after)?;
-        let page = reads::members(state, self.id, after.as_deref(), first);
-        let page = page.await.or_gql()?;
-        Ok(connection(
-            after.as_deref(),
-            page,
-            |m| m.id.to_string(),
-            identity,
-        ))
+        let key = |m: &Member| m.id.to_string();
+        list(first, after, key, |after, first| async move {
+            reads::members(state, self.id, after.as_deref(), first).await
+        })
+        .await
     }
 
     /// The space's content, newest first, optionally of one status.
@@ -171,25 +167,15 @@ impl Space {
         status: Option<ContentStatus>,
     ) -> async_graphql::Result<Connection<String, ContentItem>> {
         let state = ctx.data::<AppState>()?;
-        let (first, after) = paging(first, after)?;
-        let filter = queries::ContentFilter {
+        let filter = ContentFilter {
             status: status.map(|s| s.as_str().to_owned()),
             ..Default::default()
         };
-        let page = queries::content(
-            &state.db,
-            &self.id.to_string(),
-            &filter,
-            after.as_deref(),
-            first,
-        )
+        let key = |c: &ContentItem| c.id.to_string();
+        list(first, after, key, |after, first| async move {
+            let space = SpaceId(self.id);
+            service::catalog::list(state, &None, space, filter, after.as_deref(), first).await
+        })
         .await
-        .or_gql()?;
-        Ok(connection(
-            after.as_deref(),
-            page,
-            |c| c.id.clone(),
-            ContentItem::from,
-        ))
     }
 }

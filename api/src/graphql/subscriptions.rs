@@ -7,7 +7,7 @@
 use super::call::{in_space, payload};
 use super::error::OrGql;
 use super::mutation::parse_uuid;
-use super::types::{Payload, connection, paging};
+use super::types::{Payload, list};
 use crate::dto;
 use crate::dto::{CompReasonDto, IntervalDto, Subscription, TierChange};
 use crate::error::ApiError;
@@ -18,7 +18,6 @@ use crate::space::Intent;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use lyceum_domain::membership::subscription::SubscriptionCommand;
-use std::convert::identity;
 
 #[derive(InputObject)]
 pub struct StartSubscriptionInput {
@@ -250,15 +249,11 @@ impl SubscriptionQuery {
     ) -> async_graphql::Result<Connection<String, Subscription>> {
         let (state, _, space) = in_space(ctx, Some(&space), Intent::Read).await?;
         let member = crate::service::parse_id(&member_id, "member").or_gql()?;
-        let (first, after) = paging(first, after)?;
-        let page = reads::subscriptions(state, space.id.0, member, after.as_deref(), first);
-        let page = page.await.or_gql()?;
-        Ok(connection(
-            after.as_deref(),
-            page,
-            |s| s.id.to_string(),
-            identity,
-        ))
+        let key = |s: &Subscription| s.id.to_string();
+        list(first, after, key, |after, first| async move {
+            reads::subscriptions(state, space.id.0, member, after.as_deref(), first).await
+        })
+        .await
     }
 }
 

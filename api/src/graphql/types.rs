@@ -34,6 +34,28 @@ pub fn connection<R, T: async_graphql::OutputType>(
     connection
 }
 
+/// One page, fetched by `fetch` with the decoded `after` and the checked `first`, as a Relay
+/// connection whose cursors are `key` of each node.
+pub async fn list<T, Fut>(
+    first: Option<i32>,
+    after: Option<String>,
+    key: impl Fn(&T) -> String,
+    fetch: impl FnOnce(Option<String>, i64) -> Fut,
+) -> async_graphql::Result<Connection<String, T>>
+where
+    T: async_graphql::OutputType,
+    Fut: std::future::Future<Output = Result<Page<T>, crate::error::ApiError>>,
+{
+    let (first, after) = paging(first, after)?;
+    let page = fetch(after.clone(), first).await.or_gql()?;
+    Ok(connection(
+        after.as_deref(),
+        page,
+        key,
+        std::convert::identity,
+    ))
+}
+
 /// `first` (1 to 100, default 20) and the decoded `after`.
 pub fn paging(
     first: Option<i32>,

@@ -7,7 +7,7 @@ use crate::consistency::Fresh;
 use crate::dto::{ContentItem, Revision, ScheduleContent};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
-use crate::service::parse_id;
+use crate::service::catalog;
 use crate::space::{Intent, resolve};
 use crate::state::AppState;
 use crate::{service, write};
@@ -144,23 +144,7 @@ pub async fn list_revisions(
 ) -> Result<Json<Paged<Revision>>, ApiError> {
     let (space, id) = path.into_inner();
     let space = resolve(&state, &auth, &space, Intent::Read).await?;
-    let id = parse_id(&id, "content")?.to_string();
-    let before = page
-        .after()?
-        .map(|c| c.parse::<i64>())
-        .transpose()
-        .map_err(|_| ApiError::bad_request("cursor is not valid"))?;
-    let space_id = space.id.to_string();
-    lyceum_projections::content::queries::content_item(&state.db, Some(&space_id), &id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("content"))?;
-    let revisions = lyceum_projections::content::queries::content_revisions(
-        &state.db,
-        &space_id,
-        &id,
-        before,
-        page.limit()?,
-    )
-    .await?;
-    Ok(Json(Paged::from_page(revisions, Revision::from)))
+    let (after, limit) = (page.after()?, page.limit()?);
+    let revisions = catalog::revisions(&state, space.id, &id, after.as_deref(), limit).await?;
+    Ok(Json(revisions.into()))
 }

@@ -143,12 +143,7 @@ pub async fn me(
     _fresh: Fresh,
 ) -> Result<Json<Member>, ApiError> {
     let (member, space) = auth.require_member()?;
-    let row = lyceum_projections::members::queries::member(
-        &state.db,
-        Some(&space.to_string()),
-        &member.to_string(),
-    )
-    .await?
-    .ok_or_else(|| ApiError::not_found("member"))?;
-    Ok(Json(Member::from(row)))
+    Ok(Json(
+        crate::service::reads::member(&state, space, member).await?,
+    ))
 }

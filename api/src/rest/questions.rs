@@ -57,14 +57,9 @@ pub async fn list_questions(
     _fresh: Fresh,
 ) -> Result<Json<Paged<QuestionDto>>, ApiError> {
     let space = resolve(&state, &auth, &path, Intent::MemberRead).await?;
-    let questions = lyceum_projections::questions::queries::questions(
-        &state.db,
-        &space.id.to_string(),
-        page.after()?.as_deref(),
-        page.limit()?,
-    )
-    .await?;
-    Ok(Json(Paged::from_page(questions, QuestionDto::from)))
+    let (after, limit) = (page.after()?, page.limit()?);
+    let questions = service::questions::list(&state, &space, after.as_deref(), limit).await?;
+    Ok(Json(questions.into()))
 }
 
 /// Get a question

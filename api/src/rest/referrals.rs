@@ -6,7 +6,7 @@ use crate::consistency::Fresh;
 use crate::dto::{AdjustPoints, MemberPoints, Referral};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
-use crate::service::parse_id;
+use crate::service::{parse_id, reads};
 use crate::space::{Intent, resolve};
 use crate::state::AppState;
 use crate::{service, write};
@@ -67,18 +67,8 @@ pub async fn list_referrals(
 ) -> Result<Json<Paged<Referral>>, ApiError> {
     let (space, member) = path.into_inner();
     let space = resolve(&state, &auth, &space, Intent::Read).await?;
-    let member = parse_id(&member, "member")?.to_string();
-    let space_id = space.id.to_string();
-    lyceum_projections::members::queries::member(&state.db, Some(&space_id), &member)
-        .await?
-        .ok_or_else(|| ApiError::not_found("member"))?;
-    let page = lyceum_projections::ledger::referrals::referrals(
-        &state.db,
-        &space_id,
-        &member,
-        query.after()?.as_deref(),
-        query.limit()?,
-    )
-    .await?;
-    Ok(Json(Paged::from_page(page, Referral::from)))
+    let member = parse_id(&member, "member")?;
+    let (after, limit) = (query.after()?, query.limit()?);
+    let page = reads::referrals(&state, space.id.0, member, after.as_deref(), limit).await?;
+    Ok(Json(page.into()))
 }

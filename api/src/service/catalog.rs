@@ -4,14 +4,16 @@
 //! whoever the course or column it belongs to admits.
 
 use crate::auth::{Auth, Role};
-use crate::dto::ContentItem;
+use crate::dto::{ContentItem, Revision};
 use crate::error::ApiError;
 use crate::state::AppState;
 use lyceum_domain::content::{Access, Reader};
 use lyceum_domain::ids::{SpaceId, TierId};
+use lyceum_projections::content;
 use lyceum_projections::content::queries::{ContentFilter, ContentRow};
 use lyceum_projections::members::access::MemberAccess;
 use lyceum_projections::page::Page;
+use uuid::Uuid;
 
 /// What the caller may read: `None` for API keys (everything), a member session's
 /// entitlements otherwise.
@@ -35,7 +37,8 @@ pub async fn viewer(state: &AppState, auth: &Auth, space: SpaceId) -> Result<Vie
 }
 
 /// Whether `access` admits this member to the item `id`.
-fn admits(reader: &MemberAccess, access: &Access, id: &str) -> bool {
+fn admits(reader: &MemberAccess, access: &Access, id: Uuid) -> bool {
+    let id = id.to_string();
     let tiers: Vec<TierId> = reader
         .tier_ids
         .iter()
@@ -44,7 +47,7 @@ fn admits(reader: &MemberAccess, access: &Access, id: &str) -> bool {
     access.admits(Reader {
         is_member: reader.is_member,
         tier_ids: &tiers,
-        owns_item: reader.purchased_content_ids.iter().any(|p| p == id),
+        owns_item: reader.purchased_content_ids.contains(&id),
     })
 }
 
@@ -58,11 +61,13 @@ pub fn view(row: ContentRow, viewer: &Viewer) -> ContentItem {
     let parent = match (&row.parent_id, &row.parent_access) {
         (Some(id), Some(access)) => serde_json::from_value::<Access>(access.clone())
             .ok()
-            .map(|a| (id.clone(), a)),
+            .map(|a| (*id, a)),
         _ => None,
     };
-    let admitted = own.as_ref().is_some_and(|a| admits(reader, a, &row.id))
-        || parent.as_ref().is_some_and(|(id, a)| admits(reader, a, id));
+    let admitted = own.as_ref().is_some_and(|a| admits(reader, a, row.id))
+        || parent
+            .as_ref()
+            .is_some_and(|(id, a)| admits(reader, a, *id));
     let item = ContentItem::from(row);
     if admitted {
         item
@@ -122,10 +127,29 @@ pub async fn list(
         limit,
     )
     .await?;
-    Ok(Page {
-        items: page.items.into_iter().map(|r| view(r, viewer)).collect(),
-        next: page.next,
-    })
+    Ok(super::reads::map(page, |r| view(r, viewer)))
+}
+
+/// An item's revisions, newest first; `after` is the revision a previous page ended on. 404
+/// for an item that is not in the space.
+pub async fn revisions(
+    state: &AppState,
+    space: SpaceId,
+    id: &str,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Page<Revision>, ApiError> {
+    let id = crate::service::parse_id(id, "content")?.to_string();
+    let before = after
+        .map(str::parse::<i64>)
+        .transpose()
+        .map_err(|_| ApiError::bad_request("cursor is not valid"))?;
+    let space = space.to_string();
+    content::queries::content_item(&state.db, Some(&space), &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("content"))?;
+    let page = content::queries::content_revisions(&state.db, &space, &id, before, limit).await?;
+    Ok(super::reads::map(page, Revision::from))
 }
 
 /// One item of the space's catalog, as the viewer may see it; 404 if they may not see it.

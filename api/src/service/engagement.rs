@@ -58,13 +58,12 @@ async fn container(
     let Some(parent) = row.and_then(|r| r.parent_id) else {
         return Ok(None);
     };
-    let id = parse_id(&parent, "content")?;
-    let loaded = load_in_space::<Content>(&state.db, space.id, id).await?;
+    let loaded = load_in_space::<Content>(&state.db, space.id, parent).await?;
     Ok(loaded
         .state
         .state
         .filter(|c| c.status == ContentStatus::Published && c.parts.contains(&part))
-        .map(|c| (ContentId(id), c)))
+        .map(|c| (ContentId(parent), c)))
 }
 
 /// Checks that the caller is a member session of `space` whose entitlements admit the
@@ -211,13 +210,14 @@ pub async fn counters(
     .await?
     .filter(|row| auth.member_id().is_none() || row.status == "published")
     .ok_or_else(|| ApiError::not_found("content"))?;
-    let stats = lyceum_projections::engagement::queries::item_stats(&state.db, &row.id).await?;
+    let stats =
+        lyceum_projections::engagement::queries::item_stats(&state.db, &row.id.to_string()).await?;
     let liked = match auth.member_id() {
         Some(member) => Some(
             lyceum_projections::interactions::queries::interaction(
                 &state.db,
                 &member.to_string(),
-                &row.id,
+                &row.id.to_string(),
             )
             .await?
             .is_some_and(|i| i.liked),

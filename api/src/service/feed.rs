@@ -46,7 +46,7 @@ pub async fn page(
         let more = scanned.next.is_some();
         let count = scanned.items.len();
         for (n, row) in scanned.items.into_iter().enumerate() {
-            cursor = Some(row.id.clone());
+            cursor = Some(row.id.to_string());
             let item = view(row, viewer);
             if item.locked {
                 continue;

@@ -115,6 +115,6 @@ pub async fn progress(
     .await?
     .filter(|row| row.kind == "course" && (auth.member_id().is_none() || row.status == "published"))
     .ok_or_else(|| ApiError::not_found("course"))?;
-    let progress = course_progress(&state.db, &member.to_string(), &row.id).await?;
+    let progress = course_progress(&state.db, &member.to_string(), &row.id.to_string()).await?;
     Ok(ProgressDto::from_row(course, member, progress))
 }

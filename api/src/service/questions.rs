@@ -16,6 +16,8 @@ use lyceum_domain::content::question::{
 use lyceum_domain::ids::{AnswerId, ContentId, MemberId, QuestionId};
 use lyceum_domain::membership::member::{Member, MemberCommand};
 use lyceum_domain::{Aggregate, DomainError};
+use lyceum_projections::page::Page;
+use lyceum_projections::questions::queries as questions;
 use lyceum_store::command::append_for;
 use uuid::Uuid;
 
@@ -176,15 +178,25 @@ fn answer_view(
     answer.ok_or_else(|| ApiError::not_found("answer"))
 }
 
-/// `GET /v1/spaces/{space}/questions/{id}`: the question with its answers.
+/// The space's questions, newest first, without their answers.
+pub async fn list(
+    state: &AppState,
+    space: &SpaceRef,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Page<QuestionDto>, ApiError> {
+    let page = questions::questions(&state.db, &space.id.to_string(), after, limit).await?;
+    Ok(super::reads::map(page, QuestionDto::from))
+}
+
+/// One question of the space, with its answers.
 pub async fn get(state: &AppState, space: &SpaceRef, id: &str) -> Result<QuestionDto, ApiError> {
     let id = parse_id(id, "question")?.to_string();
-    let row =
-        lyceum_projections::questions::queries::question(&state.db, &space.id.to_string(), &id)
-            .await?
-            .ok_or_else(|| ApiError::not_found("question"))?;
+    let row = questions::question(&state.db, &space.id.to_string(), &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("question"))?;
     let mut question = QuestionDto::from(row);
-    question.answers = lyceum_projections::questions::queries::answers(&state.db, &id)
+    question.answers = questions::answers(&state.db, &id)
         .await?
         .into_iter()
         .map(Answer::from)

@@ -1,13 +1,13 @@
 //! The membership reads both surfaces serve, as wire types and scoped to one space: spaces,
-//! tiers, members and their entitlements, subscriptions and orders. REST handlers and GraphQL
-//! resolvers call these, so what a caller may read is decided here once.
+//! tiers, members and their entitlements, subscriptions, orders and referrals. REST handlers
+//! and GraphQL resolvers call these, so what a caller may read is decided here once.
 
-use crate::dto::{Entitlements, Member, Order, Space, Subscription, Tier};
+use crate::dto::{Entitlements, Member, Order, Referral, Space, Subscription, Tier};
 use crate::error::ApiError;
 use crate::state::AppState;
 use lyceum_projections::members::access::member_access;
 use lyceum_projections::page::Page;
-use lyceum_projections::{members, orders, spaces, subscriptions, tiers};
+use lyceum_projections::{ledger, members, orders, spaces, subscriptions, tiers};
 use uuid::Uuid;
 
 /// A space's tiers, oldest first.
@@ -135,6 +135,21 @@ pub async fn order(state: &AppState, space: Uuid, id: Uuid) -> Result<Order, Api
     Ok(Order::from(
         row.ok_or_else(|| ApiError::not_found("order"))?,
     ))
+}
+
+/// The subscriptions started with a member's referral code, oldest first; 404 for a member
+/// not in the space.
+pub async fn referrals(
+    state: &AppState,
+    space: Uuid,
+    member_id: Uuid,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Page<Referral>, ApiError> {
+    member(state, space, member_id).await?;
+    let (space, member_id) = (space.to_string(), member_id.to_string());
+    let page = ledger::referrals::referrals(&state.db, &space, &member_id, after, limit).await?;
+    Ok(map(page, Referral::from))
 }
 
 /// A page of rows as a page of wire types, with the same cursor.

@@ -48,7 +48,7 @@ pub async fn search(
         .await?;
         let exhausted = (hits.len() as i64) < batch;
         for hit in hits {
-            cursor = Some(hit.row.id.clone());
+            cursor = Some(hit.row.id.to_string());
             if !visible(&hit.row, viewer) {
                 continue;
             }

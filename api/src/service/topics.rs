@@ -82,11 +82,7 @@ pub async fn relate(
             space_id: other.state.space_id().unwrap_or(space.id),
         },
         relation,
-        closes_cycle: lyceum_projections::topics::queries::leads_to(
-            &graph,
-            &input.topic_id.to_string(),
-            &id.to_string(),
-        ),
+        closes_cycle: lyceum_projections::topics::queries::leads_to(&graph, input.topic_id, id),
     };
     let decision = decide_loaded(auth, space, id, loaded, command)?;
     Ok(decision.planned(TopicRelationDto {

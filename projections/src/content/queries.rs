@@ -2,16 +2,18 @@
 //! to, which unlocks them too), a container's parts in order, revisions, and what is due for
 //! scheduled publication.
 
+use crate::decode::{opt_uuid, uuid};
 use crate::page::{Arg, Keyset, Page, Start};
 use lyceum_store::{Db, StoreError};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ContentRow {
-    pub id: String,
-    pub space_id: String,
+    pub id: Uuid,
+    pub space_id: Uuid,
     pub kind: String,
     pub title: String,
     pub body: String,
@@ -26,11 +28,11 @@ pub struct ContentRow {
     pub featured: bool,
     pub archived_at: Option<String>,
     /// The course or column the item belongs to.
-    pub parent_id: Option<String>,
+    pub parent_id: Option<Uuid>,
     /// That container's access policy: whoever it admits may read this item too.
     pub parent_access: Option<serde_json::Value>,
     pub tags: Vec<String>,
-    pub topic_ids: Vec<String>,
+    pub topic_ids: Vec<Uuid>,
 }
 
 pub(crate) fn content_row(row: &AnyRow) -> Result<ContentRow, StoreError> {
@@ -38,8 +40,8 @@ pub(crate) fn content_row(row: &AnyRow) -> Result<ContentRow, StoreError> {
         Ok(serde_json::from_str(&row.try_get::<String, _>(column)?)?)
     };
     Ok(ContentRow {
-        id: row.try_get("id")?,
-        space_id: row.try_get("space_id")?,
+        id: uuid(row, "id")?,
+        space_id: uuid(row, "space_id")?,
         kind: row.try_get("kind")?,
         title: row.try_get("title")?,
         body: row.try_get("body")?,
@@ -53,7 +55,7 @@ pub(crate) fn content_row(row: &AnyRow) -> Result<ContentRow, StoreError> {
         scheduled_for: row.try_get("scheduled_for")?,
         featured: row.try_get::<i64, _>("featured")? != 0,
         archived_at: row.try_get("archived_at")?,
-        parent_id: row.try_get("parent_id")?,
+        parent_id: opt_uuid(row, "parent_id")?,
         parent_access: row
             .try_get::<Option<String>, _>("parent_access")?
             .map(|a| serde_json::from_str(&a))
@@ -111,7 +113,7 @@ pub async fn content(
         key: "c.id",
     }
     .page(db, Start::Before(before), limit, content_row, |c| {
-        c.id.clone()
+        c.id.to_string()
     })
     .await
 }
@@ -153,7 +155,7 @@ pub async fn parts(
 /// One revision of an item's text.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RevisionRow {
-    pub content_id: String,
+    pub content_id: Uuid,
     pub revision: i64,
     pub title: String,
     pub body: String,
@@ -187,7 +189,7 @@ pub async fn content_revisions(
 
 fn revision_row(row: &AnyRow) -> Result<RevisionRow, StoreError> {
     Ok(RevisionRow {
-        content_id: row.try_get("content_id")?,
+        content_id: uuid(row, "content_id")?,
         revision: row.try_get("revision")?,
         title: row.try_get("title")?,
         body: row.try_get("body")?,

@@ -1,17 +1,19 @@
 //! Reads of the referrals the ledger projection keeps (`rm_referrals`): the subscriptions
 //! started with a member's referral code, and the commission each conversion paid.
 
+use crate::decode::uuid;
 use crate::page::{Arg, Keyset, Page, Start};
 use lyceum_store::{Db, StoreError};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReferralRow {
-    pub subscription_id: String,
-    pub member_id: String,
-    pub tier_id: String,
+    pub subscription_id: Uuid,
+    pub member_id: Uuid,
+    pub tier_id: Uuid,
     pub started_at: String,
     pub converted_at: Option<String>,
     pub commission_minor: Option<i64>,
@@ -34,16 +36,16 @@ pub async fn referrals(
         key: "subscription_id",
     }
     .page(db, Start::After(after), limit, referral_row, |r| {
-        r.subscription_id.clone()
+        r.subscription_id.to_string()
     })
     .await
 }
 
 fn referral_row(row: &AnyRow) -> Result<ReferralRow, sqlx::Error> {
     Ok(ReferralRow {
-        subscription_id: row.try_get("subscription_id")?,
-        member_id: row.try_get("member_id")?,
-        tier_id: row.try_get("tier_id")?,
+        subscription_id: uuid(row, "subscription_id")?,
+        member_id: uuid(row, "member_id")?,
+        tier_id: uuid(row, "tier_id")?,
         started_at: row.try_get("started_at")?,
         converted_at: row.try_get("converted_at")?,
         commission_minor: row.try_get("commission_minor")?,

@@ -1,20 +1,22 @@
 //! Question queries: a space's questions, one question's answers, and its guests.
 
+use crate::decode::{opt_uuid, uuid};
 use crate::page::{Arg, Keyset, Page, Start};
 use lyceum_store::{Db, StoreError};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QuestionRow {
-    pub id: String,
-    pub space_id: String,
-    pub member_id: String,
+    pub id: Uuid,
+    pub space_id: Uuid,
+    pub member_id: Uuid,
     pub title: String,
     pub body: String,
-    pub content_id: Option<String>,
-    pub accepted_answer_id: Option<String>,
+    pub content_id: Option<Uuid>,
+    pub accepted_answer_id: Option<Uuid>,
     pub answer_count: i64,
     pub created_at: String,
     pub updated_at: String,
@@ -22,10 +24,10 @@ pub struct QuestionRow {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AnswerRow {
-    pub id: String,
-    pub question_id: String,
+    pub id: Uuid,
+    pub question_id: Uuid,
     /// The guest who answered; `None` for the creator.
-    pub answerer_id: Option<String>,
+    pub answerer_id: Option<Uuid>,
     pub body: String,
     pub accepted: bool,
     pub created_at: String,
@@ -36,13 +38,13 @@ const QUESTION_COLUMNS: &str = "id, space_id, member_id, title, body, content_id
 
 fn question_row(row: &AnyRow) -> Result<QuestionRow, StoreError> {
     Ok(QuestionRow {
-        id: row.try_get("id")?,
-        space_id: row.try_get("space_id")?,
-        member_id: row.try_get("member_id")?,
+        id: uuid(row, "id")?,
+        space_id: uuid(row, "space_id")?,
+        member_id: uuid(row, "member_id")?,
         title: row.try_get("title")?,
         body: row.try_get("body")?,
-        content_id: row.try_get("content_id")?,
-        accepted_answer_id: row.try_get("accepted_answer_id")?,
+        content_id: opt_uuid(row, "content_id")?,
+        accepted_answer_id: opt_uuid(row, "accepted_answer_id")?,
         answer_count: row.try_get("answer_count")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
@@ -63,7 +65,7 @@ pub async fn questions(
         key: "id",
     }
     .page(db, Start::Before(before), limit, question_row, |q| {
-        q.id.clone()
+        q.id.to_string()
     })
     .await
 }
@@ -96,9 +98,9 @@ pub async fn answers(db: &Db, question_id: &str) -> Result<Vec<AnswerRow>, Store
     rows.iter()
         .map(|row| {
             Ok(AnswerRow {
-                id: row.try_get("id")?,
-                question_id: row.try_get("question_id")?,
-                answerer_id: row.try_get("answerer_id")?,
+                id: uuid(row, "id")?,
+                question_id: uuid(row, "question_id")?,
+                answerer_id: opt_uuid(row, "answerer_id")?,
                 body: row.try_get("body")?,
                 accepted: row.try_get::<i64, _>("accepted")? != 0,
                 created_at: row.try_get("created_at")?,

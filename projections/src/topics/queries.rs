@@ -1,13 +1,15 @@
 //! Topic graph queries: a space's topics and the relations between them.
 
+use crate::decode::uuid;
 use lyceum_store::{Db, StoreError};
 use serde::Serialize;
 use sqlx::Row;
+use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TopicRow {
-    pub id: String,
-    pub space_id: String,
+    pub id: Uuid,
+    pub space_id: Uuid,
     pub name: String,
     pub description: Option<String>,
     pub created_at: String,
@@ -16,8 +18,8 @@ pub struct TopicRow {
 /// `from_id` relates to `to_id` as `relation` says (`prerequisite_of` or `related_to`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TopicRelationRow {
-    pub from_id: String,
-    pub to_id: String,
+    pub from_id: Uuid,
+    pub to_id: Uuid,
     pub relation: String,
 }
 
@@ -33,8 +35,8 @@ pub async fn topics(db: &Db, space_id: &str) -> Result<Vec<TopicRow>, StoreError
     rows.iter()
         .map(|row| {
             Ok(TopicRow {
-                id: row.try_get("id")?,
-                space_id: row.try_get("space_id")?,
+                id: uuid(row, "id")?,
+                space_id: uuid(row, "space_id")?,
                 name: row.try_get("name")?,
                 description: row.try_get("description")?,
                 created_at: row.try_get("created_at")?,
@@ -55,8 +57,8 @@ pub async fn topic_relations(db: &Db, space_id: &str) -> Result<Vec<TopicRelatio
     rows.iter()
         .map(|row| {
             Ok(TopicRelationRow {
-                from_id: row.try_get("from_id")?,
-                to_id: row.try_get("to_id")?,
+                from_id: uuid(row, "from_id")?,
+                to_id: uuid(row, "to_id")?,
                 relation: row.try_get("relation")?,
             })
         })
@@ -64,9 +66,9 @@ pub async fn topic_relations(db: &Db, space_id: &str) -> Result<Vec<TopicRelatio
 }
 
 /// Whether `from` leads to `to` through prerequisites (or is `to`).
-pub fn leads_to(relations: &[TopicRelationRow], from: &str, to: &str) -> bool {
-    let mut seen = vec![from.to_owned()];
-    let mut next = vec![from.to_owned()];
+pub fn leads_to(relations: &[TopicRelationRow], from: Uuid, to: Uuid) -> bool {
+    let mut seen = vec![from];
+    let mut next = vec![from];
     while let Some(topic) = next.pop() {
         if topic == to {
             return true;
@@ -76,8 +78,8 @@ pub fn leads_to(relations: &[TopicRelationRow], from: &str, to: &str) -> bool {
             .filter(|r| r.from_id == topic && r.relation == "prerequisite_of")
         {
             if !seen.contains(&relation.to_id) {
-                seen.push(relation.to_id.clone());
-                next.push(relation.to_id.clone());
+                seen.push(relation.to_id);
+                next.push(relation.to_id);
             }
         }
     }
@@ -88,10 +90,14 @@ pub fn leads_to(relations: &[TopicRelationRow], from: &str, to: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn prerequisite(from: &str, to: &str) -> TopicRelationRow {
+    fn topic(name: char) -> Uuid {
+        Uuid::from_u128(name as u128)
+    }
+
+    fn prerequisite(from: char, to: char) -> TopicRelationRow {
         TopicRelationRow {
-            from_id: from.into(),
-            to_id: to.into(),
+            from_id: topic(from),
+            to_id: topic(to),
             relation: "prerequisite_of".into(),
         }
     }
@@ -99,17 +105,17 @@ mod tests {
     #[test]
     fn prerequisites_are_followed_transitively_and_related_topics_are_not() {
         let graph = vec![
-            prerequisite("a", "b"),
-            prerequisite("b", "c"),
+            prerequisite('a', 'b'),
+            prerequisite('b', 'c'),
             TopicRelationRow {
-                from_id: "c".into(),
-                to_id: "d".into(),
+                from_id: topic('c'),
+                to_id: topic('d'),
                 relation: "related_to".into(),
             },
         ];
-        assert!(leads_to(&graph, "a", "c"));
-        assert!(leads_to(&graph, "a", "a"));
-        assert!(!leads_to(&graph, "c", "a"));
-        assert!(!leads_to(&graph, "a", "d"));
+        assert!(leads_to(&graph, topic('a'), topic('c')));
+        assert!(leads_to(&graph, topic('a'), topic('a')));
+        assert!(!leads_to(&graph, topic('c'), topic('a')));
+        assert!(!leads_to(&graph, topic('a'), topic('d')));
     }
 }
