@@ -2,7 +2,7 @@
 
 use async_graphql::{InputObject, SimpleObject};
 use lyceum_domain::gamification::streak::Streak;
-use lyceum_projections::check_ins::queries::StreakRow;
+use lyceum_projections::check_ins::queries::{CheckInRow, StreakRow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -60,10 +60,9 @@ pub struct MemberStreak {
 impl MemberStreak {
     /// The record of `row` as seen on `today`.
     pub fn on(row: StreakRow, today: chrono::NaiveDate) -> Self {
-        let id = |s: &str| Uuid::parse_str(s).unwrap_or_default();
         Self::of(
-            id(&row.project_id),
-            id(&row.member_id),
+            row.project_id,
+            row.member_id,
             row.display_name,
             &row.streak,
             today,
@@ -156,10 +155,10 @@ pub struct CheckInEntry {
     pub recorded_at: String,
 }
 
-impl From<lyceum_projections::check_ins::queries::CheckInRow> for CheckInEntry {
-    fn from(row: lyceum_projections::check_ins::queries::CheckInRow) -> Self {
+impl From<CheckInRow> for CheckInEntry {
+    fn from(row: CheckInRow) -> Self {
         Self {
-            member_id: Uuid::parse_str(&row.member_id).unwrap_or_default(),
+            member_id: row.member_id,
             display_name: row.display_name,
             day: row.day,
             text: row.text,

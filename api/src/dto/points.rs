@@ -169,7 +169,7 @@ impl From<LedgerRow> for PointsEntry {
             points: row.points,
             day: row.day,
             reason: row.reason,
-            event_id: Uuid::parse_str(&row.event_id).unwrap_or_default(),
+            event_id: row.event_id,
             recorded_at: row.recorded_at,
         }
     }
@@ -220,7 +220,7 @@ impl From<LeaderRow> for LeaderboardEntry {
     fn from(row: LeaderRow) -> Self {
         Self {
             rank: row.rank,
-            member_id: Uuid::parse_str(&row.member_id).unwrap_or_default(),
+            member_id: row.member_id,
             display_name: row.display_name,
             points: row.points,
         }

@@ -9,12 +9,12 @@ use crate::dto::{
     CheckInBody, CheckInProject, CreateCheckInProject, LeaderboardEntry, LeaderboardPeriod,
     MemberStreak, PointsRulesDto,
 };
-use crate::service;
-use crate::service::points::LeaderboardQuery;
+use crate::service::{check_ins, points};
 use crate::space::Intent;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
 use lyceum_domain::Code;
+use std::convert::identity;
 
 #[derive(Default)]
 pub struct GamificationQuery;
@@ -32,27 +32,13 @@ impl GamificationQuery {
     ) -> async_graphql::Result<Connection<String, CheckInProject>> {
         let (state, auth, space) = in_space(ctx, Some(&space), Intent::MemberRead).await?;
         let (first, after) = paging(first, after)?;
-        let page = lyceum_projections::check_ins::queries::projects(
-            &state.db,
-            &space.id.to_string(),
-            after.as_deref(),
-            first,
-        )
-        .await
-        .or_gql()?;
-        let mut projects = Vec::with_capacity(page.items.len());
-        for row in page.items {
-            projects.push(service::check_ins::view(state, auth, row).await.or_gql()?);
-        }
-        let page = lyceum_projections::page::Page {
-            items: projects,
-            next: page.next,
-        };
+        let page = check_ins::projects(state, auth, space.id.0, after.as_deref(), first);
+        let page = page.await.or_gql()?;
         Ok(connection(
             after.as_deref(),
             page,
             |p| p.id.to_string(),
-            |p| p,
+            identity,
         ))
     }
 
@@ -64,10 +50,9 @@ impl GamificationQuery {
         id: ID,
     ) -> async_graphql::Result<Option<CheckInProject>> {
         let (state, auth, space) = in_space(ctx, Some(&space), Intent::MemberRead).await?;
-        match service::check_ins::row(state, &space, &id).await {
-            Ok(row) => Ok(Some(
-                service::check_ins::view(state, auth, row).await.or_gql()?,
-            )),
+        let id = parse_uuid(&id, "check-in project").or_gql()?;
+        match check_ins::project(state, auth, space.id.0, id).await {
+            Ok(project) => Ok(Some(project)),
             Err(e) if e.code == Code::NotFound => Ok(None),
             Err(e) => Err(super::gql(e)),
         }
@@ -80,7 +65,7 @@ impl GamificationQuery {
         space: String,
     ) -> async_graphql::Result<PointsRulesDto> {
         let (state, _, space) = in_space(ctx, Some(&space), Intent::MemberRead).await?;
-        service::points::get_rules(state, &space).await.or_gql()
+        points::get_rules(state, &space).await.or_gql()
     }
 
     /// The space's active members ranked by points: of one week (`week`, any day of it; this
@@ -97,25 +82,11 @@ impl GamificationQuery {
     ) -> async_graphql::Result<Connection<String, LeaderboardEntry>> {
         let (state, _, space) = in_space(ctx, Some(&space), Intent::MemberRead).await?;
         let (first, after) = paging(first, after)?;
-        let query = LeaderboardQuery {
-            period,
-            week,
-            after: after.clone(),
-            limit: first,
-        };
-        let (board, next) = service::points::leaderboard(state, &space, query)
-            .await
-            .or_gql()?;
-        let page = lyceum_projections::page::Page {
-            items: board.data,
-            next,
-        };
-        Ok(connection(
-            after.as_deref(),
-            page,
-            |e| format!("{}:{}", e.points, e.member_id),
-            |e| e,
-        ))
+        let (week, after_key) = (week.as_deref(), after.as_deref());
+        let board = points::leaderboard(state, space.id.0, period, week, after_key, first);
+        let (_, page) = board.await.or_gql()?;
+        let key = |e: &LeaderboardEntry| format!("{}:{}", e.points, e.member_id);
+        Ok(connection(after_key, page, key, identity))
     }
 }
 
@@ -132,7 +103,7 @@ impl GamificationMutation {
         input: CreateCheckInProject,
     ) -> async_graphql::Result<Payload<CheckInProject>> {
         let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
-        let planned = service::check_ins::create(state, auth, &space, input).await;
+        let planned = check_ins::create(state, auth, &space, input).await;
         payload(state, planned).await
     }
 
@@ -145,9 +116,7 @@ impl GamificationMutation {
         input: CheckInBody,
     ) -> async_graphql::Result<Payload<MemberStreak>> {
         let (state, auth, space) = in_space(ctx, space.as_deref(), Intent::MemberWrite).await?;
-        let project = parse_uuid(&project_id, "check-in project").or_gql()?;
-        let planned =
-            service::check_ins::check_in(state, auth, &space, &project.to_string(), input).await;
+        let planned = check_ins::check_in(state, auth, &space, &project_id, input).await;
         payload(state, planned).await
     }
 
@@ -159,7 +128,7 @@ impl GamificationMutation {
         input: PointsRulesDto,
     ) -> async_graphql::Result<Payload<PointsRulesDto>> {
         let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
-        let planned = service::points::set_rules(state, auth, &space, input).await;
+        let planned = points::set_rules(state, auth, &space, input).await;
         payload(state, planned).await
     }
 }

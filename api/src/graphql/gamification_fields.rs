@@ -2,87 +2,56 @@
 //! check-in project's check-ins, streaks and the members who have not checked in today (for
 //! API keys).
 
-use super::error::{OrGql, any_caller};
+use super::call::caller_for;
+use super::error::OrGql;
 use super::types::{connection, paging};
-use crate::auth::Role;
 use crate::dto::{CheckInEntry, CheckInProject, LeaderboardEntry, MemberStreak, PointsEntry};
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::service::check_ins;
+use crate::space::Intent;
 use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context, ID};
-
-fn id(uuid: uuid::Uuid) -> ID {
-    ID(uuid.to_string())
-}
+use std::convert::identity;
 
 #[ComplexObject]
 impl MemberStreak {
     async fn project_id(&self) -> ID {
-        id(self.project_id)
+        self.project_id.into()
     }
 
     async fn member_id(&self) -> ID {
-        id(self.member_id)
+        self.member_id.into()
     }
 }
 
 #[ComplexObject]
 impl CheckInEntry {
     async fn member_id(&self) -> ID {
-        id(self.member_id)
+        self.member_id.into()
     }
 }
 
 #[ComplexObject]
 impl PointsEntry {
     async fn event_id(&self) -> ID {
-        id(self.event_id)
+        self.event_id.into()
     }
 }
 
 #[ComplexObject]
 impl LeaderboardEntry {
     async fn member_id(&self) -> ID {
-        id(self.member_id)
-    }
-}
-
-impl CheckInProject {
-    /// The state, and today in the project's time zone, for a caller holding a key: members'
-    /// records are the creator's to read.
-    async fn for_key<'a>(
-        &self,
-        ctx: &Context<'a>,
-    ) -> async_graphql::Result<(
-        &'a AppState,
-        lyceum_projections::check_ins::queries::ProjectRow,
-    )> {
-        if any_caller(ctx)?.0.role == Role::Member {
-            return Err(super::gql(ApiError::forbidden(
-                "members' check-in records are read with an API key",
-            )));
-        }
-        let state = ctx.data::<AppState>()?;
-        let row = lyceum_projections::check_ins::queries::project(
-            &state.db,
-            &self.space_id.to_string(),
-            &self.id.to_string(),
-        )
-        .await
-        .or_gql()?
-        .ok_or_else(|| super::gql(ApiError::not_found("check-in project")))?;
-        Ok((state, row))
+        self.member_id.into()
     }
 }
 
 #[ComplexObject]
 impl CheckInProject {
     async fn id(&self) -> ID {
-        id(self.id)
+        self.id.into()
     }
 
     async fn space_id(&self) -> ID {
-        id(self.space_id)
+        self.space_id.into()
     }
 
     /// The check-ins on `day` (`YYYY-MM-DD`; today in the project's time zone if left out), in
@@ -95,26 +64,16 @@ impl CheckInProject {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, CheckInEntry>> {
-        let (state, row) = self.for_key(ctx).await?;
+        let (state, auth) = caller_for(ctx, Intent::MemberRead)?;
         let (first, after) = paging(first, after)?;
-        let day = match day.as_deref() {
-            Some(raw) => crate::service::check_ins::date("day", raw).or_gql()?,
-            None => crate::service::check_ins::today(state, &row).or_gql()?.0,
-        };
-        let page = lyceum_projections::check_ins::queries::check_ins(
-            &state.db,
-            &row.id,
-            &day.to_string(),
-            after.as_deref(),
-            first,
-        )
-        .await
-        .or_gql()?;
+        let (day, after_key) = (day.as_deref(), after.as_deref());
+        let page = check_ins::check_ins(state, auth, self.space_id, self.id, day, after_key, first);
+        let page = page.await.or_gql()?;
         Ok(connection(
-            after.as_deref(),
+            after_key,
             page,
-            |c| c.member_id.clone(),
-            CheckInEntry::from,
+            |c| c.member_id.to_string(),
+            identity,
         ))
     }
 
@@ -126,22 +85,15 @@ impl CheckInProject {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, MemberStreak>> {
-        let (state, row) = self.for_key(ctx).await?;
+        let (state, auth) = caller_for(ctx, Intent::MemberRead)?;
         let (first, after) = paging(first, after)?;
-        let (today, _) = crate::service::check_ins::today(state, &row).or_gql()?;
-        let page = lyceum_projections::check_ins::queries::streaks(
-            &state.db,
-            &row.id,
-            after.as_deref(),
-            first,
-        )
-        .await
-        .or_gql()?;
+        let page = check_ins::streaks(state, auth, self.space_id, self.id, after.as_deref(), first);
+        let page = page.await.or_gql()?;
         Ok(connection(
             after.as_deref(),
             page,
-            |s| s.member_id.clone(),
-            |s| MemberStreak::on(s, today),
+            |s| s.member_id.to_string(),
+            identity,
         ))
     }
 
@@ -154,30 +106,16 @@ impl CheckInProject {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, MemberStreak>> {
-        let (state, row) = self.for_key(ctx).await?;
+        let (state, auth) = caller_for(ctx, Intent::MemberRead)?;
         let (first, after) = paging(first, after)?;
-        let (today, open) = crate::service::check_ins::today(state, &row).or_gql()?;
-        let page = match open {
-            true => lyceum_projections::check_ins::queries::not_checked_in(
-                &state.db,
-                &row.space_id,
-                &row.id,
-                &today.to_string(),
-                after.as_deref(),
-                first,
-            )
-            .await
-            .or_gql()?,
-            false => lyceum_projections::page::Page {
-                items: vec![],
-                next: None,
-            },
-        };
+        let (space, after_key) = (self.space_id, after.as_deref());
+        let page = check_ins::not_checked_in(state, auth, space, self.id, after_key, first);
+        let page = page.await.or_gql()?;
         Ok(connection(
-            after.as_deref(),
+            after_key,
             page,
-            |s| s.member_id.clone(),
-            |s| MemberStreak::on(s, today),
+            |s| s.member_id.to_string(),
+            identity,
         ))
     }
 }

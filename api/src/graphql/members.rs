@@ -237,7 +237,7 @@ impl Member {
             let Some(project) = lyceum_projections::check_ins::queries::project(
                 &state.db,
                 &self.space_id.to_string(),
-                &row.project_id,
+                &row.project_id.to_string(),
             )
             .await
             .or_gql()?

@@ -5,11 +5,11 @@ use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{CheckInBody, CheckInEntry, CheckInProject, CreateCheckInProject, MemberStreak};
 use crate::error::ApiError;
-use crate::pagination::{PageQuery, Paged, encode_cursor};
-use crate::service::check_ins::{date, row, today, view};
+use crate::pagination::{PageQuery, Paged};
+use crate::service::{check_ins, parse_id};
 use crate::space::{Intent, resolve};
 use crate::state::AppState;
-use crate::{service, write};
+use crate::write;
 use actix_web::web::{Data, Json, Path, Query};
 use actix_web::{HttpRequest, HttpResponse, get, post};
 use serde::Deserialize;
@@ -37,7 +37,7 @@ pub async fn create_check_in_project(
     let body = body.into_inner();
     let plan = async {
         let space = resolve(&state, &auth, &path, Intent::Write).await?;
-        service::check_ins::create(&state, &auth, &space, body.clone()).await
+        check_ins::create(&state, &auth, &space, body.clone()).await
     };
     write::respond(&state, &req, &auth, &body, plan).await
 }
@@ -61,21 +61,9 @@ pub async fn list_check_in_projects(
     _fresh: Fresh,
 ) -> Result<Json<Paged<CheckInProject>>, ApiError> {
     let space = resolve(&state, &auth, &path, Intent::MemberRead).await?;
-    let page = lyceum_projections::check_ins::queries::projects(
-        &state.db,
-        &space.id.to_string(),
-        query.after()?.as_deref(),
-        query.limit()?,
-    )
-    .await?;
-    let mut projects = Vec::with_capacity(page.items.len());
-    for row in page.items {
-        projects.push(view(&state, &auth, row).await?);
-    }
-    Ok(Json(Paged {
-        data: projects,
-        next_cursor: page.next.as_deref().map(encode_cursor),
-    }))
+    let after = query.after()?;
+    let page = check_ins::projects(&state, &auth, space.id.0, after.as_deref(), query.limit()?);
+    Ok(Json(page.await?.into()))
 }
 
 /// Get a check-in project
@@ -99,8 +87,10 @@ pub async fn get_check_in_project(
 ) -> Result<Json<CheckInProject>, ApiError> {
     let (space, project) = path.into_inner();
     let space = resolve(&state, &auth, &space, Intent::MemberRead).await?;
-    let row = row(&state, &space, &project).await?;
-    Ok(Json(view(&state, &auth, row).await?))
+    let project = parse_id(&project, "check-in project")?;
+    Ok(Json(
+        check_ins::project(&state, &auth, space.id.0, project).await?,
+    ))
 }
 
 /// Check in
@@ -129,7 +119,7 @@ pub async fn check_in(
     let body = body.into_inner();
     let plan = async {
         let space = resolve(&state, &auth, &space, Intent::MemberWrite).await?;
-        service::check_ins::check_in(&state, &auth, &space, &project, body.clone()).await
+        check_ins::check_in(&state, &auth, &space, &project, body.clone()).await
     };
     write::respond(&state, &req, &auth, &body, plan).await
 }
@@ -155,16 +145,10 @@ pub async fn list_check_in_streaks(
 ) -> Result<Json<Paged<MemberStreak>>, ApiError> {
     let (space, project) = path.into_inner();
     let space = resolve(&state, &auth, &space, Intent::Read).await?;
-    let row = row(&state, &space, &project).await?;
-    let (today, _) = today(&state, &row)?;
-    let page = lyceum_projections::check_ins::queries::streaks(
-        &state.db,
-        &row.id,
-        query.after()?.as_deref(),
-        query.limit()?,
-    )
-    .await?;
-    Ok(Json(Paged::from_page(page, |s| MemberStreak::on(s, today))))
+    let project = parse_id(&project, "check-in project")?;
+    let (after, limit) = (query.after()?, query.limit()?);
+    let page = check_ins::streaks(&state, &auth, space.id.0, project, after.as_deref(), limit);
+    Ok(Json(page.await?.into()))
 }
 
 /// List members who have not checked in today
@@ -188,25 +172,11 @@ pub async fn list_not_checked_in(
 ) -> Result<Json<Paged<MemberStreak>>, ApiError> {
     let (space, project) = path.into_inner();
     let space = resolve(&state, &auth, &space, Intent::Read).await?;
-    let row = row(&state, &space, &project).await?;
-    let (today, open) = today(&state, &row)?;
+    let project = parse_id(&project, "check-in project")?;
     let (after, limit) = (query.after()?, query.limit()?);
-    if !open {
-        return Ok(Json(Paged {
-            data: vec![],
-            next_cursor: None,
-        }));
-    }
-    let page = lyceum_projections::check_ins::queries::not_checked_in(
-        &state.db,
-        &space.id.to_string(),
-        &row.id,
-        &today.to_string(),
-        after.as_deref(),
-        limit,
-    )
-    .await?;
-    Ok(Json(Paged::from_page(page, |s| MemberStreak::on(s, today))))
+    let page =
+        check_ins::not_checked_in(&state, &auth, space.id.0, project, after.as_deref(), limit);
+    Ok(Json(page.await?.into()))
 }
 
 /// Which day's check-ins.
@@ -239,18 +209,16 @@ pub async fn list_check_ins(
 ) -> Result<Json<Paged<CheckInEntry>>, ApiError> {
     let (space, project) = path.into_inner();
     let space = resolve(&state, &auth, &space, Intent::Read).await?;
-    let row = row(&state, &space, &project).await?;
-    let day = match params.day.as_deref() {
-        Some(raw) => date("day", raw)?,
-        None => today(&state, &row)?.0,
-    };
-    let page = lyceum_projections::check_ins::queries::check_ins(
-        &state.db,
-        &row.id,
-        &day.to_string(),
-        query.after()?.as_deref(),
-        query.limit()?,
-    )
-    .await?;
-    Ok(Json(Paged::from_page(page, CheckInEntry::from)))
+    let project = parse_id(&project, "check-in project")?;
+    let (day, after, limit) = (params.day.as_deref(), query.after()?, query.limit()?);
+    let page = check_ins::check_ins(
+        &state,
+        &auth,
+        space.id.0,
+        project,
+        day,
+        after.as_deref(),
+        limit,
+    );
+    Ok(Json(page.await?.into()))
 }

@@ -7,11 +7,11 @@ use crate::dto::{
     Badges, Leaderboard, LeaderboardPeriod, PointsBalance, PointsEntry, PointsRulesDto,
 };
 use crate::error::ApiError;
-use crate::pagination::{PageQuery, Paged, encode_cursor};
-use crate::service::points::{LeaderboardQuery, visible_member};
+use crate::pagination::{PageQuery, Paged};
+use crate::service::{parse_id, points};
 use crate::space::{Intent, resolve};
 use crate::state::AppState;
-use crate::{service, write};
+use crate::write;
 use actix_web::web::{Data, Json, Path, Query};
 use actix_web::{HttpRequest, HttpResponse, get, put};
 use serde::Deserialize;
@@ -34,7 +34,7 @@ pub async fn get_points_rules(
     path: Path<String>,
 ) -> Result<Json<PointsRulesDto>, ApiError> {
     let space = resolve(&state, &auth, &path, Intent::MemberRead).await?;
-    Ok(Json(service::points::get_rules(&state, &space).await?))
+    Ok(Json(points::get_rules(&state, &space).await?))
 }
 
 /// Set points rules
@@ -62,7 +62,7 @@ pub async fn set_points_rules(
     let body = body.into_inner();
     let plan = async {
         let space = resolve(&state, &auth, &path, Intent::Write).await?;
-        service::points::set_rules(&state, &auth, &space, body.clone()).await
+        points::set_rules(&state, &auth, &space, body.clone()).await
     };
     write::respond(&state, &req, &auth, &body, plan).await
 }
@@ -88,9 +88,9 @@ pub async fn get_member_points(
 ) -> Result<Json<PointsBalance>, ApiError> {
     let (space, member) = path.into_inner();
     let space = resolve(&state, &auth, &space, Intent::MemberRead).await?;
-    let member = visible_member(&state, &auth, &space, &member).await?;
+    let member = parse_id(&member, "member")?;
     Ok(Json(
-        service::points::balance(&state, &space, &member).await?,
+        points::balance(&state, &auth, space.id.0, member).await?,
     ))
 }
 
@@ -115,21 +115,10 @@ pub async fn list_points_ledger(
 ) -> Result<Json<Paged<PointsEntry>>, ApiError> {
     let (space, member) = path.into_inner();
     let space = resolve(&state, &auth, &space, Intent::MemberRead).await?;
-    let member = visible_member(&state, &auth, &space, &member).await?;
-    let before = query
-        .after()?
-        .map(|c| c.parse::<i64>())
-        .transpose()
-        .map_err(|_| ApiError::bad_request("cursor is not valid"))?;
-    let page = lyceum_projections::points::queries::ledger(
-        &state.db,
-        &space.id.to_string(),
-        &member,
-        before,
-        query.limit()?,
-    )
-    .await?;
-    Ok(Json(Paged::from_page(page, PointsEntry::from)))
+    let member = parse_id(&member, "member")?;
+    let (after, limit) = (query.after()?, query.limit()?);
+    let page = points::ledger(&state, &auth, space.id.0, member, after.as_deref(), limit);
+    Ok(Json(page.await?.into()))
 }
 
 /// List a member's badges
@@ -154,9 +143,9 @@ pub async fn list_badges(
 ) -> Result<Json<Badges>, ApiError> {
     let (space, member) = path.into_inner();
     let space = resolve(&state, &auth, &space, Intent::MemberRead).await?;
-    let member = visible_member(&state, &auth, &space, &member).await?;
+    let member = parse_id(&member, "member")?;
     Ok(Json(
-        service::points::badges(&state, &space, &member).await?,
+        points::badges(&state, &auth, space.id.0, member).await?,
     ))
 }
 
@@ -193,14 +182,15 @@ pub async fn get_leaderboard(
     _fresh: Fresh,
 ) -> Result<Json<Leaderboard>, ApiError> {
     let space = resolve(&state, &auth, &path, Intent::MemberRead).await?;
-    let params = params.into_inner();
-    let leaderboard = LeaderboardQuery {
-        period: params.period.unwrap_or(LeaderboardPeriod::Week),
-        week: params.week,
-        after: query.after()?,
-        limit: query.limit()?,
-    };
-    let (mut board, next) = service::points::leaderboard(&state, &space, leaderboard).await?;
-    board.next_cursor = next.as_deref().map(encode_cursor);
-    Ok(Json(board))
+    let period = params.period.unwrap_or(LeaderboardPeriod::Week);
+    let (week, after, limit) = (params.week.as_deref(), query.after()?, query.limit()?);
+    let board = points::leaderboard(&state, space.id.0, period, week, after.as_deref(), limit);
+    let (week_starts_on, page) = board.await?;
+    let Paged { data, next_cursor } = page.into();
+    Ok(Json(Leaderboard {
+        period,
+        week_starts_on,
+        data,
+        next_cursor,
+    }))
 }

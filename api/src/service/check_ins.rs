@@ -1,9 +1,13 @@
 //! Check-in projects: creating one, a member checking in (at most once per day of the
-//! project's calendar, on the injected clock), and the project's view with today's numbers.
+//! project's calendar, on the injected clock), and the reads both surfaces serve: projects with
+//! today's numbers, members' streaks, who has not checked in today and a day's check-ins.
 
+use super::reads::{self, map};
 use super::{load_in_space, parse_id};
-use crate::auth::Auth;
-use crate::dto::{CheckInBody, CheckInProject as ProjectDto, CreateCheckInProject, MemberStreak};
+use crate::auth::{Auth, Role};
+use crate::dto::{
+    CheckInBody, CheckInEntry, CheckInProject as ProjectDto, CreateCheckInProject, MemberStreak,
+};
 use crate::error::ApiError;
 use crate::plan::{Outcome, Planned, metadata};
 use crate::space::SpaceRef;
@@ -15,12 +19,14 @@ use lyceum_domain::gamification::project::{
     CheckInProject, CheckInProjectCommand, Schedule, local_day,
 };
 use lyceum_domain::ids::{CheckInProjectId, MemberId};
-use lyceum_projections::check_ins::queries::ProjectRow;
+use lyceum_projections::check_ins::queries::{self, ProjectRow};
+use lyceum_projections::page::Page;
 use lyceum_store::command::{append_for, load};
 use lyceum_store::vault;
+use uuid::Uuid;
 
 /// Parses a `YYYY-MM-DD` date given in `field`.
-pub fn date(field: &str, raw: &str) -> Result<NaiveDate, ApiError> {
+fn date(field: &str, raw: &str) -> Result<NaiveDate, ApiError> {
     raw.parse()
         .map_err(|_| ApiError::bad_request(format!("{field} must be a date like 2031-03-01")))
 }
@@ -139,13 +145,8 @@ pub async fn check_in(
         metadata(auth, Some(space.id)),
         vec![],
     )?;
-    let display_name = lyceum_projections::members::queries::member(
-        &state.db,
-        Some(&space.id.to_string()),
-        &member.to_string(),
-    )
-    .await?
-    .and_then(|m| m.display_name);
+    let display_name = reads::find_member(state, Some(space.id.0), member).await?;
+    let display_name = display_name.and_then(|m| m.display_name);
     let output = MemberStreak::of(
         project_id,
         member,
@@ -156,20 +157,11 @@ pub async fn check_in(
     Ok(Planned::new(Outcome::Created, output, append))
 }
 
-/// A project's row of the caller's space; 404 otherwise.
-pub async fn row(
-    state: &AppState,
-    space: &SpaceRef,
-    project_id: &str,
-) -> Result<ProjectRow, ApiError> {
-    let id = parse_id(project_id, "check-in project")?;
-    lyceum_projections::check_ins::queries::project(
-        &state.db,
-        &space.id.to_string(),
-        &id.to_string(),
-    )
-    .await?
-    .ok_or_else(|| ApiError::not_found("check-in project"))
+/// A project's row of the space; 404 otherwise.
+async fn row(state: &AppState, space: Uuid, project: Uuid) -> Result<ProjectRow, ApiError> {
+    queries::project(&state.db, &space.to_string(), &project.to_string())
+        .await?
+        .ok_or_else(|| ApiError::not_found("check-in project"))
 }
 
 /// Today in the project's time zone, and whether it is open today.
@@ -180,39 +172,22 @@ pub fn today(state: &AppState, row: &ProjectRow) -> Result<(NaiveDate, bool), Ap
 }
 
 /// The project as `auth` sees it today: with the member's own record for a member session.
-pub async fn view(state: &AppState, auth: &Auth, row: ProjectRow) -> Result<ProjectDto, ApiError> {
+async fn view(state: &AppState, auth: &Auth, row: ProjectRow) -> Result<ProjectDto, ApiError> {
     let (today, open_today) = today(state, &row)?;
-    let (members, checked_in) = lyceum_projections::check_ins::queries::participation(
-        &state.db,
-        &row.id,
-        &today.to_string(),
-    )
-    .await?;
+    let id = row.id.to_string();
+    let (members, checked_in) = queries::participation(&state.db, &id, &today.to_string()).await?;
     let viewer = match auth.member_id() {
         Some(member) => Some(
-            match lyceum_projections::check_ins::queries::streak(
-                &state.db,
-                &row.id,
-                &member.to_string(),
-            )
-            .await?
-            {
-                Some(streak) => MemberStreak::on(streak, today),
-                None => MemberStreak::of(
-                    parse_id(&row.id, "check-in project")?,
-                    member,
-                    None,
-                    &Default::default(),
-                    today,
-                ),
+            match queries::streak(&state.db, &id, &member.to_string()).await? {
+                Some(record) => MemberStreak::on(record, today),
+                None => MemberStreak::of(row.id, member, None, &Default::default(), today),
             },
         ),
         None => None,
     };
-    let id = |s: &str| uuid::Uuid::parse_str(s).map_err(ApiError::internal);
     Ok(ProjectDto {
-        id: id(&row.id)?,
-        space_id: id(&row.space_id)?,
+        id: row.id,
+        space_id: row.space_id,
         title: row.title,
         description: row.description,
         starts_on: row.starts_on,
@@ -226,4 +201,108 @@ pub async fn view(state: &AppState, auth: &Auth, row: ProjectRow) -> Result<Proj
         members_checked_in_today: checked_in,
         viewer,
     })
+}
+
+/// A space's check-in projects, oldest first, as `auth` sees them.
+pub async fn projects(
+    state: &AppState,
+    auth: &Auth,
+    space: Uuid,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Page<ProjectDto>, ApiError> {
+    let page = queries::projects(&state.db, &space.to_string(), after, limit).await?;
+    let mut items = Vec::with_capacity(page.items.len());
+    for row in page.items {
+        items.push(view(state, auth, row).await?);
+    }
+    Ok(Page {
+        items,
+        next: page.next,
+    })
+}
+
+/// One check-in project of the space as `auth` sees it; 404 otherwise.
+pub async fn project(
+    state: &AppState,
+    auth: &Auth,
+    space: Uuid,
+    id: Uuid,
+) -> Result<ProjectDto, ApiError> {
+    view(state, auth, row(state, space, id).await?).await
+}
+
+/// The project whose members' records a caller reads, with today in its time zone and whether
+/// it is open today. Those records are the creator's: a member session is refused.
+async fn records(
+    state: &AppState,
+    auth: &Auth,
+    space: Uuid,
+    project: Uuid,
+) -> Result<(ProjectRow, NaiveDate, bool), ApiError> {
+    if auth.0.role == Role::Member {
+        return Err(ApiError::forbidden(
+            "members' check-in records are read with an API key",
+        ));
+    }
+    let row = row(state, space, project).await?;
+    let (today, open) = today(state, &row)?;
+    Ok((row, today, open))
+}
+
+/// Every member who checked in to the project, in member order, with their streaks today.
+pub async fn streaks(
+    state: &AppState,
+    auth: &Auth,
+    space: Uuid,
+    project: Uuid,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Page<MemberStreak>, ApiError> {
+    let (row, today, _) = records(state, auth, space, project).await?;
+    let page = queries::streaks(&state.db, &row.id.to_string(), after, limit).await?;
+    Ok(map(page, |s| MemberStreak::on(s, today)))
+}
+
+/// The space's active members without a check-in to the project today, in member order, each
+/// with their record so far; none on days the project is not open.
+pub async fn not_checked_in(
+    state: &AppState,
+    auth: &Auth,
+    space: Uuid,
+    project: Uuid,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Page<MemberStreak>, ApiError> {
+    let (row, today, open) = records(state, auth, space, project).await?;
+    if !open {
+        return Ok(Page {
+            items: vec![],
+            next: None,
+        });
+    }
+    let (space, project, day) = (space.to_string(), row.id.to_string(), today.to_string());
+    let page = queries::not_checked_in(&state.db, &space, &project, &day, after, limit).await?;
+    Ok(map(page, |s| MemberStreak::on(s, today)))
+}
+
+/// The project's check-ins on `day` (`YYYY-MM-DD`; today in its time zone if `None`), in member
+/// order, with their text.
+pub async fn check_ins(
+    state: &AppState,
+    auth: &Auth,
+    space: Uuid,
+    project: Uuid,
+    day: Option<&str>,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Page<CheckInEntry>, ApiError> {
+    let (row, today, _) = records(state, auth, space, project).await?;
+    let day = match day {
+        Some(raw) => date("day", raw)?,
+        None => today,
+    };
+    let (project, day) = (row.id.to_string(), day.to_string());
+    let page = queries::check_ins(&state.db, &project, &day, after, limit).await?;
+    Ok(map(page, CheckInEntry::from))
 }

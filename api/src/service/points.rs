@@ -1,11 +1,11 @@
 //! Points: a space's points rules (a command on the Space aggregate), and reads of a member's
 //! balance, ledger and badges and of the space's leaderboards from the points read model.
 
-use super::parse_id;
+use super::reads::{self, map};
 use super::terms::change_space;
 use crate::auth::Auth;
 use crate::dto::{
-    BadgeDto, Badges, Leaderboard, LeaderboardEntry, LeaderboardPeriod, PointsBalance,
+    BadgeDto, Badges, LeaderboardEntry, LeaderboardPeriod, PointsBalance, PointsEntry,
     PointsRulesDto,
 };
 use crate::error::ApiError;
@@ -16,8 +16,11 @@ use chrono::NaiveDate;
 use lyceum_domain::gamification::points::PointsRules;
 use lyceum_domain::gamification::week::week_start;
 use lyceum_domain::space::{Space, SpaceCommand};
-use lyceum_projections::points::queries::{Board, parse_leader_cursor};
+use lyceum_projections::page::Page;
+use lyceum_projections::points::queries::{self, Board, parse_leader_cursor};
+use lyceum_projections::spaces::terms;
 use lyceum_store::command::load;
+use uuid::Uuid;
 
 /// `GET /v1/spaces/{space}/points-rules`: from the space's own stream.
 pub async fn get_rules(state: &AppState, space: &SpaceRef) -> Result<PointsRulesDto, ApiError> {
@@ -47,43 +50,34 @@ pub async fn set_rules(
     .await
 }
 
-/// The member `member_id` of the space, if the caller may see them: a key sees any member of
-/// its space, a member session only itself. Anyone else is 404, like an unknown id.
-pub async fn visible_member(
+/// Whether the caller may see the member `member` of the space: a key sees any member of its
+/// space, a member session only itself. Anyone else is 404, like an unknown id.
+async fn visible_member(
     state: &AppState,
     auth: &Auth,
-    space: &SpaceRef,
-    member_id: &str,
-) -> Result<String, ApiError> {
-    let id = parse_id(member_id, "member")?;
-    if auth.member_id().is_some_and(|me| me != id) {
+    space: Uuid,
+    member: Uuid,
+) -> Result<(), ApiError> {
+    if auth.member_id().is_some_and(|me| me != member) {
         return Err(ApiError::not_found("member"));
     }
-    let id = id.to_string();
-    lyceum_projections::members::queries::member(&state.db, Some(&space.id.to_string()), &id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("member"))?;
-    Ok(id)
+    reads::member(state, space, member).await.map(drop)
 }
 
 /// A member's points and level.
 pub async fn balance(
     state: &AppState,
-    space: &SpaceRef,
-    member_id: &str,
+    auth: &Auth,
+    space: Uuid,
+    member: Uuid,
 ) -> Result<PointsBalance, ApiError> {
-    let balance = lyceum_projections::points::queries::balance(&state.db, member_id).await?;
-    let level = lyceum_projections::spaces::terms::space_levels(&state.db, &space.id.to_string())
+    visible_member(state, auth, space, member).await?;
+    let balance = queries::balance(&state.db, &member.to_string()).await?;
+    let level = terms::space_levels(&state.db, &space.to_string())
         .await?
-        .map(|rules| {
-            lyceum_projections::spaces::terms::level_for(
-                &rules,
-                u64::try_from(balance.points).unwrap_or(0),
-            )
-            .into()
-        });
+        .map(|rules| terms::level_for(&rules, u64::try_from(balance.points).unwrap_or(0)).into());
     Ok(PointsBalance {
-        member_id: parse_id(member_id, "member")?,
+        member_id: member,
         points: balance.points,
         manual: balance.manual,
         earned: balance.earned,
@@ -91,37 +85,52 @@ pub async fn balance(
     })
 }
 
+/// A member's ledger, newest first; `after` is the position of the last entry of the previous
+/// page.
+pub async fn ledger(
+    state: &AppState,
+    auth: &Auth,
+    space: Uuid,
+    member: Uuid,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Page<PointsEntry>, ApiError> {
+    visible_member(state, auth, space, member).await?;
+    let before = after
+        .map(str::parse::<i64>)
+        .transpose()
+        .map_err(|_| ApiError::bad_request("cursor is not valid"))?;
+    let (space, member) = (space.to_string(), member.to_string());
+    let page = queries::ledger(&state.db, &space, &member, before, limit).await?;
+    Ok(map(page, PointsEntry::from))
+}
+
 /// A member's badges, in the order earned.
 pub async fn badges(
     state: &AppState,
-    space: &SpaceRef,
-    member_id: &str,
+    auth: &Auth,
+    space: Uuid,
+    member: Uuid,
 ) -> Result<Badges, ApiError> {
-    let rows =
-        lyceum_projections::points::queries::badges(&state.db, &space.id.to_string(), member_id)
-            .await?;
+    visible_member(state, auth, space, member).await?;
+    let rows = queries::badges(&state.db, &space.to_string(), &member.to_string()).await?;
     Ok(Badges {
         data: rows.into_iter().filter_map(BadgeDto::from_row).collect(),
     })
 }
 
-/// Which leaderboard to read.
-pub struct LeaderboardQuery {
-    pub period: LeaderboardPeriod,
-    /// Any day of the week to rank (`YYYY-MM-DD`); this week on the injected clock if `None`.
-    pub week: Option<String>,
-    /// A decoded cursor.
-    pub after: Option<String>,
-    pub limit: i64,
-}
-
-/// A page of a leaderboard.
+/// A page of a leaderboard: of the week holding `week` (`YYYY-MM-DD`; this week on the
+/// injected clock if `None`) with the Monday it starts on, or of all time. `after` is a decoded
+/// cursor.
 pub async fn leaderboard(
     state: &AppState,
-    space: &SpaceRef,
-    query: LeaderboardQuery,
-) -> Result<(Leaderboard, Option<String>), ApiError> {
-    let board = match (query.period, query.week.as_deref()) {
+    space: Uuid,
+    period: LeaderboardPeriod,
+    week: Option<&str>,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<(Option<String>, Page<LeaderboardEntry>), ApiError> {
+    let board = match (period, week) {
         (LeaderboardPeriod::AllTime, Some(_)) => {
             return Err(ApiError::bad_request(
                 "week applies to the week period only",
@@ -135,27 +144,13 @@ pub async fn leaderboard(
         }
         (LeaderboardPeriod::Week, None) => Board::Week(week_start(state.clock.now().date_naive())),
     };
-    let after = query
-        .after
-        .as_deref()
+    let after = after
         .map(|c| parse_leader_cursor(c).ok_or_else(|| ApiError::bad_request("cursor is not valid")))
         .transpose()?;
-    let page = lyceum_projections::points::queries::leaderboard(
-        &state.db,
-        &space.id.to_string(),
-        board,
-        after,
-        query.limit,
-    )
-    .await?;
-    let board = Leaderboard {
-        period: query.period,
-        week_starts_on: match board {
-            Board::Week(monday) => Some(monday.to_string()),
-            Board::AllTime => None,
-        },
-        data: page.items.into_iter().map(LeaderboardEntry::from).collect(),
-        next_cursor: None,
+    let page = queries::leaderboard(&state.db, &space.to_string(), board, after, limit).await?;
+    let week_starts_on = match board {
+        Board::Week(monday) => Some(monday.to_string()),
+        Board::AllTime => None,
     };
-    Ok((board, page.next))
+    Ok((week_starts_on, map(page, LeaderboardEntry::from)))
 }

@@ -1,16 +1,18 @@
 //! Reads of the check-ins read model: projects, a day's check-ins, members' streaks, and the
 //! active members who have not checked in on a day.
 
+use crate::decode::uuid;
 use crate::page::{Arg, Keyset, Page, Start};
 use lyceum_domain::gamification::streak::Streak;
 use lyceum_store::{Db, StoreError};
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProjectRow {
-    pub id: String,
-    pub space_id: String,
+    pub id: Uuid,
+    pub space_id: Uuid,
     pub title: String,
     pub description: String,
     pub starts_on: String,
@@ -25,8 +27,8 @@ const PROJECT_COLUMNS: &str = "id, space_id, title, description, starts_on, ends
 
 fn project_row(row: &AnyRow) -> Result<ProjectRow, sqlx::Error> {
     Ok(ProjectRow {
-        id: row.try_get("id")?,
-        space_id: row.try_get("space_id")?,
+        id: uuid(row, "id")?,
+        space_id: uuid(row, "space_id")?,
         title: row.try_get("title")?,
         description: row.try_get("description")?,
         starts_on: row.try_get("starts_on")?,
@@ -51,7 +53,7 @@ pub async fn projects(
         key: "id",
     }
     .page(db, Start::After(after), limit, project_row, |p| {
-        p.id.clone()
+        p.id.to_string()
     })
     .await
 }
@@ -71,8 +73,8 @@ pub async fn project(db: &Db, space_id: &str, id: &str) -> Result<Option<Project
 /// A member's record in one project.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StreakRow {
-    pub project_id: String,
-    pub member_id: String,
+    pub project_id: Uuid,
+    pub member_id: Uuid,
     /// Null once erased.
     pub display_name: Option<String>,
     pub streak: Streak,
@@ -94,8 +96,8 @@ fn streak_row(row: &AnyRow) -> Result<StreakRow, StoreError> {
         })
         .transpose()?;
     Ok(StreakRow {
-        project_id: row.try_get("project_id")?,
-        member_id: row.try_get("member_id")?,
+        project_id: uuid(row, "project_id")?,
+        member_id: uuid(row, "member_id")?,
         display_name: row.try_get("display_name")?,
         streak: Streak {
             last_day,
@@ -124,7 +126,7 @@ pub async fn streaks(
         key: "s.member_id",
     }
     .page(db, Start::After(after), limit, streak_row, |s| {
-        s.member_id.clone()
+        s.member_id.to_string()
     })
     .await
 }
@@ -182,7 +184,7 @@ pub async fn not_checked_in(
         key: "m.id",
     }
     .page(db, Start::After(after), limit, streak_row, |s| {
-        s.member_id.clone()
+        s.member_id.to_string()
     })
     .await
 }
@@ -204,7 +206,7 @@ pub async fn participation(db: &Db, project_id: &str, day: &str) -> Result<(i64,
 /// One check-in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckInRow {
-    pub member_id: String,
+    pub member_id: Uuid,
     /// Null once erased.
     pub display_name: Option<String>,
     pub day: String,
@@ -230,14 +232,14 @@ pub async fn check_ins(
         key: "c.member_id",
     }
     .page(db, Start::After(after), limit, check_in_row, |c| {
-        c.member_id.clone()
+        c.member_id.to_string()
     })
     .await
 }
 
 fn check_in_row(row: &AnyRow) -> Result<CheckInRow, sqlx::Error> {
     Ok(CheckInRow {
-        member_id: row.try_get("member_id")?,
+        member_id: uuid(row, "member_id")?,
         display_name: row.try_get("display_name")?,
         day: row.try_get("day")?,
         text: row.try_get("text")?,

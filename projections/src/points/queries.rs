@@ -1,9 +1,11 @@
 //! Reads of the points read model: a member's ledger, balance and badges, and the leaderboards.
 
+use crate::decode::uuid;
 use crate::page::{Arg, Keyset, Page, Start, page};
 use lyceum_store::{Db, StoreError};
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use uuid::Uuid;
 
 /// One entry of a member's points ledger.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,7 +19,7 @@ pub struct LedgerRow {
     pub day: String,
     /// The creator's reason, for manual adjustments.
     pub reason: Option<String>,
-    pub event_id: String,
+    pub event_id: Uuid,
     pub recorded_at: String,
 }
 
@@ -50,7 +52,7 @@ fn ledger_row(row: &AnyRow) -> Result<LedgerRow, sqlx::Error> {
         points: row.try_get("points")?,
         day: row.try_get("day")?,
         reason: row.try_get("reason")?,
-        event_id: row.try_get("event_id")?,
+        event_id: uuid(row, "event_id")?,
         recorded_at: row.try_get("recorded_at")?,
     })
 }
@@ -124,7 +126,7 @@ pub enum Board {
 pub struct LeaderRow {
     /// 1 plus the number of members with more points (equal points share a rank).
     pub rank: i64,
-    pub member_id: String,
+    pub member_id: Uuid,
     /// Null once erased.
     pub display_name: Option<String>,
     pub points: i64,
@@ -133,7 +135,7 @@ pub struct LeaderRow {
 fn leader_row(row: &AnyRow) -> Result<LeaderRow, sqlx::Error> {
     Ok(LeaderRow {
         rank: row.try_get("rank")?,
-        member_id: row.try_get("member_id")?,
+        member_id: uuid(row, "member_id")?,
         display_name: row.try_get("display_name")?,
         points: row.try_get("points")?,
     })
