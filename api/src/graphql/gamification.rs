@@ -4,7 +4,7 @@
 use super::call::{in_space, payload};
 use super::error::OrGql;
 use super::mutation::parse_uuid;
-use super::types::{Payload, connection, paging};
+use super::types::{Payload, list};
 use crate::dto::{
     CheckInBody, CheckInProject, CreateCheckInProject, LeaderboardEntry, LeaderboardPeriod,
     MemberStreak, PointsRulesDto,
@@ -14,7 +14,6 @@ use crate::space::Intent;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
 use lyceum_domain::Code;
-use std::convert::identity;
 
 #[derive(Default)]
 pub struct GamificationQuery;
@@ -31,15 +30,11 @@ impl GamificationQuery {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, CheckInProject>> {
         let (state, auth, space) = in_space(ctx, Some(&space), Intent::MemberRead).await?;
-        let (first, after) = paging(first, after)?;
-        let page = check_ins::projects(state, auth, space.id.0, after.as_deref(), first);
-        let page = page.await.or_gql()?;
-        Ok(connection(
-            after.as_deref(),
-            page,
-            |p| p.id.to_string(),
-            identity,
-        ))
+        let key = |p: &CheckInProject| p.id.to_string();
+        list(first, after, key, |after, first| async move {
+            check_ins::projects(state, auth, space.id.0, after.as_deref(), first).await
+        })
+        .await
     }
 
     /// A check-in project by id. Null if it does not exist in the space.
@@ -81,12 +76,13 @@ impl GamificationQuery {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, LeaderboardEntry>> {
         let (state, _, space) = in_space(ctx, Some(&space), Intent::MemberRead).await?;
-        let (first, after) = paging(first, after)?;
-        let (week, after_key) = (week.as_deref(), after.as_deref());
-        let board = points::leaderboard(state, space.id.0, period, week, after_key, first);
-        let (_, page) = board.await.or_gql()?;
         let key = |e: &LeaderboardEntry| format!("{}:{}", e.points, e.member_id);
-        Ok(connection(after_key, page, key, identity))
+        list(first, after, key, |after, first| async move {
+            let (week, after) = (week.as_deref(), after.as_deref());
+            let board = points::leaderboard(state, space.id.0, period, week, after, first).await;
+            board.map(|(_, page)| page)
+        })
+        .await
     }
 }
 

@@ -3,14 +3,16 @@
 //! API keys).
 
 use super::call::caller_for;
-use super::error::OrGql;
-use super::types::{connection, paging};
+use super::types::list;
 use crate::dto::{CheckInEntry, CheckInProject, LeaderboardEntry, MemberStreak, PointsEntry};
 use crate::service::check_ins;
 use crate::space::Intent;
 use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context, ID};
-use std::convert::identity;
+
+fn streak_key(streak: &MemberStreak) -> String {
+    streak.member_id.to_string()
+}
 
 #[ComplexObject]
 impl MemberStreak {
@@ -65,16 +67,12 @@ impl CheckInProject {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, CheckInEntry>> {
         let (state, auth) = caller_for(ctx, Intent::MemberRead)?;
-        let (first, after) = paging(first, after)?;
-        let (day, after_key) = (day.as_deref(), after.as_deref());
-        let page = check_ins::check_ins(state, auth, self.space_id, self.id, day, after_key, first);
-        let page = page.await.or_gql()?;
-        Ok(connection(
-            after_key,
-            page,
-            |c| c.member_id.to_string(),
-            identity,
-        ))
+        let key = |c: &CheckInEntry| c.member_id.to_string();
+        list(first, after, key, |after, first| async move {
+            let (space, day, after) = (self.space_id, day.as_deref(), after.as_deref());
+            check_ins::check_ins(state, auth, space, self.id, day, after, first).await
+        })
+        .await
     }
 
     /// Every member who checked in, in member order, with their streaks. For API keys.
@@ -86,15 +84,10 @@ impl CheckInProject {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, MemberStreak>> {
         let (state, auth) = caller_for(ctx, Intent::MemberRead)?;
-        let (first, after) = paging(first, after)?;
-        let page = check_ins::streaks(state, auth, self.space_id, self.id, after.as_deref(), first);
-        let page = page.await.or_gql()?;
-        Ok(connection(
-            after.as_deref(),
-            page,
-            |s| s.member_id.to_string(),
-            identity,
-        ))
+        list(first, after, streak_key, |after, first| async move {
+            check_ins::streaks(state, auth, self.space_id, self.id, after.as_deref(), first).await
+        })
+        .await
     }
 
     /// The space's active members without a check-in today, in member order; empty on days
@@ -107,15 +100,10 @@ impl CheckInProject {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, MemberStreak>> {
         let (state, auth) = caller_for(ctx, Intent::MemberRead)?;
-        let (first, after) = paging(first, after)?;
-        let (space, after_key) = (self.space_id, after.as_deref());
-        let page = check_ins::not_checked_in(state, auth, space, self.id, after_key, first);
-        let page = page.await.or_gql()?;
-        Ok(connection(
-            after_key,
-            page,
-            |s| s.member_id.to_string(),
-            identity,
-        ))
+        list(first, after, streak_key, |after, first| async move {
+            let (space, after) = (self.space_id, after.as_deref());
+            check_ins::not_checked_in(state, auth, space, self.id, after, first).await
+        })
+        .await
     }
 }

@@ -6,7 +6,7 @@
 use super::call::{done, in_space, payload};
 use super::error::{OrGql, any_caller, caller};
 use super::mutation::parse_uuid;
-use super::types::{Done, Payload, connection, list, paging};
+use super::types::{Done, Payload, list};
 use crate::auth::Role;
 use crate::dto;
 use crate::dto::{CreateMember, Membership};
@@ -172,18 +172,9 @@ impl Member {
 
     /// The badges the member earned, in order.
     async fn badges(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<dto::BadgeDto>> {
-        let state = ctx.data::<AppState>()?;
-        let rows = lyceum_projections::points::queries::badges(
-            &state.db,
-            &self.space_id.to_string(),
-            &self.id.to_string(),
-        )
-        .await
-        .or_gql()?;
-        Ok(rows
-            .into_iter()
-            .filter_map(dto::BadgeDto::from_row)
-            .collect())
+        let (state, auth) = (ctx.data::<AppState>()?, any_caller(ctx)?);
+        let badges = service::points::badges(state, auth, self.space_id, self.id).await;
+        Ok(badges.or_gql()?.data)
     }
 
     /// The entries behind the member's points, newest first.
@@ -194,28 +185,13 @@ impl Member {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, dto::PointsEntry>> {
-        let state = ctx.data::<AppState>()?;
-        let (first, after) = paging(first, after)?;
-        let before = after
-            .as_deref()
-            .map(str::parse::<i64>)
-            .transpose()
-            .map_err(|_| super::gql(crate::error::ApiError::bad_request("after is not valid")))?;
-        let page = lyceum_projections::points::queries::ledger(
-            &state.db,
-            &self.space_id.to_string(),
-            &self.id.to_string(),
-            before,
-            first,
-        )
+        let (state, auth) = (ctx.data::<AppState>()?, any_caller(ctx)?);
+        let key = |e: &dto::PointsEntry| e.position.to_string();
+        list(first, after, key, |after, first| async move {
+            let (space, member) = (self.space_id, self.id);
+            service::points::ledger(state, auth, space, member, after.as_deref(), first).await
+        })
         .await
-        .or_gql()?;
-        Ok(connection(
-            after.as_deref(),
-            page,
-            |e| e.position.to_string(),
-            dto::PointsEntry::from,
-        ))
     }
 
     /// The member's record in each check-in project they checked in to (at most 100), as of
@@ -225,28 +201,8 @@ impl Member {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<dto::MemberStreak>> {
         let state = ctx.data::<AppState>()?;
-        let rows = lyceum_projections::check_ins::queries::member_streaks(
-            &state.db,
-            &self.id.to_string(),
-            crate::pagination::MAX_LIMIT,
-        )
-        .await
-        .or_gql()?;
-        let mut streaks = Vec::with_capacity(rows.len());
-        for row in rows {
-            let Some(project) = lyceum_projections::check_ins::queries::project(
-                &state.db,
-                &self.space_id.to_string(),
-                &row.project_id.to_string(),
-            )
+        service::check_ins::member_streaks(state, self.space_id, self.id)
             .await
-            .or_gql()?
-            else {
-                continue;
-            };
-            let (today, _) = crate::service::check_ins::today(state, &project).or_gql()?;
-            streaks.push(dto::MemberStreak::on(row, today));
-        }
-        Ok(streaks)
+            .or_gql()
     }
 }

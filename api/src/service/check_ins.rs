@@ -9,6 +9,7 @@ use crate::dto::{
     CheckInBody, CheckInEntry, CheckInProject as ProjectDto, CreateCheckInProject, MemberStreak,
 };
 use crate::error::ApiError;
+use crate::pagination::MAX_LIMIT;
 use crate::plan::{Outcome, Planned, metadata};
 use crate::space::SpaceRef;
 use crate::state::AppState;
@@ -164,8 +165,26 @@ async fn row(state: &AppState, space: Uuid, project: Uuid) -> Result<ProjectRow,
         .ok_or_else(|| ApiError::not_found("check-in project"))
 }
 
+/// A member's record in each project of the space they checked in to (at most 100), as of
+/// today in each project's time zone.
+pub async fn member_streaks(
+    state: &AppState,
+    space: Uuid,
+    member: Uuid,
+) -> Result<Vec<MemberStreak>, ApiError> {
+    let rows = queries::member_streaks(&state.db, &member.to_string(), MAX_LIMIT).await?;
+    let (space, mut streaks) = (space.to_string(), Vec::with_capacity(rows.len()));
+    for row in rows {
+        let project_id = row.project_id.to_string();
+        if let Some(project) = queries::project(&state.db, &space, &project_id).await? {
+            streaks.push(MemberStreak::on(row, today(state, &project)?.0));
+        }
+    }
+    Ok(streaks)
+}
+
 /// Today in the project's time zone, and whether it is open today.
-pub fn today(state: &AppState, row: &ProjectRow) -> Result<(NaiveDate, bool), ApiError> {
+fn today(state: &AppState, row: &ProjectRow) -> Result<(NaiveDate, bool), ApiError> {
     let schedule = schedule(row)?;
     let today = schedule.day_at(state.clock.now());
     Ok((today, schedule.is_open_on(today)))
