@@ -1,6 +1,7 @@
 //! `/v1/spaces/{space}/check-in-projects`: daily check-in projects, members checking in, a
 //! day's check-ins, and who keeps their streak and who has not checked in today.
 
+use super::call::Call;
 use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{CheckInBody, CheckInEntry, CheckInProject, CreateCheckInProject, MemberStreak};
@@ -9,9 +10,8 @@ use crate::pagination::{PageQuery, Paged};
 use crate::service::{check_ins, parse_id};
 use crate::space::{Intent, resolve};
 use crate::state::AppState;
-use crate::write;
 use actix_web::web::{Data, Json, Path, Query};
-use actix_web::{HttpRequest, HttpResponse, get, post};
+use actix_web::{HttpResponse, get, post};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -28,18 +28,15 @@ use utoipa::IntoParams;
 #[post("/v1/spaces/{space}/check-in-projects")]
 #[tracing::instrument(skip_all)]
 pub async fn create_check_in_project(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     body: Json<CreateCheckInProject>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &path, Intent::Write).await?;
+    call.write(&path, Intent::Write, &body, async |state, auth, space| {
         check_ins::create(&state, &auth, &space, body.clone()).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }
 
 /// List check-in projects
@@ -109,19 +106,21 @@ pub async fn get_check_in_project(
 #[post("/v1/spaces/{space}/check-in-projects/{project}/check-ins")]
 #[tracing::instrument(skip_all)]
 pub async fn check_in(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: Json<CheckInBody>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, project) = path.into_inner();
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::MemberWrite).await?;
-        check_ins::check_in(&state, &auth, &space, &project, body.clone()).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    call.write(
+        &space,
+        Intent::MemberWrite,
+        &body,
+        async |state, auth, space| {
+            check_ins::check_in(&state, &auth, &space, &project, body.clone()).await
+        },
+    )
+    .await
 }
 
 /// List members' streaks

@@ -1,14 +1,13 @@
 //! Comped and gifted memberships: a creator gives a member a paid tier without payment, until
 //! a set time.
 
-use crate::auth::Auth;
+use super::call::Call;
 use crate::dto::{CreateComp, Subscription};
 use crate::error::ApiError;
-use crate::space::{Intent, resolve};
-use crate::state::AppState;
-use crate::{service, write};
-use actix_web::web::{Data, Json, Path};
-use actix_web::{HttpRequest, HttpResponse, post};
+use crate::service;
+use crate::space::Intent;
+use actix_web::web::{Json, Path};
+use actix_web::{HttpResponse, post};
 
 /// Comp a membership
 ///
@@ -26,17 +25,14 @@ use actix_web::{HttpRequest, HttpResponse, post};
 #[post("/v1/spaces/{space}/members/{member}/comps")]
 #[tracing::instrument(skip_all)]
 pub async fn comp_membership(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: Json<CreateComp>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, member) = path.into_inner();
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &body, async |state, auth, space| {
         service::subscriptions::comp(&state, &auth, &space, &member, body.clone()).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }

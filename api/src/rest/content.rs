@@ -1,16 +1,17 @@
 //! `/v1/spaces/{space}/content`: drafting, editing, publishing and reading content.
 
+use super::call::Call;
 use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{ContentItem, CreateContent, EditContent};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
+use crate::service;
 use crate::service::catalog;
 use crate::space::{Intent, resolve};
 use crate::state::AppState;
-use crate::{service, write};
 use actix_web::web::{Data, Json, Path, Query};
-use actix_web::{HttpRequest, HttpResponse, get, patch, post};
+use actix_web::{HttpResponse, get, patch, post};
 use lyceum_domain::content::ContentCommand;
 use lyceum_projections::content::queries::ContentFilter;
 use serde::Deserialize;
@@ -28,18 +29,15 @@ use utoipa::IntoParams;
 #[post("/v1/spaces/{space}/content")]
 #[tracing::instrument(skip_all)]
 pub async fn create_content(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     body: Json<CreateContent>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &path, Intent::Write).await?;
+    call.write(&path, Intent::Write, &body, async |state, auth, space| {
         service::content::create(&state, &auth, &space, body.clone()).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }
 
 /// Filters for the content list.
@@ -139,36 +137,30 @@ pub async fn get_content(
 #[patch("/v1/spaces/{space}/content/{id}")]
 #[tracing::instrument(skip_all)]
 pub async fn edit_content(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: Json<EditContent>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &body, async |state, auth, space| {
         let command = service::content::edit_command(body.clone());
         service::content::change(&state, &auth, &space, &id, command).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }
 
 /// Runs a content command that takes no body: a publication, an archive, a flag.
 pub(crate) async fn transition(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     command: ContentCommand,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &(), async |state, auth, space| {
         service::content::change(&state, &auth, &space, &id, command).await
-    };
-    write::respond(&state, &req, &auth, &(), plan).await
+    })
+    .await
 }
 
 /// Publish a content item
@@ -183,12 +175,10 @@ pub(crate) async fn transition(
 #[post("/v1/spaces/{space}/content/{id}/publish")]
 #[tracing::instrument(skip_all)]
 pub async fn publish_content(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    transition(state, req, auth, path, ContentCommand::Publish).await
+    transition(call, path, ContentCommand::Publish).await
 }
 
 /// Unpublish a content item
@@ -203,10 +193,8 @@ pub async fn publish_content(
 #[post("/v1/spaces/{space}/content/{id}/unpublish")]
 #[tracing::instrument(skip_all)]
 pub async fn unpublish_content(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    transition(state, req, auth, path, ContentCommand::Unpublish).await
+    transition(call, path, ContentCommand::Unpublish).await
 }

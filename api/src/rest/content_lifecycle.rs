@@ -1,18 +1,19 @@
 //! `/v1/spaces/{space}/content/{id}/…`: scheduling, archiving, featuring, and the revision
 //! history of an item.
 
+use super::call::Call;
 use super::content::transition;
 use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{ContentItem, Revision, ScheduleContent};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
+use crate::service;
 use crate::service::catalog;
 use crate::space::{Intent, resolve};
 use crate::state::AppState;
-use crate::{service, write};
 use actix_web::web::{Data, Json, Path, Query};
-use actix_web::{HttpRequest, HttpResponse, delete, get, post};
+use actix_web::{HttpResponse, delete, get, post};
 use lyceum_domain::content::ContentCommand;
 
 /// Schedule a publication
@@ -29,20 +30,17 @@ use lyceum_domain::content::ContentCommand;
 #[post("/v1/spaces/{space}/content/{id}/schedule")]
 #[tracing::instrument(skip_all)]
 pub async fn schedule_content(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: Json<ScheduleContent>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &body, async |state, auth, space| {
         let command = service::content::schedule_command(&state, &body.publish_at)?;
         service::content::change(&state, &auth, &space, &id, command).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }
 
 /// Cancel a scheduled publication
@@ -57,12 +55,10 @@ pub async fn schedule_content(
 #[delete("/v1/spaces/{space}/content/{id}/schedule")]
 #[tracing::instrument(skip_all)]
 pub async fn unschedule_content(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    transition(state, req, auth, path, ContentCommand::Unschedule).await
+    transition(call, path, ContentCommand::Unschedule).await
 }
 
 /// Archive a content item
@@ -77,12 +73,10 @@ pub async fn unschedule_content(
 #[post("/v1/spaces/{space}/content/{id}/archive")]
 #[tracing::instrument(skip_all)]
 pub async fn archive_content(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    transition(state, req, auth, path, ContentCommand::Archive).await
+    transition(call, path, ContentCommand::Archive).await
 }
 
 /// Feature a content item
@@ -97,12 +91,10 @@ pub async fn archive_content(
 #[post("/v1/spaces/{space}/content/{id}/feature")]
 #[tracing::instrument(skip_all)]
 pub async fn feature_content(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    transition(state, req, auth, path, ContentCommand::Feature).await
+    transition(call, path, ContentCommand::Feature).await
 }
 
 /// Stop featuring a content item
@@ -116,12 +108,10 @@ pub async fn feature_content(
 #[post("/v1/spaces/{space}/content/{id}/unfeature")]
 #[tracing::instrument(skip_all)]
 pub async fn unfeature_content(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    transition(state, req, auth, path, ContentCommand::Unfeature).await
+    transition(call, path, ContentCommand::Unfeature).await
 }
 
 /// List an item's revisions

@@ -1,16 +1,17 @@
 //! `/v1/spaces/{space}/content/{id}/parts`: a course's lessons and a column's articles, in
 //! order.
 
+use super::call::Call;
 use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{AddPart, ContentItem, ContentParts, ReorderParts};
 use crate::error::ApiError;
+use crate::service;
 use crate::service::catalog;
 use crate::space::{Intent, resolve};
 use crate::state::AppState;
-use crate::{service, write};
 use actix_web::web::{Data, Json, Path};
-use actix_web::{HttpRequest, HttpResponse, delete, get, post, put};
+use actix_web::{HttpResponse, delete, get, post, put};
 
 /// List a course's lessons or a column's articles
 ///
@@ -50,19 +51,16 @@ pub async fn list_parts(
 #[post("/v1/spaces/{space}/content/{id}/parts")]
 #[tracing::instrument(skip_all)]
 pub async fn add_part(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: Json<AddPart>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &body, async |state, auth, space| {
         service::content::parts::add(&state, &auth, &space, &id, body.clone()).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }
 
 /// Reorder lessons or articles
@@ -77,19 +75,16 @@ pub async fn add_part(
 #[put("/v1/spaces/{space}/content/{id}/parts")]
 #[tracing::instrument(skip_all)]
 pub async fn reorder_parts(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: Json<ReorderParts>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &body, async |state, auth, space| {
         service::content::parts::reorder(&state, &auth, &space, &id, body.clone()).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }
 
 /// Remove a lesson or an article
@@ -104,15 +99,12 @@ pub async fn reorder_parts(
 #[delete("/v1/spaces/{space}/content/{id}/parts/{part_id}")]
 #[tracing::instrument(skip_all)]
 pub async fn remove_part(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id, part_id) = path.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &(), async |state, auth, space| {
         service::content::parts::remove(&state, &auth, &space, &id, &part_id).await
-    };
-    write::respond(&state, &req, &auth, &(), plan).await
+    })
+    .await
 }

@@ -2,6 +2,7 @@
 //! them), sessions a creator issues for a frontend with its own login, logout, and the
 //! signed-in member. Member session tokens are `lyc_ms_…`.
 
+use super::call::Call;
 use crate::auth::{Auth, bearer};
 use crate::consistency::Fresh;
 use crate::dto::Member;
@@ -10,7 +11,7 @@ use crate::plan::Outcome;
 use crate::service::identity::{
     self as identity, IssueMemberSession, MemberSession, SignIn, SignUp, SignedUp,
 };
-use crate::space::{Intent, resolve, resolve_public};
+use crate::space::{Intent, resolve_public};
 use crate::state::AppState;
 use crate::write;
 use actix_web::http::header;
@@ -90,18 +91,15 @@ pub async fn sign_in(
 #[post("/v1/spaces/{space}/member-sessions")]
 #[tracing::instrument(skip_all)]
 pub async fn create_member_session(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     body: Json<IssueMemberSession>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &path, Intent::Write).await?;
+    call.write(&path, Intent::Write, &body, async |state, auth, space| {
         identity::issue(&state, &auth, &space, body.clone()).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }
 
 /// Sign out

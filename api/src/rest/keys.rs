@@ -1,13 +1,12 @@
 //! `/v1/spaces/{space}/keys`: issuing creator and auditor keys.
 
-use crate::auth::Auth;
+use super::call::Call;
 use crate::dto::{CreateKey, IssuedKey};
 use crate::error::ApiError;
-use crate::space::{Intent, resolve};
-use crate::state::AppState;
-use crate::{service, write};
-use actix_web::web::{Data, Json, Path};
-use actix_web::{HttpRequest, HttpResponse, post};
+use crate::service;
+use crate::space::Intent;
+use actix_web::web::{Json, Path};
+use actix_web::{HttpResponse, post};
 
 /// Issue an API key for a space
 ///
@@ -22,16 +21,13 @@ use actix_web::{HttpRequest, HttpResponse, post};
 #[post("/v1/spaces/{space}/keys")]
 #[tracing::instrument(skip_all)]
 pub async fn create_key(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     body: Json<CreateKey>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &path, Intent::Write).await?;
+    call.write(&path, Intent::Write, &body, async |state, auth, space| {
         service::keys::issue(&state, &auth, &space, body.role).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }

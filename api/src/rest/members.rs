@@ -1,17 +1,18 @@
 //! `/v1/spaces/{space}/members`: adding, listing, reading and removing members, joining free
 //! tiers, and erasing personal data.
 
+use super::call::Call;
 use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{CreateMember, Entitlements, JoinTier, Member, Membership};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
+use crate::service;
 use crate::service::parse_id;
 use crate::space::{Intent, resolve};
 use crate::state::AppState;
-use crate::{service, write};
 use actix_web::web::{Data, Json, Path, Query};
-use actix_web::{HttpRequest, HttpResponse, delete, get, post};
+use actix_web::{HttpResponse, delete, get, post};
 
 /// Add a member
 ///
@@ -25,18 +26,15 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, post};
 #[post("/v1/spaces/{space}/members")]
 #[tracing::instrument(skip_all)]
 pub async fn create_member(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     body: Json<CreateMember>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &path, Intent::Write).await?;
+    call.write(&path, Intent::Write, &body, async |state, auth, space| {
         service::members::add(&state, &auth, &space, body.clone()).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }
 
 /// List members
@@ -99,17 +97,14 @@ pub async fn get_member(
 #[delete("/v1/spaces/{space}/members/{member}")]
 #[tracing::instrument(skip_all)]
 pub async fn remove_member(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, member) = path.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &(), async |state, auth, space| {
         service::members::remove(&state, &auth, &space, &member).await
-    };
-    write::respond(&state, &req, &auth, &(), plan).await
+    })
+    .await
 }
 
 /// Join a free tier
@@ -125,19 +120,16 @@ pub async fn remove_member(
 #[post("/v1/spaces/{space}/members/{member}/join")]
 #[tracing::instrument(skip_all)]
 pub async fn join_tier(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: Json<JoinTier>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, member) = path.into_inner();
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &body, async |state, auth, space| {
         service::members::join(&state, &auth, &space, &member, body.tier_id).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }
 
 /// Erase a member's personal data
@@ -153,17 +145,14 @@ pub async fn join_tier(
 #[delete("/v1/spaces/{space}/members/{member}/personal-data")]
 #[tracing::instrument(skip_all)]
 pub async fn erase_personal_data(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, member) = path.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &(), async |state, auth, space| {
         service::members::erase(&state, &auth, &space, &member).await
-    };
-    write::respond(&state, &req, &auth, &(), plan).await
+    })
+    .await
 }
 
 /// Get a member's entitlements

@@ -4,6 +4,7 @@
 
 pub mod activity;
 pub mod analytics;
+pub mod call;
 pub mod check_ins;
 pub mod comments;
 pub mod comps;

@@ -1,15 +1,16 @@
 //! Offers and coupons: a creator makes a code with a discount for sign-ups (or for keeping
 //! members), reads and archives it; members redeem sign-up offers when they subscribe.
 
+use super::call::Call;
 use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::offers::{CreateOffer, Offer};
 use crate::error::ApiError;
+use crate::service;
 use crate::space::{Intent, resolve};
 use crate::state::AppState;
-use crate::{service, write};
 use actix_web::web::{Data, Json, Path};
-use actix_web::{HttpRequest, HttpResponse, get, post};
+use actix_web::{HttpResponse, get, post};
 
 /// Create an offer
 ///
@@ -25,18 +26,15 @@ use actix_web::{HttpRequest, HttpResponse, get, post};
 #[post("/v1/spaces/{space}/offers")]
 #[tracing::instrument(skip_all)]
 pub async fn create_offer(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     body: Json<CreateOffer>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &path, Intent::Write).await?;
+    call.write(&path, Intent::Write, &body, async |state, auth, space| {
         service::offers::create(&state, &auth, &space, body.clone()).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }
 
 /// Get an offer
@@ -71,15 +69,12 @@ pub async fn get_offer(
 #[post("/v1/spaces/{space}/offers/{code}/archive")]
 #[tracing::instrument(skip_all)]
 pub async fn archive_offer(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, code) = path.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &(), async |state, auth, space| {
         service::offers::archive(&state, &auth, &space, &code).await
-    };
-    write::respond(&state, &req, &auth, &(), plan).await
+    })
+    .await
 }

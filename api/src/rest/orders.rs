@@ -2,17 +2,18 @@
 //! member's frontend collects the payment method), reads orders, and refunds them in part or
 //! in full.
 
+use super::call::Call;
 use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{CreatePurchase, CreateRefund, Order};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
+use crate::service;
 use crate::service::parse_id;
 use crate::space::{Intent, resolve};
 use crate::state::AppState;
-use crate::{service, write};
 use actix_web::web::{Data, Json, Path, Query};
-use actix_web::{HttpRequest, HttpResponse, get, post};
+use actix_web::{HttpResponse, get, post};
 
 /// Buy an item for a member
 ///
@@ -32,19 +33,16 @@ use actix_web::{HttpRequest, HttpResponse, get, post};
 #[post("/v1/spaces/{space}/members/{member}/purchases")]
 #[tracing::instrument(skip_all)]
 pub async fn create_purchase(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: Json<CreatePurchase>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, member) = path.into_inner();
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &body, async |state, auth, space| {
         service::orders::purchase(&state, &auth, &space, &member, body.clone()).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }
 
 /// List a member's orders
@@ -109,17 +107,14 @@ pub async fn get_order(
 #[post("/v1/spaces/{space}/orders/{id}/refunds")]
 #[tracing::instrument(skip_all)]
 pub async fn refund_order(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: Json<CreateRefund>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &body, async |state, auth, space| {
         service::orders::refund(&state, &auth, &space, &id, body.clone()).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }

@@ -2,14 +2,13 @@
 //! tier (an upgrade now and prorated, a downgrade at the next boundary) or give it a retention
 //! offer.
 
-use crate::auth::Auth;
+use super::call::Call;
 use crate::dto::{ApplyOffer, ChangeTier, Subscription, TierChange};
 use crate::error::ApiError;
-use crate::space::{Intent, resolve};
-use crate::state::AppState;
-use crate::{service, write};
-use actix_web::web::{Data, Json, Path};
-use actix_web::{HttpRequest, HttpResponse, post};
+use crate::service;
+use crate::space::Intent;
+use actix_web::web::{Json, Path};
+use actix_web::{HttpResponse, post};
 
 /// Change a subscription's tier
 ///
@@ -32,19 +31,16 @@ use actix_web::{HttpRequest, HttpResponse, post};
 #[post("/v1/spaces/{space}/subscriptions/{id}/change-tier")]
 #[tracing::instrument(skip_all)]
 pub async fn change_subscription_tier(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: Json<ChangeTier>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &body, async |state, auth, space| {
         service::subscriptions::change_tier(&state, &auth, &space, &id, body.tier_id).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }
 
 /// Apply a retention offer
@@ -62,17 +58,14 @@ pub async fn change_subscription_tier(
 #[post("/v1/spaces/{space}/subscriptions/{id}/offers")]
 #[tracing::instrument(skip_all)]
 pub async fn apply_subscription_offer(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: Json<ApplyOffer>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &body, async |state, auth, space| {
         service::subscriptions::apply_offer(&state, &auth, &space, &id, &body.code).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }

@@ -1,6 +1,7 @@
 //! `/v1/spaces/{space}/points-rules`, a member's points, ledger and badges, and
 //! `/v1/spaces/{space}/leaderboard`.
 
+use super::call::Call;
 use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{
@@ -11,9 +12,8 @@ use crate::pagination::{PageQuery, Paged};
 use crate::service::{parse_id, points};
 use crate::space::{Intent, resolve};
 use crate::state::AppState;
-use crate::write;
 use actix_web::web::{Data, Json, Path, Query};
-use actix_web::{HttpRequest, HttpResponse, get, put};
+use actix_web::{HttpResponse, get, put};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -53,18 +53,15 @@ pub async fn get_points_rules(
 #[put("/v1/spaces/{space}/points-rules")]
 #[tracing::instrument(skip_all)]
 pub async fn set_points_rules(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     body: Json<PointsRulesDto>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &path, Intent::Write).await?;
+    call.write(&path, Intent::Write, &body, async |state, auth, space| {
         points::set_rules(&state, &auth, &space, body.clone()).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }
 
 /// Get a member's points

@@ -1,16 +1,17 @@
 //! `/v1/spaces/{space}/questions`: members ask, the creator or a guest answers, the asker or the
 //! creator accepts an answer; and `/v1/spaces/{space}/members/{id}/guest`, the guest role.
 
+use super::call::Call;
 use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{Answer, AnswerQuestion, AskQuestion, GuestRole, Guests, QuestionDto};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
+use crate::service;
 use crate::space::{Intent, resolve};
 use crate::state::AppState;
-use crate::{service, write};
 use actix_web::web::{Data, Json, Path, Query};
-use actix_web::{HttpRequest, HttpResponse, delete, get, post};
+use actix_web::{HttpResponse, delete, get, post};
 
 /// Ask a question
 ///
@@ -24,18 +25,20 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, post};
 #[post("/v1/spaces/{space}/questions")]
 #[tracing::instrument(skip_all)]
 pub async fn ask_question(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     body: Json<AskQuestion>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &path, Intent::MemberWrite).await?;
-        service::questions::ask(&state, &auth, &space, body.clone()).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    call.write(
+        &path,
+        Intent::MemberWrite,
+        &body,
+        async |state, auth, space| {
+            service::questions::ask(&state, &auth, &space, body.clone()).await
+        },
+    )
+    .await
 }
 
 /// List questions
@@ -97,19 +100,21 @@ pub async fn get_question(
 #[post("/v1/spaces/{space}/questions/{id}/answers")]
 #[tracing::instrument(skip_all)]
 pub async fn answer_question(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: Json<AnswerQuestion>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::MemberWrite).await?;
-        service::questions::answer(&state, &auth, &space, &id, body.clone()).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    call.write(
+        &space,
+        Intent::MemberWrite,
+        &body,
+        async |state, auth, space| {
+            service::questions::answer(&state, &auth, &space, &id, body.clone()).await
+        },
+    )
+    .await
 }
 
 /// Accept an answer
@@ -125,17 +130,19 @@ pub async fn answer_question(
 #[post("/v1/spaces/{space}/questions/{id}/answers/{answer_id}/accept")]
 #[tracing::instrument(skip_all)]
 pub async fn accept_answer(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id, answer_id) = path.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::MemberWrite).await?;
-        service::questions::accept(&state, &auth, &space, &id, &answer_id).await
-    };
-    write::respond(&state, &req, &auth, &(), plan).await
+    call.write(
+        &space,
+        Intent::MemberWrite,
+        &(),
+        async |state, auth, space| {
+            service::questions::accept(&state, &auth, &space, &id, &answer_id).await
+        },
+    )
+    .await
 }
 
 /// Make a member a guest
@@ -149,12 +156,10 @@ pub async fn accept_answer(
 #[post("/v1/spaces/{space}/members/{id}/guest")]
 #[tracing::instrument(skip_all)]
 pub async fn grant_guest_role(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    set_guest(state, req, auth, path, true).await
+    set_guest(call, path, true).await
 }
 
 /// Take the guest role back
@@ -169,27 +174,22 @@ pub async fn grant_guest_role(
 #[delete("/v1/spaces/{space}/members/{id}/guest")]
 #[tracing::instrument(skip_all)]
 pub async fn revoke_guest_role(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    set_guest(state, req, auth, path, false).await
+    set_guest(call, path, false).await
 }
 
 async fn set_guest(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     grant: bool,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &(), async |state, auth, space| {
         service::questions::set_guest(&state, &auth, &space, &id, grant).await
-    };
-    write::respond(&state, &req, &auth, &(), plan).await
+    })
+    .await
 }
 
 /// List guests

@@ -1,17 +1,18 @@
 //! `/v1/spaces/{space}/members/{member}/points` and `…/referrals`: a member's points (which
 //! set their level) and the subscriptions their referral code brought in.
 
+use super::call::Call;
 use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{AdjustPoints, MemberPoints, Referral};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
+use crate::service;
 use crate::service::{parse_id, reads};
 use crate::space::{Intent, resolve};
 use crate::state::AppState;
-use crate::{service, write};
 use actix_web::web::{Data, Json, Path, Query};
-use actix_web::{HttpRequest, HttpResponse, get, post};
+use actix_web::{HttpResponse, get, post};
 
 /// Adjust a member's points
 ///
@@ -29,19 +30,16 @@ use actix_web::{HttpRequest, HttpResponse, get, post};
 #[post("/v1/spaces/{space}/members/{member}/points")]
 #[tracing::instrument(skip_all)]
 pub async fn adjust_points(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: Json<AdjustPoints>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, member) = path.into_inner();
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &body, async |state, auth, space| {
         service::terms::adjust_points(&state, &auth, &space, &member, body.clone()).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }
 
 /// List a member's referrals

@@ -1,5 +1,6 @@
 //! `/v1/spaces`: create a space, read it, change its settings.
 
+use super::call::Call;
 use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{CreateSpace, Space, UpdateSpace};
@@ -74,16 +75,13 @@ pub async fn get_space(
 #[patch("/v1/spaces/{space}")]
 #[tracing::instrument(skip_all)]
 pub async fn update_space(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     body: Json<UpdateSpace>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &path, Intent::Write).await?;
+    call.write(&path, Intent::Write, &body, async |state, auth, space| {
         service::spaces::update(&state, &auth, &space, body.clone()).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }

@@ -2,15 +2,14 @@
 //! Stripe posts signed events that refund or dispute orders and settle the payments of the
 //! subscriptions it collects for (see [`crate::service::stripe`]).
 
+use super::call::Call;
 use crate::app::MAX_BODY;
-use crate::auth::Auth;
 use crate::consistency::POSITION_HEADER;
 use crate::dto::stripe::{AddStripeSecret, StripeAck, StripeEventBody, StripeSecrets};
 use crate::error::ApiError;
 use crate::service;
-use crate::space::{Intent, resolve, resolve_public};
+use crate::space::{Intent, resolve_public};
 use crate::state::AppState;
-use crate::write;
 use actix_web::web::{Bytes, BytesMut, Data, Json, Path, Payload};
 use actix_web::{HttpRequest, HttpResponse, post};
 use futures::StreamExt;
@@ -34,19 +33,16 @@ const SIGNATURE_HEADER: &str = "Stripe-Signature";
 #[post("/v1/spaces/{space}/integrations/stripe/secrets")]
 #[tracing::instrument(skip_all)]
 pub async fn add_stripe_secret(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     body: Json<AddStripeSecret>,
 ) -> Result<HttpResponse, ApiError> {
     let space = path.into_inner();
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &body, async |state, auth, space| {
         service::stripe::add_secret(&state, &auth, &space, &body.secret).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }
 
 /// Reads the raw body (the signature covers its exact bytes), refusing more than the API's body

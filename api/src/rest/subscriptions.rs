@@ -1,17 +1,18 @@
 //! Subscriptions to paid tiers, for creators scripting their business: start one for a member,
 //! list and read them, cancel (at period end or now) and resume.
 
+use super::call::Call;
 use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{CancelSubscription, SetPaymentMethod, StartSubscription, Subscription};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
+use crate::service;
 use crate::service::parse_id;
 use crate::space::{Intent, resolve};
 use crate::state::AppState;
-use crate::{service, write};
 use actix_web::web::{Data, Json, Path, Query};
-use actix_web::{HttpRequest, HttpResponse, get, post, put};
+use actix_web::{HttpResponse, get, post, put};
 use lyceum_domain::membership::subscription::SubscriptionCommand;
 
 /// Start a subscription
@@ -30,19 +31,16 @@ use lyceum_domain::membership::subscription::SubscriptionCommand;
 #[post("/v1/spaces/{space}/members/{member}/subscriptions")]
 #[tracing::instrument(skip_all)]
 pub async fn start_subscription(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: Json<StartSubscription>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, member) = path.into_inner();
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &body, async |state, auth, space| {
         service::subscriptions::start(&state, &auth, &space, &member, body.clone()).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }
 
 /// List a member's subscriptions
@@ -109,17 +107,14 @@ pub async fn get_subscription(
 #[post("/v1/spaces/{space}/subscriptions/{id}/cancel")]
 #[tracing::instrument(skip_all)]
 pub async fn cancel_subscription(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: Json<CancelSubscription>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
     let body = body.into_inner();
     let at_period_end = body.at_period_end.unwrap_or(true);
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &body, async |state, auth, space| {
         service::subscriptions::change(&state, &auth, &space, &id, |now| {
             if at_period_end {
                 SubscriptionCommand::CancelAtPeriodEnd { now }
@@ -128,8 +123,8 @@ pub async fn cancel_subscription(
             }
         })
         .await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }
 
 /// Resume a subscription
@@ -143,20 +138,17 @@ pub async fn cancel_subscription(
 #[post("/v1/spaces/{space}/subscriptions/{id}/resume")]
 #[tracing::instrument(skip_all)]
 pub async fn resume_subscription(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &(), async |state, auth, space| {
         service::subscriptions::change(&state, &auth, &space, &id, |now| {
             SubscriptionCommand::Resume { now }
         })
         .await
-    };
-    write::respond(&state, &req, &auth, &(), plan).await
+    })
+    .await
 }
 
 /// Change a subscription's payment method
@@ -174,18 +166,15 @@ pub async fn resume_subscription(
 #[put("/v1/spaces/{space}/subscriptions/{id}/payment-method")]
 #[tracing::instrument(skip_all)]
 pub async fn set_payment_method(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: Json<SetPaymentMethod>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &body, async |state, auth, space| {
         service::subscriptions::set_payment_method(&state, &auth, &space, &id, &body.payment_method)
             .await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }

@@ -1,14 +1,15 @@
 //! `/v1/spaces/{space}/billing-terms` and `/v1/spaces/{space}/levels`: the rules a creator sets
 //! for payments, dunning, access after refunds, and member levels.
 
+use super::call::Call;
 use crate::auth::Auth;
 use crate::dto::{BillingTermsDto, LevelRulesDto};
 use crate::error::ApiError;
+use crate::service;
 use crate::space::{Intent, resolve};
 use crate::state::AppState;
-use crate::{service, write};
 use actix_web::web::{Data, Json, Path};
-use actix_web::{HttpRequest, HttpResponse, get, put};
+use actix_web::{HttpResponse, get, put};
 
 /// Get billing terms
 ///
@@ -45,18 +46,15 @@ pub async fn get_billing_terms(
 #[put("/v1/spaces/{space}/billing-terms")]
 #[tracing::instrument(skip_all)]
 pub async fn set_billing_terms(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     body: Json<BillingTermsDto>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &path, Intent::Write).await?;
+    call.write(&path, Intent::Write, &body, async |state, auth, space| {
         service::terms::set_terms(&state, &auth, &space, body.clone()).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }
 
 /// Get member levels
@@ -91,16 +89,13 @@ pub async fn get_levels(
 #[put("/v1/spaces/{space}/levels")]
 #[tracing::instrument(skip_all)]
 pub async fn set_levels(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     body: Json<LevelRulesDto>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &path, Intent::Write).await?;
+    call.write(&path, Intent::Write, &body, async |state, auth, space| {
         service::terms::set_levels(&state, &auth, &space, body.clone()).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }

@@ -1,15 +1,16 @@
 //! `/v1/spaces/{space}/tiers`: defining, listing, reading, changing and archiving tiers.
 
+use super::call::Call;
 use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{CreateTier, Tier, UpdateTier};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
+use crate::service;
 use crate::space::{Intent, resolve};
 use crate::state::AppState;
-use crate::{service, write};
 use actix_web::web::{Data, Json, Path, Query};
-use actix_web::{HttpRequest, HttpResponse, get, patch, post};
+use actix_web::{HttpResponse, get, patch, post};
 
 /// Define a tier
 ///
@@ -24,18 +25,15 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post};
 #[post("/v1/spaces/{space}/tiers")]
 #[tracing::instrument(skip_all)]
 pub async fn create_tier(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     body: Json<CreateTier>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &path, Intent::Write).await?;
+    call.write(&path, Intent::Write, &body, async |state, auth, space| {
         service::tiers::create(&state, &auth, &space, body.clone()).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }
 
 /// List tiers
@@ -98,20 +96,17 @@ pub async fn get_tier(
 #[patch("/v1/spaces/{space}/tiers/{tier}")]
 #[tracing::instrument(skip_all)]
 pub async fn update_tier(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: Json<UpdateTier>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, tier) = path.into_inner();
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &body, async |state, auth, space| {
         let command = service::tiers::change_command(body.clone());
         service::tiers::change(&state, &auth, &space, &tier, command).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }
 
 /// Archive a tier
@@ -126,16 +121,13 @@ pub async fn update_tier(
 #[post("/v1/spaces/{space}/tiers/{tier}/archive")]
 #[tracing::instrument(skip_all)]
 pub async fn archive_tier(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, tier) = path.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &(), async |state, auth, space| {
         let command = lyceum_domain::membership::tier::TierCommand::Archive;
         service::tiers::change(&state, &auth, &space, &tier, command).await
-    };
-    write::respond(&state, &req, &auth, &(), plan).await
+    })
+    .await
 }

@@ -1,17 +1,18 @@
 //! `/v1/spaces/{space}/topics`: the space's topic graph, and filing content under tags and
 //! topics (`/v1/spaces/{space}/content/{id}/tags`).
 
+use super::call::Call;
 use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{
     ContentItem, DefineTopic, RelateTopics, TagContent, TopicDto, TopicGraph, TopicRelationDto,
 };
 use crate::error::ApiError;
+use crate::service;
 use crate::space::{Intent, resolve};
 use crate::state::AppState;
-use crate::{service, write};
 use actix_web::web::{Data, Json, Path};
-use actix_web::{HttpRequest, HttpResponse, get, post, put};
+use actix_web::{HttpResponse, get, post, put};
 
 /// Define a topic
 ///
@@ -24,18 +25,15 @@ use actix_web::{HttpRequest, HttpResponse, get, post, put};
 #[post("/v1/spaces/{space}/topics")]
 #[tracing::instrument(skip_all)]
 pub async fn define_topic(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     body: Json<DefineTopic>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &path, Intent::Write).await?;
+    call.write(&path, Intent::Write, &body, async |_state, auth, space| {
         service::topics::define(&auth, &space, body.clone())
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }
 
 /// Relate two topics
@@ -52,19 +50,16 @@ pub async fn define_topic(
 #[post("/v1/spaces/{space}/topics/{id}/relations")]
 #[tracing::instrument(skip_all)]
 pub async fn relate_topics(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: Json<RelateTopics>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &body, async |state, auth, space| {
         service::topics::relate(&state, &auth, &space, &id, body.clone()).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }
 
 /// Get the topic graph
@@ -101,17 +96,14 @@ pub async fn get_topic_graph(
 #[put("/v1/spaces/{space}/content/{id}/tags")]
 #[tracing::instrument(skip_all)]
 pub async fn tag_content(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: Json<TagContent>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &body, async |state, auth, space| {
         service::content::tags::tag(&state, &auth, &space, &id, body.clone()).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }

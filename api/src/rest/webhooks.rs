@@ -1,6 +1,7 @@
 //! `/v1/spaces/{space}/webhooks`: outgoing-webhook endpoints, their delivery log and replays.
 //! Creator and admin keys manage them; auditor keys read them.
 
+use super::call::Call;
 use crate::auth::Auth;
 use crate::dto::webhooks::{
     CreateWebhook, CreatedWebhook, Delivery, ReplayAccepted, ReplayRequest, RotateSecret,
@@ -8,11 +9,11 @@ use crate::dto::webhooks::{
 };
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged, encode_cursor};
+use crate::service;
 use crate::space::{Intent, resolve};
 use crate::state::AppState;
-use crate::{service, write};
 use actix_web::web::{Data, Json, Path, Query};
-use actix_web::{HttpRequest, HttpResponse, delete, get, post};
+use actix_web::{HttpResponse, delete, get, post};
 use uuid::Uuid;
 
 /// Register a webhook endpoint
@@ -30,18 +31,15 @@ use uuid::Uuid;
 #[post("/v1/spaces/{space}/webhooks")]
 #[tracing::instrument(skip_all)]
 pub async fn create_webhook(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     body: Json<CreateWebhook>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &path, Intent::Write).await?;
+    call.write(&path, Intent::Write, &body, async |state, auth, space| {
         service::webhooks::register(&state, &auth, &space, body.clone()).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }
 
 /// List webhook endpoints
@@ -97,17 +95,14 @@ fn page<R, T: From<R>>(rows: Vec<R>, limit: i64, key: impl Fn(&T) -> Uuid) -> Pa
 #[delete("/v1/spaces/{space}/webhooks/{id}")]
 #[tracing::instrument(skip_all)]
 pub async fn disable_webhook(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &(), async |state, auth, space| {
         service::webhooks::disable(&state, &auth, &space, &id).await
-    };
-    write::respond(&state, &req, &auth, &(), plan).await
+    })
+    .await
 }
 
 /// Rotate a webhook secret
@@ -124,19 +119,16 @@ pub async fn disable_webhook(
 #[post("/v1/spaces/{space}/webhooks/{id}/rotate-secret")]
 #[tracing::instrument(skip_all)]
 pub async fn rotate_webhook_secret(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: Json<RotateSecret>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &body, async |state, auth, space| {
         service::webhooks::rotate(&state, &auth, &space, &id, body.overlap_seconds).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }
 
 /// List an endpoint's deliveries
@@ -184,17 +176,14 @@ pub async fn list_deliveries(
 #[post("/v1/spaces/{space}/webhooks/{id}/replay")]
 #[tracing::instrument(skip_all)]
 pub async fn replay_webhook(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: Json<ReplayRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &body, async |state, _auth, space| {
         service::webhooks::replay(&state, &space, &id, body.clone()).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }
