@@ -2,14 +2,12 @@
 
 use super::ids;
 use async_graphql::{ID, SimpleObject};
-use lyceum_projections::interactions::queries::{ActivityRow, InteractionRow, MemberFeatures};
+use lyceum_projections::interactions::queries::{
+    ActivityRow, InteractionRow, MemberFeatures, cursor,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-
-fn uuid(raw: &str) -> Uuid {
-    Uuid::parse_str(raw).unwrap_or_default()
-}
 
 /// One thing a member did.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, SimpleObject, PartialEq, Eq)]
@@ -40,8 +38,8 @@ impl From<ActivityRow> for Activity {
         Self {
             position: row.position,
             action: row.action,
-            content_id: row.content_id.as_deref().map(uuid),
-            comment_id: row.comment_id.as_deref().map(uuid),
+            content_id: row.content_id,
+            comment_id: row.comment_id,
             occurred_at: row.occurred_at,
         }
     }
@@ -71,11 +69,18 @@ pub struct Interaction {
     pub last_at: String,
 }
 
+impl Interaction {
+    /// Its cursor in the interaction matrix.
+    pub fn cursor(&self) -> String {
+        cursor(self.member_id, self.content_id)
+    }
+}
+
 impl From<InteractionRow> for Interaction {
     fn from(row: InteractionRow) -> Self {
         Self {
-            member_id: uuid(&row.member_id),
-            content_id: uuid(&row.content_id),
+            member_id: row.member_id,
+            content_id: row.content_id,
             views: row.views,
             liked: row.liked,
             liked_at: row.liked_at,

@@ -177,7 +177,7 @@ impl From<CountsRow> for SubscriptionCounts {
 impl From<TierRevenueRow> for TierRevenue {
     fn from(row: TierRevenueRow) -> Self {
         Self {
-            tier_id: Uuid::parse_str(&row.tier_id).unwrap_or_default(),
+            tier_id: row.tier_id,
             currency: row.currency,
             amount_minor: row.mrr_minor,
             paying: row.paying,

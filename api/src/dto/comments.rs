@@ -72,17 +72,13 @@ pub struct Comment {
     pub moderation_reason: Option<String>,
 }
 
-fn uuid(raw: &str) -> Uuid {
-    Uuid::parse_str(raw).unwrap_or_default()
-}
-
 impl From<CommentRow> for Comment {
     fn from(row: CommentRow) -> Self {
         Self {
-            id: uuid(&row.id),
-            content_id: uuid(&row.content_id),
-            parent_id: row.parent_id.as_deref().map(uuid),
-            member_id: uuid(&row.member_id),
+            id: row.id,
+            content_id: row.content_id,
+            parent_id: row.parent_id,
+            member_id: row.member_id,
             author_name: row.author_name,
             body: row.body,
             erased: row.erased,

@@ -127,17 +127,13 @@ pub struct CourseProgress {
     pub completed_at: Option<String>,
 }
 
-fn ids(raw: Vec<String>) -> Vec<Uuid> {
-    raw.iter().filter_map(|s| Uuid::parse_str(s).ok()).collect()
-}
-
 impl CourseProgress {
     pub fn from_row(course_id: Uuid, member_id: Uuid, row: CourseProgressRow) -> Self {
         Self {
             course_id,
             member_id,
-            lesson_ids: ids(row.lesson_ids),
-            completed_lesson_ids: ids(row.completed_lesson_ids),
+            lesson_ids: row.lesson_ids,
+            completed_lesson_ids: row.completed_lesson_ids,
             completed: row.completed_at.is_some(),
             completed_at: row.completed_at,
         }

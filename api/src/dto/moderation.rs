@@ -141,17 +141,13 @@ pub struct Report {
     pub resolved_at: Option<String>,
 }
 
-fn uuid(raw: &str) -> Uuid {
-    Uuid::parse_str(raw).unwrap_or_default()
-}
-
 impl From<ReportRow> for Report {
     fn from(row: ReportRow) -> Self {
         Self {
-            id: uuid(&row.id),
-            reporter_id: uuid(&row.reporter_id),
-            content_id: uuid(&row.content_id),
-            comment_id: row.comment_id.as_deref().map(uuid),
+            id: row.id,
+            reporter_id: row.reporter_id,
+            content_id: row.content_id,
+            comment_id: row.comment_id,
             reason: row.reason,
             details: row.details,
             status: row.status,

@@ -19,9 +19,8 @@ impl AnalyticsQuery {
         space: String,
     ) -> async_graphql::Result<AnalyticsSummary> {
         let (state, _, space) = in_space(ctx, Some(&space), Intent::Read).await?;
-        let summary = crate::service::analytics::summary(state, &space.id.to_string())
+        crate::service::analytics::summary(state, &space)
             .await
-            .or_gql()?;
-        Ok(summary)
+            .or_gql()
     }
 }

@@ -2,14 +2,13 @@
 //! likes, shares, comments, lesson completion and reports. They need a member session
 //! (`lyc_ms_…`); `space` defaults to the session's own.
 
-use super::call::{in_space, payload};
+use super::call::{done, in_space, payload};
 use super::error::OrGql;
 use super::mutation::parse_uuid;
 use super::types::{Done, Payload};
 use crate::dto::{
     self, Comment, CourseProgress, InteractionResult, Report, ReportReasonDto, ShareChannelDto,
 };
-use crate::plan::commit;
 use crate::service;
 use crate::space::Intent;
 use async_graphql::{Context, ID, InputObject, Object};
@@ -35,6 +34,11 @@ pub struct ReportInput {
     pub reason: ReportReasonDto,
     /// At most 1000 characters.
     pub details: Option<String>,
+}
+
+/// An optional id as a UUID.
+fn optional(id: Option<ID>, noun: &str) -> async_graphql::Result<Option<uuid::Uuid>> {
+    id.map(|id| parse_uuid(&id, noun)).transpose().or_gql()
 }
 
 async fn interact(
@@ -105,11 +109,7 @@ impl EngagementMutation {
         let (state, auth, space) = in_space(ctx, space.as_deref(), Intent::MemberWrite).await?;
         let body = dto::CreateComment {
             body: input.body,
-            parent_id: input
-                .parent_id
-                .map(|p| parse_uuid(&p, "parent"))
-                .transpose()
-                .or_gql()?,
+            parent_id: optional(input.parent_id, "parent")?,
         };
         let planned = service::comments::post(state, auth, &space, &input.content_id, body).await;
         payload(state, planned).await
@@ -138,8 +138,7 @@ impl EngagementMutation {
     ) -> async_graphql::Result<Done> {
         let (state, auth, space) = in_space(ctx, space.as_deref(), Intent::MemberWrite).await?;
         let planned = service::comments::delete(state, auth, &space, &id).await;
-        let ((), position) = commit(state, planned.or_gql()?).await.or_gql()?;
-        Ok(Done { position })
+        done(state, planned).await
     }
 
     /// Completes a lesson of a course; the course's last lesson completes the course.
@@ -166,11 +165,7 @@ impl EngagementMutation {
         let (state, auth, space) = in_space(ctx, space.as_deref(), Intent::MemberWrite).await?;
         let body = dto::CreateReport {
             content_id: parse_uuid(&input.content_id, "content").or_gql()?,
-            comment_id: input
-                .comment_id
-                .map(|c| parse_uuid(&c, "comment"))
-                .transpose()
-                .or_gql()?,
+            comment_id: optional(input.comment_id, "comment")?,
             reason: input.reason,
             details: input.details,
         };

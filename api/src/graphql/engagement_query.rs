@@ -3,16 +3,17 @@
 //! the report queue and the interaction matrix.
 
 use super::call::in_space;
-use super::error::{OrGql, caller};
+use super::error::OrGql;
 use super::types::{connection, paging};
 use crate::dto::{
     Activity, ActivityFeatures, Comment, CourseProgress, Interaction, ItemEngagement, Report,
 };
 use crate::service;
+use crate::service::comments;
 use crate::space::Intent;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
-use lyceum_projections::interactions::queries::cursor_of;
+use std::convert::identity;
 
 #[derive(Default)]
 pub struct EngagementQuery;
@@ -27,10 +28,8 @@ impl EngagementQuery {
         content_id: ID,
     ) -> async_graphql::Result<ItemEngagement> {
         let (state, auth, space) = in_space(ctx, space.as_deref(), Intent::MemberRead).await?;
-        let counters = service::engagement::counters(state, auth, &space, &content_id)
-            .await
-            .or_gql()?;
-        Ok(counters)
+        let counters = service::engagement::counters(state, auth, &space, &content_id);
+        counters.await.or_gql()
     }
 
     /// One level of an item's thread, oldest first: top-level comments, or the replies to
@@ -47,23 +46,10 @@ impl EngagementQuery {
     ) -> async_graphql::Result<Connection<String, Comment>> {
         let (state, auth, space) = in_space(ctx, space.as_deref(), Intent::MemberRead).await?;
         let (first, after) = paging(first, after)?;
-        let page = service::comments::thread(
-            state,
-            auth,
-            &space,
-            &content_id,
-            parent_id.as_ref().map(|p| p.as_str()),
-            after.as_deref(),
-            first,
-        )
-        .await
-        .or_gql()?;
-        Ok(connection(
-            after.as_deref(),
-            page,
-            |c| c.id.clone(),
-            Comment::from,
-        ))
+        let (parent, after) = (parent_id.as_deref().map(String::as_str), after.as_deref());
+        let page = comments::thread(state, auth, &space, &content_id, parent, after, first);
+        let page = page.await.or_gql()?;
+        Ok(connection(after, page, |c| c.id.to_string(), identity))
     }
 
     /// A member's progress through a course: the signed-in member's, or with a key `memberId`'s.
@@ -75,16 +61,9 @@ impl EngagementQuery {
         member_id: Option<ID>,
     ) -> async_graphql::Result<CourseProgress> {
         let (state, auth, space) = in_space(ctx, space.as_deref(), Intent::MemberRead).await?;
-        let progress = service::progress::progress(
-            state,
-            auth,
-            &space,
-            &course_id,
-            member_id.as_ref().map(|m| m.as_str()),
-        )
-        .await
-        .or_gql()?;
-        Ok(progress)
+        let member_id = member_id.as_deref().map(String::as_str);
+        let progress = service::progress::progress(state, auth, &space, &course_id, member_id);
+        progress.await.or_gql()
     }
 
     /// A member's activity, newest first.
@@ -99,16 +78,10 @@ impl EngagementQuery {
     ) -> async_graphql::Result<Connection<String, Activity>> {
         let (state, auth, space) = in_space(ctx, space.as_deref(), Intent::MemberRead).await?;
         let (first, after) = paging(first, after)?;
-        let page =
-            service::activity::activity(state, auth, &space, &member_id, after.as_deref(), first)
-                .await
-                .or_gql()?;
-        Ok(connection(
-            after.as_deref(),
-            page,
-            |a| a.position.to_string(),
-            Activity::from,
-        ))
+        let after = after.as_deref();
+        let page = service::activity::activity(state, auth, &space, &member_id, after, first);
+        let (page, key) = (page.await.or_gql()?, |a: &Activity| a.position.to_string());
+        Ok(connection(after, page, key, identity))
     }
 
     /// A member's activity features now.
@@ -119,10 +92,8 @@ impl EngagementQuery {
         member_id: ID,
     ) -> async_graphql::Result<ActivityFeatures> {
         let (state, auth, space) = in_space(ctx, space.as_deref(), Intent::MemberRead).await?;
-        let features = service::activity::features(state, auth, &space, &member_id)
-            .await
-            .or_gql()?;
-        Ok(features)
+        let features = service::activity::features(state, auth, &space, &member_id);
+        features.await.or_gql()
     }
 
     /// The space's report queue, oldest first (keys only).
@@ -135,19 +106,12 @@ impl EngagementQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, Report>> {
-        caller(ctx)?;
         let (state, _, space) = in_space(ctx, Some(&space), Intent::Read).await?;
         let (first, after) = paging(first, after)?;
-        let page =
-            service::reports::queue(state, &space, status.as_deref(), after.as_deref(), first)
-                .await
-                .or_gql()?;
-        Ok(connection(
-            after.as_deref(),
-            page,
-            |r| r.id.clone(),
-            Report::from,
-        ))
+        let (status, after) = (status.as_deref(), after.as_deref());
+        let page = service::reports::queue(state, &space, status, after, first);
+        let page = page.await.or_gql()?;
+        Ok(connection(after, page, |r| r.id.to_string(), identity))
     }
 
     /// The member × item interaction matrix, by member then item (keys only).
@@ -160,23 +124,11 @@ impl EngagementQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, Interaction>> {
-        caller(ctx)?;
         let (state, _, space) = in_space(ctx, Some(&space), Intent::Read).await?;
         let (first, after) = paging(first, after)?;
-        let page = service::activity::interactions(
-            state,
-            &space,
-            member_id.as_ref().map(|m| m.as_str()),
-            after.as_deref(),
-            first,
-        )
-        .await
-        .or_gql()?;
-        Ok(connection(
-            after.as_deref(),
-            page,
-            cursor_of,
-            Interaction::from,
-        ))
+        let (member, after) = (member_id.as_deref().map(String::as_str), after.as_deref());
+        let page = service::activity::interactions(state, &space, member, after, first);
+        let page = page.await.or_gql()?;
+        Ok(connection(after, page, Interaction::cursor, identity))
     }
 }

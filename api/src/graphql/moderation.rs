@@ -2,16 +2,40 @@
 //! members, and resolve reports. Each is recorded as an event with the key as its actor.
 
 use super::call::{in_space, payload};
-use super::error::caller;
 use super::types::Payload;
-use crate::dto::{self, Comment, MemberStanding, Report, ReportOutcomeDto};
+use crate::dto::{self, BanMember, Comment, MemberStanding, MuteMember, Report, ReportOutcomeDto};
 use crate::service;
+use crate::service::moderation::MemberAction;
 use crate::space::Intent;
 use async_graphql::{Context, ID, Object};
 use lyceum_domain::engagement::comment::CommentCommand;
 
 #[derive(Default)]
 pub struct ModerationMutation;
+
+/// Hides or removes a comment of the space.
+async fn comment(
+    ctx: &Context<'_>,
+    space: String,
+    id: ID,
+    command: CommentCommand,
+) -> async_graphql::Result<Payload<Comment>> {
+    let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
+    let planned = service::comments::moderate(state, auth, &space, &id, command).await;
+    payload(state, planned).await
+}
+
+/// Mutes, unmutes or bans a member of the space.
+async fn member(
+    ctx: &Context<'_>,
+    space: String,
+    member_id: ID,
+    action: MemberAction,
+) -> async_graphql::Result<Payload<MemberStanding>> {
+    let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
+    let planned = service::moderation::moderate(state, auth, &space, &member_id, action).await;
+    payload(state, planned).await
+}
 
 #[Object]
 impl ModerationMutation {
@@ -23,11 +47,7 @@ impl ModerationMutation {
         id: ID,
         reason: Option<String>,
     ) -> async_graphql::Result<Payload<Comment>> {
-        caller(ctx)?;
-        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
-        let command = CommentCommand::Hide { reason };
-        let planned = service::comments::moderate(state, auth, &space, &id, command).await;
-        payload(state, planned).await
+        comment(ctx, space, id, CommentCommand::Hide { reason }).await
     }
 
     /// Removes a comment: its body is shown to nobody, and it no longer counts.
@@ -38,11 +58,7 @@ impl ModerationMutation {
         id: ID,
         reason: Option<String>,
     ) -> async_graphql::Result<Payload<Comment>> {
-        caller(ctx)?;
-        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
-        let command = CommentCommand::Remove { reason };
-        let planned = service::comments::moderate(state, auth, &space, &id, command).await;
-        payload(state, planned).await
+        comment(ctx, space, id, CommentCommand::Remove { reason }).await
     }
 
     /// Stops a member posting for `minutes` (1 minute to 365 days).
@@ -54,11 +70,8 @@ impl ModerationMutation {
         minutes: u32,
         reason: Option<String>,
     ) -> async_graphql::Result<Payload<MemberStanding>> {
-        caller(ctx)?;
-        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
-        let input = dto::MuteMember { minutes, reason };
-        let planned = service::moderation::mute(state, auth, &space, &member_id, input).await;
-        payload(state, planned).await
+        let action = MemberAction::Mute(MuteMember { minutes, reason });
+        member(ctx, space, member_id, action).await
     }
 
     /// Ends a running mute early.
@@ -68,10 +81,7 @@ impl ModerationMutation {
         space: String,
         member_id: ID,
     ) -> async_graphql::Result<Payload<MemberStanding>> {
-        caller(ctx)?;
-        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
-        let planned = service::moderation::unmute(state, auth, &space, &member_id).await;
-        payload(state, planned).await
+        member(ctx, space, member_id, MemberAction::Unmute).await
     }
 
     /// Bans a member: their sessions are revoked and their access ends, for good; their
@@ -83,11 +93,8 @@ impl ModerationMutation {
         member_id: ID,
         reason: Option<String>,
     ) -> async_graphql::Result<Payload<MemberStanding>> {
-        caller(ctx)?;
-        let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
-        let input = dto::BanMember { reason };
-        let planned = service::moderation::ban(state, auth, &space, &member_id, input).await;
-        payload(state, planned).await
+        let action = MemberAction::Ban(BanMember { reason });
+        member(ctx, space, member_id, action).await
     }
 
     /// Resolves a report once, as dismissed or actioned.
@@ -99,7 +106,6 @@ impl ModerationMutation {
         outcome: ReportOutcomeDto,
         note: Option<String>,
     ) -> async_graphql::Result<Payload<Report>> {
-        caller(ctx)?;
         let (state, auth, space) = in_space(ctx, Some(&space), Intent::Write).await?;
         let input = dto::ResolveReport { outcome, note };
         let planned = service::reports::resolve(state, auth, &space, &id, input).await;

@@ -32,16 +32,10 @@ pub async fn list_member_activity(
 ) -> Result<Json<Paged<Activity>>, ApiError> {
     let (space, member) = path.into_inner();
     let space = resolve(&state, &auth, &space, Intent::MemberRead).await?;
-    let rows = service::activity::activity(
-        &state,
-        &auth,
-        &space,
-        &member,
-        page.after()?.as_deref(),
-        page.limit()?,
-    )
-    .await?;
-    Ok(Json(Paged::from_page(rows, Activity::from)))
+    let (after, limit) = (page.after()?, page.limit()?);
+    let rows = service::activity::activity(&state, &auth, &space, &member, after.as_deref(), limit);
+    let rows = rows.await?;
+    Ok(Json(rows.into()))
 }
 
 /// Get a member's activity features
@@ -91,13 +85,8 @@ pub async fn list_interactions(
     _fresh: Fresh,
 ) -> Result<Json<Paged<Interaction>>, ApiError> {
     let space = resolve(&state, &auth, &path, Intent::Read).await?;
-    let rows = service::activity::interactions(
-        &state,
-        &space,
-        filter.member_id.as_deref(),
-        page.after()?.as_deref(),
-        page.limit()?,
-    )
-    .await?;
-    Ok(Json(Paged::from_page(rows, Interaction::from)))
+    let (member, after) = (filter.member_id.as_deref(), page.after()?);
+    let (after, limit) = (after.as_deref(), page.limit()?);
+    let rows = service::activity::interactions(&state, &space, member, after, limit).await?;
+    Ok(Json(rows.into()))
 }

@@ -35,7 +35,5 @@ pub async fn get_analytics_summary(
     _fresh: Fresh,
 ) -> Result<Json<AnalyticsSummary>, ApiError> {
     let space = resolve(&state, &auth, &path, Intent::Read).await?;
-    Ok(Json(
-        service::analytics::summary(&state, &space.id.to_string()).await?,
-    ))
+    Ok(Json(service::analytics::summary(&state, &space).await?))
 }

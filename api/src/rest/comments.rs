@@ -66,17 +66,11 @@ pub async fn list_comments(
 ) -> Result<Json<Paged<Comment>>, ApiError> {
     let (space, id) = path.into_inner();
     let space = resolve(&state, &auth, &space, Intent::MemberRead).await?;
-    let rows = service::comments::thread(
-        &state,
-        &auth,
-        &space,
-        &id,
-        thread.parent_id.as_deref(),
-        page.after()?.as_deref(),
-        page.limit()?,
-    )
-    .await?;
-    Ok(Json(Paged::from_page(rows, Comment::from)))
+    let (parent, after) = (thread.parent_id.as_deref(), page.after()?);
+    let (after, limit) = (after.as_deref(), page.limit()?);
+    let rows = service::comments::thread(&state, &auth, &space, &id, parent, after, limit);
+    let rows = rows.await?;
+    Ok(Json(rows.into()))
 }
 
 /// Edit a comment
@@ -171,11 +165,8 @@ pub async fn hide_comment(
     path: Path<(String, String)>,
     body: Json<Moderation>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
-    moderate(state, req, auth, path, body, |reason| {
-        CommentCommand::Hide { reason }
-    })
-    .await
+    let command = |reason| CommentCommand::Hide { reason };
+    moderate(state, req, auth, path, body.0, command).await
 }
 
 /// Remove a comment
@@ -197,9 +188,6 @@ pub async fn remove_comment(
     path: Path<(String, String)>,
     body: Json<Moderation>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
-    moderate(state, req, auth, path, body, |reason| {
-        CommentCommand::Remove { reason }
-    })
-    .await
+    let command = |reason| CommentCommand::Remove { reason };
+    moderate(state, req, auth, path, body.0, command).await
 }

@@ -113,12 +113,9 @@ pub async fn share_item(
     path: Path<(String, String)>,
     body: Json<ShareItem>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
     let channel = body.channel.into();
-    interact(state, req, auth, path, &body, move |_| Action::Share {
-        channel,
-    })
-    .await
+    let share = move |_| Action::Share { channel };
+    interact(state, req, auth, path, &body.0, share).await
 }
 
 /// Get an item's engagement

@@ -3,11 +3,29 @@
 use crate::auth::Auth;
 use crate::dto::{BanMember, MemberStanding, MuteMember};
 use crate::error::ApiError;
+use crate::service::moderation::{MemberAction, moderate};
 use crate::space::{Intent, resolve};
 use crate::state::AppState;
-use crate::{service, write};
+use crate::write;
 use actix_web::web::{Data, Json, Path};
 use actix_web::{HttpRequest, HttpResponse, delete, post};
+
+/// Runs a creator's action on the member in the path, made from the request's body.
+async fn act<B: serde::Serialize + Clone>(
+    state: Data<AppState>,
+    req: HttpRequest,
+    auth: Auth,
+    path: Path<(String, String)>,
+    body: B,
+    action: fn(B) -> MemberAction,
+) -> Result<HttpResponse, ApiError> {
+    let (space, member) = path.into_inner();
+    let plan = async {
+        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+        moderate(&state, &auth, &space, &member, action(body.clone())).await
+    };
+    write::respond(&state, &req, &auth, &body, plan).await
+}
 
 /// Mute a member
 ///
@@ -30,13 +48,7 @@ pub async fn mute_member(
     path: Path<(String, String)>,
     body: Json<MuteMember>,
 ) -> Result<HttpResponse, ApiError> {
-    let (space, member) = path.into_inner();
-    let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
-        service::moderation::mute(&state, &auth, &space, &member, body.clone()).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    act(state, req, auth, path, body.0, MemberAction::Mute).await
 }
 
 /// Unmute a member
@@ -55,12 +67,7 @@ pub async fn unmute_member(
     auth: Auth,
     path: Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (space, member) = path.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
-        service::moderation::unmute(&state, &auth, &space, &member).await
-    };
-    write::respond(&state, &req, &auth, &(), plan).await
+    act(state, req, auth, path, (), |()| MemberAction::Unmute).await
 }
 
 /// Ban a member
@@ -86,11 +93,5 @@ pub async fn ban_member(
     path: Path<(String, String)>,
     body: Json<BanMember>,
 ) -> Result<HttpResponse, ApiError> {
-    let (space, member) = path.into_inner();
-    let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
-        service::moderation::ban(&state, &auth, &space, &member, body.clone()).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    act(state, req, auth, path, body.0, MemberAction::Ban).await
 }

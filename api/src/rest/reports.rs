@@ -60,15 +60,10 @@ pub async fn list_reports(
     _fresh: Fresh,
 ) -> Result<Json<Paged<Report>>, ApiError> {
     let space = resolve(&state, &auth, &path, Intent::Read).await?;
-    let rows = service::reports::queue(
-        &state,
-        &space,
-        filter.status.as_deref(),
-        page.after()?.as_deref(),
-        page.limit()?,
-    )
-    .await?;
-    Ok(Json(Paged::from_page(rows, Report::from)))
+    let (status, after) = (filter.status.as_deref(), page.after()?);
+    let rows =
+        service::reports::queue(&state, &space, status, after.as_deref(), page.limit()?).await?;
+    Ok(Json(rows.into()))
 }
 
 /// Resolve a report

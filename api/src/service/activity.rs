@@ -1,12 +1,13 @@
 //! Reads about one member's engagement: their activity log and activity features. A member
 //! session reads its own; a key reads any member of its space; anyone else's is 404.
 
+use super::reads::{map, member};
 use crate::auth::Auth;
-use crate::dto::ActivityFeatures;
+use crate::dto::{Activity, ActivityFeatures, Interaction};
 use crate::error::ApiError;
 use crate::space::SpaceRef;
 use crate::state::AppState;
-use lyceum_projections::interactions::queries::{self, ActivityRow, InteractionRow};
+use lyceum_projections::interactions::queries;
 use lyceum_projections::page::Page;
 use uuid::Uuid;
 
@@ -27,15 +28,8 @@ pub async fn member_of(
             _ => Ok(own),
         };
     }
-    let member = named.ok_or_else(|| ApiError::bad_request("name the member: member_id"))?;
-    lyceum_projections::members::queries::member(
-        &state.db,
-        Some(&space.id.to_string()),
-        &member.to_string(),
-    )
-    .await?
-    .ok_or_else(|| ApiError::not_found("member"))?;
-    Ok(member)
+    let named = named.ok_or_else(|| ApiError::bad_request("name the member: member_id"))?;
+    Ok(member(state, space.id.0, named).await?.id)
 }
 
 /// A member's activity, newest first, a page at a time.
@@ -46,20 +40,15 @@ pub async fn activity(
     member_id: &str,
     after: Option<&str>,
     limit: i64,
-) -> Result<Page<ActivityRow>, ApiError> {
+) -> Result<Page<Activity>, ApiError> {
     let member = member_of(state, auth, space, Some(member_id)).await?;
     let before = after
         .map(|p| p.parse::<i64>())
         .transpose()
         .map_err(|_| ApiError::bad_request("cursor is not valid"))?;
-    Ok(queries::activity(
-        &state.db,
-        &space.id.to_string(),
-        &member.to_string(),
-        before,
-        limit,
-    )
-    .await?)
+    let (space, member) = (space.id.to_string(), member.to_string());
+    let page = queries::activity(&state.db, &space, &member, before, limit).await?;
+    Ok(map(page, Activity::from))
 }
 
 /// A member's activity features now.
@@ -87,7 +76,7 @@ pub async fn interactions(
     member_id: Option<&str>,
     after: Option<&str>,
     limit: i64,
-) -> Result<Page<InteractionRow>, ApiError> {
+) -> Result<Page<Interaction>, ApiError> {
     let member = member_id
         .map(|m| super::parse_id(m, "member"))
         .transpose()?
@@ -95,12 +84,7 @@ pub async fn interactions(
     if after.is_some_and(|key| !queries::valid_cursor(key)) {
         return Err(ApiError::bad_request("cursor is not valid"));
     }
-    Ok(queries::interactions(
-        &state.db,
-        &space.id.to_string(),
-        member.as_deref(),
-        after,
-        limit,
-    )
-    .await?)
+    let space = space.id.to_string();
+    let page = queries::interactions(&state.db, &space, member.as_deref(), after, limit).await?;
+    Ok(map(page, Interaction::from))
 }

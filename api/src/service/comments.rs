@@ -3,6 +3,7 @@
 //! answer.
 
 use super::engagement::engageable;
+use super::reads::{find_member, map};
 use super::{decide_loaded, load_in_space, parse_id};
 use crate::auth::Auth;
 use crate::dto::{Comment as CommentDto, CreateComment, EditComment};
@@ -39,12 +40,15 @@ async fn view(
     history: &[(CommentEvent, String)],
 ) -> Result<CommentDto, ApiError> {
     let comment = Comment::from_history(history.iter().map(|(e, _)| e));
-    let current = comment
-        .state
-        .ok_or_else(|| ApiError::not_found("comment"))?;
+    let (Some(current), Some((_, created_at)), Some((_, updated_at))) =
+        (comment.state, history.first(), history.last())
+    else {
+        return Err(ApiError::not_found("comment"));
+    };
     let mut body = None;
     let mut parent_id = None;
     let mut edited_at = None;
+    let mut moderation_reason = None;
     for (event, at) in history {
         match event {
             CommentEvent::CommentPosted {
@@ -59,6 +63,8 @@ async fn view(
                 body = Some(sealed.clone());
                 edited_at = Some(at.clone());
             }
+            CommentEvent::CommentHidden { reason, .. }
+            | CommentEvent::CommentRemoved { reason, .. } => moderation_reason = reason.clone(),
             _ => {}
         }
     }
@@ -70,29 +76,16 @@ async fn view(
         Some(sealed) => vault::open_for(&state.db, current.member_id.0, &sealed).await?,
         None => None,
     };
-    let row = queries::comment(
-        &state.db,
-        &current.space_id.to_string(),
-        &current.id.to_string(),
-    )
-    .await?;
+    let (space_id, id) = (current.space_id.to_string(), current.id.to_string());
+    let row = queries::comment(&state.db, &space_id, &id).await?;
     // A comment just written is not in the read model yet: its author's name comes from the
     // members read model then.
     let author_name = match &row {
         Some(row) => row.author_name.clone(),
-        None => lyceum_projections::members::queries::member(
-            &state.db,
-            Some(&current.space_id.to_string()),
-            &current.member_id.to_string(),
-        )
-        .await?
-        .and_then(|m| m.display_name),
+        None => find_member(state, Some(current.space_id.0), current.member_id.0)
+            .await?
+            .and_then(|m| m.display_name),
     };
-    let reason = history.iter().rev().find_map(|(event, _)| match event {
-        CommentEvent::CommentHidden { reason, .. }
-        | CommentEvent::CommentRemoved { reason, .. } => Some(reason.clone()),
-        _ => None,
-    });
     Ok(CommentDto {
         id: current.id.0,
         content_id: current.content_id.0,
@@ -103,13 +96,10 @@ async fn view(
         body: text,
         status: current.status.as_str().to_owned(),
         replies: row.as_ref().map_or(0, |r| r.replies),
-        created_at: history
-            .first()
-            .map(|(_, at)| at.clone())
-            .unwrap_or_default(),
+        created_at: created_at.clone(),
         edited_at,
-        updated_at: history.last().map(|(_, at)| at.clone()).unwrap_or_default(),
-        moderation_reason: reason.flatten(),
+        updated_at: updated_at.clone(),
+        moderation_reason,
     })
 }
 
@@ -138,7 +128,7 @@ pub async fn readable(
 /// comments to all, hidden ones to their author and keys, deleted and removed ones as
 /// placeholders without a body.
 pub fn shown_to(row: &CommentRow, viewer: Option<Uuid>) -> bool {
-    row.status != "hidden" || viewer.is_none_or(|m| m.to_string() == row.member_id)
+    row.status != "hidden" || viewer.is_none_or(|m| m == row.member_id)
 }
 
 /// One level of an item's thread, oldest first: a member session must be able to read the
@@ -151,7 +141,7 @@ pub async fn thread(
     parent_id: Option<&str>,
     after: Option<&str>,
     limit: i64,
-) -> Result<Page<CommentRow>, ApiError> {
+) -> Result<Page<CommentDto>, ApiError> {
     let content_id = readable(state, auth, space, content_id).await?;
     let parent = parent_id
         .map(|p| parse_id(p, "parent"))
@@ -164,7 +154,8 @@ pub async fn thread(
         parent_id: parent.as_deref(),
         viewer: viewer.as_deref(),
     };
-    Ok(queries::comments(&state.db, thread, after, limit).await?)
+    let page = queries::comments(&state.db, thread, after, limit).await?;
+    Ok(map(page, CommentDto::from))
 }
 
 /// Plans `POST /v1/spaces/{space}/content/{id}/comments`: a comment, or a reply to one on the

@@ -16,6 +16,9 @@ use lyceum_domain::engagement::interaction::{Action, Interaction, InteractionCom
 use lyceum_domain::engagement::{Standing, pair_id};
 use lyceum_domain::ids::{ContentId, MemberId, TierId};
 use lyceum_domain::membership::member::Member;
+use lyceum_projections::content::queries::content_item;
+use lyceum_projections::engagement::queries::item_stats;
+use lyceum_projections::interactions::queries::interaction;
 use lyceum_store::command::{append_for, load};
 
 /// A member session and an item it may engage with.
@@ -49,21 +52,17 @@ async fn container(
     space: &SpaceRef,
     part: ContentId,
 ) -> Result<Option<(ContentId, ContentState)>, ApiError> {
-    let row = lyceum_projections::content::queries::content_item(
-        &state.db,
-        Some(&space.id.to_string()),
-        &part.to_string(),
-    )
-    .await?;
+    let row = content_item(&state.db, Some(&space.id.to_string()), &part.to_string()).await?;
     let Some(parent) = row.and_then(|r| r.parent_id) else {
         return Ok(None);
     };
-    let loaded = load_in_space::<Content>(&state.db, space.id, parent).await?;
+    let id = parse_id(&parent, "content")?;
+    let loaded = load_in_space::<Content>(&state.db, space.id, id).await?;
     Ok(loaded
         .state
         .state
         .filter(|c| c.status == ContentStatus::Published && c.parts.contains(&part))
-        .map(|c| (ContentId(parent), c)))
+        .map(|c| (ContentId(id), c)))
 }
 
 /// Checks that the caller is a member session of `space` whose entitlements admit the
@@ -124,20 +123,13 @@ pub async fn engageable(
     })
 }
 
-fn action_name(action: Action) -> &'static str {
+/// The action's name in the answer, and the rate limit it counts against.
+fn name_and_limit(action: Action) -> (&'static str, Limit) {
     match action {
-        Action::View { .. } => "view",
-        Action::Like => "like",
-        Action::Unlike => "unlike",
-        Action::Share { .. } => "share",
-    }
-}
-
-fn limit(action: Action) -> Limit {
-    match action {
-        Action::View { .. } => Limit::View,
-        Action::Like | Action::Unlike => Limit::Like,
-        Action::Share { .. } => Limit::Share,
+        Action::View { .. } => ("view", Limit::View),
+        Action::Like => ("like", Limit::Like),
+        Action::Unlike => ("unlike", Limit::Like),
+        Action::Share { .. } => ("share", Limit::Share),
     }
 }
 
@@ -153,9 +145,8 @@ pub async fn interact(
     let engagement = engageable(state, auth, space, content_id).await?;
     let now = state.clock.now();
     let action = action(now);
-    state
-        .limits
-        .check(engagement.member_id.0, limit(action), now)?;
+    let (name, limit) = name_and_limit(action);
+    state.limits.check(engagement.member_id.0, limit, now)?;
     let stream = pair_id(
         Interaction::TYPE,
         engagement.member_id,
@@ -174,7 +165,7 @@ pub async fn interact(
     let output = InteractionResult {
         content_id: engagement.content_id.0,
         member_id: engagement.member_id.0,
-        action: action_name(action).to_owned(),
+        action: name.to_owned(),
         recorded: !events.is_empty(),
         liked: after.liked,
     };
@@ -202,25 +193,17 @@ pub async fn counters(
     content_id: &str,
 ) -> Result<ItemEngagement, ApiError> {
     let id = parse_id(content_id, "content")?;
-    let row = lyceum_projections::content::queries::content_item(
-        &state.db,
-        Some(&space.id.to_string()),
-        &id.to_string(),
-    )
-    .await?
-    .filter(|row| auth.member_id().is_none() || row.status == "published")
-    .ok_or_else(|| ApiError::not_found("content"))?;
-    let stats =
-        lyceum_projections::engagement::queries::item_stats(&state.db, &row.id.to_string()).await?;
+    let item = id.to_string();
+    content_item(&state.db, Some(&space.id.to_string()), &item)
+        .await?
+        .filter(|row| auth.member_id().is_none() || row.status == "published")
+        .ok_or_else(|| ApiError::not_found("content"))?;
+    let stats = item_stats(&state.db, &item).await?;
     let liked = match auth.member_id() {
         Some(member) => Some(
-            lyceum_projections::interactions::queries::interaction(
-                &state.db,
-                &member.to_string(),
-                &row.id.to_string(),
-            )
-            .await?
-            .is_some_and(|i| i.liked),
+            interaction(&state.db, &member.to_string(), &item)
+                .await?
+                .is_some_and(|i| i.liked),
         ),
         None => None,
     };

@@ -28,15 +28,46 @@ fn standing(member: &Member, member_id: uuid::Uuid, now: DateTime<Utc>) -> Membe
     }
 }
 
-async fn moderate(
+/// What a moderator does to a member.
+#[derive(Debug, Clone)]
+pub enum MemberAction {
+    /// `POST /v1/spaces/{space}/members/{member}/mute`.
+    Mute(MuteMember),
+    /// `DELETE /v1/spaces/{space}/members/{member}/mute`.
+    Unmute,
+    /// `POST /v1/spaces/{space}/members/{member}/ban`.
+    Ban(BanMember),
+}
+
+/// Plans a mute, an unmute or a ban of a member of the space.
+pub async fn moderate(
     state: &AppState,
     auth: &Auth,
     space: &SpaceRef,
     member_id: &str,
-    command: MemberCommand,
+    action: MemberAction,
 ) -> Result<Planned<MemberStanding>, ApiError> {
-    let id = super::parse_id(member_id, "member")?;
     let now = state.clock.now();
+    let command = match action {
+        MemberAction::Mute(input) => {
+            if !(1..=MAX_MUTE_MINUTES).contains(&input.minutes) {
+                return Err(DomainError::validation(format!(
+                    "minutes must be between 1 and {MAX_MUTE_MINUTES}"
+                ))
+                .into());
+            }
+            MemberCommand::Mute {
+                until: now + Duration::minutes(i64::from(input.minutes)),
+                now,
+                reason: input.reason,
+            }
+        }
+        MemberAction::Unmute => MemberCommand::Unmute { now },
+        MemberAction::Ban(input) => MemberCommand::Ban {
+            reason: input.reason,
+        },
+    };
+    let id = super::parse_id(member_id, "member")?;
     let bans = matches!(command, MemberCommand::Ban { .. });
     let mut decision = decide_in_space::<Member>(state, auth, space, id, command).await?;
     if bans && !decision.append.events.is_empty() {
@@ -48,52 +79,4 @@ async fn moderate(
     }
     let output = standing(&decision.state, id, now);
     Ok(decision.planned(output))
-}
-
-/// Plans `POST /v1/spaces/{space}/members/{member}/mute`.
-pub async fn mute(
-    state: &AppState,
-    auth: &Auth,
-    space: &SpaceRef,
-    member_id: &str,
-    input: MuteMember,
-) -> Result<Planned<MemberStanding>, ApiError> {
-    if !(1..=MAX_MUTE_MINUTES).contains(&input.minutes) {
-        return Err(DomainError::validation(format!(
-            "minutes must be between 1 and {MAX_MUTE_MINUTES}"
-        ))
-        .into());
-    }
-    let now = state.clock.now();
-    let command = MemberCommand::Mute {
-        until: now + Duration::minutes(i64::from(input.minutes)),
-        now,
-        reason: input.reason,
-    };
-    moderate(state, auth, space, member_id, command).await
-}
-
-/// Plans `DELETE /v1/spaces/{space}/members/{member}/mute`.
-pub async fn unmute(
-    state: &AppState,
-    auth: &Auth,
-    space: &SpaceRef,
-    member_id: &str,
-) -> Result<Planned<MemberStanding>, ApiError> {
-    let now = state.clock.now();
-    moderate(state, auth, space, member_id, MemberCommand::Unmute { now }).await
-}
-
-/// Plans `POST /v1/spaces/{space}/members/{member}/ban`.
-pub async fn ban(
-    state: &AppState,
-    auth: &Auth,
-    space: &SpaceRef,
-    member_id: &str,
-    input: BanMember,
-) -> Result<Planned<MemberStanding>, ApiError> {
-    let command = MemberCommand::Ban {
-        reason: input.reason,
-    };
-    moderate(state, auth, space, member_id, command).await
 }

@@ -107,14 +107,13 @@ pub async fn progress(
 ) -> Result<ProgressDto, ApiError> {
     let member = super::activity::member_of(state, auth, space, member_id).await?;
     let course = super::parse_id(course_id, "course")?;
-    let row = lyceum_projections::content::queries::content_item(
-        &state.db,
-        Some(&space.id.to_string()),
-        &course.to_string(),
-    )
-    .await?
-    .filter(|row| row.kind == "course" && (auth.member_id().is_none() || row.status == "published"))
-    .ok_or_else(|| ApiError::not_found("course"))?;
-    let progress = course_progress(&state.db, &member.to_string(), &row.id.to_string()).await?;
+    let id = course.to_string();
+    lyceum_projections::content::queries::content_item(&state.db, Some(&space.id.to_string()), &id)
+        .await?
+        .filter(|row| {
+            row.kind == "course" && (auth.member_id().is_none() || row.status == "published")
+        })
+        .ok_or_else(|| ApiError::not_found("course"))?;
+    let progress = course_progress(&state.db, &member.to_string(), &id).await?;
     Ok(ProgressDto::from_row(course, member, progress))
 }

@@ -2,6 +2,7 @@
 //! the queue and resolves each report once. The reporter's details are sealed with their key.
 
 use super::engagement::published;
+use super::reads::map;
 use super::{decide_in_space, load_in_space};
 use crate::auth::Auth;
 use crate::dto::{CreateReport, Report as ReportDto, ResolveReport};
@@ -15,7 +16,7 @@ use lyceum_domain::engagement::report::{MAX_DETAILS, Report, ReportCommand, Repo
 use lyceum_domain::ids::{CommentId, MemberId, ReportId};
 use lyceum_domain::values::bounded_text;
 use lyceum_domain::{Aggregate, Code, DomainError};
-use lyceum_projections::engagement::queries::{ReportRow, open_report_by};
+use lyceum_projections::engagement::queries::{open_report_by, reports};
 use lyceum_projections::page::Page;
 use lyceum_store::command::append_for;
 use lyceum_store::vault;
@@ -174,16 +175,10 @@ pub async fn queue(
     status: Option<&str>,
     after: Option<&str>,
     limit: i64,
-) -> Result<Page<ReportRow>, ApiError> {
+) -> Result<Page<ReportDto>, ApiError> {
     if status.is_some_and(|s| !["open", "resolved"].contains(&s)) {
         return Err(ApiError::bad_request("status must be open or resolved"));
     }
-    Ok(lyceum_projections::engagement::queries::reports(
-        &state.db,
-        &space.id.to_string(),
-        status,
-        after,
-        limit,
-    )
-    .await?)
+    let page = reports(&state.db, &space.id.to_string(), status, after, limit).await?;
+    Ok(map(page, ReportDto::from))
 }

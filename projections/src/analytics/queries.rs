@@ -1,9 +1,11 @@
 //! Reads of the analytics: MRR per currency and per tier (from `rm_mrr_changes`), and
 //! subscriptions counted by status and by monthly cohort.
 
+use crate::decode::uuid;
 use lyceum_store::{Db, StoreError};
 use serde::Serialize;
 use sqlx::Row;
+use uuid::Uuid;
 
 /// A space's monthly recurring revenue in one currency: the sum of its MRR deltas.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -76,7 +78,7 @@ pub async fn subscription_counts(
 /// The MRR of one tier in one currency, and how many subscriptions bring it in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TierRevenueRow {
-    pub tier_id: String,
+    pub tier_id: Uuid,
     pub currency: String,
     pub mrr_minor: i64,
     /// Subscriptions of the tier that contribute to its MRR now.
@@ -102,7 +104,7 @@ pub async fn revenue_by_tier(db: &Db, space_id: &str) -> Result<Vec<TierRevenueR
         .iter()
         .map(|row| {
             Ok(TierRevenueRow {
-                tier_id: row.try_get("tier_id")?,
+                tier_id: uuid(row, "tier_id")?,
                 currency: row.try_get("currency")?,
                 mrr_minor: row.try_get("mrr_minor")?,
                 paying: row.try_get("paying")?,

@@ -92,7 +92,7 @@ pub async fn first_comments_of(
     for row in query.fetch_all(db.reader()).await? {
         let comment = comment_row(&row)?;
         threads
-            .entry(comment.content_id.clone())
+            .entry(comment.content_id.to_string())
             .or_default()
             .push(comment);
     }

@@ -1,11 +1,13 @@
 //! Reads of the engagement read model: an item's counters, comment threads a page at a time,
 //! the report queue, and a member's progress through a course.
 
+use crate::decode::{opt_uuid, uuid};
 use crate::page::{Arg, Keyset, Page, Start};
 use lyceum_store::{Db, StoreError};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use uuid::Uuid;
 
 /// An item's counters: what the events say, as of the last one applied.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -45,11 +47,11 @@ pub(super) fn stats_row(row: &AnyRow) -> Result<ItemStats, StoreError> {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CommentRow {
-    pub id: String,
-    pub space_id: String,
-    pub content_id: String,
-    pub parent_id: Option<String>,
-    pub member_id: String,
+    pub id: Uuid,
+    pub space_id: Uuid,
+    pub content_id: Uuid,
+    pub parent_id: Option<Uuid>,
+    pub member_id: Uuid,
     /// The author's display name (from the members read model); null once erased.
     pub author_name: Option<String>,
     /// Null once deleted, removed, or erased with its author's personal data.
@@ -60,6 +62,7 @@ pub struct CommentRow {
     pub created_at: String,
     pub edited_at: Option<String>,
     pub updated_at: String,
+    /// The actor who hid or removed it (`key:<id>`).
     pub moderated_by: Option<String>,
     pub moderation_reason: Option<String>,
 }
@@ -73,11 +76,11 @@ pub(super) const COMMENT_COLUMNS: &str = "c.id, c.space_id, c.content_id, c.pare
 
 pub(super) fn comment_row(row: &AnyRow) -> Result<CommentRow, StoreError> {
     Ok(CommentRow {
-        id: row.try_get("id")?,
-        space_id: row.try_get("space_id")?,
-        content_id: row.try_get("content_id")?,
-        parent_id: row.try_get("parent_id")?,
-        member_id: row.try_get("member_id")?,
+        id: uuid(row, "id")?,
+        space_id: uuid(row, "space_id")?,
+        content_id: uuid(row, "content_id")?,
+        parent_id: opt_uuid(row, "parent_id")?,
+        member_id: uuid(row, "member_id")?,
         author_name: row.try_get("author_name")?,
         body: row.try_get("body")?,
         erased: row.try_get::<i64, _>("erased")? != 0,
@@ -122,7 +125,7 @@ pub async fn comments(
         key: "c.id",
     }
     .page(db, Start::After(after), limit, comment_row, |c| {
-        c.id.clone()
+        c.id.to_string()
     })
     .await
 }
@@ -141,17 +144,18 @@ pub async fn comment(db: &Db, space_id: &str, id: &str) -> Result<Option<Comment
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReportRow {
-    pub id: String,
-    pub space_id: String,
-    pub reporter_id: String,
-    pub content_id: String,
-    pub comment_id: Option<String>,
+    pub id: Uuid,
+    pub space_id: Uuid,
+    pub reporter_id: Uuid,
+    pub content_id: Uuid,
+    pub comment_id: Option<Uuid>,
     pub reason: String,
     /// Null when none were given, or once the reporter's personal data was erased.
     pub details: Option<String>,
     pub status: String,
     pub outcome: Option<String>,
     pub note: Option<String>,
+    /// The actor who resolved it (`key:<id>`).
     pub resolved_by: Option<String>,
     pub created_at: String,
     pub resolved_at: Option<String>,
@@ -159,11 +163,11 @@ pub struct ReportRow {
 
 fn report_row(row: &AnyRow) -> Result<ReportRow, StoreError> {
     Ok(ReportRow {
-        id: row.try_get("id")?,
-        space_id: row.try_get("space_id")?,
-        reporter_id: row.try_get("reporter_id")?,
-        content_id: row.try_get("content_id")?,
-        comment_id: row.try_get("comment_id")?,
+        id: uuid(row, "id")?,
+        space_id: uuid(row, "space_id")?,
+        reporter_id: uuid(row, "reporter_id")?,
+        content_id: uuid(row, "content_id")?,
+        comment_id: opt_uuid(row, "comment_id")?,
         reason: row.try_get("reason")?,
         details: row.try_get("details")?,
         status: row.try_get("status")?,
@@ -192,7 +196,9 @@ pub async fn reports(
         args: &[Arg::Text(space_id), Arg::Text(status.unwrap_or(""))],
         key: "id",
     }
-    .page(db, Start::After(after), limit, report_row, |r| r.id.clone())
+    .page(db, Start::After(after), limit, report_row, |r| {
+        r.id.to_string()
+    })
     .await
 }
 
@@ -227,23 +233,36 @@ pub async fn report(db: &Db, space_id: &str, id: &str) -> Result<Option<ReportRo
 }
 
 /// A course's lessons in order, from the content catalog.
-pub async fn course_lessons(db: &Db, course_id: &str) -> Result<Vec<String>, StoreError> {
-    Ok(sqlx::query_scalar(
+pub async fn course_lessons(db: &Db, course_id: &str) -> Result<Vec<Uuid>, StoreError> {
+    ids(
+        db,
         "SELECT id FROM rm_content WHERE parent_id = $1 AND kind = 'lesson' ORDER BY part_no, id",
+        &[course_id],
     )
-    .bind(course_id)
-    .fetch_all(db.reader())
-    .await?)
+    .await
+}
+
+/// The ids in the one column (`id`, or named so) that `sql` selects.
+async fn ids(db: &Db, sql: &str, args: &[&str]) -> Result<Vec<Uuid>, StoreError> {
+    let mut query = sqlx::query(sql);
+    for arg in args {
+        query = query.bind(*arg);
+    }
+    let rows = query.fetch_all(db.reader()).await?;
+    Ok(rows
+        .iter()
+        .map(|row| uuid(row, "id"))
+        .collect::<Result<_, _>>()?)
 }
 
 /// A member's progress through a course.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CourseProgressRow {
     /// The course's lessons in order.
-    pub lesson_ids: Vec<String>,
+    pub lesson_ids: Vec<Uuid>,
     /// The lessons the member completed, in the course's order (and any since taken out of the
     /// course, last).
-    pub completed_lesson_ids: Vec<String>,
+    pub completed_lesson_ids: Vec<Uuid>,
     /// When the member completed the course, if they did.
     pub completed_at: Option<String>,
 }
@@ -254,18 +273,17 @@ pub async fn course_progress(
     course_id: &str,
 ) -> Result<CourseProgressRow, StoreError> {
     let lesson_ids = course_lessons(db, course_id).await?;
-    let mut done: Vec<String> = sqlx::query_scalar(
-        "SELECT lesson_id FROM rm_lesson_completions WHERE member_id = $1 AND course_id = $2 \
-         ORDER BY lesson_id",
+    let mut done = ids(
+        db,
+        "SELECT lesson_id AS id FROM rm_lesson_completions WHERE member_id = $1 \
+         AND course_id = $2 ORDER BY lesson_id",
+        &[member_id, course_id],
     )
-    .bind(member_id)
-    .bind(course_id)
-    .fetch_all(db.reader())
     .await?;
-    let mut completed_lesson_ids: Vec<String> = lesson_ids
+    let mut completed_lesson_ids: Vec<Uuid> = lesson_ids
         .iter()
         .filter(|l| done.contains(l))
-        .cloned()
+        .copied()
         .collect();
     done.retain(|l| !lesson_ids.contains(l));
     completed_lesson_ids.extend(done);

@@ -1,6 +1,7 @@
 //! Reads of the training features: the member × item table, a member's activity log (newest
 //! first), and per-member activity features computed at `now`.
 
+use crate::decode::{opt_uuid, uuid};
 use crate::page::{Arg, Keyset, Page, Start, page};
 use chrono::{DateTime, Utc};
 use lyceum_store::{Db, StoreError};
@@ -12,8 +13,8 @@ use uuid::Uuid;
 /// What one member did with one item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct InteractionRow {
-    pub member_id: String,
-    pub content_id: String,
+    pub member_id: Uuid,
+    pub content_id: Uuid,
     pub views: i64,
     pub liked: bool,
     pub liked_at: Option<String>,
@@ -25,10 +26,13 @@ pub struct InteractionRow {
     pub last_at: String,
 }
 
+const INTERACTION_COLUMNS: &str = "member_id, content_id, views, liked, liked_at, shares, \
+     comments, completed_at, purchased_at, first_at, last_at FROM rm_interactions";
+
 fn interaction_row(row: &AnyRow) -> Result<InteractionRow, StoreError> {
     Ok(InteractionRow {
-        member_id: row.try_get("member_id")?,
-        content_id: row.try_get("content_id")?,
+        member_id: uuid(row, "member_id")?,
+        content_id: uuid(row, "content_id")?,
         views: row.try_get("views")?,
         liked: row.try_get::<i64, _>("liked")? != 0,
         liked_at: row.try_get("liked_at")?,
@@ -41,13 +45,10 @@ fn interaction_row(row: &AnyRow) -> Result<InteractionRow, StoreError> {
     })
 }
 
-/// The cursor key of an interaction: both ids without dashes (64 characters).
-pub fn cursor_of(row: &InteractionRow) -> String {
-    let simple = |id: &str| Uuid::parse_str(id).map(|u| u.simple().to_string());
-    match (simple(&row.member_id), simple(&row.content_id)) {
-        (Ok(m), Ok(c)) => format!("{m}{c}"),
-        _ => String::new(),
-    }
+/// The cursor key of an interaction of `member_id` with `content_id`: both ids without dashes
+/// (64 characters).
+pub fn cursor(member_id: Uuid, content_id: Uuid) -> String {
+    format!("{}{}", member_id.simple(), content_id.simple())
 }
 
 fn split_key(key: &str) -> Result<(String, String), StoreError> {
@@ -73,13 +74,11 @@ pub async fn interactions(
         Some(key) => split_key(key)?,
         None => (String::new(), String::new()),
     };
-    let rows = sqlx::query(
-        "SELECT member_id, content_id, views, liked, liked_at, shares, comments, completed_at, \
-         purchased_at, first_at, last_at FROM rm_interactions WHERE space_id = $1 \
-         AND ($2 = '' OR member_id = $2) \
+    let rows = sqlx::query(&format!(
+        "SELECT {INTERACTION_COLUMNS} WHERE space_id = $1 AND ($2 = '' OR member_id = $2) \
          AND ($3 = '' OR member_id > $3 OR (member_id = $3 AND content_id > $4)) \
-         ORDER BY member_id, content_id LIMIT $5",
-    )
+         ORDER BY member_id, content_id LIMIT $5"
+    ))
     .bind(space_id)
     .bind(member_id.unwrap_or(""))
     .bind(&after_member)
@@ -88,7 +87,9 @@ pub async fn interactions(
     .fetch_all(db.reader())
     .await?;
     let items = rows.iter().map(interaction_row).collect::<Result<_, _>>()?;
-    Ok(page(items, limit, cursor_of))
+    Ok(page(items, limit, |i: &InteractionRow| {
+        cursor(i.member_id, i.content_id)
+    }))
 }
 
 /// Whether a cursor of [`interactions`] is well-formed.
@@ -102,11 +103,9 @@ pub async fn interaction(
     member_id: &str,
     content_id: &str,
 ) -> Result<Option<InteractionRow>, StoreError> {
-    let row = sqlx::query(
-        "SELECT member_id, content_id, views, liked, liked_at, shares, comments, completed_at, \
-         purchased_at, first_at, last_at FROM rm_interactions \
-         WHERE member_id = $1 AND content_id = $2",
-    )
+    let row = sqlx::query(&format!(
+        "SELECT {INTERACTION_COLUMNS} WHERE member_id = $1 AND content_id = $2"
+    ))
     .bind(member_id)
     .bind(content_id)
     .fetch_optional(db.reader())
@@ -121,8 +120,8 @@ pub struct ActivityRow {
     pub position: i64,
     /// `viewed`, `liked`, `unliked`, `shared`, `commented`, `completed` or `purchased`.
     pub action: String,
-    pub content_id: Option<String>,
-    pub comment_id: Option<String>,
+    pub content_id: Option<Uuid>,
+    pub comment_id: Option<Uuid>,
     pub occurred_at: String,
 }
 
@@ -150,8 +149,8 @@ fn activity_row(row: &AnyRow) -> Result<ActivityRow, StoreError> {
     Ok(ActivityRow {
         position: row.try_get("position")?,
         action: row.try_get("action")?,
-        content_id: row.try_get("content_id")?,
-        comment_id: row.try_get("comment_id")?,
+        content_id: opt_uuid(row, "content_id")?,
+        comment_id: opt_uuid(row, "comment_id")?,
         occurred_at: row.try_get("occurred_at")?,
     })
 }
