@@ -1,16 +1,17 @@
 //! Comment threads: members post, reply, edit and delete their own comments on items they can
 //! read; creators hide and remove.
 
+use super::call::Call;
 use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{Comment, CreateComment, EditComment, Moderation, ThreadQuery};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
+use crate::service;
 use crate::space::{Intent, resolve};
 use crate::state::AppState;
-use crate::{service, write};
 use actix_web::web::{Data, Json, Path, Query};
-use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
+use actix_web::{HttpResponse, delete, get, patch, post};
 use lyceum_domain::engagement::comment::CommentCommand;
 
 /// Post a comment
@@ -28,19 +29,21 @@ use lyceum_domain::engagement::comment::CommentCommand;
 #[post("/v1/spaces/{space}/content/{id}/comments")]
 #[tracing::instrument(skip_all)]
 pub async fn post_comment(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: Json<CreateComment>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::MemberWrite).await?;
-        service::comments::post(&state, &auth, &space, &id, body.clone()).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    call.write(
+        &space,
+        Intent::MemberWrite,
+        &body,
+        async |state, auth, space| {
+            service::comments::post(&state, &auth, &space, &id, body.clone()).await
+        },
+    )
+    .await
 }
 
 /// List comments
@@ -87,19 +90,21 @@ pub async fn list_comments(
 #[patch("/v1/spaces/{space}/comments/{comment}")]
 #[tracing::instrument(skip_all)]
 pub async fn edit_comment(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: Json<EditComment>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::MemberWrite).await?;
-        service::comments::edit(&state, &auth, &space, &id, body.clone()).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    call.write(
+        &space,
+        Intent::MemberWrite,
+        &body,
+        async |state, auth, space| {
+            service::comments::edit(&state, &auth, &space, &id, body.clone()).await
+        },
+    )
+    .await
 }
 
 /// Delete a comment
@@ -115,34 +120,31 @@ pub async fn edit_comment(
 #[delete("/v1/spaces/{space}/comments/{comment}")]
 #[tracing::instrument(skip_all)]
 pub async fn delete_comment(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::MemberWrite).await?;
-        service::comments::delete(&state, &auth, &space, &id).await
-    };
-    write::respond(&state, &req, &auth, &(), plan).await
+    call.write(
+        &space,
+        Intent::MemberWrite,
+        &(),
+        async |state, auth, space| service::comments::delete(&state, &auth, &space, &id).await,
+    )
+    .await
 }
 
 async fn moderate(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: Moderation,
     command: impl FnOnce(Option<String>) -> CommentCommand,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &body, async |state, auth, space| {
         let command = command(body.reason.clone());
         service::comments::moderate(&state, &auth, &space, &id, command).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }
 
 /// Hide a comment
@@ -159,14 +161,12 @@ async fn moderate(
 #[post("/v1/spaces/{space}/comments/{comment}/hide")]
 #[tracing::instrument(skip_all)]
 pub async fn hide_comment(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: Json<Moderation>,
 ) -> Result<HttpResponse, ApiError> {
     let command = |reason| CommentCommand::Hide { reason };
-    moderate(state, req, auth, path, body.0, command).await
+    moderate(call, path, body.0, command).await
 }
 
 /// Remove a comment
@@ -182,12 +182,10 @@ pub async fn hide_comment(
 #[post("/v1/spaces/{space}/comments/{comment}/remove")]
 #[tracing::instrument(skip_all)]
 pub async fn remove_comment(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: Json<Moderation>,
 ) -> Result<HttpResponse, ApiError> {
     let command = |reason| CommentCommand::Remove { reason };
-    moderate(state, req, auth, path, body.0, command).await
+    moderate(call, path, body.0, command).await
 }

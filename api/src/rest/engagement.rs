@@ -1,32 +1,35 @@
 //! `/v1/spaces/{space}/content/{id}/…`: a member's views, likes and shares of an item, and the
 //! item's engagement counters.
 
+use super::call::Call;
 use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{InteractionResult, ItemEngagement, ShareItem};
 use crate::error::ApiError;
+use crate::service;
 use crate::space::{Intent, resolve};
 use crate::state::AppState;
-use crate::{service, write};
 use actix_web::web::{Data, Json, Path};
-use actix_web::{HttpRequest, HttpResponse, delete, get, post, put};
+use actix_web::{HttpResponse, delete, get, post, put};
 use chrono::{DateTime, Utc};
 use lyceum_domain::engagement::interaction::Action;
 
 async fn interact(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: &impl serde::Serialize,
     action: impl FnOnce(DateTime<Utc>) -> Action,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::MemberWrite).await?;
-        service::engagement::interact(&state, &auth, &space, &id, action).await
-    };
-    write::respond(&state, &req, &auth, body, plan).await
+    call.write(
+        &space,
+        Intent::MemberWrite,
+        body,
+        async |state, auth, space| {
+            service::engagement::interact(&state, &auth, &space, &id, action).await
+        },
+    )
+    .await
 }
 
 /// Record a view
@@ -43,12 +46,10 @@ async fn interact(
 #[post("/v1/spaces/{space}/content/{id}/views")]
 #[tracing::instrument(skip_all)]
 pub async fn record_view(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    interact(state, req, auth, path, &(), |now| Action::View {
+    interact(call, path, &(), |now| Action::View {
         day: now.date_naive(),
     })
     .await
@@ -65,13 +66,8 @@ pub async fn record_view(
 )]
 #[put("/v1/spaces/{space}/content/{id}/like")]
 #[tracing::instrument(skip_all)]
-pub async fn like_item(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
-    path: Path<(String, String)>,
-) -> Result<HttpResponse, ApiError> {
-    interact(state, req, auth, path, &(), |_| Action::Like).await
+pub async fn like_item(call: Call, path: Path<(String, String)>) -> Result<HttpResponse, ApiError> {
+    interact(call, path, &(), |_| Action::Like).await
 }
 
 /// Unlike an item
@@ -86,12 +82,10 @@ pub async fn like_item(
 #[delete("/v1/spaces/{space}/content/{id}/like")]
 #[tracing::instrument(skip_all)]
 pub async fn unlike_item(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    interact(state, req, auth, path, &(), |_| Action::Unlike).await
+    interact(call, path, &(), |_| Action::Unlike).await
 }
 
 /// Share an item
@@ -107,15 +101,13 @@ pub async fn unlike_item(
 #[post("/v1/spaces/{space}/content/{id}/shares")]
 #[tracing::instrument(skip_all)]
 pub async fn share_item(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: Json<ShareItem>,
 ) -> Result<HttpResponse, ApiError> {
     let channel = body.channel.into();
     let share = move |_| Action::Share { channel };
-    interact(state, req, auth, path, &body.0, share).await
+    interact(call, path, &body.0, share).await
 }
 
 /// Get an item's engagement

@@ -1,30 +1,25 @@
 //! `/v1/spaces/{space}/members/{member}/…`: a creator mutes, unmutes or bans a member.
 
-use crate::auth::Auth;
+use super::call::Call;
 use crate::dto::{BanMember, MemberStanding, MuteMember};
 use crate::error::ApiError;
 use crate::service::moderation::{MemberAction, moderate};
-use crate::space::{Intent, resolve};
-use crate::state::AppState;
-use crate::write;
-use actix_web::web::{Data, Json, Path};
-use actix_web::{HttpRequest, HttpResponse, delete, post};
+use crate::space::Intent;
+use actix_web::web::{Json, Path};
+use actix_web::{HttpResponse, delete, post};
 
 /// Runs a creator's action on the member in the path, made from the request's body.
 async fn act<B: serde::Serialize + Clone>(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: B,
     action: fn(B) -> MemberAction,
 ) -> Result<HttpResponse, ApiError> {
     let (space, member) = path.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &body, async |state, auth, space| {
         moderate(&state, &auth, &space, &member, action(body.clone())).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }
 
 /// Mute a member
@@ -42,13 +37,11 @@ async fn act<B: serde::Serialize + Clone>(
 #[post("/v1/spaces/{space}/members/{member}/mute")]
 #[tracing::instrument(skip_all)]
 pub async fn mute_member(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: Json<MuteMember>,
 ) -> Result<HttpResponse, ApiError> {
-    act(state, req, auth, path, body.0, MemberAction::Mute).await
+    act(call, path, body.0, MemberAction::Mute).await
 }
 
 /// Unmute a member
@@ -62,12 +55,10 @@ pub async fn mute_member(
 #[delete("/v1/spaces/{space}/members/{member}/mute")]
 #[tracing::instrument(skip_all)]
 pub async fn unmute_member(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    act(state, req, auth, path, (), |()| MemberAction::Unmute).await
+    act(call, path, (), |()| MemberAction::Unmute).await
 }
 
 /// Ban a member
@@ -87,11 +78,9 @@ pub async fn unmute_member(
 #[post("/v1/spaces/{space}/members/{member}/ban")]
 #[tracing::instrument(skip_all)]
 pub async fn ban_member(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: Json<BanMember>,
 ) -> Result<HttpResponse, ApiError> {
-    act(state, req, auth, path, body.0, MemberAction::Ban).await
+    act(call, path, body.0, MemberAction::Ban).await
 }

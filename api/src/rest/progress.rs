@@ -1,15 +1,16 @@
 //! `/v1/spaces/{space}/content/{course}/…`: a member completes a course's lessons, and reads
 //! their progress.
 
+use super::call::Call;
 use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::CourseProgress;
 use crate::error::ApiError;
+use crate::service;
 use crate::space::{Intent, resolve};
 use crate::state::AppState;
-use crate::{service, write};
 use actix_web::web::{Data, Json, Path, Query};
-use actix_web::{HttpRequest, HttpResponse, get, post};
+use actix_web::{HttpResponse, get, post};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -28,17 +29,19 @@ use utoipa::IntoParams;
 #[post("/v1/spaces/{space}/content/{course}/lessons/{lesson}/complete")]
 #[tracing::instrument(skip_all)]
 pub async fn complete_lesson(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, course, lesson) = path.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::MemberWrite).await?;
-        service::progress::complete(&state, &auth, &space, &course, &lesson).await
-    };
-    write::respond(&state, &req, &auth, &(), plan).await
+    call.write(
+        &space,
+        Intent::MemberWrite,
+        &(),
+        async |state, auth, space| {
+            service::progress::complete(&state, &auth, &space, &course, &lesson).await
+        },
+    )
+    .await
 }
 
 /// Whose progress.

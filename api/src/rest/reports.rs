@@ -1,16 +1,17 @@
 //! `/v1/spaces/{space}/reports`: members report items and comments; creators work through the
 //! queue.
 
+use super::call::Call;
 use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{CreateReport, Report, ReportQuery, ResolveReport};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
+use crate::service;
 use crate::space::{Intent, resolve};
 use crate::state::AppState;
-use crate::{service, write};
 use actix_web::web::{Data, Json, Path, Query};
-use actix_web::{HttpRequest, HttpResponse, get, post};
+use actix_web::{HttpResponse, get, post};
 
 /// Report an item or a comment
 ///
@@ -26,18 +27,20 @@ use actix_web::{HttpRequest, HttpResponse, get, post};
 #[post("/v1/spaces/{space}/reports")]
 #[tracing::instrument(skip_all)]
 pub async fn create_report(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     body: Json<CreateReport>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &path, Intent::MemberWrite).await?;
-        service::reports::file(&state, &auth, &space, body.clone()).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    call.write(
+        &path,
+        Intent::MemberWrite,
+        &body,
+        async |state, auth, space| {
+            service::reports::file(&state, &auth, &space, body.clone()).await
+        },
+    )
+    .await
 }
 
 /// List reports
@@ -80,17 +83,14 @@ pub async fn list_reports(
 #[post("/v1/spaces/{space}/reports/{report}/resolve")]
 #[tracing::instrument(skip_all)]
 pub async fn resolve_report(
-    state: Data<AppState>,
-    req: HttpRequest,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     body: Json<ResolveReport>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, report) = path.into_inner();
     let body = body.into_inner();
-    let plan = async {
-        let space = resolve(&state, &auth, &space, Intent::Write).await?;
+    call.write(&space, Intent::Write, &body, async |state, auth, space| {
         service::reports::resolve(&state, &auth, &space, &report, body.clone()).await
-    };
-    write::respond(&state, &req, &auth, &body, plan).await
+    })
+    .await
 }

@@ -56,13 +56,12 @@ async fn container(
     let Some(parent) = row.and_then(|r| r.parent_id) else {
         return Ok(None);
     };
-    let id = parse_id(&parent, "content")?;
-    let loaded = load_in_space::<Content>(&state.db, space.id, id).await?;
+    let loaded = load_in_space::<Content>(&state.db, space.id, parent).await?;
     Ok(loaded
         .state
         .state
         .filter(|c| c.status == ContentStatus::Published && c.parts.contains(&part))
-        .map(|c| (ContentId(id), c)))
+        .map(|c| (ContentId(parent), c)))
 }
 
 /// Checks that the caller is a member session of `space` whose entitlements admit the
