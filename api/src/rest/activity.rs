@@ -1,16 +1,15 @@
 //! A member's engagement history and the training features: their activity log, their activity
 //! features, and the space's member × item interaction matrix.
 
-use crate::auth::Auth;
+use super::call::Call;
 use crate::consistency::Fresh;
 use crate::dto::{Activity, ActivityFeatures, Interaction, InteractionQuery};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
 use crate::service;
-use crate::space::{Intent, resolve};
-use crate::state::AppState;
+use crate::space::Intent;
 use actix_web::get;
-use actix_web::web::{Data, Json, Path, Query};
+use actix_web::web::{Json, Path, Query};
 
 /// List a member's activity
 ///
@@ -24,16 +23,22 @@ use actix_web::web::{Data, Json, Path, Query};
 #[get("/v1/spaces/{space}/members/{member}/activity")]
 #[tracing::instrument(skip_all)]
 pub async fn list_member_activity(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     page: Query<PageQuery>,
     _fresh: Fresh,
 ) -> Result<Json<Paged<Activity>>, ApiError> {
     let (space, member) = path.into_inner();
-    let space = resolve(&state, &auth, &space, Intent::MemberRead).await?;
+    let space = call.space(&space, Intent::MemberRead).await?;
     let (after, limit) = (page.after()?, page.limit()?);
-    let rows = service::activity::activity(&state, &auth, &space, &member, after.as_deref(), limit);
+    let rows = service::activity::activity(
+        &call.state,
+        &call.auth,
+        &space,
+        &member,
+        after.as_deref(),
+        limit,
+    );
     let rows = rows.await?;
     Ok(Json(rows.into()))
 }
@@ -52,15 +57,14 @@ pub async fn list_member_activity(
 #[get("/v1/spaces/{space}/members/{member}/features")]
 #[tracing::instrument(skip_all)]
 pub async fn get_member_features(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     _fresh: Fresh,
 ) -> Result<Json<ActivityFeatures>, ApiError> {
     let (space, member) = path.into_inner();
-    let space = resolve(&state, &auth, &space, Intent::MemberRead).await?;
+    let space = call.space(&space, Intent::MemberRead).await?;
     Ok(Json(
-        service::activity::features(&state, &auth, &space, &member).await?,
+        service::activity::features(&call.state, &call.auth, &space, &member).await?,
     ))
 }
 
@@ -77,16 +81,15 @@ pub async fn get_member_features(
 #[get("/v1/spaces/{space}/interactions")]
 #[tracing::instrument(skip_all)]
 pub async fn list_interactions(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     page: Query<PageQuery>,
     filter: Query<InteractionQuery>,
     _fresh: Fresh,
 ) -> Result<Json<Paged<Interaction>>, ApiError> {
-    let space = resolve(&state, &auth, &path, Intent::Read).await?;
+    let space = call.space(&path, Intent::Read).await?;
     let (member, after) = (filter.member_id.as_deref(), page.after()?);
     let (after, limit) = (after.as_deref(), page.limit()?);
-    let rows = service::activity::interactions(&state, &space, member, after, limit).await?;
+    let rows = service::activity::interactions(&call.state, &space, member, after, limit).await?;
     Ok(Json(rows.into()))
 }

@@ -2,15 +2,14 @@
 //! per tier, subscriptions by status, monthly cohorts) from the analytics and subscriptions
 //! read models. The response bodies live here too; GraphQL converts them.
 
-use crate::auth::Auth;
+use super::call::Call;
 use crate::consistency::Fresh;
 use crate::dto::analytics::AnalyticsSummary;
 use crate::error::ApiError;
 use crate::service;
-use crate::space::{Intent, resolve};
-use crate::state::AppState;
+use crate::space::Intent;
 use actix_web::get;
-use actix_web::web::{Data, Json, Path};
+use actix_web::web::{Json, Path};
 
 /// Get revenue analytics
 ///
@@ -29,11 +28,12 @@ use actix_web::web::{Data, Json, Path};
 #[get("/v1/spaces/{space}/analytics/summary")]
 #[tracing::instrument(skip_all)]
 pub async fn get_analytics_summary(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     _fresh: Fresh,
 ) -> Result<Json<AnalyticsSummary>, ApiError> {
-    let space = resolve(&state, &auth, &path, Intent::Read).await?;
-    Ok(Json(service::analytics::summary(&state, &space).await?))
+    let space = call.space(&path, Intent::Read).await?;
+    Ok(Json(
+        service::analytics::summary(&call.state, &space).await?,
+    ))
 }

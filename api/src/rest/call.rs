@@ -38,6 +38,11 @@ impl FromRequest for Call {
 }
 
 impl Call {
+    /// The space `space` names (an id or a slug), if the caller may use it for `intent`.
+    pub async fn space(&self, space: &str, intent: Intent) -> Result<SpaceRef, ApiError> {
+        resolve(&self.state, &self.auth, space, intent).await
+    }
+
     /// Runs a write in the space `space` names (an id or a slug), resolved for `intent`:
     /// `plan` decides it, and the write pipeline claims the `Idempotency-Key`, appends and
     /// answers. `body` is what the key's fingerprint covers.
@@ -49,7 +54,7 @@ impl Call {
         plan: impl AsyncFnOnce(&AppState, &Auth, &SpaceRef) -> Result<Planned<T>, ApiError>,
     ) -> Result<HttpResponse, ApiError> {
         let planned = async {
-            let space = resolve(&self.state, &self.auth, space, intent).await?;
+            let space = self.space(space, intent).await?;
             plan(&self.state, &self.auth, &space).await
         };
         write::respond(&self.state, &self.req, &self.auth, body, planned).await

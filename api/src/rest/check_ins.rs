@@ -2,15 +2,13 @@
 //! day's check-ins, and who keeps their streak and who has not checked in today.
 
 use super::call::Call;
-use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{CheckInBody, CheckInEntry, CheckInProject, CreateCheckInProject, MemberStreak};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
 use crate::service::{check_ins, parse_id};
-use crate::space::{Intent, resolve};
-use crate::state::AppState;
-use actix_web::web::{Data, Json, Path, Query};
+use crate::space::Intent;
+use actix_web::web::{Json, Path, Query};
 use actix_web::{HttpResponse, get, post};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -51,15 +49,20 @@ pub async fn create_check_in_project(
 #[get("/v1/spaces/{space}/check-in-projects")]
 #[tracing::instrument(skip_all)]
 pub async fn list_check_in_projects(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     query: Query<PageQuery>,
     _fresh: Fresh,
 ) -> Result<Json<Paged<CheckInProject>>, ApiError> {
-    let space = resolve(&state, &auth, &path, Intent::MemberRead).await?;
+    let space = call.space(&path, Intent::MemberRead).await?;
     let after = query.after()?;
-    let page = check_ins::projects(&state, &auth, space.id.0, after.as_deref(), query.limit()?);
+    let page = check_ins::projects(
+        &call.state,
+        &call.auth,
+        space.id.0,
+        after.as_deref(),
+        query.limit()?,
+    );
     Ok(Json(page.await?.into()))
 }
 
@@ -77,16 +80,15 @@ pub async fn list_check_in_projects(
 #[get("/v1/spaces/{space}/check-in-projects/{project}")]
 #[tracing::instrument(skip_all)]
 pub async fn get_check_in_project(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     _fresh: Fresh,
 ) -> Result<Json<CheckInProject>, ApiError> {
     let (space, project) = path.into_inner();
-    let space = resolve(&state, &auth, &space, Intent::MemberRead).await?;
+    let space = call.space(&space, Intent::MemberRead).await?;
     let project = parse_id(&project, "check-in project")?;
     Ok(Json(
-        check_ins::project(&state, &auth, space.id.0, project).await?,
+        check_ins::project(&call.state, &call.auth, space.id.0, project).await?,
     ))
 }
 
@@ -136,17 +138,23 @@ pub async fn check_in(
 #[get("/v1/spaces/{space}/check-in-projects/{project}/streaks")]
 #[tracing::instrument(skip_all)]
 pub async fn list_check_in_streaks(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     query: Query<PageQuery>,
     _fresh: Fresh,
 ) -> Result<Json<Paged<MemberStreak>>, ApiError> {
     let (space, project) = path.into_inner();
-    let space = resolve(&state, &auth, &space, Intent::Read).await?;
+    let space = call.space(&space, Intent::Read).await?;
     let project = parse_id(&project, "check-in project")?;
     let (after, limit) = (query.after()?, query.limit()?);
-    let page = check_ins::streaks(&state, &auth, space.id.0, project, after.as_deref(), limit);
+    let page = check_ins::streaks(
+        &call.state,
+        &call.auth,
+        space.id.0,
+        project,
+        after.as_deref(),
+        limit,
+    );
     Ok(Json(page.await?.into()))
 }
 
@@ -163,18 +171,23 @@ pub async fn list_check_in_streaks(
 #[get("/v1/spaces/{space}/check-in-projects/{project}/not-checked-in")]
 #[tracing::instrument(skip_all)]
 pub async fn list_not_checked_in(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     query: Query<PageQuery>,
     _fresh: Fresh,
 ) -> Result<Json<Paged<MemberStreak>>, ApiError> {
     let (space, project) = path.into_inner();
-    let space = resolve(&state, &auth, &space, Intent::Read).await?;
+    let space = call.space(&space, Intent::Read).await?;
     let project = parse_id(&project, "check-in project")?;
     let (after, limit) = (query.after()?, query.limit()?);
-    let page =
-        check_ins::not_checked_in(&state, &auth, space.id.0, project, after.as_deref(), limit);
+    let page = check_ins::not_checked_in(
+        &call.state,
+        &call.auth,
+        space.id.0,
+        project,
+        after.as_deref(),
+        limit,
+    );
     Ok(Json(page.await?.into()))
 }
 
@@ -199,20 +212,19 @@ pub struct DayParams {
 #[get("/v1/spaces/{space}/check-in-projects/{project}/check-ins")]
 #[tracing::instrument(skip_all)]
 pub async fn list_check_ins(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     params: Query<DayParams>,
     query: Query<PageQuery>,
     _fresh: Fresh,
 ) -> Result<Json<Paged<CheckInEntry>>, ApiError> {
     let (space, project) = path.into_inner();
-    let space = resolve(&state, &auth, &space, Intent::Read).await?;
+    let space = call.space(&space, Intent::Read).await?;
     let project = parse_id(&project, "check-in project")?;
     let (day, after, limit) = (params.day.as_deref(), query.after()?, query.limit()?);
     let page = check_ins::check_ins(
-        &state,
-        &auth,
+        &call.state,
+        &call.auth,
         space.id.0,
         project,
         day,

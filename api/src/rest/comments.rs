@@ -2,15 +2,13 @@
 //! read; creators hide and remove.
 
 use super::call::Call;
-use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{Comment, CreateComment, EditComment, Moderation, ThreadQuery};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
 use crate::service;
-use crate::space::{Intent, resolve};
-use crate::state::AppState;
-use actix_web::web::{Data, Json, Path, Query};
+use crate::space::Intent;
+use actix_web::web::{Json, Path, Query};
 use actix_web::{HttpResponse, delete, get, patch, post};
 use lyceum_domain::engagement::comment::CommentCommand;
 
@@ -60,18 +58,18 @@ pub async fn post_comment(
 #[get("/v1/spaces/{space}/content/{id}/comments")]
 #[tracing::instrument(skip_all)]
 pub async fn list_comments(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     page: Query<PageQuery>,
     thread: Query<ThreadQuery>,
     _fresh: Fresh,
 ) -> Result<Json<Paged<Comment>>, ApiError> {
     let (space, id) = path.into_inner();
-    let space = resolve(&state, &auth, &space, Intent::MemberRead).await?;
+    let space = call.space(&space, Intent::MemberRead).await?;
     let (parent, after) = (thread.parent_id.as_deref(), page.after()?);
     let (after, limit) = (after.as_deref(), page.limit()?);
-    let rows = service::comments::thread(&state, &auth, &space, &id, parent, after, limit);
+    let rows =
+        service::comments::thread(&call.state, &call.auth, &space, &id, parent, after, limit);
     let rows = rows.await?;
     Ok(Json(rows.into()))
 }

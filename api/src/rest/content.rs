@@ -1,16 +1,14 @@
 //! `/v1/spaces/{space}/content`: drafting, editing, publishing and reading content.
 
 use super::call::Call;
-use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{ContentItem, CreateContent, EditContent};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
 use crate::service;
 use crate::service::catalog;
-use crate::space::{Intent, resolve};
-use crate::state::AppState;
-use actix_web::web::{Data, Json, Path, Query};
+use crate::space::Intent;
+use actix_web::web::{Json, Path, Query};
 use actix_web::{HttpResponse, get, patch, post};
 use lyceum_domain::content::ContentCommand;
 use lyceum_projections::content::queries::ContentFilter;
@@ -71,15 +69,14 @@ pub struct ContentQuery {
 #[get("/v1/spaces/{space}/content")]
 #[tracing::instrument(skip_all)]
 pub async fn list_content(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     page: Query<PageQuery>,
     filter: Query<ContentQuery>,
     _fresh: Fresh,
 ) -> Result<Json<Paged<ContentItem>>, ApiError> {
-    let space = resolve(&state, &auth, &path, Intent::MemberRead).await?;
-    let viewer = catalog::viewer(&state, &auth, space.id).await?;
+    let space = call.space(&path, Intent::MemberRead).await?;
+    let viewer = catalog::viewer(&call.state, &call.auth, space.id).await?;
     let filter = filter.into_inner();
     let filter = ContentFilter {
         status: filter.status,
@@ -89,7 +86,7 @@ pub async fn list_content(
         featured: filter.featured.unwrap_or(false),
     };
     let page = catalog::list(
-        &state,
+        &call.state,
         &viewer,
         space.id,
         filter,
@@ -113,15 +110,16 @@ pub async fn list_content(
 #[get("/v1/spaces/{space}/content/{id}")]
 #[tracing::instrument(skip_all)]
 pub async fn get_content(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     _fresh: Fresh,
 ) -> Result<Json<ContentItem>, ApiError> {
     let (space, id) = path.into_inner();
-    let space = resolve(&state, &auth, &space, Intent::MemberRead).await?;
-    let viewer = catalog::viewer(&state, &auth, space.id).await?;
-    Ok(Json(catalog::get(&state, &viewer, space.id, &id).await?))
+    let space = call.space(&space, Intent::MemberRead).await?;
+    let viewer = catalog::viewer(&call.state, &call.auth, space.id).await?;
+    Ok(Json(
+        catalog::get(&call.state, &viewer, space.id, &id).await?,
+    ))
 }
 
 /// Edit a content item

@@ -3,16 +3,14 @@
 
 use super::call::Call;
 use super::content::transition;
-use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{ContentItem, Revision, ScheduleContent};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
 use crate::service;
 use crate::service::catalog;
-use crate::space::{Intent, resolve};
-use crate::state::AppState;
-use actix_web::web::{Data, Json, Path, Query};
+use crate::space::Intent;
+use actix_web::web::{Json, Path, Query};
 use actix_web::{HttpResponse, delete, get, post};
 use lyceum_domain::content::ContentCommand;
 
@@ -126,15 +124,14 @@ pub async fn unfeature_content(
 #[get("/v1/spaces/{space}/content/{id}/revisions")]
 #[tracing::instrument(skip_all)]
 pub async fn list_revisions(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     page: Query<PageQuery>,
     _fresh: Fresh,
 ) -> Result<Json<Paged<Revision>>, ApiError> {
     let (space, id) = path.into_inner();
-    let space = resolve(&state, &auth, &space, Intent::Read).await?;
+    let space = call.space(&space, Intent::Read).await?;
     let (after, limit) = (page.after()?, page.limit()?);
-    let revisions = catalog::revisions(&state, space.id, &id, after.as_deref(), limit).await?;
+    let revisions = catalog::revisions(&call.state, space.id, &id, after.as_deref(), limit).await?;
     Ok(Json(revisions.into()))
 }

@@ -2,15 +2,13 @@
 //! order.
 
 use super::call::Call;
-use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{AddPart, ContentItem, ContentParts, ReorderParts};
 use crate::error::ApiError;
 use crate::service;
 use crate::service::catalog;
-use crate::space::{Intent, resolve};
-use crate::state::AppState;
-use actix_web::web::{Data, Json, Path};
+use crate::space::Intent;
+use actix_web::web::{Json, Path};
 use actix_web::{HttpResponse, delete, get, post, put};
 
 /// List a course's lessons or a column's articles
@@ -27,15 +25,16 @@ use actix_web::{HttpResponse, delete, get, post, put};
 #[get("/v1/spaces/{space}/content/{id}/parts")]
 #[tracing::instrument(skip_all)]
 pub async fn list_parts(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     _fresh: Fresh,
 ) -> Result<Json<Vec<ContentItem>>, ApiError> {
     let (space, id) = path.into_inner();
-    let space = resolve(&state, &auth, &space, Intent::MemberRead).await?;
-    let viewer = catalog::viewer(&state, &auth, space.id).await?;
-    Ok(Json(catalog::parts(&state, &viewer, space.id, &id).await?))
+    let space = call.space(&space, Intent::MemberRead).await?;
+    let viewer = catalog::viewer(&call.state, &call.auth, space.id).await?;
+    Ok(Json(
+        catalog::parts(&call.state, &viewer, space.id, &id).await?,
+    ))
 }
 
 /// Add a lesson or an article

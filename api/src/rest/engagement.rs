@@ -2,14 +2,12 @@
 //! item's engagement counters.
 
 use super::call::Call;
-use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{InteractionResult, ItemEngagement, ShareItem};
 use crate::error::ApiError;
 use crate::service;
-use crate::space::{Intent, resolve};
-use crate::state::AppState;
-use actix_web::web::{Data, Json, Path};
+use crate::space::Intent;
+use actix_web::web::{Json, Path};
 use actix_web::{HttpResponse, delete, get, post, put};
 use chrono::{DateTime, Utc};
 use lyceum_domain::engagement::interaction::Action;
@@ -125,14 +123,13 @@ pub async fn share_item(
 #[get("/v1/spaces/{space}/content/{id}/engagement")]
 #[tracing::instrument(skip_all)]
 pub async fn get_engagement(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     _fresh: Fresh,
 ) -> Result<Json<ItemEngagement>, ApiError> {
     let (space, id) = path.into_inner();
-    let space = resolve(&state, &auth, &space, Intent::MemberRead).await?;
+    let space = call.space(&space, Intent::MemberRead).await?;
     Ok(Json(
-        service::engagement::counters(&state, &auth, &space, &id).await?,
+        service::engagement::counters(&call.state, &call.auth, &space, &id).await?,
     ))
 }

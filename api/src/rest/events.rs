@@ -1,13 +1,13 @@
 //! The event history for auditors: the global feed in position order and one aggregate's
 //! stream. Admin keys see everything; auditor keys see their own space.
 
-use crate::auth::{Auth, Role};
+use super::call::Call;
+use crate::auth::Role;
 use crate::dto::Event;
 use crate::error::ApiError;
 use crate::pagination::{MAX_LIMIT, Paged};
-use crate::state::AppState;
 use actix_web::get;
-use actix_web::web::{Data, Json, Path, Query};
+use actix_web::web::{Json, Path, Query};
 use lyceum_store::read::{Filter, read_after};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -57,11 +57,10 @@ fn time_bound(name: &str, raw: &Option<String>) -> Result<Option<String>, ApiErr
 #[get("/v1/events")]
 #[tracing::instrument(skip_all)]
 pub async fn list_events(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     query: Query<FeedQuery>,
 ) -> Result<Json<Paged<Event>>, ApiError> {
-    auth.require_history_reader()?;
+    call.auth.require_history_reader()?;
     let after = match query.after.as_deref() {
         None | Some("") => 0,
         Some(raw) => raw
@@ -77,9 +76,9 @@ pub async fn list_events(
         )));
     }
     let filter = Filter {
-        space_id: match auth.0.role {
+        space_id: match call.auth.0.role {
             Role::Admin => None,
-            _ => auth.0.space_id,
+            _ => call.auth.0.space_id,
         },
         event_types: query
             .types
@@ -96,7 +95,7 @@ pub async fn list_events(
         since: time_bound("since", &query.since)?,
         until: time_bound("until", &query.until)?,
     };
-    let events = read_after(&state.db, after, limit, &filter).await?;
+    let events = read_after(&call.state.db, after, limit, &filter).await?;
     let next_cursor = (events.len() as i64 == limit)
         .then(|| events.last().map(|e| e.position.to_string()))
         .flatten();
@@ -119,19 +118,18 @@ pub async fn list_events(
 #[get("/v1/streams/{aggregate_type}/{aggregate_id}")]
 #[tracing::instrument(skip_all)]
 pub async fn get_stream(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
 ) -> Result<Json<Vec<Event>>, ApiError> {
-    auth.require_history_reader()?;
+    call.auth.require_history_reader()?;
     let (aggregate_type, id) = path.into_inner();
     let id = crate::service::parse_id(&id, "aggregate")?;
-    let events = lyceum_store::read::stream(&state.db, &aggregate_type, id).await?;
-    let visible = match auth.0.role {
+    let events = lyceum_store::read::stream(&call.state.db, &aggregate_type, id).await?;
+    let visible = match call.auth.0.role {
         Role::Admin => true,
         _ => events
             .iter()
-            .all(|e| e.space_id.is_some() && e.space_id == auth.0.space_id),
+            .all(|e| e.space_id.is_some() && e.space_id == call.auth.0.space_id),
     };
     if events.is_empty() || !visible {
         return Err(ApiError::not_found("stream"));

@@ -1,15 +1,14 @@
 //! `GET /v1/spaces/{space}/feed`: what a member can read, newest first.
 
-use crate::auth::Auth;
+use super::call::Call;
 use crate::consistency::Fresh;
 use crate::dto::ContentItem;
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
 use crate::service;
-use crate::space::{Intent, resolve};
-use crate::state::AppState;
+use crate::space::Intent;
 use actix_web::get;
-use actix_web::web::{Data, Json, Path, Query};
+use actix_web::web::{Json, Path, Query};
 
 /// A member's feed
 ///
@@ -25,14 +24,14 @@ use actix_web::web::{Data, Json, Path, Query};
 #[get("/v1/spaces/{space}/feed")]
 #[tracing::instrument(skip_all)]
 pub async fn get_feed(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     page: Query<PageQuery>,
     _fresh: Fresh,
 ) -> Result<Json<Paged<ContentItem>>, ApiError> {
-    let space = resolve(&state, &auth, &path, Intent::MemberRead).await?;
-    let viewer = service::catalog::viewer(&state, &auth, space.id).await?;
-    let feed = service::feed::page(&state, &viewer, &space, page.after()?, page.limit()?).await?;
+    let space = call.space(&path, Intent::MemberRead).await?;
+    let viewer = service::catalog::viewer(&call.state, &call.auth, space.id).await?;
+    let feed =
+        service::feed::page(&call.state, &viewer, &space, page.after()?, page.limit()?).await?;
     Ok(Json(Paged::from_page(feed, |item| item)))
 }

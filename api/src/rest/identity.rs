@@ -135,13 +135,9 @@ pub async fn sign_out(
 )]
 #[get("/v1/auth/me")]
 #[tracing::instrument(skip_all)]
-pub async fn me(
-    state: Data<AppState>,
-    auth: Auth,
-    _fresh: Fresh,
-) -> Result<Json<Member>, ApiError> {
-    let (member, space) = auth.require_member()?;
+pub async fn me(call: Call, _fresh: Fresh) -> Result<Json<Member>, ApiError> {
+    let (member, space) = call.auth.require_member()?;
     Ok(Json(
-        crate::service::reads::member(&state, space, member).await?,
+        crate::service::reads::member(&call.state, space, member).await?,
     ))
 }

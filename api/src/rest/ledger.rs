@@ -1,13 +1,12 @@
 //! The space's double-entry ledger: every account's totals per currency, each account's balance
 //! on its normal side, and the trial balance that shows debits equal credits.
 
-use crate::auth::Auth;
+use super::call::Call;
 use crate::consistency::Fresh;
 use crate::error::ApiError;
-use crate::space::{Intent, resolve};
-use crate::state::AppState;
+use crate::space::Intent;
 use actix_web::get;
-use actix_web::web::{Data, Json, Path};
+use actix_web::web::{Json, Path};
 use lyceum_domain::ledger::{AccountKind, Side};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -64,14 +63,13 @@ pub struct Ledger {
 #[get("/v1/spaces/{space}/ledger")]
 #[tracing::instrument(skip_all)]
 pub async fn get_ledger(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     _fresh: Fresh,
 ) -> Result<Json<Ledger>, ApiError> {
-    let space = resolve(&state, &auth, &path, Intent::Read).await?;
+    let space = call.space(&path, Intent::Read).await?;
     let rows =
-        lyceum_projections::ledger::queries::ledger_balances(&state.db, &space.id.to_string())
+        lyceum_projections::ledger::queries::ledger_balances(&call.state.db, &space.id.to_string())
             .await?;
     let mut trial: BTreeMap<String, (i64, i64)> = BTreeMap::new();
     let accounts = rows

@@ -2,16 +2,14 @@
 //! tiers, and erasing personal data.
 
 use super::call::Call;
-use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{CreateMember, Entitlements, JoinTier, Member, Membership};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
 use crate::service;
 use crate::service::parse_id;
-use crate::space::{Intent, resolve};
-use crate::state::AppState;
-use actix_web::web::{Data, Json, Path, Query};
+use crate::space::Intent;
+use actix_web::web::{Json, Path, Query};
 use actix_web::{HttpResponse, delete, get, post};
 
 /// Add a member
@@ -48,15 +46,14 @@ pub async fn create_member(
 #[get("/v1/spaces/{space}/members")]
 #[tracing::instrument(skip_all)]
 pub async fn list_members(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     query: Query<PageQuery>,
     _fresh: Fresh,
 ) -> Result<Json<Paged<Member>>, ApiError> {
-    let space = resolve(&state, &auth, &path, Intent::Read).await?;
+    let space = call.space(&path, Intent::Read).await?;
     let after = query.after()?;
-    let page = service::reads::members(&state, space.id.0, after.as_deref(), query.limit()?);
+    let page = service::reads::members(&call.state, space.id.0, after.as_deref(), query.limit()?);
     Ok(Json(page.await?.into()))
 }
 
@@ -72,16 +69,15 @@ pub async fn list_members(
 #[get("/v1/spaces/{space}/members/{member}")]
 #[tracing::instrument(skip_all)]
 pub async fn get_member(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     _fresh: Fresh,
 ) -> Result<Json<Member>, ApiError> {
     let (space, member) = path.into_inner();
-    let space = resolve(&state, &auth, &space, Intent::Read).await?;
+    let space = call.space(&space, Intent::Read).await?;
     let member = parse_id(&member, "member")?;
     Ok(Json(
-        service::reads::member(&state, space.id.0, member).await?,
+        service::reads::member(&call.state, space.id.0, member).await?,
     ))
 }
 
@@ -169,17 +165,16 @@ pub async fn erase_personal_data(
 #[get("/v1/spaces/{space}/members/{member}/entitlements")]
 #[tracing::instrument(skip_all)]
 pub async fn get_entitlements(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     _fresh: Fresh,
 ) -> Result<Json<Entitlements>, ApiError> {
     let (space, member) = path.into_inner();
-    let space = resolve(&state, &auth, &space, Intent::Read).await?;
+    let space = call.space(&space, Intent::Read).await?;
     let member = parse_id(&member, "member")?;
     // An unknown member is 404, not an empty set of entitlements.
-    service::reads::member(&state, space.id.0, member).await?;
+    service::reads::member(&call.state, space.id.0, member).await?;
     Ok(Json(
-        service::reads::entitlements(&state, space.id.0, member).await?,
+        service::reads::entitlements(&call.state, space.id.0, member).await?,
     ))
 }

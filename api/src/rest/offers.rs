@@ -2,14 +2,12 @@
 //! members), reads and archives it; members redeem sign-up offers when they subscribe.
 
 use super::call::Call;
-use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::offers::{CreateOffer, Offer};
 use crate::error::ApiError;
 use crate::service;
-use crate::space::{Intent, resolve};
-use crate::state::AppState;
-use actix_web::web::{Data, Json, Path};
+use crate::space::Intent;
+use actix_web::web::{Json, Path};
 use actix_web::{HttpResponse, get, post};
 
 /// Create an offer
@@ -48,14 +46,15 @@ pub async fn create_offer(
 #[get("/v1/spaces/{space}/offers/{code}")]
 #[tracing::instrument(skip_all)]
 pub async fn get_offer(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     _fresh: Fresh,
 ) -> Result<Json<Offer>, ApiError> {
     let (space, code) = path.into_inner();
-    let space = resolve(&state, &auth, &space, Intent::Read).await?;
-    Ok(Json(service::offers::get(&state, &space, &code).await?))
+    let space = call.space(&space, Intent::Read).await?;
+    Ok(Json(
+        service::offers::get(&call.state, &space, &code).await?,
+    ))
 }
 
 /// Archive an offer

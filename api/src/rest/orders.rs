@@ -3,16 +3,14 @@
 //! in full.
 
 use super::call::Call;
-use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{CreatePurchase, CreateRefund, Order};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
 use crate::service;
 use crate::service::parse_id;
-use crate::space::{Intent, resolve};
-use crate::state::AppState;
-use actix_web::web::{Data, Json, Path, Query};
+use crate::space::Intent;
+use actix_web::web::{Json, Path, Query};
 use actix_web::{HttpResponse, get, post};
 
 /// Buy an item for a member
@@ -56,17 +54,22 @@ pub async fn create_purchase(
 #[get("/v1/spaces/{space}/members/{member}/orders")]
 #[tracing::instrument(skip_all)]
 pub async fn list_orders(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     query: Query<PageQuery>,
     _fresh: Fresh,
 ) -> Result<Json<Paged<Order>>, ApiError> {
     let (space, member) = path.into_inner();
-    let space = resolve(&state, &auth, &space, Intent::Read).await?;
+    let space = call.space(&space, Intent::Read).await?;
     let member = parse_id(&member, "member")?;
     let after = query.after()?;
-    let page = service::reads::orders(&state, space.id.0, member, after.as_deref(), query.limit()?);
+    let page = service::reads::orders(
+        &call.state,
+        space.id.0,
+        member,
+        after.as_deref(),
+        query.limit()?,
+    );
     Ok(Json(page.await?.into()))
 }
 
@@ -82,15 +85,16 @@ pub async fn list_orders(
 #[get("/v1/spaces/{space}/orders/{id}")]
 #[tracing::instrument(skip_all)]
 pub async fn get_order(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     _fresh: Fresh,
 ) -> Result<Json<Order>, ApiError> {
     let (space, id) = path.into_inner();
-    let space = resolve(&state, &auth, &space, Intent::Read).await?;
+    let space = call.space(&space, Intent::Read).await?;
     let id = parse_id(&id, "order")?;
-    Ok(Json(service::reads::order(&state, space.id.0, id).await?))
+    Ok(Json(
+        service::reads::order(&call.state, space.id.0, id).await?,
+    ))
 }
 
 /// Refund an order

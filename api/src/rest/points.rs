@@ -2,7 +2,6 @@
 //! `/v1/spaces/{space}/leaderboard`.
 
 use super::call::Call;
-use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{
     Badges, Leaderboard, LeaderboardPeriod, PointsBalance, PointsEntry, PointsRulesDto,
@@ -10,9 +9,8 @@ use crate::dto::{
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
 use crate::service::{parse_id, points};
-use crate::space::{Intent, resolve};
-use crate::state::AppState;
-use actix_web::web::{Data, Json, Path, Query};
+use crate::space::Intent;
+use actix_web::web::{Json, Path, Query};
 use actix_web::{HttpResponse, get, put};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -29,12 +27,11 @@ use utoipa::IntoParams;
 #[get("/v1/spaces/{space}/points-rules")]
 #[tracing::instrument(skip_all)]
 pub async fn get_points_rules(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
 ) -> Result<Json<PointsRulesDto>, ApiError> {
-    let space = resolve(&state, &auth, &path, Intent::MemberRead).await?;
-    Ok(Json(points::get_rules(&state, &space).await?))
+    let space = call.space(&path, Intent::MemberRead).await?;
+    Ok(Json(points::get_rules(&call.state, &space).await?))
 }
 
 /// Set points rules
@@ -78,16 +75,15 @@ pub async fn set_points_rules(
 #[get("/v1/spaces/{space}/members/{member}/points")]
 #[tracing::instrument(skip_all)]
 pub async fn get_member_points(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     _fresh: Fresh,
 ) -> Result<Json<PointsBalance>, ApiError> {
     let (space, member) = path.into_inner();
-    let space = resolve(&state, &auth, &space, Intent::MemberRead).await?;
+    let space = call.space(&space, Intent::MemberRead).await?;
     let member = parse_id(&member, "member")?;
     Ok(Json(
-        points::balance(&state, &auth, space.id.0, member).await?,
+        points::balance(&call.state, &call.auth, space.id.0, member).await?,
     ))
 }
 
@@ -104,17 +100,23 @@ pub async fn get_member_points(
 #[get("/v1/spaces/{space}/members/{member}/points/ledger")]
 #[tracing::instrument(skip_all)]
 pub async fn list_points_ledger(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     query: Query<PageQuery>,
     _fresh: Fresh,
 ) -> Result<Json<Paged<PointsEntry>>, ApiError> {
     let (space, member) = path.into_inner();
-    let space = resolve(&state, &auth, &space, Intent::MemberRead).await?;
+    let space = call.space(&space, Intent::MemberRead).await?;
     let member = parse_id(&member, "member")?;
     let (after, limit) = (query.after()?, query.limit()?);
-    let page = points::ledger(&state, &auth, space.id.0, member, after.as_deref(), limit);
+    let page = points::ledger(
+        &call.state,
+        &call.auth,
+        space.id.0,
+        member,
+        after.as_deref(),
+        limit,
+    );
     Ok(Json(page.await?.into()))
 }
 
@@ -133,16 +135,15 @@ pub async fn list_points_ledger(
 #[get("/v1/spaces/{space}/members/{member}/badges")]
 #[tracing::instrument(skip_all)]
 pub async fn list_badges(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     _fresh: Fresh,
 ) -> Result<Json<Badges>, ApiError> {
     let (space, member) = path.into_inner();
-    let space = resolve(&state, &auth, &space, Intent::MemberRead).await?;
+    let space = call.space(&space, Intent::MemberRead).await?;
     let member = parse_id(&member, "member")?;
     Ok(Json(
-        points::badges(&state, &auth, space.id.0, member).await?,
+        points::badges(&call.state, &call.auth, space.id.0, member).await?,
     ))
 }
 
@@ -171,17 +172,23 @@ pub struct LeaderboardParams {
 #[get("/v1/spaces/{space}/leaderboard")]
 #[tracing::instrument(skip_all)]
 pub async fn get_leaderboard(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     params: Query<LeaderboardParams>,
     query: Query<PageQuery>,
     _fresh: Fresh,
 ) -> Result<Json<Leaderboard>, ApiError> {
-    let space = resolve(&state, &auth, &path, Intent::MemberRead).await?;
+    let space = call.space(&path, Intent::MemberRead).await?;
     let period = params.period.unwrap_or(LeaderboardPeriod::Week);
     let (week, after, limit) = (params.week.as_deref(), query.after()?, query.limit()?);
-    let board = points::leaderboard(&state, space.id.0, period, week, after.as_deref(), limit);
+    let board = points::leaderboard(
+        &call.state,
+        space.id.0,
+        period,
+        week,
+        after.as_deref(),
+        limit,
+    );
     let (week_starts_on, page) = board.await?;
     let Paged { data, next_cursor } = page.into();
     Ok(Json(Leaderboard {

@@ -2,14 +2,12 @@
 //! their progress.
 
 use super::call::Call;
-use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::CourseProgress;
 use crate::error::ApiError;
 use crate::service;
-use crate::space::{Intent, resolve};
-use crate::state::AppState;
-use actix_web::web::{Data, Json, Path, Query};
+use crate::space::Intent;
+use actix_web::web::{Json, Path, Query};
 use actix_web::{HttpResponse, get, post};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -65,16 +63,20 @@ pub struct ProgressQuery {
 #[get("/v1/spaces/{space}/content/{course}/progress")]
 #[tracing::instrument(skip_all)]
 pub async fn get_course_progress(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     query: Query<ProgressQuery>,
     _fresh: Fresh,
 ) -> Result<Json<CourseProgress>, ApiError> {
     let (space, course) = path.into_inner();
-    let space = resolve(&state, &auth, &space, Intent::MemberRead).await?;
-    let progress =
-        service::progress::progress(&state, &auth, &space, &course, query.member_id.as_deref())
-            .await?;
+    let space = call.space(&space, Intent::MemberRead).await?;
+    let progress = service::progress::progress(
+        &call.state,
+        &call.auth,
+        &space,
+        &course,
+        query.member_id.as_deref(),
+    )
+    .await?;
     Ok(Json(progress))
 }

@@ -2,15 +2,13 @@
 //! creator accepts an answer; and `/v1/spaces/{space}/members/{id}/guest`, the guest role.
 
 use super::call::Call;
-use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{Answer, AnswerQuestion, AskQuestion, GuestRole, Guests, QuestionDto};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
 use crate::service;
-use crate::space::{Intent, resolve};
-use crate::state::AppState;
-use actix_web::web::{Data, Json, Path, Query};
+use crate::space::Intent;
+use actix_web::web::{Json, Path, Query};
 use actix_web::{HttpResponse, delete, get, post};
 
 /// Ask a question
@@ -53,15 +51,14 @@ pub async fn ask_question(
 #[get("/v1/spaces/{space}/questions")]
 #[tracing::instrument(skip_all)]
 pub async fn list_questions(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     page: Query<PageQuery>,
     _fresh: Fresh,
 ) -> Result<Json<Paged<QuestionDto>>, ApiError> {
-    let space = resolve(&state, &auth, &path, Intent::MemberRead).await?;
+    let space = call.space(&path, Intent::MemberRead).await?;
     let (after, limit) = (page.after()?, page.limit()?);
-    let questions = service::questions::list(&state, &space, after.as_deref(), limit).await?;
+    let questions = service::questions::list(&call.state, &space, after.as_deref(), limit).await?;
     Ok(Json(questions.into()))
 }
 
@@ -77,14 +74,15 @@ pub async fn list_questions(
 #[get("/v1/spaces/{space}/questions/{id}")]
 #[tracing::instrument(skip_all)]
 pub async fn get_question(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     _fresh: Fresh,
 ) -> Result<Json<QuestionDto>, ApiError> {
     let (space, id) = path.into_inner();
-    let space = resolve(&state, &auth, &space, Intent::MemberRead).await?;
-    Ok(Json(service::questions::get(&state, &space, &id).await?))
+    let space = call.space(&space, Intent::MemberRead).await?;
+    Ok(Json(
+        service::questions::get(&call.state, &space, &id).await?,
+    ))
 }
 
 /// Answer a question
@@ -203,14 +201,13 @@ async fn set_guest(
 #[get("/v1/spaces/{space}/guests")]
 #[tracing::instrument(skip_all)]
 pub async fn list_guests(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     _fresh: Fresh,
 ) -> Result<Json<Guests>, ApiError> {
-    let space = resolve(&state, &auth, &path, Intent::Read).await?;
-    let ids =
-        lyceum_projections::questions::queries::guests(&state.db, &space.id.to_string()).await?;
+    let space = call.space(&path, Intent::Read).await?;
+    let ids = lyceum_projections::questions::queries::guests(&call.state.db, &space.id.to_string())
+        .await?;
     Ok(Json(Guests {
         member_ids: ids.iter().filter_map(|id| id.parse().ok()).collect(),
     }))

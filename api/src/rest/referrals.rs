@@ -2,16 +2,14 @@
 //! set their level) and the subscriptions their referral code brought in.
 
 use super::call::Call;
-use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{AdjustPoints, MemberPoints, Referral};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
 use crate::service;
 use crate::service::{parse_id, reads};
-use crate::space::{Intent, resolve};
-use crate::state::AppState;
-use actix_web::web::{Data, Json, Path, Query};
+use crate::space::Intent;
+use actix_web::web::{Json, Path, Query};
 use actix_web::{HttpResponse, get, post};
 
 /// Adjust a member's points
@@ -57,16 +55,15 @@ pub async fn adjust_points(
 #[get("/v1/spaces/{space}/members/{member}/referrals")]
 #[tracing::instrument(skip_all)]
 pub async fn list_referrals(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     query: Query<PageQuery>,
     _fresh: Fresh,
 ) -> Result<Json<Paged<Referral>>, ApiError> {
     let (space, member) = path.into_inner();
-    let space = resolve(&state, &auth, &space, Intent::Read).await?;
+    let space = call.space(&space, Intent::Read).await?;
     let member = parse_id(&member, "member")?;
     let (after, limit) = (query.after()?, query.limit()?);
-    let page = reads::referrals(&state, space.id.0, member, after.as_deref(), limit).await?;
+    let page = reads::referrals(&call.state, space.id.0, member, after.as_deref(), limit).await?;
     Ok(Json(page.into()))
 }

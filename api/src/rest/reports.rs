@@ -2,15 +2,13 @@
 //! queue.
 
 use super::call::Call;
-use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{CreateReport, Report, ReportQuery, ResolveReport};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
 use crate::service;
-use crate::space::{Intent, resolve};
-use crate::state::AppState;
-use actix_web::web::{Data, Json, Path, Query};
+use crate::space::Intent;
+use actix_web::web::{Json, Path, Query};
 use actix_web::{HttpResponse, get, post};
 
 /// Report an item or a comment
@@ -55,17 +53,17 @@ pub async fn create_report(
 #[get("/v1/spaces/{space}/reports")]
 #[tracing::instrument(skip_all)]
 pub async fn list_reports(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     page: Query<PageQuery>,
     filter: Query<ReportQuery>,
     _fresh: Fresh,
 ) -> Result<Json<Paged<Report>>, ApiError> {
-    let space = resolve(&state, &auth, &path, Intent::Read).await?;
+    let space = call.space(&path, Intent::Read).await?;
     let (status, after) = (filter.status.as_deref(), page.after()?);
     let rows =
-        service::reports::queue(&state, &space, status, after.as_deref(), page.limit()?).await?;
+        service::reports::queue(&call.state, &space, status, after.as_deref(), page.limit()?)
+            .await?;
     Ok(Json(rows.into()))
 }
 

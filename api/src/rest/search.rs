@@ -1,16 +1,15 @@
 //! `/v1/spaces/{space}/search`: full-text search over the catalog.
 
-use crate::auth::Auth;
+use super::call::Call;
 use crate::consistency::Fresh;
 use crate::dto::ContentItem;
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
 use crate::service;
 use crate::service::catalog;
-use crate::space::{Intent, resolve};
-use crate::state::AppState;
+use crate::space::Intent;
 use actix_web::get;
-use actix_web::web::{Data, Json, Path, Query};
+use actix_web::web::{Json, Path, Query};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -37,17 +36,16 @@ pub struct SearchQuery {
 #[get("/v1/spaces/{space}/search")]
 #[tracing::instrument(skip_all)]
 pub async fn search_content(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     search: Query<SearchQuery>,
     page: Query<PageQuery>,
     _fresh: Fresh,
 ) -> Result<Json<Paged<ContentItem>>, ApiError> {
-    let space = resolve(&state, &auth, &path, Intent::MemberRead).await?;
-    let viewer = catalog::viewer(&state, &auth, space.id).await?;
+    let space = call.space(&path, Intent::MemberRead).await?;
+    let viewer = catalog::viewer(&call.state, &call.auth, space.id).await?;
     let found = service::search::search(
-        &state,
+        &call.state,
         &viewer,
         space.id,
         &search.q,

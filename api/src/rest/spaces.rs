@@ -5,7 +5,7 @@ use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{CreateSpace, Space, UpdateSpace};
 use crate::error::ApiError;
-use crate::space::{Intent, resolve};
+use crate::space::Intent;
 use crate::state::AppState;
 use crate::{service, write};
 use actix_web::web::{Data, Json, Path};
@@ -51,13 +51,12 @@ pub async fn create_space(
 #[get("/v1/spaces/{space}")]
 #[tracing::instrument(skip_all)]
 pub async fn get_space(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     _fresh: Fresh,
 ) -> Result<Json<Space>, ApiError> {
-    let space = resolve(&state, &auth, &path, Intent::Read).await?;
-    let space = service::reads::space(&state, space.id.0)
+    let space = call.space(&path, Intent::Read).await?;
+    let space = service::reads::space(&call.state, space.id.0)
         .await?
         .ok_or_else(|| ApiError::not_found("space"))?;
     Ok(Json(space))

@@ -2,16 +2,14 @@
 //! list and read them, cancel (at period end or now) and resume.
 
 use super::call::Call;
-use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{CancelSubscription, SetPaymentMethod, StartSubscription, Subscription};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
 use crate::service;
 use crate::service::parse_id;
-use crate::space::{Intent, resolve};
-use crate::state::AppState;
-use actix_web::web::{Data, Json, Path, Query};
+use crate::space::Intent;
+use actix_web::web::{Json, Path, Query};
 use actix_web::{HttpResponse, get, post, put};
 use lyceum_domain::membership::subscription::SubscriptionCommand;
 
@@ -54,18 +52,22 @@ pub async fn start_subscription(
 #[get("/v1/spaces/{space}/members/{member}/subscriptions")]
 #[tracing::instrument(skip_all)]
 pub async fn list_subscriptions(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     query: Query<PageQuery>,
     _fresh: Fresh,
 ) -> Result<Json<Paged<Subscription>>, ApiError> {
     let (space, member) = path.into_inner();
-    let space = resolve(&state, &auth, &space, Intent::Read).await?;
+    let space = call.space(&space, Intent::Read).await?;
     let member = parse_id(&member, "member")?;
     let after = query.after()?;
-    let page =
-        service::reads::subscriptions(&state, space.id.0, member, after.as_deref(), query.limit()?);
+    let page = service::reads::subscriptions(
+        &call.state,
+        space.id.0,
+        member,
+        after.as_deref(),
+        query.limit()?,
+    );
     Ok(Json(page.await?.into()))
 }
 
@@ -81,16 +83,15 @@ pub async fn list_subscriptions(
 #[get("/v1/spaces/{space}/subscriptions/{id}")]
 #[tracing::instrument(skip_all)]
 pub async fn get_subscription(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     _fresh: Fresh,
 ) -> Result<Json<Subscription>, ApiError> {
     let (space, id) = path.into_inner();
-    let space = resolve(&state, &auth, &space, Intent::Read).await?;
+    let space = call.space(&space, Intent::Read).await?;
     let id = parse_id(&id, "subscription")?;
     Ok(Json(
-        service::reads::subscription(&state, space.id.0, id).await?,
+        service::reads::subscription(&call.state, space.id.0, id).await?,
     ))
 }
 

@@ -2,13 +2,11 @@
 //! for payments, dunning, access after refunds, and member levels.
 
 use super::call::Call;
-use crate::auth::Auth;
 use crate::dto::{BillingTermsDto, LevelRulesDto};
 use crate::error::ApiError;
 use crate::service;
-use crate::space::{Intent, resolve};
-use crate::state::AppState;
-use actix_web::web::{Data, Json, Path};
+use crate::space::Intent;
+use actix_web::web::{Json, Path};
 use actix_web::{HttpResponse, get, put};
 
 /// Get billing terms
@@ -24,12 +22,11 @@ use actix_web::{HttpResponse, get, put};
 #[get("/v1/spaces/{space}/billing-terms")]
 #[tracing::instrument(skip_all)]
 pub async fn get_billing_terms(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
 ) -> Result<Json<BillingTermsDto>, ApiError> {
-    let space = resolve(&state, &auth, &path, Intent::Read).await?;
-    Ok(Json(service::terms::get_terms(&state, &space).await?))
+    let space = call.space(&path, Intent::Read).await?;
+    Ok(Json(service::terms::get_terms(&call.state, &space).await?))
 }
 
 /// Set billing terms
@@ -67,13 +64,9 @@ pub async fn set_billing_terms(
 )]
 #[get("/v1/spaces/{space}/levels")]
 #[tracing::instrument(skip_all)]
-pub async fn get_levels(
-    state: Data<AppState>,
-    auth: Auth,
-    path: Path<String>,
-) -> Result<Json<LevelRulesDto>, ApiError> {
-    let space = resolve(&state, &auth, &path, Intent::MemberRead).await?;
-    Ok(Json(service::terms::get_levels(&state, &space).await?))
+pub async fn get_levels(call: Call, path: Path<String>) -> Result<Json<LevelRulesDto>, ApiError> {
+    let space = call.space(&path, Intent::MemberRead).await?;
+    Ok(Json(service::terms::get_levels(&call.state, &space).await?))
 }
 
 /// Set member levels

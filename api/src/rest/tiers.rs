@@ -1,15 +1,13 @@
 //! `/v1/spaces/{space}/tiers`: defining, listing, reading, changing and archiving tiers.
 
 use super::call::Call;
-use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{CreateTier, Tier, UpdateTier};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
 use crate::service;
-use crate::space::{Intent, resolve};
-use crate::state::AppState;
-use actix_web::web::{Data, Json, Path, Query};
+use crate::space::Intent;
+use actix_web::web::{Json, Path, Query};
 use actix_web::{HttpResponse, get, patch, post};
 
 /// Define a tier
@@ -47,15 +45,14 @@ pub async fn create_tier(
 #[get("/v1/spaces/{space}/tiers")]
 #[tracing::instrument(skip_all)]
 pub async fn list_tiers(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     query: Query<PageQuery>,
     _fresh: Fresh,
 ) -> Result<Json<Paged<Tier>>, ApiError> {
-    let space = resolve(&state, &auth, &path, Intent::Read).await?;
+    let space = call.space(&path, Intent::Read).await?;
     let after = query.after()?;
-    let page = service::reads::tiers(&state, space.id.0, after.as_deref(), query.limit()?);
+    let page = service::reads::tiers(&call.state, space.id.0, after.as_deref(), query.limit()?);
     Ok(Json(page.await?.into()))
 }
 
@@ -71,15 +68,16 @@ pub async fn list_tiers(
 #[get("/v1/spaces/{space}/tiers/{tier}")]
 #[tracing::instrument(skip_all)]
 pub async fn get_tier(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     _fresh: Fresh,
 ) -> Result<Json<Tier>, ApiError> {
     let (space, tier) = path.into_inner();
-    let space = resolve(&state, &auth, &space, Intent::Read).await?;
+    let space = call.space(&space, Intent::Read).await?;
     let tier = crate::service::parse_id(&tier, "tier")?;
-    Ok(Json(service::reads::tier(&state, space.id.0, tier).await?))
+    Ok(Json(
+        service::reads::tier(&call.state, space.id.0, tier).await?,
+    ))
 }
 
 /// Change a tier

@@ -2,16 +2,14 @@
 //! topics (`/v1/spaces/{space}/content/{id}/tags`).
 
 use super::call::Call;
-use crate::auth::Auth;
 use crate::consistency::Fresh;
 use crate::dto::{
     ContentItem, DefineTopic, RelateTopics, TagContent, TopicDto, TopicGraph, TopicRelationDto,
 };
 use crate::error::ApiError;
 use crate::service;
-use crate::space::{Intent, resolve};
-use crate::state::AppState;
-use actix_web::web::{Data, Json, Path};
+use crate::space::Intent;
+use actix_web::web::{Json, Path};
 use actix_web::{HttpResponse, get, post, put};
 
 /// Define a topic
@@ -74,13 +72,12 @@ pub async fn relate_topics(
 #[get("/v1/spaces/{space}/topics")]
 #[tracing::instrument(skip_all)]
 pub async fn get_topic_graph(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     _fresh: Fresh,
 ) -> Result<Json<TopicGraph>, ApiError> {
-    let space = resolve(&state, &auth, &path, Intent::MemberRead).await?;
-    Ok(Json(service::topics::graph(&state, &space).await?))
+    let space = call.space(&path, Intent::MemberRead).await?;
+    Ok(Json(service::topics::graph(&call.state, &space).await?))
 }
 
 /// Tag a content item

@@ -2,7 +2,6 @@
 //! Creator and admin keys manage them; auditor keys read them.
 
 use super::call::Call;
-use crate::auth::Auth;
 use crate::dto::webhooks::{
     CreateWebhook, CreatedWebhook, Delivery, ReplayAccepted, ReplayRequest, RotateSecret,
     RotatedSecret, Webhook,
@@ -10,9 +9,8 @@ use crate::dto::webhooks::{
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged, encode_cursor};
 use crate::service;
-use crate::space::{Intent, resolve};
-use crate::state::AppState;
-use actix_web::web::{Data, Json, Path, Query};
+use crate::space::Intent;
+use actix_web::web::{Json, Path, Query};
 use actix_web::{HttpResponse, delete, get, post};
 use uuid::Uuid;
 
@@ -53,15 +51,14 @@ pub async fn create_webhook(
 #[get("/v1/spaces/{space}/webhooks")]
 #[tracing::instrument(skip_all)]
 pub async fn list_webhooks(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<String>,
     query: Query<PageQuery>,
 ) -> Result<Json<Paged<Webhook>>, ApiError> {
-    let space = resolve(&state, &auth, &path, Intent::Read).await?;
+    let space = call.space(&path, Intent::Read).await?;
     let limit = query.limit()?;
     let rows = lyceum_store::webhooks::endpoints(
-        &state.db,
+        &call.state.db,
         space.id.0,
         query.after()?.as_deref(),
         limit + 1,
@@ -143,17 +140,16 @@ pub async fn rotate_webhook_secret(
 #[get("/v1/spaces/{space}/webhooks/{id}/deliveries")]
 #[tracing::instrument(skip_all)]
 pub async fn list_deliveries(
-    state: Data<AppState>,
-    auth: Auth,
+    call: Call,
     path: Path<(String, String)>,
     query: Query<PageQuery>,
 ) -> Result<Json<Paged<Delivery>>, ApiError> {
     let (space, id) = path.into_inner();
-    let space = resolve(&state, &auth, &space, Intent::Read).await?;
-    let endpoint = service::webhooks::endpoint_in_space(&state, &space, &id).await?;
+    let space = call.space(&space, Intent::Read).await?;
+    let endpoint = service::webhooks::endpoint_in_space(&call.state, &space, &id).await?;
     let limit = query.limit()?;
     let rows = lyceum_store::webhooks::deliveries(
-        &state.db,
+        &call.state.db,
         endpoint.id,
         query.after()?.as_deref(),
         limit + 1,
