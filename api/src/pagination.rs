@@ -40,6 +40,38 @@ impl PageQuery {
     pub fn after(&self) -> Result<Option<String>, ApiError> {
         self.cursor.as_deref().map(decode_cursor).transpose()
     }
+
+    /// The page asked for, checked.
+    pub fn slice(&self) -> Result<Slice, ApiError> {
+        Ok(Slice {
+            after: self.after()?,
+            limit: self.limit()?,
+        })
+    }
+}
+
+/// Which page of a list a caller asked for, from REST's `cursor` and `limit` or GraphQL's
+/// `after` and `first`: the decoded key of the previous page's last item, and how many items
+/// at most.
+#[derive(Debug, Clone, Default)]
+pub struct Slice {
+    pub after: Option<String>,
+    pub limit: i64,
+}
+
+impl Slice {
+    /// The decoded cursor.
+    pub fn after(&self) -> Option<&str> {
+        self.after.as_deref()
+    }
+
+    /// The cursor of a list read newest first, which holds a number (a position, a revision).
+    pub fn before(&self) -> Result<Option<i64>, ApiError> {
+        self.after()
+            .map(str::parse::<i64>)
+            .transpose()
+            .map_err(|_| ApiError::bad_request("cursor is not valid"))
+    }
 }
 
 pub fn encode_cursor(key: &str) -> String {

@@ -83,8 +83,8 @@ impl CatalogQuery {
     ) -> async_graphql::Result<Connection<String, ContentItem>> {
         let (state, space, viewer) = space_for(ctx, &space, Intent::MemberRead).await?;
         let filter = filter.map(ContentFilter::from).unwrap_or_default();
-        list(first, after, item_key, |after, first| async move {
-            catalog::list(state, &viewer, space.id, filter, after.as_deref(), first).await
+        list(first, after, item_key, |page| {
+            catalog::list(state, &viewer, space.id, filter, page)
         })
         .await
     }
@@ -118,8 +118,8 @@ impl CatalogQuery {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, ContentItem>> {
         let (state, space, viewer) = space_for(ctx, &space, Intent::MemberRead).await?;
-        list(first, after, item_key, |after, first| async move {
-            service::search::search(state, &viewer, space.id, &query, after, first).await
+        list(first, after, item_key, |page| {
+            service::search::search(state, &viewer, space.id, &query, page)
         })
         .await
     }
@@ -136,8 +136,8 @@ impl CatalogQuery {
     ) -> async_graphql::Result<Connection<String, Revision>> {
         let (state, space, _) = space_for(ctx, &space, Intent::Read).await?;
         let key = |r: &Revision| r.revision.to_string();
-        list(first, after, key, |after, first| async move {
-            catalog::revisions(state, space.id, &id, after.as_deref(), first).await
+        list(first, after, key, |page| {
+            catalog::revisions(state, space.id, &id, page)
         })
         .await
     }
@@ -164,8 +164,8 @@ impl CatalogQuery {
     ) -> async_graphql::Result<Connection<String, QuestionDto>> {
         let (state, space, _) = space_for(ctx, &space, Intent::MemberRead).await?;
         let key = |q: &QuestionDto| q.id.to_string();
-        list(first, after, key, |after, first| async move {
-            service::questions::list(state, &space, after.as_deref(), first).await
+        list(first, after, key, |page| {
+            service::questions::list(state, &space, page)
         })
         .await
     }

@@ -4,7 +4,7 @@
 
 use super::call::in_space;
 use super::error::OrGql;
-use super::types::{connection, paging};
+use super::types::list;
 use crate::dto::{
     Activity, ActivityFeatures, Comment, CourseProgress, Interaction, ItemEngagement, Report,
 };
@@ -13,7 +13,6 @@ use crate::service::comments;
 use crate::space::Intent;
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
-use std::convert::identity;
 
 #[derive(Default)]
 pub struct EngagementQuery;
@@ -45,11 +44,14 @@ impl EngagementQuery {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, Comment>> {
         let (state, auth, space) = in_space(ctx, space.as_deref(), Intent::MemberRead).await?;
-        let (first, after) = paging(first, after)?;
-        let (parent, after) = (parent_id.as_deref().map(String::as_str), after.as_deref());
-        let page = comments::thread(state, auth, &space, &content_id, parent, after, first);
-        let page = page.await.or_gql()?;
-        Ok(connection(after, page, |c| c.id.to_string(), identity))
+        let parent = parent_id.as_deref().map(String::as_str);
+        list(
+            first,
+            after,
+            |c: &Comment| c.id.to_string(),
+            |page| comments::thread(state, auth, &space, &content_id, parent, page),
+        )
+        .await
     }
 
     /// A member's progress through a course: the signed-in member's, or with a key `memberId`'s.
@@ -77,11 +79,13 @@ impl EngagementQuery {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, Activity>> {
         let (state, auth, space) = in_space(ctx, space.as_deref(), Intent::MemberRead).await?;
-        let (first, after) = paging(first, after)?;
-        let after = after.as_deref();
-        let page = service::activity::activity(state, auth, &space, &member_id, after, first);
-        let (page, key) = (page.await.or_gql()?, |a: &Activity| a.position.to_string());
-        Ok(connection(after, page, key, identity))
+        list(
+            first,
+            after,
+            |a: &Activity| a.position.to_string(),
+            |page| service::activity::activity(state, auth, &space, &member_id, page),
+        )
+        .await
     }
 
     /// A member's activity features now.
@@ -107,11 +111,13 @@ impl EngagementQuery {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, Report>> {
         let (state, _, space) = in_space(ctx, Some(&space), Intent::Read).await?;
-        let (first, after) = paging(first, after)?;
-        let (status, after) = (status.as_deref(), after.as_deref());
-        let page = service::reports::queue(state, &space, status, after, first);
-        let page = page.await.or_gql()?;
-        Ok(connection(after, page, |r| r.id.to_string(), identity))
+        list(
+            first,
+            after,
+            |r: &Report| r.id.to_string(),
+            |page| service::reports::queue(state, &space, status.as_deref(), page),
+        )
+        .await
     }
 
     /// The member × item interaction matrix, by member then item (keys only).
@@ -125,10 +131,10 @@ impl EngagementQuery {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, Interaction>> {
         let (state, _, space) = in_space(ctx, Some(&space), Intent::Read).await?;
-        let (first, after) = paging(first, after)?;
-        let (member, after) = (member_id.as_deref().map(String::as_str), after.as_deref());
-        let page = service::activity::interactions(state, &space, member, after, first);
-        let page = page.await.or_gql()?;
-        Ok(connection(after, page, Interaction::cursor, identity))
+        let member = member_id.as_deref().map(String::as_str);
+        list(first, after, Interaction::cursor, |page| {
+            service::activity::interactions(state, &space, member, page)
+        })
+        .await
     }
 }

@@ -31,8 +31,8 @@ impl GamificationQuery {
     ) -> async_graphql::Result<Connection<String, CheckInProject>> {
         let (state, auth, space) = in_space(ctx, Some(&space), Intent::MemberRead).await?;
         let key = |p: &CheckInProject| p.id.to_string();
-        list(first, after, key, |after, first| async move {
-            check_ins::projects(state, auth, space.id.0, after.as_deref(), first).await
+        list(first, after, key, |page| {
+            check_ins::projects(state, auth, space.id.0, page)
         })
         .await
     }
@@ -77,10 +77,9 @@ impl GamificationQuery {
     ) -> async_graphql::Result<Connection<String, LeaderboardEntry>> {
         let (state, _, space) = in_space(ctx, Some(&space), Intent::MemberRead).await?;
         let key = |e: &LeaderboardEntry| format!("{}:{}", e.points, e.member_id);
-        list(first, after, key, |after, first| async move {
-            let (week, after) = (week.as_deref(), after.as_deref());
-            let board = points::leaderboard(state, space.id.0, period, week, after, first).await;
-            board.map(|(_, page)| page)
+        list(first, after, key, |page| async move {
+            let board = points::leaderboard(state, space.id.0, period, week.as_deref(), page);
+            board.await.map(|(_, page)| page)
         })
         .await
     }

@@ -68,9 +68,8 @@ impl CheckInProject {
     ) -> async_graphql::Result<Connection<String, CheckInEntry>> {
         let (state, auth) = caller_for(ctx, Intent::MemberRead)?;
         let key = |c: &CheckInEntry| c.member_id.to_string();
-        list(first, after, key, |after, first| async move {
-            let (space, day, after) = (self.space_id, day.as_deref(), after.as_deref());
-            check_ins::check_ins(state, auth, space, self.id, day, after, first).await
+        list(first, after, key, |page| {
+            check_ins::check_ins(state, auth, self.space_id, self.id, day.as_deref(), page)
         })
         .await
     }
@@ -84,8 +83,8 @@ impl CheckInProject {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, MemberStreak>> {
         let (state, auth) = caller_for(ctx, Intent::MemberRead)?;
-        list(first, after, streak_key, |after, first| async move {
-            check_ins::streaks(state, auth, self.space_id, self.id, after.as_deref(), first).await
+        list(first, after, streak_key, |page| {
+            check_ins::streaks(state, auth, self.space_id, self.id, page)
         })
         .await
     }
@@ -100,9 +99,8 @@ impl CheckInProject {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, MemberStreak>> {
         let (state, auth) = caller_for(ctx, Intent::MemberRead)?;
-        list(first, after, streak_key, |after, first| async move {
-            let (space, after) = (self.space_id, after.as_deref());
-            check_ins::not_checked_in(state, auth, space, self.id, after, first).await
+        list(first, after, streak_key, |page| {
+            check_ins::not_checked_in(state, auth, self.space_id, self.id, page)
         })
         .await
     }

@@ -140,8 +140,8 @@ impl Member {
     ) -> async_graphql::Result<Connection<String, Subscription>> {
         let state = ctx.data::<AppState>()?;
         let key = |s: &Subscription| s.id.to_string();
-        list(first, after, key, |after, first| async move {
-            reads::subscriptions(state, self.space_id, self.id, after.as_deref(), first).await
+        list(first, after, key, |page| {
+            reads::subscriptions(state, self.space_id, self.id, page)
         })
         .await
     }
@@ -156,8 +156,8 @@ impl Member {
     ) -> async_graphql::Result<Connection<String, Order>> {
         let state = ctx.data::<AppState>()?;
         let key = |o: &Order| o.id.to_string();
-        list(first, after, key, |after, first| async move {
-            reads::orders(state, self.space_id, self.id, after.as_deref(), first).await
+        list(first, after, key, |page| {
+            reads::orders(state, self.space_id, self.id, page)
         })
         .await
     }
@@ -187,9 +187,9 @@ impl Member {
     ) -> async_graphql::Result<Connection<String, dto::PointsEntry>> {
         let (state, auth) = (ctx.data::<AppState>()?, any_caller(ctx)?);
         let key = |e: &dto::PointsEntry| e.position.to_string();
-        list(first, after, key, |after, first| async move {
+        list(first, after, key, |page| async move {
             let (space, member) = (self.space_id, self.id);
-            service::points::ledger(state, auth, space, member, after.as_deref(), first).await
+            service::points::ledger(state, auth, space, member, page).await
         })
         .await
     }

@@ -61,8 +61,8 @@ impl Query {
             .await
             .or_gql()?;
         let key = |c: &ContentItem| c.id.to_string();
-        list(first, after, key, |after, first| async move {
-            crate::service::feed::page(state, &viewer, &space, after, first).await
+        list(first, after, key, |page| {
+            crate::service::feed::page(state, &viewer, &space, page)
         })
         .await
     }

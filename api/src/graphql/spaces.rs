@@ -7,7 +7,7 @@ use super::types::{ContentItem, ContentStatus};
 use super::types::{Payload, list};
 use crate::dto;
 use crate::dto::{CreateSpace, IssuedKey, KeyRoleDto, Member, Space, Tier, UpdateSpace};
-use crate::pagination::MAX_LIMIT;
+use crate::pagination::{MAX_LIMIT, Slice};
 use crate::service;
 use crate::service::reads;
 use crate::space::{Intent, resolve};
@@ -135,10 +135,11 @@ impl Space {
     /// The space's tiers, oldest first (at most 100).
     async fn tiers(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Tier>> {
         let state = ctx.data::<AppState>()?;
-        let page = reads::tiers(state, self.id, None, MAX_LIMIT)
-            .await
-            .or_gql()?;
-        Ok(page.items)
+        let all = Slice {
+            after: None,
+            limit: MAX_LIMIT,
+        };
+        Ok(reads::tiers(state, self.id, all).await.or_gql()?.items)
     }
 
     /// The space's members, oldest first.
@@ -151,8 +152,8 @@ impl Space {
     ) -> async_graphql::Result<Connection<String, Member>> {
         let state = ctx.data::<AppState>()?;
         let key = |m: &Member| m.id.to_string();
-        list(first, after, key, |after, first| async move {
-            reads::members(state, self.id, after.as_deref(), first).await
+        list(first, after, key, |page| {
+            reads::members(state, self.id, page)
         })
         .await
     }
@@ -172,9 +173,9 @@ impl Space {
             ..Default::default()
         };
         let key = |c: &ContentItem| c.id.to_string();
-        list(first, after, key, |after, first| async move {
+        list(first, after, key, |page| async move {
             let space = SpaceId(self.id);
-            service::catalog::list(state, &None, space, filter, after.as_deref(), first).await
+            service::catalog::list(state, &None, space, filter, page).await
         })
         .await
     }

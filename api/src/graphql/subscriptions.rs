@@ -250,8 +250,8 @@ impl SubscriptionQuery {
         let (state, _, space) = in_space(ctx, Some(&space), Intent::Read).await?;
         let member = crate::service::parse_id(&member_id, "member").or_gql()?;
         let key = |s: &Subscription| s.id.to_string();
-        list(first, after, key, |after, first| async move {
-            reads::subscriptions(state, space.id.0, member, after.as_deref(), first).await
+        list(first, after, key, |page| {
+            reads::subscriptions(state, space.id.0, member, page)
         })
         .await
     }

@@ -11,28 +11,12 @@ use crate::dto::{
     BillingTermsDto, IssuedKey, LevelRulesDto, Member, Membership, Order, Subscription, Tier,
     TierChange,
 };
-use crate::pagination::{MAX_LIMIT, encode_cursor};
+use crate::pagination::{MAX_LIMIT, Slice, encode_cursor};
 use async_graphql::SimpleObject;
 use async_graphql::connection::{Connection, Edge};
 use lyceum_projections::page::Page;
 
 pub use crate::dto::Space;
-
-/// Checks `first` and turns a read-model page into a Relay connection.
-pub fn connection<R, T: async_graphql::OutputType>(
-    after: Option<&str>,
-    page: Page<R>,
-    key: impl Fn(&R) -> String,
-    map: impl Fn(R) -> T,
-) -> Connection<String, T> {
-    let mut connection = Connection::new(after.is_some(), page.next.is_some());
-    connection.edges.extend(
-        page.items
-            .into_iter()
-            .map(|row| Edge::new(encode_cursor(&key(&row)), map(row))),
-    );
-    connection
-}
 
 /// One page, fetched by `fetch` with the decoded `after` and the checked `first`, as a Relay
 /// connection whose cursors are `key` of each node.
@@ -40,29 +24,28 @@ pub async fn list<T, Fut>(
     first: Option<i32>,
     after: Option<String>,
     key: impl Fn(&T) -> String,
-    fetch: impl FnOnce(Option<String>, i64) -> Fut,
+    fetch: impl FnOnce(Slice) -> Fut,
 ) -> async_graphql::Result<Connection<String, T>>
 where
     T: async_graphql::OutputType,
     Fut: std::future::Future<Output = Result<Page<T>, crate::error::ApiError>>,
 {
-    let (first, after) = paging(first, after)?;
-    let page = fetch(after.clone(), first).await.or_gql()?;
-    Ok(connection(
-        after.as_deref(),
-        page,
-        key,
-        std::convert::identity,
-    ))
+    let page = paging(first, after)?;
+    let had_cursor = page.after.is_some();
+    let page = fetch(page).await.or_gql()?;
+    let mut connection = Connection::new(had_cursor, page.next.is_some());
+    connection.edges.extend(
+        page.items
+            .into_iter()
+            .map(|node| Edge::new(encode_cursor(&key(&node)), node)),
+    );
+    Ok(connection)
 }
 
-/// `first` (1 to 100, default 20) and the decoded `after`.
-pub fn paging(
-    first: Option<i32>,
-    after: Option<String>,
-) -> async_graphql::Result<(i64, Option<String>)> {
-    let first = i64::from(first.unwrap_or(20));
-    if !(1..=MAX_LIMIT).contains(&first) {
+/// The page `first` (1 to 100, default 20) and `after` ask for.
+fn paging(first: Option<i32>, after: Option<String>) -> async_graphql::Result<Slice> {
+    let limit = i64::from(first.unwrap_or(20));
+    if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(super::gql(crate::error::ApiError::bad_request(format!(
             "first must be between 1 and {MAX_LIMIT}"
         ))));
@@ -72,7 +55,7 @@ pub fn paging(
         .map(crate::pagination::decode_cursor)
         .transpose()
         .or_gql()?;
-    Ok((first, after))
+    Ok(Slice { after, limit })
 }
 
 /// What a mutation changed, and the global position to pass as `min_position` to reads.

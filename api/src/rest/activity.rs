@@ -30,15 +30,7 @@ pub async fn list_member_activity(
 ) -> Result<Json<Paged<Activity>>, ApiError> {
     let (space, member) = path.into_inner();
     let space = call.space(&space, Intent::MemberRead).await?;
-    let (after, limit) = (page.after()?, page.limit()?);
-    let rows = service::activity::activity(
-        &call.state,
-        &call.auth,
-        &space,
-        &member,
-        after.as_deref(),
-        limit,
-    );
+    let rows = service::activity::activity(&call.state, &call.auth, &space, &member, page.slice()?);
     let rows = rows.await?;
     Ok(Json(rows.into()))
 }
@@ -88,8 +80,7 @@ pub async fn list_interactions(
     _fresh: Fresh,
 ) -> Result<Json<Paged<Interaction>>, ApiError> {
     let space = call.space(&path, Intent::Read).await?;
-    let (member, after) = (filter.member_id.as_deref(), page.after()?);
-    let (after, limit) = (after.as_deref(), page.limit()?);
-    let rows = service::activity::interactions(&call.state, &space, member, after, limit).await?;
+    let member = filter.member_id.as_deref();
+    let rows = service::activity::interactions(&call.state, &space, member, page.slice()?).await?;
     Ok(Json(rows.into()))
 }

@@ -32,7 +32,7 @@ pub async fn create_check_in_project(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     call.write(&path, Intent::Write, &body, async |state, auth, space| {
-        check_ins::create(&state, &auth, &space, body.clone()).await
+        check_ins::create(state, auth, space, body.clone()).await
     })
     .await
 }
@@ -55,14 +55,7 @@ pub async fn list_check_in_projects(
     _fresh: Fresh,
 ) -> Result<Json<Paged<CheckInProject>>, ApiError> {
     let space = call.space(&path, Intent::MemberRead).await?;
-    let after = query.after()?;
-    let page = check_ins::projects(
-        &call.state,
-        &call.auth,
-        space.id.0,
-        after.as_deref(),
-        query.limit()?,
-    );
+    let page = check_ins::projects(&call.state, &call.auth, space.id.0, query.slice()?);
     Ok(Json(page.await?.into()))
 }
 
@@ -119,7 +112,7 @@ pub async fn check_in(
         Intent::MemberWrite,
         &body,
         async |state, auth, space| {
-            check_ins::check_in(&state, &auth, &space, &project, body.clone()).await
+            check_ins::check_in(state, auth, space, &project, body.clone()).await
         },
     )
     .await
@@ -146,15 +139,7 @@ pub async fn list_check_in_streaks(
     let (space, project) = path.into_inner();
     let space = call.space(&space, Intent::Read).await?;
     let project = parse_id(&project, "check-in project")?;
-    let (after, limit) = (query.after()?, query.limit()?);
-    let page = check_ins::streaks(
-        &call.state,
-        &call.auth,
-        space.id.0,
-        project,
-        after.as_deref(),
-        limit,
-    );
+    let page = check_ins::streaks(&call.state, &call.auth, space.id.0, project, query.slice()?);
     Ok(Json(page.await?.into()))
 }
 
@@ -179,15 +164,8 @@ pub async fn list_not_checked_in(
     let (space, project) = path.into_inner();
     let space = call.space(&space, Intent::Read).await?;
     let project = parse_id(&project, "check-in project")?;
-    let (after, limit) = (query.after()?, query.limit()?);
-    let page = check_ins::not_checked_in(
-        &call.state,
-        &call.auth,
-        space.id.0,
-        project,
-        after.as_deref(),
-        limit,
-    );
+    let page =
+        check_ins::not_checked_in(&call.state, &call.auth, space.id.0, project, query.slice()?);
     Ok(Json(page.await?.into()))
 }
 
@@ -221,15 +199,14 @@ pub async fn list_check_ins(
     let (space, project) = path.into_inner();
     let space = call.space(&space, Intent::Read).await?;
     let project = parse_id(&project, "check-in project")?;
-    let (day, after, limit) = (params.day.as_deref(), query.after()?, query.limit()?);
+    let day = params.day.as_deref();
     let page = check_ins::check_ins(
         &call.state,
         &call.auth,
         space.id.0,
         project,
         day,
-        after.as_deref(),
-        limit,
+        query.slice()?,
     );
     Ok(Json(page.await?.into()))
 }

@@ -38,7 +38,7 @@ pub async fn post_comment(
         Intent::MemberWrite,
         &body,
         async |state, auth, space| {
-            service::comments::post(&state, &auth, &space, &id, body.clone()).await
+            service::comments::post(state, auth, space, &id, body.clone()).await
         },
     )
     .await
@@ -66,10 +66,9 @@ pub async fn list_comments(
 ) -> Result<Json<Paged<Comment>>, ApiError> {
     let (space, id) = path.into_inner();
     let space = call.space(&space, Intent::MemberRead).await?;
-    let (parent, after) = (thread.parent_id.as_deref(), page.after()?);
-    let (after, limit) = (after.as_deref(), page.limit()?);
+    let parent = thread.parent_id.as_deref();
     let rows =
-        service::comments::thread(&call.state, &call.auth, &space, &id, parent, after, limit);
+        service::comments::thread(&call.state, &call.auth, &space, &id, parent, page.slice()?);
     let rows = rows.await?;
     Ok(Json(rows.into()))
 }
@@ -99,7 +98,7 @@ pub async fn edit_comment(
         Intent::MemberWrite,
         &body,
         async |state, auth, space| {
-            service::comments::edit(&state, &auth, &space, &id, body.clone()).await
+            service::comments::edit(state, auth, space, &id, body.clone()).await
         },
     )
     .await
@@ -126,7 +125,7 @@ pub async fn delete_comment(
         &space,
         Intent::MemberWrite,
         &(),
-        async |state, auth, space| service::comments::delete(&state, &auth, &space, &id).await,
+        async |state, auth, space| service::comments::delete(state, auth, space, &id).await,
     )
     .await
 }
@@ -140,7 +139,7 @@ async fn moderate(
     let (space, id) = path.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
         let command = command(body.reason.clone());
-        service::comments::moderate(&state, &auth, &space, &id, command).await
+        service::comments::moderate(state, auth, space, &id, command).await
     })
     .await
 }

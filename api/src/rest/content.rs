@@ -33,7 +33,7 @@ pub async fn create_content(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     call.write(&path, Intent::Write, &body, async |state, auth, space| {
-        service::content::create(&state, &auth, &space, body.clone()).await
+        service::content::create(state, auth, space, body.clone()).await
     })
     .await
 }
@@ -85,15 +85,7 @@ pub async fn list_content(
         tag: filter.tag.map(|t| t.trim().to_lowercase()),
         featured: filter.featured.unwrap_or(false),
     };
-    let page = catalog::list(
-        &call.state,
-        &viewer,
-        space.id,
-        filter,
-        page.after()?.as_deref(),
-        page.limit()?,
-    )
-    .await?;
+    let page = catalog::list(&call.state, &viewer, space.id, filter, page.slice()?).await?;
     Ok(Json(Paged::from_page(page, |item| item)))
 }
 
@@ -143,7 +135,7 @@ pub async fn edit_content(
     let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
         let command = service::content::edit_command(body.clone());
-        service::content::change(&state, &auth, &space, &id, command).await
+        service::content::change(state, auth, space, &id, command).await
     })
     .await
 }
@@ -156,7 +148,7 @@ pub(crate) async fn transition(
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
     call.write(&space, Intent::Write, &(), async |state, auth, space| {
-        service::content::change(&state, &auth, &space, &id, command).await
+        service::content::change(state, auth, space, &id, command).await
     })
     .await
 }

@@ -35,8 +35,8 @@ pub async fn schedule_content(
     let (space, id) = path.into_inner();
     let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
-        let command = service::content::schedule_command(&state, &body.publish_at)?;
-        service::content::change(&state, &auth, &space, &id, command).await
+        let command = service::content::schedule_command(state, &body.publish_at)?;
+        service::content::change(state, auth, space, &id, command).await
     })
     .await
 }
@@ -131,7 +131,6 @@ pub async fn list_revisions(
 ) -> Result<Json<Paged<Revision>>, ApiError> {
     let (space, id) = path.into_inner();
     let space = call.space(&space, Intent::Read).await?;
-    let (after, limit) = (page.after()?, page.limit()?);
-    let revisions = catalog::revisions(&call.state, space.id, &id, after.as_deref(), limit).await?;
+    let revisions = catalog::revisions(&call.state, space.id, &id, page.slice()?).await?;
     Ok(Json(revisions.into()))
 }

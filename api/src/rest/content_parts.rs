@@ -57,7 +57,7 @@ pub async fn add_part(
     let (space, id) = path.into_inner();
     let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
-        service::content::parts::add(&state, &auth, &space, &id, body.clone()).await
+        service::content::parts::add(state, auth, space, &id, body.clone()).await
     })
     .await
 }
@@ -81,7 +81,7 @@ pub async fn reorder_parts(
     let (space, id) = path.into_inner();
     let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
-        service::content::parts::reorder(&state, &auth, &space, &id, body.clone()).await
+        service::content::parts::reorder(state, auth, space, &id, body.clone()).await
     })
     .await
 }
@@ -103,7 +103,7 @@ pub async fn remove_part(
 ) -> Result<HttpResponse, ApiError> {
     let (space, id, part_id) = path.into_inner();
     call.write(&space, Intent::Write, &(), async |state, auth, space| {
-        service::content::parts::remove(&state, &auth, &space, &id, &part_id).await
+        service::content::parts::remove(state, auth, space, &id, &part_id).await
     })
     .await
 }

@@ -24,7 +24,7 @@ async fn interact(
         Intent::MemberWrite,
         body,
         async |state, auth, space| {
-            service::engagement::interact(&state, &auth, &space, &id, action).await
+            service::engagement::interact(state, auth, space, &id, action).await
         },
     )
     .await

@@ -31,7 +31,6 @@ pub async fn get_feed(
 ) -> Result<Json<Paged<ContentItem>>, ApiError> {
     let space = call.space(&path, Intent::MemberRead).await?;
     let viewer = service::catalog::viewer(&call.state, &call.auth, space.id).await?;
-    let feed =
-        service::feed::page(&call.state, &viewer, &space, page.after()?, page.limit()?).await?;
+    let feed = service::feed::page(&call.state, &viewer, &space, page.slice()?).await?;
     Ok(Json(Paged::from_page(feed, |item| item)))
 }

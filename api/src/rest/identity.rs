@@ -97,7 +97,7 @@ pub async fn create_member_session(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     call.write(&path, Intent::Write, &body, async |state, auth, space| {
-        identity::issue(&state, &auth, &space, body.clone()).await
+        identity::issue(state, auth, space, body.clone()).await
     })
     .await
 }

@@ -27,7 +27,7 @@ pub async fn create_key(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     call.write(&path, Intent::Write, &body, async |state, auth, space| {
-        service::keys::issue(&state, &auth, &space, body.role).await
+        service::keys::issue(state, auth, space, body.role).await
     })
     .await
 }

@@ -30,7 +30,7 @@ pub async fn create_member(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     call.write(&path, Intent::Write, &body, async |state, auth, space| {
-        service::members::add(&state, &auth, &space, body.clone()).await
+        service::members::add(state, auth, space, body.clone()).await
     })
     .await
 }
@@ -52,8 +52,7 @@ pub async fn list_members(
     _fresh: Fresh,
 ) -> Result<Json<Paged<Member>>, ApiError> {
     let space = call.space(&path, Intent::Read).await?;
-    let after = query.after()?;
-    let page = service::reads::members(&call.state, space.id.0, after.as_deref(), query.limit()?);
+    let page = service::reads::members(&call.state, space.id.0, query.slice()?);
     Ok(Json(page.await?.into()))
 }
 
@@ -98,7 +97,7 @@ pub async fn remove_member(
 ) -> Result<HttpResponse, ApiError> {
     let (space, member) = path.into_inner();
     call.write(&space, Intent::Write, &(), async |state, auth, space| {
-        service::members::remove(&state, &auth, &space, &member).await
+        service::members::remove(state, auth, space, &member).await
     })
     .await
 }
@@ -123,7 +122,7 @@ pub async fn join_tier(
     let (space, member) = path.into_inner();
     let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
-        service::members::join(&state, &auth, &space, &member, body.tier_id).await
+        service::members::join(state, auth, space, &member, body.tier_id).await
     })
     .await
 }
@@ -146,7 +145,7 @@ pub async fn erase_personal_data(
 ) -> Result<HttpResponse, ApiError> {
     let (space, member) = path.into_inner();
     call.write(&space, Intent::Write, &(), async |state, auth, space| {
-        service::members::erase(&state, &auth, &space, &member).await
+        service::members::erase(state, auth, space, &member).await
     })
     .await
 }

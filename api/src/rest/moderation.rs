@@ -17,7 +17,7 @@ async fn act<B: serde::Serialize + Clone>(
 ) -> Result<HttpResponse, ApiError> {
     let (space, member) = path.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
-        moderate(&state, &auth, &space, &member, action(body.clone())).await
+        moderate(state, auth, space, &member, action(body.clone())).await
     })
     .await
 }

@@ -30,7 +30,7 @@ pub async fn create_offer(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     call.write(&path, Intent::Write, &body, async |state, auth, space| {
-        service::offers::create(&state, &auth, &space, body.clone()).await
+        service::offers::create(state, auth, space, body.clone()).await
     })
     .await
 }
@@ -73,7 +73,7 @@ pub async fn archive_offer(
 ) -> Result<HttpResponse, ApiError> {
     let (space, code) = path.into_inner();
     call.write(&space, Intent::Write, &(), async |state, auth, space| {
-        service::offers::archive(&state, &auth, &space, &code).await
+        service::offers::archive(state, auth, space, &code).await
     })
     .await
 }

@@ -38,7 +38,7 @@ pub async fn create_purchase(
     let (space, member) = path.into_inner();
     let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
-        service::orders::purchase(&state, &auth, &space, &member, body.clone()).await
+        service::orders::purchase(state, auth, space, &member, body.clone()).await
     })
     .await
 }
@@ -62,14 +62,7 @@ pub async fn list_orders(
     let (space, member) = path.into_inner();
     let space = call.space(&space, Intent::Read).await?;
     let member = parse_id(&member, "member")?;
-    let after = query.after()?;
-    let page = service::reads::orders(
-        &call.state,
-        space.id.0,
-        member,
-        after.as_deref(),
-        query.limit()?,
-    );
+    let page = service::reads::orders(&call.state, space.id.0, member, query.slice()?);
     Ok(Json(page.await?.into()))
 }
 
@@ -118,7 +111,7 @@ pub async fn refund_order(
     let (space, id) = path.into_inner();
     let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
-        service::orders::refund(&state, &auth, &space, &id, body.clone()).await
+        service::orders::refund(state, auth, space, &id, body.clone()).await
     })
     .await
 }

@@ -38,7 +38,7 @@ pub async fn change_subscription_tier(
     let (space, id) = path.into_inner();
     let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
-        service::subscriptions::change_tier(&state, &auth, &space, &id, body.tier_id).await
+        service::subscriptions::change_tier(state, auth, space, &id, body.tier_id).await
     })
     .await
 }
@@ -65,7 +65,7 @@ pub async fn apply_subscription_offer(
     let (space, id) = path.into_inner();
     let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
-        service::subscriptions::apply_offer(&state, &auth, &space, &id, &body.code).await
+        service::subscriptions::apply_offer(state, auth, space, &id, &body.code).await
     })
     .await
 }

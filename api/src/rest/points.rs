@@ -56,7 +56,7 @@ pub async fn set_points_rules(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     call.write(&path, Intent::Write, &body, async |state, auth, space| {
-        points::set_rules(&state, &auth, &space, body.clone()).await
+        points::set_rules(state, auth, space, body.clone()).await
     })
     .await
 }
@@ -108,15 +108,7 @@ pub async fn list_points_ledger(
     let (space, member) = path.into_inner();
     let space = call.space(&space, Intent::MemberRead).await?;
     let member = parse_id(&member, "member")?;
-    let (after, limit) = (query.after()?, query.limit()?);
-    let page = points::ledger(
-        &call.state,
-        &call.auth,
-        space.id.0,
-        member,
-        after.as_deref(),
-        limit,
-    );
+    let page = points::ledger(&call.state, &call.auth, space.id.0, member, query.slice()?);
     Ok(Json(page.await?.into()))
 }
 
@@ -180,15 +172,8 @@ pub async fn get_leaderboard(
 ) -> Result<Json<Leaderboard>, ApiError> {
     let space = call.space(&path, Intent::MemberRead).await?;
     let period = params.period.unwrap_or(LeaderboardPeriod::Week);
-    let (week, after, limit) = (params.week.as_deref(), query.after()?, query.limit()?);
-    let board = points::leaderboard(
-        &call.state,
-        space.id.0,
-        period,
-        week,
-        after.as_deref(),
-        limit,
-    );
+    let week = params.week.as_deref();
+    let board = points::leaderboard(&call.state, space.id.0, period, week, query.slice()?);
     let (week_starts_on, page) = board.await?;
     let Paged { data, next_cursor } = page.into();
     Ok(Json(Leaderboard {

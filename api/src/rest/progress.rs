@@ -36,7 +36,7 @@ pub async fn complete_lesson(
         Intent::MemberWrite,
         &(),
         async |state, auth, space| {
-            service::progress::complete(&state, &auth, &space, &course, &lesson).await
+            service::progress::complete(state, auth, space, &course, &lesson).await
         },
     )
     .await

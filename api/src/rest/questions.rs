@@ -32,9 +32,7 @@ pub async fn ask_question(
         &path,
         Intent::MemberWrite,
         &body,
-        async |state, auth, space| {
-            service::questions::ask(&state, &auth, &space, body.clone()).await
-        },
+        async |state, auth, space| service::questions::ask(state, auth, space, body.clone()).await,
     )
     .await
 }
@@ -57,8 +55,7 @@ pub async fn list_questions(
     _fresh: Fresh,
 ) -> Result<Json<Paged<QuestionDto>>, ApiError> {
     let space = call.space(&path, Intent::MemberRead).await?;
-    let (after, limit) = (page.after()?, page.limit()?);
-    let questions = service::questions::list(&call.state, &space, after.as_deref(), limit).await?;
+    let questions = service::questions::list(&call.state, &space, page.slice()?).await?;
     Ok(Json(questions.into()))
 }
 
@@ -109,7 +106,7 @@ pub async fn answer_question(
         Intent::MemberWrite,
         &body,
         async |state, auth, space| {
-            service::questions::answer(&state, &auth, &space, &id, body.clone()).await
+            service::questions::answer(state, auth, space, &id, body.clone()).await
         },
     )
     .await
@@ -137,7 +134,7 @@ pub async fn accept_answer(
         Intent::MemberWrite,
         &(),
         async |state, auth, space| {
-            service::questions::accept(&state, &auth, &space, &id, &answer_id).await
+            service::questions::accept(state, auth, space, &id, &answer_id).await
         },
     )
     .await
@@ -185,7 +182,7 @@ async fn set_guest(
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
     call.write(&space, Intent::Write, &(), async |state, auth, space| {
-        service::questions::set_guest(&state, &auth, &space, &id, grant).await
+        service::questions::set_guest(state, auth, space, &id, grant).await
     })
     .await
 }

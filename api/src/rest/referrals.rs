@@ -35,7 +35,7 @@ pub async fn adjust_points(
     let (space, member) = path.into_inner();
     let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
-        service::terms::adjust_points(&state, &auth, &space, &member, body.clone()).await
+        service::terms::adjust_points(state, auth, space, &member, body.clone()).await
     })
     .await
 }
@@ -63,7 +63,6 @@ pub async fn list_referrals(
     let (space, member) = path.into_inner();
     let space = call.space(&space, Intent::Read).await?;
     let member = parse_id(&member, "member")?;
-    let (after, limit) = (query.after()?, query.limit()?);
-    let page = reads::referrals(&call.state, space.id.0, member, after.as_deref(), limit).await?;
+    let page = reads::referrals(&call.state, space.id.0, member, query.slice()?).await?;
     Ok(Json(page.into()))
 }

@@ -34,9 +34,7 @@ pub async fn create_report(
         &path,
         Intent::MemberWrite,
         &body,
-        async |state, auth, space| {
-            service::reports::file(&state, &auth, &space, body.clone()).await
-        },
+        async |state, auth, space| service::reports::file(state, auth, space, body.clone()).await,
     )
     .await
 }
@@ -60,10 +58,8 @@ pub async fn list_reports(
     _fresh: Fresh,
 ) -> Result<Json<Paged<Report>>, ApiError> {
     let space = call.space(&path, Intent::Read).await?;
-    let (status, after) = (filter.status.as_deref(), page.after()?);
-    let rows =
-        service::reports::queue(&call.state, &space, status, after.as_deref(), page.limit()?)
-            .await?;
+    let status = filter.status.as_deref();
+    let rows = service::reports::queue(&call.state, &space, status, page.slice()?).await?;
     Ok(Json(rows.into()))
 }
 
@@ -88,7 +84,7 @@ pub async fn resolve_report(
     let (space, report) = path.into_inner();
     let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
-        service::reports::resolve(&state, &auth, &space, &report, body.clone()).await
+        service::reports::resolve(state, auth, space, &report, body.clone()).await
     })
     .await
 }

@@ -44,14 +44,7 @@ pub async fn search_content(
 ) -> Result<Json<Paged<ContentItem>>, ApiError> {
     let space = call.space(&path, Intent::MemberRead).await?;
     let viewer = catalog::viewer(&call.state, &call.auth, space.id).await?;
-    let found = service::search::search(
-        &call.state,
-        &viewer,
-        space.id,
-        &search.q,
-        page.after()?,
-        page.limit()?,
-    )
-    .await?;
+    let found =
+        service::search::search(&call.state, &viewer, space.id, &search.q, page.slice()?).await?;
     Ok(Json(Paged::from_page(found, |item| item)))
 }

@@ -80,7 +80,7 @@ pub async fn update_space(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     call.write(&path, Intent::Write, &body, async |state, auth, space| {
-        service::spaces::update(&state, &auth, &space, body.clone()).await
+        service::spaces::update(state, auth, space, body.clone()).await
     })
     .await
 }

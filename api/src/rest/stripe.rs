@@ -40,7 +40,7 @@ pub async fn add_stripe_secret(
     let space = path.into_inner();
     let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
-        service::stripe::add_secret(&state, &auth, &space, &body.secret).await
+        service::stripe::add_secret(state, auth, space, &body.secret).await
     })
     .await
 }

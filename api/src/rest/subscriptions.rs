@@ -36,7 +36,7 @@ pub async fn start_subscription(
     let (space, member) = path.into_inner();
     let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
-        service::subscriptions::start(&state, &auth, &space, &member, body.clone()).await
+        service::subscriptions::start(state, auth, space, &member, body.clone()).await
     })
     .await
 }
@@ -60,14 +60,7 @@ pub async fn list_subscriptions(
     let (space, member) = path.into_inner();
     let space = call.space(&space, Intent::Read).await?;
     let member = parse_id(&member, "member")?;
-    let after = query.after()?;
-    let page = service::reads::subscriptions(
-        &call.state,
-        space.id.0,
-        member,
-        after.as_deref(),
-        query.limit()?,
-    );
+    let page = service::reads::subscriptions(&call.state, space.id.0, member, query.slice()?);
     Ok(Json(page.await?.into()))
 }
 
@@ -116,7 +109,7 @@ pub async fn cancel_subscription(
     let body = body.into_inner();
     let at_period_end = body.at_period_end.unwrap_or(true);
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
-        service::subscriptions::change(&state, &auth, &space, &id, |now| {
+        service::subscriptions::change(state, auth, space, &id, |now| {
             if at_period_end {
                 SubscriptionCommand::CancelAtPeriodEnd { now }
             } else {
@@ -144,8 +137,8 @@ pub async fn resume_subscription(
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
     call.write(&space, Intent::Write, &(), async |state, auth, space| {
-        service::subscriptions::change(&state, &auth, &space, &id, |now| {
-            SubscriptionCommand::Resume { now }
+        service::subscriptions::change(state, auth, space, &id, |now| SubscriptionCommand::Resume {
+            now,
         })
         .await
     })
@@ -174,7 +167,7 @@ pub async fn set_payment_method(
     let (space, id) = path.into_inner();
     let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
-        service::subscriptions::set_payment_method(&state, &auth, &space, &id, &body.payment_method)
+        service::subscriptions::set_payment_method(state, auth, space, &id, &body.payment_method)
             .await
     })
     .await

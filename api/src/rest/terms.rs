@@ -49,7 +49,7 @@ pub async fn set_billing_terms(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     call.write(&path, Intent::Write, &body, async |state, auth, space| {
-        service::terms::set_terms(&state, &auth, &space, body.clone()).await
+        service::terms::set_terms(state, auth, space, body.clone()).await
     })
     .await
 }
@@ -88,7 +88,7 @@ pub async fn set_levels(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     call.write(&path, Intent::Write, &body, async |state, auth, space| {
-        service::terms::set_levels(&state, &auth, &space, body.clone()).await
+        service::terms::set_levels(state, auth, space, body.clone()).await
     })
     .await
 }

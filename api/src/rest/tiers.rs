@@ -29,7 +29,7 @@ pub async fn create_tier(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     call.write(&path, Intent::Write, &body, async |state, auth, space| {
-        service::tiers::create(&state, &auth, &space, body.clone()).await
+        service::tiers::create(state, auth, space, body.clone()).await
     })
     .await
 }
@@ -51,8 +51,7 @@ pub async fn list_tiers(
     _fresh: Fresh,
 ) -> Result<Json<Paged<Tier>>, ApiError> {
     let space = call.space(&path, Intent::Read).await?;
-    let after = query.after()?;
-    let page = service::reads::tiers(&call.state, space.id.0, after.as_deref(), query.limit()?);
+    let page = service::reads::tiers(&call.state, space.id.0, query.slice()?);
     Ok(Json(page.await?.into()))
 }
 
@@ -102,7 +101,7 @@ pub async fn update_tier(
     let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
         let command = service::tiers::change_command(body.clone());
-        service::tiers::change(&state, &auth, &space, &tier, command).await
+        service::tiers::change(state, auth, space, &tier, command).await
     })
     .await
 }
@@ -125,7 +124,7 @@ pub async fn archive_tier(
     let (space, tier) = path.into_inner();
     call.write(&space, Intent::Write, &(), async |state, auth, space| {
         let command = lyceum_domain::membership::tier::TierCommand::Archive;
-        service::tiers::change(&state, &auth, &space, &tier, command).await
+        service::tiers::change(state, auth, space, &tier, command).await
     })
     .await
 }

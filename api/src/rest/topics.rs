@@ -29,7 +29,7 @@ pub async fn define_topic(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     call.write(&path, Intent::Write, &body, async |_state, auth, space| {
-        service::topics::define(&auth, &space, body.clone())
+        service::topics::define(auth, space, body.clone())
     })
     .await
 }
@@ -55,7 +55,7 @@ pub async fn relate_topics(
     let (space, id) = path.into_inner();
     let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
-        service::topics::relate(&state, &auth, &space, &id, body.clone()).await
+        service::topics::relate(state, auth, space, &id, body.clone()).await
     })
     .await
 }
@@ -100,7 +100,7 @@ pub async fn tag_content(
     let (space, id) = path.into_inner();
     let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
-        service::content::tags::tag(&state, &auth, &space, &id, body.clone()).await
+        service::content::tags::tag(state, auth, space, &id, body.clone()).await
     })
     .await
 }

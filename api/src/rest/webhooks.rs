@@ -35,7 +35,7 @@ pub async fn create_webhook(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     call.write(&path, Intent::Write, &body, async |state, auth, space| {
-        service::webhooks::register(&state, &auth, &space, body.clone()).await
+        service::webhooks::register(state, auth, space, body.clone()).await
     })
     .await
 }
@@ -97,7 +97,7 @@ pub async fn disable_webhook(
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
     call.write(&space, Intent::Write, &(), async |state, auth, space| {
-        service::webhooks::disable(&state, &auth, &space, &id).await
+        service::webhooks::disable(state, auth, space, &id).await
     })
     .await
 }
@@ -123,7 +123,7 @@ pub async fn rotate_webhook_secret(
     let (space, id) = path.into_inner();
     let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
-        service::webhooks::rotate(&state, &auth, &space, &id, body.overlap_seconds).await
+        service::webhooks::rotate(state, auth, space, &id, body.overlap_seconds).await
     })
     .await
 }
@@ -179,7 +179,7 @@ pub async fn replay_webhook(
     let (space, id) = path.into_inner();
     let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, _auth, space| {
-        service::webhooks::replay(&state, &space, &id, body.clone()).await
+        service::webhooks::replay(state, space, &id, body.clone()).await
     })
     .await
 }

@@ -5,6 +5,7 @@ use super::reads::{map, member};
 use crate::auth::Auth;
 use crate::dto::{Activity, ActivityFeatures, Interaction};
 use crate::error::ApiError;
+use crate::pagination::Slice;
 use crate::space::SpaceRef;
 use crate::state::AppState;
 use lyceum_projections::interactions::queries;
@@ -38,16 +39,12 @@ pub async fn activity(
     auth: &Auth,
     space: &SpaceRef,
     member_id: &str,
-    after: Option<&str>,
-    limit: i64,
+    page: Slice,
 ) -> Result<Page<Activity>, ApiError> {
     let member = member_of(state, auth, space, Some(member_id)).await?;
-    let before = after
-        .map(|p| p.parse::<i64>())
-        .transpose()
-        .map_err(|_| ApiError::bad_request("cursor is not valid"))?;
+    let before = page.before()?;
     let (space, member) = (space.id.to_string(), member.to_string());
-    let page = queries::activity(&state.db, &space, &member, before, limit).await?;
+    let page = queries::activity(&state.db, &space, &member, before, page.limit).await?;
     Ok(map(page, Activity::from))
 }
 
@@ -74,17 +71,23 @@ pub async fn interactions(
     state: &AppState,
     space: &SpaceRef,
     member_id: Option<&str>,
-    after: Option<&str>,
-    limit: i64,
+    page: Slice,
 ) -> Result<Page<Interaction>, ApiError> {
     let member = member_id
         .map(|m| super::parse_id(m, "member"))
         .transpose()?
         .map(|m| m.to_string());
-    if after.is_some_and(|key| !queries::valid_cursor(key)) {
+    if page.after().is_some_and(|key| !queries::valid_cursor(key)) {
         return Err(ApiError::bad_request("cursor is not valid"));
     }
     let space = space.id.to_string();
-    let page = queries::interactions(&state.db, &space, member.as_deref(), after, limit).await?;
+    let page = queries::interactions(
+        &state.db,
+        &space,
+        member.as_deref(),
+        page.after(),
+        page.limit,
+    )
+    .await?;
     Ok(map(page, Interaction::from))
 }

@@ -6,6 +6,7 @@
 use crate::auth::{Auth, Role};
 use crate::dto::{ContentItem, Revision};
 use crate::error::ApiError;
+use crate::pagination::Slice;
 use crate::state::AppState;
 use lyceum_domain::content::{Access, Reader};
 use lyceum_domain::ids::{SpaceId, TierId};
@@ -96,8 +97,7 @@ pub async fn list(
     viewer: &Viewer,
     space: SpaceId,
     mut filter: ContentFilter,
-    after: Option<&str>,
-    limit: i64,
+    page: Slice,
 ) -> Result<Page<ContentItem>, ApiError> {
     if let Some(status) = &filter.status
         && !STATUSES.contains(&status.as_str())
@@ -123,8 +123,8 @@ pub async fn list(
         &state.db,
         &space.to_string(),
         &filter,
-        after,
-        limit,
+        page.after(),
+        page.limit,
     )
     .await?;
     Ok(super::reads::map(page, |r| view(r, viewer)))
@@ -136,19 +136,16 @@ pub async fn revisions(
     state: &AppState,
     space: SpaceId,
     id: &str,
-    after: Option<&str>,
-    limit: i64,
+    page: Slice,
 ) -> Result<Page<Revision>, ApiError> {
     let id = crate::service::parse_id(id, "content")?.to_string();
-    let before = after
-        .map(str::parse::<i64>)
-        .transpose()
-        .map_err(|_| ApiError::bad_request("cursor is not valid"))?;
+    let before = page.before()?;
     let space = space.to_string();
     content::queries::content_item(&state.db, Some(&space), &id)
         .await?
         .ok_or_else(|| ApiError::not_found("content"))?;
-    let page = content::queries::content_revisions(&state.db, &space, &id, before, limit).await?;
+    let page =
+        content::queries::content_revisions(&state.db, &space, &id, before, page.limit).await?;
     Ok(super::reads::map(page, Revision::from))
 }
 

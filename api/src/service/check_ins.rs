@@ -9,7 +9,7 @@ use crate::dto::{
     CheckInBody, CheckInEntry, CheckInProject as ProjectDto, CreateCheckInProject, MemberStreak,
 };
 use crate::error::ApiError;
-use crate::pagination::MAX_LIMIT;
+use crate::pagination::{MAX_LIMIT, Slice};
 use crate::plan::{Outcome, Planned, metadata};
 use crate::space::SpaceRef;
 use crate::state::AppState;
@@ -227,10 +227,9 @@ pub async fn projects(
     state: &AppState,
     auth: &Auth,
     space: Uuid,
-    after: Option<&str>,
-    limit: i64,
+    page: Slice,
 ) -> Result<Page<ProjectDto>, ApiError> {
-    let page = queries::projects(&state.db, &space.to_string(), after, limit).await?;
+    let page = queries::projects(&state.db, &space.to_string(), page.after(), page.limit).await?;
     let mut items = Vec::with_capacity(page.items.len());
     for row in page.items {
         items.push(view(state, auth, row).await?);
@@ -275,11 +274,10 @@ pub async fn streaks(
     auth: &Auth,
     space: Uuid,
     project: Uuid,
-    after: Option<&str>,
-    limit: i64,
+    page: Slice,
 ) -> Result<Page<MemberStreak>, ApiError> {
     let (row, today, _) = records(state, auth, space, project).await?;
-    let page = queries::streaks(&state.db, &row.id.to_string(), after, limit).await?;
+    let page = queries::streaks(&state.db, &row.id.to_string(), page.after(), page.limit).await?;
     Ok(map(page, |s| MemberStreak::on(s, today)))
 }
 
@@ -290,8 +288,7 @@ pub async fn not_checked_in(
     auth: &Auth,
     space: Uuid,
     project: Uuid,
-    after: Option<&str>,
-    limit: i64,
+    page: Slice,
 ) -> Result<Page<MemberStreak>, ApiError> {
     let (row, today, open) = records(state, auth, space, project).await?;
     if !open {
@@ -301,7 +298,8 @@ pub async fn not_checked_in(
         });
     }
     let (space, project, day) = (space.to_string(), row.id.to_string(), today.to_string());
-    let page = queries::not_checked_in(&state.db, &space, &project, &day, after, limit).await?;
+    let page = queries::not_checked_in(&state.db, &space, &project, &day, page.after(), page.limit)
+        .await?;
     Ok(map(page, |s| MemberStreak::on(s, today)))
 }
 
@@ -313,8 +311,7 @@ pub async fn check_ins(
     space: Uuid,
     project: Uuid,
     day: Option<&str>,
-    after: Option<&str>,
-    limit: i64,
+    page: Slice,
 ) -> Result<Page<CheckInEntry>, ApiError> {
     let (row, today, _) = records(state, auth, space, project).await?;
     let day = match day {
@@ -322,6 +319,6 @@ pub async fn check_ins(
         None => today,
     };
     let (project, day) = (row.id.to_string(), day.to_string());
-    let page = queries::check_ins(&state.db, &project, &day, after, limit).await?;
+    let page = queries::check_ins(&state.db, &project, &day, page.after(), page.limit).await?;
     Ok(map(page, CheckInEntry::from))
 }

@@ -9,6 +9,7 @@ use crate::auth::Auth;
 use crate::dto::{Comment as CommentDto, CreateComment, EditComment};
 use crate::error::ApiError;
 use crate::limits::Limit;
+use crate::pagination::Slice;
 use crate::plan::{Outcome, Planned, metadata};
 use crate::space::SpaceRef;
 use crate::state::AppState;
@@ -139,8 +140,7 @@ pub async fn thread(
     space: &SpaceRef,
     content_id: &str,
     parent_id: Option<&str>,
-    after: Option<&str>,
-    limit: i64,
+    page: Slice,
 ) -> Result<Page<CommentDto>, ApiError> {
     let content_id = readable(state, auth, space, content_id).await?;
     let parent = parent_id
@@ -154,7 +154,7 @@ pub async fn thread(
         parent_id: parent.as_deref(),
         viewer: viewer.as_deref(),
     };
-    let page = queries::comments(&state.db, thread, after, limit).await?;
+    let page = queries::comments(&state.db, thread, page.after(), page.limit).await?;
     Ok(map(page, CommentDto::from))
 }
 

@@ -4,6 +4,7 @@
 
 use crate::dto::ContentItem;
 use crate::error::ApiError;
+use crate::pagination::Slice;
 use crate::service::catalog::{Viewer, view};
 use crate::space::SpaceRef;
 use crate::state::AppState;
@@ -23,9 +24,9 @@ pub async fn page(
     state: &AppState,
     viewer: &Viewer,
     space: &SpaceRef,
-    before: Option<String>,
-    limit: i64,
+    page: Slice,
 ) -> Result<Page<ContentItem>, ApiError> {
+    let (before, limit) = (page.after, page.limit);
     let filter = ContentFilter {
         status: Some("published".into()),
         ..ContentFilter::default()

@@ -9,6 +9,7 @@ use crate::dto::{
     PointsRulesDto,
 };
 use crate::error::ApiError;
+use crate::pagination::Slice;
 use crate::plan::Planned;
 use crate::space::SpaceRef;
 use crate::state::AppState;
@@ -92,16 +93,12 @@ pub async fn ledger(
     auth: &Auth,
     space: Uuid,
     member: Uuid,
-    after: Option<&str>,
-    limit: i64,
+    page: Slice,
 ) -> Result<Page<PointsEntry>, ApiError> {
     visible_member(state, auth, space, member).await?;
-    let before = after
-        .map(str::parse::<i64>)
-        .transpose()
-        .map_err(|_| ApiError::bad_request("cursor is not valid"))?;
+    let before = page.before()?;
     let (space, member) = (space.to_string(), member.to_string());
-    let page = queries::ledger(&state.db, &space, &member, before, limit).await?;
+    let page = queries::ledger(&state.db, &space, &member, before, page.limit).await?;
     Ok(map(page, PointsEntry::from))
 }
 
@@ -127,8 +124,7 @@ pub async fn leaderboard(
     space: Uuid,
     period: LeaderboardPeriod,
     week: Option<&str>,
-    after: Option<&str>,
-    limit: i64,
+    page: Slice,
 ) -> Result<(Option<String>, Page<LeaderboardEntry>), ApiError> {
     let board = match (period, week) {
         (LeaderboardPeriod::AllTime, Some(_)) => {
@@ -144,10 +140,12 @@ pub async fn leaderboard(
         }
         (LeaderboardPeriod::Week, None) => Board::Week(week_start(state.clock.now().date_naive())),
     };
-    let after = after
+    let after = page
+        .after()
         .map(|c| parse_leader_cursor(c).ok_or_else(|| ApiError::bad_request("cursor is not valid")))
         .transpose()?;
-    let page = queries::leaderboard(&state.db, &space.to_string(), board, after, limit).await?;
+    let page =
+        queries::leaderboard(&state.db, &space.to_string(), board, after, page.limit).await?;
     let week_starts_on = match board {
         Board::Week(monday) => Some(monday.to_string()),
         Board::AllTime => None,

@@ -6,6 +6,7 @@ use super::{decide_in_space, decide_loaded, load_in_space, parse_id};
 use crate::auth::Auth;
 use crate::dto::{Answer, AnswerQuestion, AskQuestion, GuestRole, QuestionDto};
 use crate::error::ApiError;
+use crate::pagination::Slice;
 use crate::plan::{Outcome, Planned, metadata};
 use crate::space::SpaceRef;
 use crate::state::AppState;
@@ -182,10 +183,10 @@ fn answer_view(
 pub async fn list(
     state: &AppState,
     space: &SpaceRef,
-    after: Option<&str>,
-    limit: i64,
+    page: Slice,
 ) -> Result<Page<QuestionDto>, ApiError> {
-    let page = questions::questions(&state.db, &space.id.to_string(), after, limit).await?;
+    let page =
+        questions::questions(&state.db, &space.id.to_string(), page.after(), page.limit).await?;
     Ok(super::reads::map(page, QuestionDto::from))
 }
 

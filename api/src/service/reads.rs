@@ -4,6 +4,7 @@
 
 use crate::dto::{Entitlements, Member, Order, Referral, Space, Subscription, Tier};
 use crate::error::ApiError;
+use crate::pagination::Slice;
 use crate::state::AppState;
 use lyceum_projections::members::access::member_access;
 use lyceum_projections::page::Page;
@@ -11,13 +12,9 @@ use lyceum_projections::{ledger, members, orders, spaces, subscriptions, tiers};
 use uuid::Uuid;
 
 /// A space's tiers, oldest first.
-pub async fn tiers(
-    state: &AppState,
-    space: Uuid,
-    after: Option<&str>,
-    limit: i64,
-) -> Result<Page<Tier>, ApiError> {
-    let page = tiers::queries::tiers(&state.db, &space.to_string(), after, limit).await?;
+pub async fn tiers(state: &AppState, space: Uuid, page: Slice) -> Result<Page<Tier>, ApiError> {
+    let page =
+        tiers::queries::tiers(&state.db, &space.to_string(), page.after(), page.limit).await?;
     Ok(map(page, Tier::from))
 }
 
@@ -34,13 +31,9 @@ pub async fn space(state: &AppState, space: Uuid) -> Result<Option<Space>, ApiEr
 }
 
 /// A space's members, oldest first.
-pub async fn members(
-    state: &AppState,
-    space: Uuid,
-    after: Option<&str>,
-    limit: i64,
-) -> Result<Page<Member>, ApiError> {
-    let page = members::queries::members(&state.db, &space.to_string(), after, limit).await?;
+pub async fn members(state: &AppState, space: Uuid, page: Slice) -> Result<Page<Member>, ApiError> {
+    let page =
+        members::queries::members(&state.db, &space.to_string(), page.after(), page.limit).await?;
     Ok(map(page, Member::from))
 }
 
@@ -94,12 +87,12 @@ pub async fn subscriptions(
     state: &AppState,
     space: Uuid,
     member: Uuid,
-    after: Option<&str>,
-    limit: i64,
+    page: Slice,
 ) -> Result<Page<Subscription>, ApiError> {
     let (space, member) = (space.to_string(), member.to_string());
     let page =
-        subscriptions::queries::subscriptions(&state.db, &space, &member, after, limit).await?;
+        subscriptions::queries::subscriptions(&state.db, &space, &member, page.after(), page.limit)
+            .await?;
     Ok(map(page, Subscription::from))
 }
 
@@ -121,11 +114,11 @@ pub async fn orders(
     state: &AppState,
     space: Uuid,
     member: Uuid,
-    after: Option<&str>,
-    limit: i64,
+    page: Slice,
 ) -> Result<Page<Order>, ApiError> {
     let (space, member) = (space.to_string(), member.to_string());
-    let page = orders::queries::orders(&state.db, &space, &member, after, limit).await?;
+    let page =
+        orders::queries::orders(&state.db, &space, &member, page.after(), page.limit).await?;
     Ok(map(page, Order::from))
 }
 
@@ -143,12 +136,13 @@ pub async fn referrals(
     state: &AppState,
     space: Uuid,
     member_id: Uuid,
-    after: Option<&str>,
-    limit: i64,
+    page: Slice,
 ) -> Result<Page<Referral>, ApiError> {
     member(state, space, member_id).await?;
     let (space, member_id) = (space.to_string(), member_id.to_string());
-    let page = ledger::referrals::referrals(&state.db, &space, &member_id, after, limit).await?;
+    let page =
+        ledger::referrals::referrals(&state.db, &space, &member_id, page.after(), page.limit)
+            .await?;
     Ok(map(page, Referral::from))
 }
 

@@ -8,6 +8,7 @@ use crate::auth::Auth;
 use crate::dto::{CreateReport, Report as ReportDto, ResolveReport};
 use crate::error::ApiError;
 use crate::limits::Limit;
+use crate::pagination::Slice;
 use crate::plan::{Outcome, Planned, metadata};
 use crate::space::SpaceRef;
 use crate::state::AppState;
@@ -173,12 +174,18 @@ pub async fn queue(
     state: &AppState,
     space: &SpaceRef,
     status: Option<&str>,
-    after: Option<&str>,
-    limit: i64,
+    page: Slice,
 ) -> Result<Page<ReportDto>, ApiError> {
     if status.is_some_and(|s| !["open", "resolved"].contains(&s)) {
         return Err(ApiError::bad_request("status must be open or resolved"));
     }
-    let page = reports(&state.db, &space.id.to_string(), status, after, limit).await?;
+    let page = reports(
+        &state.db,
+        &space.id.to_string(),
+        status,
+        page.after(),
+        page.limit,
+    )
+    .await?;
     Ok(map(page, ReportDto::from))
 }

@@ -5,6 +5,7 @@
 use super::catalog::{Viewer, view, visible};
 use crate::dto::ContentItem;
 use crate::error::ApiError;
+use crate::pagination::Slice;
 use crate::state::AppState;
 use lyceum_domain::ids::SpaceId;
 use lyceum_projections::content::search::search_terms;
@@ -23,9 +24,9 @@ pub async fn search(
     viewer: &Viewer,
     space: SpaceId,
     query: &str,
-    after: Option<String>,
-    limit: i64,
+    page: Slice,
 ) -> Result<Page<ContentItem>, ApiError> {
+    let (after, limit) = (page.after, page.limit);
     let terms = search_terms(query);
     if terms.is_empty() {
         return Err(ApiError::bad_request(
