@@ -10,7 +10,7 @@ use crate::dto::{
 };
 use crate::error::ApiError;
 use crate::pagination::{MAX_LIMIT, Slice};
-use crate::plan::{Outcome, Planned, metadata};
+use crate::plan::{Outcome, Planned};
 use crate::space::SpaceRef;
 use crate::state::AppState;
 use chrono::NaiveDate;
@@ -22,7 +22,7 @@ use lyceum_domain::gamification::project::{
 use lyceum_domain::ids::{CheckInProjectId, MemberId};
 use lyceum_projections::check_ins::queries::{self, ProjectRow};
 use lyceum_projections::page::Page;
-use lyceum_store::command::{append_for, load};
+use lyceum_store::command::load;
 use lyceum_store::vault;
 use uuid::Uuid;
 
@@ -73,8 +73,7 @@ pub async fn create(
         schedule,
         min_text_chars: input.min_text_chars.unwrap_or(0),
     })?;
-    let append =
-        append_for::<CheckInProject>(id.0, 0, &events, metadata(auth, Some(space.id)), vec![])?;
+    let append = super::append_in::<CheckInProject>(auth, space, id.0, 0, &events)?;
     let project = CheckInProject::from_history(&events)
         .state
         .ok_or_else(|| ApiError::not_found("check-in project"))?;
@@ -139,13 +138,7 @@ pub async fn check_in(
         text_chars: text.chars().count(),
         text: vault::seal(&secret, member, text)?,
     })?;
-    let append = append_for::<CheckInLog>(
-        id,
-        loaded.version,
-        &events,
-        metadata(auth, Some(space.id)),
-        vec![],
-    )?;
+    let append = super::append_in::<CheckInLog>(auth, space, id, loaded.version, &events)?;
     let display_name = reads::find_member(state, Some(space.id.0), member).await?;
     let display_name = display_name.and_then(|m| m.display_name);
     let output = MemberStreak::of(

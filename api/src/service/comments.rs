@@ -10,7 +10,7 @@ use crate::dto::{Comment as CommentDto, CreateComment, EditComment};
 use crate::error::ApiError;
 use crate::limits::Limit;
 use crate::pagination::Slice;
-use crate::plan::{Outcome, Planned, metadata};
+use crate::plan::{Outcome, Planned};
 use crate::space::SpaceRef;
 use crate::state::AppState;
 use lyceum_domain::Aggregate;
@@ -22,7 +22,7 @@ use lyceum_domain::ids::{CommentId, MemberId};
 use lyceum_domain::values::Sealed;
 use lyceum_projections::engagement::queries::{self, CommentRow, Thread};
 use lyceum_projections::page::Page;
-use lyceum_store::command::{Loaded, append_for};
+use lyceum_store::command::Loaded;
 use lyceum_store::vault;
 use uuid::Uuid;
 
@@ -200,7 +200,7 @@ pub async fn post(
         author: engagement.standing,
         now,
     })?;
-    let append = append_for::<Comment>(id.0, 0, &events, metadata(auth, Some(space.id)), vec![])?;
+    let append = super::append_in::<Comment>(auth, space, id.0, 0, &events)?;
     let history: Vec<_> = events
         .into_iter()
         .map(|e| (e, append.recorded_at.clone()))

@@ -9,14 +9,13 @@ use super::{decide_in_space, load_in_space, parse_id};
 use crate::auth::Auth;
 use crate::dto::{AccessDto, ContentItem, ContentKindDto, CreateContent, EditContent};
 use crate::error::ApiError;
-use crate::plan::{Outcome, Planned, metadata};
+use crate::plan::{Outcome, Planned};
 use crate::space::SpaceRef;
 use crate::state::AppState;
 use lyceum_domain::content::{Access, Content, ContentCommand, ContentEvent, ContentKind, Draft};
 use lyceum_domain::ids::ContentId;
 use lyceum_domain::membership::tier::Tier;
 use lyceum_domain::{Aggregate, Code, DomainError};
-use lyceum_store::command::append_for;
 use lyceum_store::time;
 use uuid::Uuid;
 
@@ -122,7 +121,7 @@ pub async fn create(
             access,
         },
     })?;
-    let append = append_for::<Content>(id.0, 0, &events, metadata(auth, Some(space.id)), vec![])?;
+    let append = super::append_in::<Content>(auth, space, id.0, 0, &events)?;
     let history: Vec<_> = events
         .into_iter()
         .map(|e| (e, append.recorded_at.clone()))

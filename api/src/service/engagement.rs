@@ -7,7 +7,7 @@ use crate::auth::Auth;
 use crate::dto::{InteractionResult, ItemEngagement};
 use crate::error::ApiError;
 use crate::limits::Limit;
-use crate::plan::{Outcome, Planned, metadata};
+use crate::plan::{Outcome, Planned};
 use crate::space::SpaceRef;
 use crate::state::AppState;
 use lyceum_domain::Aggregate;
@@ -19,7 +19,7 @@ use lyceum_domain::membership::member::Member;
 use lyceum_projections::content::queries::content_item;
 use lyceum_projections::engagement::queries::item_stats;
 use lyceum_projections::interactions::queries::interaction;
-use lyceum_store::command::{append_for, load};
+use lyceum_store::command::load;
 
 /// A member session and an item it may engage with.
 pub struct Engagement {
@@ -168,13 +168,7 @@ pub async fn interact(
         recorded: !events.is_empty(),
         liked: after.liked,
     };
-    let append = append_for::<Interaction>(
-        stream,
-        loaded.version,
-        &events,
-        metadata(auth, Some(space.id)),
-        vec![],
-    )?;
+    let append = super::append_in::<Interaction>(auth, space, stream, loaded.version, &events)?;
     Ok(Planned::maybe(
         Outcome::Changed,
         output,

@@ -92,13 +92,7 @@ pub async fn join(
             archived: tier.archived,
         },
     })?;
-    let append = append_for::<Member>(
-        member_id,
-        member.version,
-        &events,
-        metadata(auth, Some(space.id)),
-        vec![],
-    )?;
+    let append = super::append_in::<Member>(auth, space, member_id, member.version, &events)?;
     let output = Membership {
         member_id,
         tier_id,

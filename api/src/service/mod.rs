@@ -38,10 +38,33 @@ use crate::state::AppState;
 use lyceum_domain::Aggregate;
 pub use lyceum_domain::InSpace;
 use lyceum_domain::ids::{MemberId, SpaceId};
+use lyceum_domain::space::{Space, SpaceState};
 use lyceum_store::Append;
 use lyceum_store::Db;
 use lyceum_store::command::{Loaded, append_for, load};
 use uuid::Uuid;
+
+/// The append of `events` to the aggregate `id`, loaded at `version` (0 for a new one),
+/// recorded as the caller's in `space`, with no side writes.
+pub fn append_in<A: Aggregate>(
+    auth: &Auth,
+    space: &SpaceRef,
+    id: Uuid,
+    version: i64,
+    events: &[A::Event],
+) -> Result<Append, ApiError> {
+    let metadata = metadata(auth, Some(space.id));
+    Ok(append_for::<A>(id, version, events, metadata, vec![])?)
+}
+
+/// The space's current state, from its own stream (never behind a read model).
+pub async fn space_now(state: &AppState, space: &SpaceRef) -> Result<SpaceState, ApiError> {
+    load::<Space>(&state.db, space.id.0)
+        .await?
+        .state
+        .created
+        .ok_or_else(|| ApiError::not_found("space"))
+}
 
 /// Loads an aggregate that must exist in `space`; anything else is 404.
 pub async fn load_in_space<A: InSpace>(
@@ -116,13 +139,7 @@ pub fn decide_loaded<A: InSpace>(
     command: A::Command,
 ) -> Result<Decision<A>, ApiError> {
     let events = loaded.state.decide(command)?;
-    let append = append_for::<A>(
-        id,
-        loaded.version,
-        &events,
-        metadata(auth, Some(space.id)),
-        vec![],
-    )?;
+    let append = append_in::<A>(auth, space, id, loaded.version, &events)?;
     let mut aggregate = loaded.state;
     for event in &events {
         aggregate.apply(event);

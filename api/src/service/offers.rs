@@ -14,10 +14,9 @@ use lyceum_domain::membership::offer::{
 };
 use lyceum_domain::membership::tier::Tier;
 use lyceum_domain::money::Money;
-use lyceum_domain::space::Space;
 use lyceum_domain::{Aggregate, DomainError};
 use lyceum_store::Append;
-use lyceum_store::command::{Loaded, append_for, load};
+use lyceum_store::command::{Loaded, append_for};
 use lyceum_store::offers::{offer_for_code, reserve_code};
 use std::sync::Arc;
 use uuid::Uuid;
@@ -84,12 +83,7 @@ pub async fn create(
     space: &SpaceRef,
     input: CreateOffer,
 ) -> Result<Planned<OfferDto>, ApiError> {
-    let currency = load::<Space>(&state.db, space.id.0)
-        .await?
-        .state
-        .created
-        .ok_or_else(|| ApiError::not_found("space"))?
-        .currency;
+    let currency = super::space_now(state, space).await?.currency;
     for tier in &input.tier_ids {
         super::load_in_space::<Tier>(&state.db, space.id, *tier)
             .await
@@ -210,13 +204,7 @@ pub async fn plan_redemption(
         tier_id: TierId(tier),
         now: state.clock.now(),
     })?;
-    let append = append_for::<Offer>(
-        id,
-        loaded.version,
-        &events,
-        metadata(auth, Some(space.id)),
-        vec![],
-    )?;
+    let append = super::append_in::<Offer>(auth, space, id, loaded.version, &events)?;
     Ok((applied, append))
 }
 

@@ -25,10 +25,9 @@ use lyceum_domain::payment::provider::{
     ChargeOutcome, ChargeRequest, RefundOutcome, RefundRequest,
 };
 use lyceum_domain::payment::refund_id_from_provider;
-use lyceum_domain::space::Space;
 use lyceum_domain::{Aggregate, Code, DomainError};
 use lyceum_store::SideWrite;
-use lyceum_store::command::{append_for, load};
+use lyceum_store::command::append_for;
 use lyceum_store::purchases::{Purchase, PurchaseClaim};
 use std::sync::Arc;
 use uuid::Uuid;
@@ -97,12 +96,7 @@ pub async fn purchase(
     {
         return Err(already_owned());
     }
-    let currency = load::<Space>(&state.db, space.id.0)
-        .await?
-        .state
-        .created
-        .ok_or_else(|| ApiError::not_found("space"))?
-        .currency;
+    let currency = super::space_now(state, space).await?.currency;
     let amount = Money::new(price, currency);
     let now = state.clock.now();
     let mut order = Order::default();

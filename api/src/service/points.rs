@@ -16,20 +16,15 @@ use crate::state::AppState;
 use chrono::NaiveDate;
 use lyceum_domain::gamification::points::PointsRules;
 use lyceum_domain::gamification::week::week_start;
-use lyceum_domain::space::{Space, SpaceCommand};
+use lyceum_domain::space::SpaceCommand;
 use lyceum_projections::page::Page;
 use lyceum_projections::points::queries::{self, Board, parse_leader_cursor};
 use lyceum_projections::spaces::terms;
-use lyceum_store::command::load;
 use uuid::Uuid;
 
 /// `GET /v1/spaces/{space}/points-rules`: from the space's own stream.
 pub async fn get_rules(state: &AppState, space: &SpaceRef) -> Result<PointsRulesDto, ApiError> {
-    let space = load::<Space>(&state.db, space.id.0)
-        .await?
-        .state
-        .created
-        .ok_or_else(|| ApiError::not_found("space"))?;
+    let space = super::space_now(state, space).await?;
     Ok(PointsRulesDto::from(&space.points_rules))
 }
 

@@ -7,7 +7,7 @@ use crate::auth::Auth;
 use crate::dto::CourseProgress as ProgressDto;
 use crate::error::ApiError;
 use crate::limits::Limit;
-use crate::plan::{Outcome, Planned, metadata};
+use crate::plan::{Outcome, Planned};
 use crate::space::SpaceRef;
 use crate::state::AppState;
 use lyceum_domain::Aggregate;
@@ -16,7 +16,7 @@ use lyceum_domain::engagement::pair_id;
 use lyceum_domain::engagement::progress::{CourseProgress, ProgressCommand, ProgressEvent};
 use lyceum_domain::ids::ContentId;
 use lyceum_projections::engagement::queries::course_progress;
-use lyceum_store::command::{append_for, load};
+use lyceum_store::command::load;
 
 /// Plans `POST /v1/spaces/{space}/content/{course}/lessons/{lesson}/complete`.
 pub async fn complete(
@@ -53,13 +53,7 @@ pub async fn complete(
     for event in &events {
         after.apply(event);
     }
-    let append = append_for::<CourseProgress>(
-        stream,
-        loaded.version,
-        &events,
-        metadata(auth, Some(space.id)),
-        vec![],
-    )?;
+    let append = super::append_in::<CourseProgress>(auth, space, stream, loaded.version, &events)?;
     let completed_at = if events
         .iter()
         .any(|e| matches!(e, ProgressEvent::CourseCompleted { .. }))

@@ -7,7 +7,7 @@ use crate::auth::Auth;
 use crate::dto::{Answer, AnswerQuestion, AskQuestion, GuestRole, QuestionDto};
 use crate::error::ApiError;
 use crate::pagination::Slice;
-use crate::plan::{Outcome, Planned, metadata};
+use crate::plan::{Outcome, Planned};
 use crate::space::SpaceRef;
 use crate::state::AppState;
 use lyceum_domain::content::Content;
@@ -19,7 +19,6 @@ use lyceum_domain::membership::member::{Member, MemberCommand};
 use lyceum_domain::{Aggregate, DomainError};
 use lyceum_projections::page::Page;
 use lyceum_projections::questions::queries as questions;
-use lyceum_store::command::append_for;
 use uuid::Uuid;
 
 /// The member a member session acts for, if they are an active member of the space.
@@ -66,7 +65,7 @@ pub async fn ask(
         body: input.body,
         content_id: input.content_id.map(ContentId),
     })?;
-    let append = append_for::<Question>(id.0, 0, &events, metadata(auth, Some(space.id)), vec![])?;
+    let append = super::append_in::<Question>(auth, space, id.0, 0, &events)?;
     let Some(QuestionEvent::QuestionAsked { title, body, .. }) = events.first().cloned() else {
         return Err(ApiError::internal(anyhow::anyhow!("no question was asked")));
     };

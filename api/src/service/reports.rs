@@ -9,7 +9,7 @@ use crate::dto::{CreateReport, Report as ReportDto, ResolveReport};
 use crate::error::ApiError;
 use crate::limits::Limit;
 use crate::pagination::Slice;
-use crate::plan::{Outcome, Planned, metadata};
+use crate::plan::{Outcome, Planned};
 use crate::space::SpaceRef;
 use crate::state::AppState;
 use lyceum_domain::engagement::comment::Comment;
@@ -19,7 +19,6 @@ use lyceum_domain::values::bounded_text;
 use lyceum_domain::{Aggregate, Code, DomainError};
 use lyceum_projections::engagement::queries::{open_report_by, reports};
 use lyceum_projections::page::Page;
-use lyceum_store::command::append_for;
 use lyceum_store::vault;
 
 fn name<T: serde::Serialize>(value: &T) -> String {
@@ -142,7 +141,7 @@ pub async fn file(
         reason: input.reason.into(),
         details,
     })?;
-    let append = append_for::<Report>(id.0, 0, &events, metadata(auth, Some(space.id)), vec![])?;
+    let append = super::append_in::<Report>(auth, space, id.0, 0, &events)?;
     let history: Vec<_> = events
         .into_iter()
         .map(|e| (e, append.recorded_at.clone()))

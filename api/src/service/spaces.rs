@@ -64,13 +64,7 @@ pub async fn update(
         name: input.name,
         description: input.description,
     })?;
-    let append = append_for::<Space>(
-        space.id.0,
-        loaded.version,
-        &events,
-        metadata(auth, Some(space.id)),
-        vec![],
-    )?;
+    let append = super::append_in::<Space>(auth, space, space.id.0, loaded.version, &events)?;
     for event in &events {
         loaded.state.apply(event);
     }

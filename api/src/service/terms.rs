@@ -5,7 +5,7 @@ use super::decide_in_space;
 use crate::auth::Auth;
 use crate::dto::{AdjustPoints, BillingTermsDto, LevelRulesDto, MemberPoints};
 use crate::error::ApiError;
-use crate::plan::{Outcome, Planned, metadata};
+use crate::plan::{Outcome, Planned};
 use crate::space::SpaceRef;
 use crate::state::AppState;
 use lyceum_domain::Aggregate;
@@ -13,20 +13,11 @@ use lyceum_domain::membership::level::LevelRules;
 use lyceum_domain::membership::member::{Member, MemberCommand};
 use lyceum_domain::membership::terms::BillingTerms;
 use lyceum_domain::space::{Space, SpaceCommand, SpaceState};
-use lyceum_store::command::{append_for, load};
-
-/// The space's current state, from its own stream (never behind a read model).
-async fn current(state: &AppState, space: &SpaceRef) -> Result<SpaceState, ApiError> {
-    load::<Space>(&state.db, space.id.0)
-        .await?
-        .state
-        .created
-        .ok_or_else(|| ApiError::not_found("space"))
-}
+use lyceum_store::command::load;
 
 /// The billing terms new subscriptions and the API's checks use now.
 pub async fn billing_terms(state: &AppState, space: &SpaceRef) -> Result<BillingTerms, ApiError> {
-    Ok(current(state, space).await?.terms)
+    Ok(super::space_now(state, space).await?.terms)
 }
 
 /// `GET /v1/spaces/{space}/billing-terms`.
@@ -37,7 +28,7 @@ pub async fn get_terms(state: &AppState, space: &SpaceRef) -> Result<BillingTerm
 /// `GET /v1/spaces/{space}/levels`.
 pub async fn get_levels(state: &AppState, space: &SpaceRef) -> Result<LevelRulesDto, ApiError> {
     Ok(LevelRulesDto::from(
-        current(state, space).await?.levels.as_ref(),
+        super::space_now(state, space).await?.levels.as_ref(),
     ))
 }
 
@@ -51,13 +42,7 @@ pub(super) async fn change_space<T>(
 ) -> Result<Planned<T>, ApiError> {
     let mut loaded = load::<Space>(&state.db, space.id.0).await?;
     let events = loaded.state.decide(command)?;
-    let append = append_for::<Space>(
-        space.id.0,
-        loaded.version,
-        &events,
-        metadata(auth, Some(space.id)),
-        vec![],
-    )?;
+    let append = super::append_in::<Space>(auth, space, space.id.0, loaded.version, &events)?;
     for event in &events {
         loaded.state.apply(event);
     }
@@ -130,7 +115,7 @@ pub async fn adjust_points(
         .await?
         .earned;
     let points = manual.saturating_add(u64::try_from(earned).unwrap_or(0));
-    let level = current(state, space)
+    let level = super::space_now(state, space)
         .await?
         .levels
         .map(|rules| lyceum_projections::spaces::terms::level_for(&rules, points).into());

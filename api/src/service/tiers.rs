@@ -5,14 +5,12 @@ use super::decide_in_space;
 use crate::auth::Auth;
 use crate::dto::{CreateTier, Tier as TierDto, TierKindDto, UpdateTier};
 use crate::error::ApiError;
-use crate::plan::{Outcome, Planned, metadata};
+use crate::plan::{Outcome, Planned};
 use crate::space::SpaceRef;
 use crate::state::AppState;
 use lyceum_domain::Aggregate;
 use lyceum_domain::ids::TierId;
 use lyceum_domain::membership::tier::{Tier, TierCommand, TierEvent, TierKind};
-use lyceum_domain::space::Space;
-use lyceum_store::command::{append_for, load};
 use uuid::Uuid;
 
 /// The tier as the API shows it, from its whole history.
@@ -53,12 +51,7 @@ pub async fn create(
     space: &SpaceRef,
     input: CreateTier,
 ) -> Result<Planned<TierDto>, ApiError> {
-    let currency = load::<Space>(&state.db, space.id.0)
-        .await?
-        .state
-        .created
-        .ok_or_else(|| ApiError::not_found("space"))?
-        .currency;
+    let currency = super::space_now(state, space).await?.currency;
     let id = TierId::new();
     let events = Tier::default().decide(TierCommand::Define {
         space_id: space.id,
@@ -72,7 +65,7 @@ pub async fn create(
         yearly_price_minor: input.yearly_price_minor,
         trial_days: input.trial_days.unwrap_or(0),
     })?;
-    let append = append_for::<Tier>(id.0, 0, &events, metadata(auth, Some(space.id)), vec![])?;
+    let append = super::append_in::<Tier>(auth, space, id.0, 0, &events)?;
     let history: Vec<_> = events
         .into_iter()
         .map(|e| (e, append.recorded_at.clone()))

@@ -8,14 +8,13 @@ use crate::dto::webhooks::{
     CreateWebhook, CreatedWebhook, ReplayAccepted, ReplayRequest, RotatedSecret,
 };
 use crate::error::ApiError;
-use crate::plan::{Outcome, Planned, metadata};
+use crate::plan::{Outcome, Planned};
 use crate::service::{load_in_space, parse_id};
 use crate::space::SpaceRef;
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use lyceum_domain::webhook::{WebhookCommand, WebhookEndpoint, WebhookEvent};
 use lyceum_domain::{Aggregate, Code};
-use lyceum_store::command::append_for;
 use lyceum_store::webhooks::{self, EndpointRow, WebhookWrite};
 use lyceum_workers::webhooks::guard;
 use std::sync::Arc;
@@ -49,8 +48,7 @@ pub async fn register(
         )));
     };
     let secret = webhooks::new_secret()?;
-    let mut append =
-        append_for::<WebhookEndpoint>(id, 0, &events, metadata(auth, Some(space.id)), vec![])?;
+    let mut append = super::append_in::<WebhookEndpoint>(auth, space, id, 0, &events)?;
     append.side_writes.push(Arc::new(WebhookWrite::Insert {
         id,
         space_id: space.id.0,
@@ -88,13 +86,7 @@ pub async fn rotate(
         .state
         .decide(WebhookCommand::RotateSecret { overlap_seconds })?;
     let secret = webhooks::new_secret()?;
-    let mut append = append_for::<WebhookEndpoint>(
-        id,
-        loaded.version,
-        &events,
-        metadata(auth, Some(space.id)),
-        vec![],
-    )?;
+    let mut append = super::append_in::<WebhookEndpoint>(auth, space, id, loaded.version, &events)?;
     let recorded = lyceum_store::time::parse(&append.recorded_at)?;
     let expires =
         lyceum_store::time::format(recorded + chrono::Duration::seconds(overlap_seconds.into()));
@@ -125,13 +117,7 @@ pub async fn disable(
     let id = parse_id(raw_id, "webhook endpoint")?;
     let loaded = load_in_space::<WebhookEndpoint>(&state.db, space.id, id).await?;
     let events = loaded.state.decide(WebhookCommand::Disable)?;
-    let mut append = append_for::<WebhookEndpoint>(
-        id,
-        loaded.version,
-        &events,
-        metadata(auth, Some(space.id)),
-        vec![],
-    )?;
+    let mut append = super::append_in::<WebhookEndpoint>(auth, space, id, loaded.version, &events)?;
     append.side_writes.push(Arc::new(WebhookWrite::Disable {
         id,
         at: append.recorded_at.clone(),

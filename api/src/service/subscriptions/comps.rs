@@ -5,13 +5,12 @@ use super::{answer, current_member, fold, open_paid_tier};
 use crate::auth::Auth;
 use crate::dto::{CompReasonDto, CreateComp, Subscription as SubscriptionDto};
 use crate::error::ApiError;
-use crate::plan::{Outcome, Planned, metadata};
+use crate::plan::{Outcome, Planned};
 use crate::space::SpaceRef;
 use crate::state::AppState;
 use lyceum_domain::ids::{MemberId, TierId};
 use lyceum_domain::membership::subscription::{CompReason, Subscription, SubscriptionCommand};
 use lyceum_domain::{Aggregate, DomainError};
-use lyceum_store::command::append_for;
 use uuid::Uuid;
 
 /// Plans `POST /v1/spaces/{space}/members/{member}/comps` (and GraphQL `compMembership`).
@@ -40,8 +39,7 @@ pub async fn comp(
         now: state.clock.now(),
     })?;
     fold(&mut subscription, &events);
-    let append =
-        append_for::<Subscription>(id, 0, &events, metadata(auth, Some(space.id)), vec![])?;
+    let append = crate::service::append_in::<Subscription>(auth, space, id, 0, &events)?;
     let times = vec![append.recorded_at.clone()];
     let output = answer(id, &subscription, &times, None)?;
     Ok(Planned::new(Outcome::Created, output, append))
