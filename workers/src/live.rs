@@ -43,6 +43,9 @@ pub struct BrokerFeed {
 impl BrokerFeed {
     /// Declares the topology and a private queue of its own, and starts consuming it. Events
     /// published from now on reach the feed; a new feed starts at the log's high-water mark.
+    /// A feed that lost its broker first publishes, from the log, what was appended up to now:
+    /// the relay may have published it while no queue of the feed's was bound, and no later
+    /// delivery need come to show the gap.
     pub async fn new(
         db: Db,
         channel: Channel,
@@ -60,13 +63,16 @@ impl BrokerFeed {
         let consumer = channel
             .basic_consume(queue, "".into(), options, FieldTable::default())
             .await?;
-        feed.resume_from(high_water_mark(&db).await?);
-        Ok(Self {
+        let now = high_water_mark(&db).await?;
+        let published = feed.resume_from(now);
+        let live = Self {
             db,
             channel,
             consumer,
             feed,
-        })
+        };
+        live.fill(published, now).await?;
+        Ok(live)
     }
 
     /// Publishes every event that arrives until `shutdown`. Returns an error when the channel
