@@ -30,9 +30,8 @@ pub async fn create_check_in_project(
     path: Path<String>,
     body: Json<CreateCheckInProject>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
     call.write(&path, Intent::Write, &body, async |state, auth, space| {
-        check_ins::create(state, auth, space, body.clone()).await
+        check_ins::create(state, auth, space, body.0.clone()).await
     })
     .await
 }
@@ -106,13 +105,12 @@ pub async fn check_in(
     body: Json<CheckInBody>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, project) = path.into_inner();
-    let body = body.into_inner();
     call.write(
         &space,
         Intent::MemberWrite,
         &body,
         async |state, auth, space| {
-            check_ins::check_in(state, auth, space, &project, body.clone()).await
+            check_ins::check_in(state, auth, space, &project, body.0.clone()).await
         },
     )
     .await

@@ -32,13 +32,12 @@ pub async fn post_comment(
     body: Json<CreateComment>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
-    let body = body.into_inner();
     call.write(
         &space,
         Intent::MemberWrite,
         &body,
         async |state, auth, space| {
-            service::comments::post(state, auth, space, &id, body.clone()).await
+            service::comments::post(state, auth, space, &id, body.0.clone()).await
         },
     )
     .await
@@ -92,13 +91,12 @@ pub async fn edit_comment(
     body: Json<EditComment>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
-    let body = body.into_inner();
     call.write(
         &space,
         Intent::MemberWrite,
         &body,
         async |state, auth, space| {
-            service::comments::edit(state, auth, space, &id, body.clone()).await
+            service::comments::edit(state, auth, space, &id, body.0.clone()).await
         },
     )
     .await

@@ -30,9 +30,8 @@ pub async fn comp_membership(
     body: Json<CreateComp>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, member) = path.into_inner();
-    let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
-        service::subscriptions::comp(state, auth, space, &member, body.clone()).await
+        service::subscriptions::comp(state, auth, space, &member, body.0.clone()).await
     })
     .await
 }

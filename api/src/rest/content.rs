@@ -31,9 +31,8 @@ pub async fn create_content(
     path: Path<String>,
     body: Json<CreateContent>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
     call.write(&path, Intent::Write, &body, async |state, auth, space| {
-        service::content::create(state, auth, space, body.clone()).await
+        service::content::create(state, auth, space, body.0.clone()).await
     })
     .await
 }
@@ -132,9 +131,8 @@ pub async fn edit_content(
     body: Json<EditContent>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
-    let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
-        let command = service::content::edit_command(body.clone());
+        let command = service::content::edit_command(body.0.clone());
         service::content::change(state, auth, space, &id, command).await
     })
     .await

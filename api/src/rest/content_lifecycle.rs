@@ -33,7 +33,6 @@ pub async fn schedule_content(
     body: Json<ScheduleContent>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
-    let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
         let command = service::content::schedule_command(state, &body.publish_at)?;
         service::content::change(state, auth, space, &id, command).await

@@ -55,9 +55,8 @@ pub async fn add_part(
     body: Json<AddPart>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
-    let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
-        service::content::parts::add(state, auth, space, &id, body.clone()).await
+        service::content::parts::add(state, auth, space, &id, body.0.clone()).await
     })
     .await
 }
@@ -79,9 +78,8 @@ pub async fn reorder_parts(
     body: Json<ReorderParts>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
-    let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
-        service::content::parts::reorder(state, auth, space, &id, body.clone()).await
+        service::content::parts::reorder(state, auth, space, &id, body.0.clone()).await
     })
     .await
 }

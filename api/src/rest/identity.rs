@@ -95,9 +95,8 @@ pub async fn create_member_session(
     path: Path<String>,
     body: Json<IssueMemberSession>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
     call.write(&path, Intent::Write, &body, async |state, auth, space| {
-        identity::issue(state, auth, space, body.clone()).await
+        identity::issue(state, auth, space, body.0.clone()).await
     })
     .await
 }

@@ -25,7 +25,6 @@ pub async fn create_key(
     path: Path<String>,
     body: Json<CreateKey>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
     call.write(&path, Intent::Write, &body, async |state, auth, space| {
         service::keys::issue(state, auth, space, body.role).await
     })

@@ -28,9 +28,8 @@ pub async fn create_member(
     path: Path<String>,
     body: Json<CreateMember>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
     call.write(&path, Intent::Write, &body, async |state, auth, space| {
-        service::members::add(state, auth, space, body.clone()).await
+        service::members::add(state, auth, space, body.0.clone()).await
     })
     .await
 }
@@ -120,7 +119,6 @@ pub async fn join_tier(
     body: Json<JoinTier>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, member) = path.into_inner();
-    let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
         service::members::join(state, auth, space, &member, body.tier_id).await
     })

@@ -28,9 +28,8 @@ pub async fn create_offer(
     path: Path<String>,
     body: Json<CreateOffer>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
     call.write(&path, Intent::Write, &body, async |state, auth, space| {
-        service::offers::create(state, auth, space, body.clone()).await
+        service::offers::create(state, auth, space, body.0.clone()).await
     })
     .await
 }

@@ -36,9 +36,8 @@ pub async fn create_purchase(
     body: Json<CreatePurchase>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, member) = path.into_inner();
-    let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
-        service::orders::purchase(state, auth, space, &member, body.clone()).await
+        service::orders::purchase(state, auth, space, &member, body.0.clone()).await
     })
     .await
 }
@@ -109,9 +108,8 @@ pub async fn refund_order(
     body: Json<CreateRefund>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
-    let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
-        service::orders::refund(state, auth, space, &id, body.clone()).await
+        service::orders::refund(state, auth, space, &id, body.0.clone()).await
     })
     .await
 }

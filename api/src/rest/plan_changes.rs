@@ -36,7 +36,6 @@ pub async fn change_subscription_tier(
     body: Json<ChangeTier>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
-    let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
         service::subscriptions::change_tier(state, auth, space, &id, body.tier_id).await
     })
@@ -63,7 +62,6 @@ pub async fn apply_subscription_offer(
     body: Json<ApplyOffer>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
-    let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
         service::subscriptions::apply_offer(state, auth, space, &id, &body.code).await
     })

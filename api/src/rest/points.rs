@@ -54,9 +54,8 @@ pub async fn set_points_rules(
     path: Path<String>,
     body: Json<PointsRulesDto>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
     call.write(&path, Intent::Write, &body, async |state, auth, space| {
-        points::set_rules(state, auth, space, body.clone()).await
+        points::set_rules(state, auth, space, body.0.clone()).await
     })
     .await
 }

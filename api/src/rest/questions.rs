@@ -27,12 +27,13 @@ pub async fn ask_question(
     path: Path<String>,
     body: Json<AskQuestion>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
     call.write(
         &path,
         Intent::MemberWrite,
         &body,
-        async |state, auth, space| service::questions::ask(state, auth, space, body.clone()).await,
+        async |state, auth, space| {
+            service::questions::ask(state, auth, space, body.0.clone()).await
+        },
     )
     .await
 }
@@ -100,13 +101,12 @@ pub async fn answer_question(
     body: Json<AnswerQuestion>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
-    let body = body.into_inner();
     call.write(
         &space,
         Intent::MemberWrite,
         &body,
         async |state, auth, space| {
-            service::questions::answer(state, auth, space, &id, body.clone()).await
+            service::questions::answer(state, auth, space, &id, body.0.clone()).await
         },
     )
     .await

@@ -33,9 +33,8 @@ pub async fn adjust_points(
     body: Json<AdjustPoints>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, member) = path.into_inner();
-    let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
-        service::terms::adjust_points(state, auth, space, &member, body.clone()).await
+        service::terms::adjust_points(state, auth, space, &member, body.0.clone()).await
     })
     .await
 }

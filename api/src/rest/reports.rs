@@ -29,12 +29,11 @@ pub async fn create_report(
     path: Path<String>,
     body: Json<CreateReport>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
     call.write(
         &path,
         Intent::MemberWrite,
         &body,
-        async |state, auth, space| service::reports::file(state, auth, space, body.clone()).await,
+        async |state, auth, space| service::reports::file(state, auth, space, body.0.clone()).await,
     )
     .await
 }
@@ -82,9 +81,8 @@ pub async fn resolve_report(
     body: Json<ResolveReport>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, report) = path.into_inner();
-    let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
-        service::reports::resolve(state, auth, space, &report, body.clone()).await
+        service::reports::resolve(state, auth, space, &report, body.0.clone()).await
     })
     .await
 }

@@ -78,9 +78,8 @@ pub async fn update_space(
     path: Path<String>,
     body: Json<UpdateSpace>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
     call.write(&path, Intent::Write, &body, async |state, auth, space| {
-        service::spaces::update(state, auth, space, body.clone()).await
+        service::spaces::update(state, auth, space, body.0.clone()).await
     })
     .await
 }

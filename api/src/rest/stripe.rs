@@ -38,7 +38,6 @@ pub async fn add_stripe_secret(
     body: Json<AddStripeSecret>,
 ) -> Result<HttpResponse, ApiError> {
     let space = path.into_inner();
-    let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
         service::stripe::add_secret(state, auth, space, &body.secret).await
     })

@@ -34,9 +34,8 @@ pub async fn start_subscription(
     body: Json<StartSubscription>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, member) = path.into_inner();
-    let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
-        service::subscriptions::start(state, auth, space, &member, body.clone()).await
+        service::subscriptions::start(state, auth, space, &member, body.0.clone()).await
     })
     .await
 }
@@ -106,7 +105,6 @@ pub async fn cancel_subscription(
     body: Json<CancelSubscription>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
-    let body = body.into_inner();
     let at_period_end = body.at_period_end.unwrap_or(true);
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
         service::subscriptions::change(state, auth, space, &id, |now| {
@@ -165,7 +163,6 @@ pub async fn set_payment_method(
     body: Json<SetPaymentMethod>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
-    let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
         service::subscriptions::set_payment_method(state, auth, space, &id, &body.payment_method)
             .await

@@ -47,9 +47,8 @@ pub async fn set_billing_terms(
     path: Path<String>,
     body: Json<BillingTermsDto>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
     call.write(&path, Intent::Write, &body, async |state, auth, space| {
-        service::terms::set_terms(state, auth, space, body.clone()).await
+        service::terms::set_terms(state, auth, space, body.0.clone()).await
     })
     .await
 }
@@ -86,9 +85,8 @@ pub async fn set_levels(
     path: Path<String>,
     body: Json<LevelRulesDto>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
     call.write(&path, Intent::Write, &body, async |state, auth, space| {
-        service::terms::set_levels(state, auth, space, body.clone()).await
+        service::terms::set_levels(state, auth, space, body.0.clone()).await
     })
     .await
 }

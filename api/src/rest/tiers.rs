@@ -27,9 +27,8 @@ pub async fn create_tier(
     path: Path<String>,
     body: Json<CreateTier>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
     call.write(&path, Intent::Write, &body, async |state, auth, space| {
-        service::tiers::create(state, auth, space, body.clone()).await
+        service::tiers::create(state, auth, space, body.0.clone()).await
     })
     .await
 }
@@ -98,9 +97,8 @@ pub async fn update_tier(
     body: Json<UpdateTier>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, tier) = path.into_inner();
-    let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
-        let command = service::tiers::change_command(body.clone());
+        let command = service::tiers::change_command(body.0.clone());
         service::tiers::change(state, auth, space, &tier, command).await
     })
     .await

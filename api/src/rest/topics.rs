@@ -27,9 +27,8 @@ pub async fn define_topic(
     path: Path<String>,
     body: Json<DefineTopic>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
     call.write(&path, Intent::Write, &body, async |_state, auth, space| {
-        service::topics::define(auth, space, body.clone())
+        service::topics::define(auth, space, body.0.clone())
     })
     .await
 }
@@ -53,9 +52,8 @@ pub async fn relate_topics(
     body: Json<RelateTopics>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
-    let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
-        service::topics::relate(state, auth, space, &id, body.clone()).await
+        service::topics::relate(state, auth, space, &id, body.0.clone()).await
     })
     .await
 }
@@ -98,9 +96,8 @@ pub async fn tag_content(
     body: Json<TagContent>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
-    let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
-        service::content::tags::tag(state, auth, space, &id, body.clone()).await
+        service::content::tags::tag(state, auth, space, &id, body.0.clone()).await
     })
     .await
 }

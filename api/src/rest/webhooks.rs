@@ -33,9 +33,8 @@ pub async fn create_webhook(
     path: Path<String>,
     body: Json<CreateWebhook>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
     call.write(&path, Intent::Write, &body, async |state, auth, space| {
-        service::webhooks::register(state, auth, space, body.clone()).await
+        service::webhooks::register(state, auth, space, body.0.clone()).await
     })
     .await
 }
@@ -121,7 +120,6 @@ pub async fn rotate_webhook_secret(
     body: Json<RotateSecret>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
-    let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, auth, space| {
         service::webhooks::rotate(state, auth, space, &id, body.overlap_seconds).await
     })
@@ -177,9 +175,8 @@ pub async fn replay_webhook(
     body: Json<ReplayRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (space, id) = path.into_inner();
-    let body = body.into_inner();
     call.write(&space, Intent::Write, &body, async |state, _auth, space| {
-        service::webhooks::replay(state, space, &id, body.clone()).await
+        service::webhooks::replay(state, space, &id, body.0.clone()).await
     })
     .await
 }
