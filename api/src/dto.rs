@@ -34,6 +34,7 @@ mod activity;
 pub use activity::*;
 pub mod analytics;
 pub mod ids;
+pub mod ledger;
 pub mod offers;
 pub mod stripe;
 pub mod webhooks;

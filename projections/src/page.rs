@@ -16,7 +16,7 @@ pub struct Page<T> {
 
 /// The first `limit` of `items` (fetched `limit + 1`), with the cursor of the last if more
 /// were found.
-pub(crate) fn page<T>(mut items: Vec<T>, limit: i64, key: impl Fn(&T) -> String) -> Page<T> {
+pub fn page<T>(mut items: Vec<T>, limit: i64, key: impl Fn(&T) -> String) -> Page<T> {
     let more = items.len() as i64 > limit;
     items.truncate(usize::try_from(limit).unwrap_or_default());
     let next = if more { items.last().map(key) } else { None };

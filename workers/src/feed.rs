@@ -56,9 +56,13 @@ impl LiveFeed {
     }
 }
 
+/// How many events a listener may fall behind before it misses some: enough for the backlog a
+/// broker restart under load leaves, which reaches the feed at once when the relay resumes.
+const CAPACITY: usize = 16_384;
+
 impl Default for LiveFeed {
     fn default() -> Self {
-        Self::new(1024)
+        Self::new(CAPACITY)
     }
 }
 

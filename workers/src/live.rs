@@ -137,6 +137,8 @@ impl BrokerFeed {
             for event in events {
                 self.feed.publish(Arc::new(event));
             }
+            // Let listeners take this batch before the next one comes.
+            tokio::task::yield_now().await;
             after = last;
         }
         Ok(())

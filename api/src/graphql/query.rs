@@ -3,7 +3,6 @@
 use super::call::in_space;
 use super::error::{OrGql, caller};
 use super::types::{ContentItem, list};
-use crate::auth::Role;
 use crate::space::Intent;
 use crate::state::AppState;
 use async_graphql::connection::Connection;
@@ -11,18 +10,6 @@ use async_graphql::{Context, ID, Object};
 
 #[derive(Default)]
 pub struct Query;
-
-/// The space a non-admin key is limited to, as read models store it.
-fn scope(auth: &crate::auth::Auth) -> Option<String> {
-    match auth.0.role {
-        Role::Admin => None,
-        _ => Some(auth.0.space_id.map(|s| s.to_string()).unwrap_or_default()),
-    }
-}
-
-fn uuid(id: &ID) -> Option<String> {
-    uuid::Uuid::parse_str(id).ok().map(|u| u.to_string())
-}
 
 /// Named apart from the merged root [`super::Query`], which GraphQL sees as `Query`.
 #[Object(name = "CoreQuery")]
@@ -33,17 +20,10 @@ impl Query {
         ctx: &Context<'_>,
         id: ID,
     ) -> async_graphql::Result<Option<ContentItem>> {
-        let auth = caller(ctx)?;
-        let state = ctx.data::<AppState>()?;
-        let Some(id) = uuid(&id) else { return Ok(None) };
-        let row = lyceum_projections::content::queries::content_item(
-            &state.db,
-            scope(auth).as_deref(),
-            &id,
-        )
-        .await
-        .or_gql()?;
-        Ok(row.map(ContentItem::from))
+        let (auth, state) = (caller(ctx)?, ctx.data::<AppState>()?);
+        crate::service::catalog::find(state, auth, &id)
+            .await
+            .or_gql()
     }
 
     /// The caller's feed in a space: published items it may read, newest first. A member

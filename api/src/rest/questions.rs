@@ -203,9 +203,5 @@ pub async fn list_guests(
     _fresh: Fresh,
 ) -> Result<Json<Guests>, ApiError> {
     let space = call.space(&path, Intent::Read).await?;
-    let ids = lyceum_projections::questions::queries::guests(&call.state.db, &space.id.to_string())
-        .await?;
-    Ok(Json(Guests {
-        member_ids: ids.iter().filter_map(|id| id.parse().ok()).collect(),
-    }))
+    Ok(Json(service::questions::guests(&call.state, &space).await?))
 }

@@ -7,12 +7,12 @@ use crate::dto::webhooks::{
     RotatedSecret, Webhook,
 };
 use crate::error::ApiError;
-use crate::pagination::{PageQuery, Paged, encode_cursor};
+use crate::pagination::{PageQuery, Paged};
 use crate::service;
 use crate::space::Intent;
 use actix_web::web::{Json, Path, Query};
 use actix_web::{HttpResponse, delete, get, post};
-use uuid::Uuid;
+use lyceum_projections::page::page;
 
 /// Register a webhook endpoint
 ///
@@ -63,20 +63,8 @@ pub async fn list_webhooks(
         limit + 1,
     )
     .await?;
-    Ok(Json(page(rows, limit, |w: &Webhook| w.id)))
-}
-
-fn page<R, T: From<R>>(rows: Vec<R>, limit: i64, key: impl Fn(&T) -> Uuid) -> Paged<T> {
-    let mut data: Vec<T> = rows.into_iter().map(T::from).collect();
-    let more = data.len() as i64 > limit;
-    data.truncate(usize::try_from(limit).unwrap_or(0));
-    let next_cursor = more
-        .then(|| {
-            data.last()
-                .map(|last| encode_cursor(&key(last).to_string()))
-        })
-        .flatten();
-    Paged { data, next_cursor }
+    let rows = page(rows, limit, |r| r.id.to_string());
+    Ok(Json(Paged::from_page(rows, Webhook::from)))
 }
 
 /// Disable a webhook endpoint
@@ -153,7 +141,8 @@ pub async fn list_deliveries(
         limit + 1,
     )
     .await?;
-    Ok(Json(page(rows, limit, |d: &Delivery| d.id)))
+    let rows = page(rows, limit, |r| r.id.to_string());
+    Ok(Json(Paged::from_page(rows, Delivery::from)))
 }
 
 /// Replay deliveries

@@ -149,6 +149,25 @@ pub async fn revisions(
     Ok(super::reads::map(page, Revision::from))
 }
 
+/// An item by id, for a key: of the key's space, or of any for an admin key. `None` if there
+/// is no such item (a malformed id names none).
+pub async fn find(
+    state: &AppState,
+    auth: &Auth,
+    id: &str,
+) -> Result<Option<ContentItem>, ApiError> {
+    let scope = match (auth.0.role, auth.0.space_id) {
+        (Role::Admin, _) => None,
+        (_, Some(space)) => Some(space.to_string()),
+        (_, None) => return Ok(None),
+    };
+    let Ok(id) = Uuid::parse_str(id).map(|id| id.to_string()) else {
+        return Ok(None);
+    };
+    let row = content::queries::content_item(&state.db, scope.as_deref(), &id).await?;
+    Ok(row.map(ContentItem::from))
+}
+
 /// One item of the space's catalog, as the viewer may see it; 404 if they may not see it.
 pub async fn get(
     state: &AppState,

@@ -12,6 +12,7 @@ pub mod engagement;
 pub mod feed;
 pub mod identity;
 pub mod keys;
+pub mod ledger;
 pub mod members;
 pub mod moderation;
 pub mod offers;

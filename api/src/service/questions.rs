@@ -4,7 +4,7 @@
 
 use super::{decide_in_space, decide_loaded, load_in_space, parse_id};
 use crate::auth::Auth;
-use crate::dto::{Answer, AnswerQuestion, AskQuestion, GuestRole, QuestionDto};
+use crate::dto::{Answer, AnswerQuestion, AskQuestion, GuestRole, Guests, QuestionDto};
 use crate::error::ApiError;
 use crate::pagination::Slice;
 use crate::plan::{Outcome, Planned};
@@ -187,6 +187,12 @@ pub async fn list(
     let page =
         questions::questions(&state.db, &space.id.to_string(), page.after(), page.limit).await?;
     Ok(super::reads::map(page, QuestionDto::from))
+}
+
+/// The members of the space who hold the guest role.
+pub async fn guests(state: &AppState, space: &SpaceRef) -> Result<Guests, ApiError> {
+    let member_ids = questions::guests(&state.db, &space.id.to_string()).await?;
+    Ok(Guests { member_ids })
 }
 
 /// One question of the space, with its answers.

@@ -110,13 +110,14 @@ pub async fn answers(db: &Db, question_id: &str) -> Result<Vec<AnswerRow>, Store
 }
 
 /// The members of a space who hold the guest role, by id.
-pub async fn guests(db: &Db, space_id: &str) -> Result<Vec<String>, StoreError> {
-    Ok(
-        sqlx::query_scalar(
-            "SELECT member_id FROM rm_guests WHERE space_id = $1 ORDER BY member_id",
-        )
-        .bind(space_id)
-        .fetch_all(db.reader())
-        .await?,
-    )
+pub async fn guests(db: &Db, space_id: &str) -> Result<Vec<Uuid>, StoreError> {
+    let rows =
+        sqlx::query("SELECT member_id FROM rm_guests WHERE space_id = $1 ORDER BY member_id")
+            .bind(space_id)
+            .fetch_all(db.reader())
+            .await?;
+    Ok(rows
+        .iter()
+        .map(|row| uuid(row, "member_id"))
+        .collect::<Result<_, _>>()?)
 }
