@@ -1,13 +1,19 @@
 //! In-process signals: the live feed of published events (for GraphQL subscriptions) and the
 //! nudge an API process gives its relay after an append, so delivery does not wait for a poll.
 
-use lyceum_store::StoredEvent;
+use futures::{Stream, stream};
+use lyceum_store::read::{Filter, read_between};
+use lyceum_store::{Db, StoredEvent};
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
+use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{Mutex, broadcast, watch};
 
 /// The feed's position before anything was published or a start was set.
 const UNSET: i64 = -1;
+/// Most events a lagging listener reads back from the log at once.
+const MISSED_BATCH: i64 = 500;
 
 /// Events as they are delivered, for anyone in this process who listens. Slow listeners miss
 /// events (they are told how many); the log remains the source of truth.
@@ -53,6 +59,81 @@ impl LiveFeed {
 
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<StoredEvent>> {
         self.sender.subscribe()
+    }
+
+    /// The events published from now on, as a stream for one listener, each once and in
+    /// order. A listener that falls more than the feed's capacity behind reads what it missed
+    /// from the log instead of skipping it.
+    pub fn listen(&self, db: Db) -> impl Stream<Item = Arc<StoredEvent>> + use<> {
+        let listener = Listener {
+            receiver: self.subscribe(),
+            feed: self.clone(),
+            db,
+            last: self.published().unwrap_or(UNSET),
+            missed: VecDeque::new(),
+        };
+        stream::unfold(listener, |mut listener| async move {
+            let event = listener.next().await?;
+            Some((event, listener))
+        })
+    }
+}
+
+/// One listener's place in the feed.
+struct Listener {
+    receiver: broadcast::Receiver<Arc<StoredEvent>>,
+    feed: LiveFeed,
+    db: Db,
+    /// The position of the last event handed out.
+    last: i64,
+    /// What the listener missed, read back from the log.
+    missed: VecDeque<StoredEvent>,
+}
+
+impl Listener {
+    async fn next(&mut self) -> Option<Arc<StoredEvent>> {
+        loop {
+            let event = match self.missed.pop_front() {
+                Some(event) => Arc::new(event),
+                None => match self.receiver.recv().await {
+                    Ok(event) => event,
+                    Err(RecvError::Lagged(missed)) => {
+                        tracing::debug!(missed, "a listener fell behind: reading the log");
+                        self.read_missed().await;
+                        continue;
+                    }
+                    Err(RecvError::Closed) => return None,
+                },
+            };
+            if event.position > self.last {
+                self.last = event.position;
+                return Some(event);
+            }
+        }
+    }
+
+    /// Reads what the feed published after the listener's last event from the log. A listener
+    /// that does not know where it started, or an error reading, skips what it missed.
+    async fn read_missed(&mut self) {
+        let (Some(up_to), mut after) = (self.feed.published(), self.last) else {
+            return;
+        };
+        if after == UNSET {
+            return;
+        }
+        while after < up_to {
+            match read_between(&self.db, after, up_to, MISSED_BATCH, &Filter::default()).await {
+                Ok(events) if !events.is_empty() => {
+                    after = events.last().map_or(up_to, |event| event.position);
+                    self.missed.extend(events);
+                }
+                Ok(_) => return,
+                Err(error) => {
+                    tracing::warn!(%error, "a listener's missed events could not be read");
+                    return;
+                }
+            }
+        }
     }
 }
 

@@ -399,6 +399,42 @@ async fn the_broker_feed_publishes_relayed_events_to_the_live_feed() -> TestResu
 }
 
 #[tokio::test]
+async fn a_listener_that_falls_behind_reads_what_it_missed_from_the_log() -> TestResult {
+    let bus = TestBus::new().await?;
+    let feed = LiveFeed::new(2);
+    let start = lyceum_store::read::high_water_mark(&bus.db).await?;
+    feed.resume_from(start);
+    let mut listener = Box::pin(feed.listen(bus.db.clone()));
+    let spaces = create_spaces(&bus.db, 5).await?;
+    let end = spaces.last().map_or(start, |(_, position)| *position);
+    let filter = lyceum_store::read::Filter::default();
+    for event in lyceum_store::read::read_between(&bus.db, start, end, 100, &filter).await? {
+        feed.publish(std::sync::Arc::new(event));
+    }
+    // The feed holds 2 of the 5: the listener reads the other 3 back, in order, each once.
+    for (id, position) in &spaces {
+        let event = tokio::time::timeout(DEADLINE, listener.next())
+            .await?
+            .unwrap();
+        assert_eq!((event.aggregate_id, event.position), (*id, *position));
+    }
+    feed.publish(std::sync::Arc::new(
+        lyceum_store::read::read_between(&bus.db, start, end, 1, &filter).await?[0].clone(),
+    ));
+    let later = create_spaces(&bus.db, 1).await?;
+    let event = lyceum_store::read::read_between(&bus.db, end, later[0].1, 1, &filter).await?;
+    feed.publish(std::sync::Arc::new(event[0].clone()));
+    let next = tokio::time::timeout(DEADLINE, listener.next())
+        .await?
+        .unwrap();
+    assert_eq!(
+        next.position, later[0].1,
+        "an event seen already is not handed out again"
+    );
+    bus.cleanup().await
+}
+
+#[tokio::test]
 async fn a_new_broker_feed_reads_what_the_feed_missed_from_the_log() -> TestResult {
     let bus = TestBus::new().await?;
     let feed = LiveFeed::default();

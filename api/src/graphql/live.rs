@@ -10,27 +10,16 @@ use crate::service::comments;
 use crate::space::{Intent, SpaceRef, resolve};
 use crate::state::AppState;
 use async_graphql::{Context, ID, Subscription as GqlSubscription};
-use futures::{Stream, StreamExt, stream};
+use futures::{Stream, StreamExt};
 use lyceum_domain::engagement::comment::CommentEvent;
 use lyceum_projections::engagement::queries;
 use std::future::Future;
-use tokio::sync::broadcast::error::RecvError;
 
 pub struct Subscription;
 
-/// The live feed as a stream; a subscriber that falls behind skips what it missed.
+/// The live feed as a stream; a subscriber that falls behind reads what it missed from the log.
 fn live(state: &AppState) -> impl Stream<Item = std::sync::Arc<lyceum_store::StoredEvent>> + use<> {
-    stream::unfold(state.feed.subscribe(), |mut receiver| async move {
-        loop {
-            match receiver.recv().await {
-                Ok(event) => return Some((event, receiver)),
-                Err(RecvError::Lagged(missed)) => {
-                    tracing::warn!(missed, "a subscription fell behind the live feed");
-                }
-                Err(RecvError::Closed) => return None,
-            }
-        }
-    })
+    state.feed.listen(state.db.clone())
 }
 
 /// A just-published item as `auth` may see it, once the read models show it; `None` if it is
