@@ -6,6 +6,7 @@ use crate::append::{ALLOCATION_LOCK, POSITION_LOCK_BASE, POSITION_LOCK_SPAN};
 use crate::db::Backend;
 use crate::error::StoreError;
 use crate::event::{COLUMNS, StoredEvent};
+use lyceum_domain::Aggregate;
 use sqlx::{AnyConnection, Row};
 use std::time::Duration;
 use uuid::Uuid;
@@ -41,6 +42,21 @@ pub async fn stream_until(
         .iter()
         .map(StoredEvent::from_row)
         .collect()
+}
+
+/// The aggregate `event` belongs to, folded from its stream up to and including `event`, and
+/// when that stream began (`event`'s own time for a stream read as empty).
+pub async fn fold_until<A: Aggregate>(
+    conn: &mut AnyConnection,
+    event: &StoredEvent,
+) -> Result<(A, String), StoreError> {
+    let history = stream_until(conn, A::TYPE, event.aggregate_id, event.position).await?;
+    let mut aggregate = A::default();
+    for stored in &history {
+        aggregate.apply(&stored.decode::<A::Event>()?);
+    }
+    let began = history.first().unwrap_or(event).recorded_at.clone();
+    Ok((aggregate, began))
 }
 
 /// The highest position up to which the log is final: every event at or below it that will

@@ -70,6 +70,7 @@ impl LiveFeed {
             feed: self.clone(),
             db,
             last: self.published().unwrap_or(UNSET),
+            behind: UNSET,
             missed: VecDeque::new(),
         };
         stream::unfold(listener, |mut listener| async move {
@@ -86,20 +87,28 @@ struct Listener {
     db: Db,
     /// The position of the last event handed out.
     last: i64,
-    /// What the listener missed, read back from the log.
+    /// After falling behind: the position up to which the listener reads the log.
+    behind: i64,
+    /// The next batch of what it missed, read back from the log.
     missed: VecDeque<StoredEvent>,
 }
 
 impl Listener {
     async fn next(&mut self) -> Option<Arc<StoredEvent>> {
         loop {
+            if self.missed.is_empty() && self.last < self.behind {
+                self.read_missed().await;
+            }
             let event = match self.missed.pop_front() {
                 Some(event) => Arc::new(event),
                 None => match self.receiver.recv().await {
                     Ok(event) => event,
                     Err(RecvError::Lagged(missed)) => {
                         tracing::debug!(missed, "a listener fell behind: reading the log");
-                        self.read_missed().await;
+                        // A listener that does not know where it started skips what it missed.
+                        if self.last != UNSET {
+                            self.behind = self.feed.published().unwrap_or(self.last);
+                        }
                         continue;
                     }
                     Err(RecvError::Closed) => return None,
@@ -112,26 +121,16 @@ impl Listener {
         }
     }
 
-    /// Reads what the feed published after the listener's last event from the log. A listener
-    /// that does not know where it started, or an error reading, skips what it missed.
+    /// Reads the next batch of what the listener missed from the log: one batch at a time, so
+    /// a listener far behind holds no more than that. An error reading skips the rest.
     async fn read_missed(&mut self) {
-        let (Some(up_to), mut after) = (self.feed.published(), self.last) else {
-            return;
-        };
-        if after == UNSET {
-            return;
-        }
-        while after < up_to {
-            match read_between(&self.db, after, up_to, MISSED_BATCH, &Filter::default()).await {
-                Ok(events) if !events.is_empty() => {
-                    after = events.last().map_or(up_to, |event| event.position);
-                    self.missed.extend(events);
-                }
-                Ok(_) => return,
-                Err(error) => {
-                    tracing::warn!(%error, "a listener's missed events could not be read");
-                    return;
-                }
+        let filter = Filter::default();
+        match read_between(&self.db, self.last, self.behind, MISSED_BATCH, &filter).await {
+            Ok(events) if !events.is_empty() => self.missed.extend(events),
+            Ok(_) => self.behind = self.last,
+            Err(error) => {
+                tracing::warn!(%error, "a listener's missed events could not be read");
+                self.behind = self.last;
             }
         }
     }

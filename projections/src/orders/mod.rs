@@ -7,8 +7,8 @@ pub mod queries;
 
 use crate::orders::queries::OrderRow;
 use lyceum_domain::Aggregate;
-use lyceum_domain::payment::order::{DisputeOutcome, Order, OrderEvent, OrderItem, OrderState};
-use lyceum_store::read::stream_until;
+use lyceum_domain::payment::order::{DisputeOutcome, Order, OrderItem, OrderState};
+use lyceum_store::read::fold_until;
 use lyceum_store::{StoreError, StoredEvent};
 use sqlx::AnyConnection;
 use uuid::Uuid;
@@ -49,17 +49,10 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
     if event.aggregate_type != Order::TYPE {
         return Ok(());
     }
-    let history = stream_until(conn, Order::TYPE, event.aggregate_id, event.position).await?;
-    let mut order = Order::default();
-    for stored in &history {
-        order.apply(&stored.decode::<OrderEvent>()?);
-    }
+    let (order, created_at) = fold_until::<Order>(conn, event).await?;
     let Some(state) = order.state else {
         return Ok(());
     };
-    let created_at = history
-        .first()
-        .map_or_else(|| event.recorded_at.clone(), |e| e.recorded_at.clone());
     let row = row(
         event.aggregate_id,
         &state,

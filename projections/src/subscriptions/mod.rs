@@ -9,9 +9,9 @@ pub mod queries;
 use crate::subscriptions::queries::SubscriptionRow;
 use lyceum_domain::Aggregate;
 use lyceum_domain::membership::subscription::{
-    Billing, Subscription, SubscriptionEvent, SubscriptionState, SubscriptionStatus,
+    Billing, Subscription, SubscriptionState, SubscriptionStatus,
 };
-use lyceum_store::read::stream_until;
+use lyceum_store::read::fold_until;
 use lyceum_store::time::format;
 use lyceum_store::{StoreError, StoredEvent};
 use sqlx::AnyConnection;
@@ -86,19 +86,11 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
     if event.aggregate_type != Subscription::TYPE {
         return Ok(());
     }
-    let history =
-        stream_until(conn, Subscription::TYPE, event.aggregate_id, event.position).await?;
-    let mut subscription = Subscription::default();
-    for stored in &history {
-        subscription.apply(&stored.decode::<SubscriptionEvent>()?);
-    }
+    let (subscription, created_at) = fold_until::<Subscription>(conn, event).await?;
     let due = subscription.next_due();
     let Some(state) = subscription.state else {
         return Ok(());
     };
-    let created_at = history
-        .first()
-        .map_or_else(|| event.recorded_at.clone(), |e| e.recorded_at.clone());
     let row = row(
         event.aggregate_id,
         &state,
