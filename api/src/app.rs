@@ -1,8 +1,9 @@
 //! The HTTP server: built once from shared state, bound to a listener the caller provides.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, detail};
+use crate::fallback::{Routes, fallback};
 use crate::state::AppState;
-use crate::{graphql, openapi, request_id, rest};
+use crate::{graphql, json_body, openapi, request_id, rest};
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::middleware::from_fn;
 use actix_web::web::{self, Data};
@@ -28,36 +29,58 @@ fn json_error(error: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
             Code::UnsupportedMediaType,
             "send the body as application/json",
         ),
-        JsonPayloadError::Deserialize(e) => {
-            ApiError::bad_request(format!("the body is not valid: {e}"))
+        JsonPayloadError::Deserialize(e) => body_error(e),
+        other => {
+            tracing::info!(error = %other, "request body could not be read");
+            ApiError::bad_request("the body could not be read")
         }
-        other => ApiError::bad_request(format!("the body could not be read: {other}")),
     };
     api.into()
 }
 
+/// A clean detail for a body serde refused; the raw message is logged.
+fn body_error(error: &serde_json::Error) -> ApiError {
+    tracing::info!(error = %error, "request body refused");
+    let at = format!("line {}, column {}", error.line(), error.column());
+    if error.is_syntax() || error.is_eof() {
+        return ApiError::bad_request(format!("the body is not valid JSON ({at})"));
+    }
+    let raw = error.to_string();
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    let message = raw.strip_suffix(&suffix).unwrap_or(&raw);
+    ApiError::bad_request(format!("{} ({at})", detail::from_serde(message)))
+}
+
 fn query_error(error: QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
-    ApiError::bad_request(format!("the query string is not valid: {error}")).into()
+    tracing::info!(error = %error, "query string refused");
+    let message = match &error {
+        QueryPayloadError::Deserialize(e) => detail::from_serde(&e.to_string()),
+        other => detail::bounded(&other.to_string()),
+    };
+    ApiError::bad_request(format!("the query string is not valid: {message}")).into()
 }
 
 fn path_error(error: PathError, _: &HttpRequest) -> actix_web::Error {
-    ApiError::bad_request(format!("the path is not valid: {error}")).into()
-}
-
-async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
-    Err(ApiError::new(Code::NotFound, "no such route"))
+    tracing::info!(error = %error, "path refused");
+    let PathError::Deserialize(e) = &error else {
+        return ApiError::bad_request("the path is not valid").into();
+    };
+    let message = detail::from_serde(&e.to_string());
+    ApiError::bad_request(format!("the path is not valid: {message}")).into()
 }
 
 /// Starts serving on `listener` with `workers` threads. The returned server runs until it is
 /// stopped.
 pub fn serve(listener: TcpListener, state: AppState, workers: usize) -> std::io::Result<Server> {
     let document = openapi::document();
+    let routes = Data::new(Routes::from_document(&document));
     let schema = graphql::schema(state.clone());
     let state = Data::new(state);
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
             .app_data(Data::new(schema.clone()))
+            .app_data(routes.clone())
             .app_data(
                 web::JsonConfig::default()
                     .limit(MAX_BODY)
@@ -66,6 +89,7 @@ pub fn serve(listener: TcpListener, state: AppState, workers: usize) -> std::io:
             .app_data(web::PayloadConfig::new(MAX_BODY))
             .app_data(web::QueryConfig::default().error_handler(query_error))
             .app_data(web::PathConfig::default().error_handler(path_error))
+            .wrap(from_fn(json_body::middleware))
             .wrap(TracingLogger::default())
             .wrap(from_fn(request_id::middleware))
             .into_utoipa_app()
@@ -74,7 +98,7 @@ pub fn serve(listener: TcpListener, state: AppState, workers: usize) -> std::io:
             .configure(graphql::routes)
             .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", document.clone()))
             .service(web::redirect("/docs", "/docs/"))
-            .default_service(web::to(not_found))
+            .default_service(web::to(fallback))
     })
     .workers(workers.max(1))
     .listen(listener)?

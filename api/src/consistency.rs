@@ -1,6 +1,8 @@
 //! Read-your-writes. Every write answers with `Lyceum-Position`; a read that passes
 //! `?min_position=N` waits until every read model has applied the log up to N, for at most the
-//! configured timeout, then answers 503 with `Retry-After`.
+//! configured timeout, then answers 503 with `Retry-After`. A position beyond the log's head was
+//! never handed to a writer, so waiting for it could only time out: it is refused at once with
+//! 422 `position_not_reached`.
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -38,6 +40,16 @@ fn min_position(query: &str) -> Result<Option<i64>, ApiError> {
 /// Waits until every read model has reached `position`.
 pub async fn wait_for(state: &AppState, position: i64) -> Result<(), ApiError> {
     let deadline = Instant::now() + state.consistency_timeout;
+    if lyceum_projections::min_checkpoint(&state.db).await? >= position {
+        return Ok(());
+    }
+    let head = lyceum_store::read::head(&state.db).await?;
+    if position > head {
+        return Err(ApiError::new(
+            Code::PositionNotReached,
+            format!("min_position {position} is beyond the log's last position, {head}"),
+        ));
+    }
     let mut pause = Duration::from_millis(2);
     loop {
         if lyceum_projections::min_checkpoint(&state.db).await? >= position {

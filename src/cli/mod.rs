@@ -5,6 +5,7 @@ mod replay;
 
 use crate::application::{Application, Roles, Stop, Wiring, start_workers};
 use crate::config::{Config, FileConfig, Secret};
+use crate::telemetry::LogFormat;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use lyceum_projections::Projection;
@@ -38,7 +39,16 @@ pub struct Cli {
     /// Prefix of RabbitMQ exchange and queue names [default: lyceum].
     #[arg(long, env = "LYCEUM_AMQP_PREFIX", global = true)]
     amqp_prefix: Option<String>,
-    /// Log as JSON lines.
+    /// How to write logs: `auto` is JSON when stderr is not a terminal, text when it is.
+    #[arg(
+        long,
+        env = "LYCEUM_LOG_FORMAT",
+        global = true,
+        value_enum,
+        default_value_t
+    )]
+    log_format: LogFormat,
+    /// Log as JSON lines (the same as `--log-format json`).
     #[arg(long, env = "LYCEUM_LOG_JSON", global = true)]
     log_json: bool,
     /// Let webhook endpoints target private, loopback and link-local addresses.
@@ -79,8 +89,13 @@ enum Command {
 }
 
 impl Cli {
-    pub fn log_format(&self) -> bool {
-        self.log_json
+    /// The log format asked for.
+    pub fn log_format(&self) -> LogFormat {
+        if self.log_json {
+            LogFormat::Json
+        } else {
+            self.log_format
+        }
     }
 
     fn config(&self) -> anyhow::Result<Config> {

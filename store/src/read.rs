@@ -59,6 +59,14 @@ pub async fn fold_until<A: Aggregate>(
     Ok((aggregate, began))
 }
 
+/// The highest position any committed event holds (0 for an empty log). A position above it
+/// has been acknowledged to no writer.
+pub async fn head(db: &Db) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(HEAD_SQL).fetch_one(db.reader()).await?)
+}
+
+const HEAD_SQL: &str = "SELECT COALESCE(MAX(position), 0) FROM events";
+
 /// The highest position up to which the log is final: every event at or below it that will
 /// ever be visible is visible now.
 ///
@@ -68,9 +76,8 @@ pub async fn fold_until<A: Aggregate>(
 /// keep it busy, the reader queues for it for at most 20 ms (appenders hold it for a few
 /// statements), so readers cannot starve and appenders are never held up for long.
 pub async fn high_water_mark(db: &Db) -> Result<i64, StoreError> {
-    let max_sql = "SELECT COALESCE(MAX(position), 0) FROM events";
     if db.backend == Backend::Sqlite {
-        return Ok(sqlx::query_scalar(max_sql).fetch_one(db.reader()).await?);
+        return head(db).await;
     }
     let mut pause = Duration::from_micros(200);
     let mut attempt = 0u32;
@@ -112,7 +119,7 @@ pub async fn high_water_mark(db: &Db) -> Result<i64, StoreError> {
         .bind(POSITION_LOCK_BASE + POSITION_LOCK_SPAN)
         .fetch_one(&mut *tx)
         .await?;
-        let max: i64 = sqlx::query_scalar(max_sql).fetch_one(&mut *tx).await?;
+        let max: i64 = sqlx::query_scalar(HEAD_SQL).fetch_one(&mut *tx).await?;
         tx.commit().await?;
         return Ok(match in_flight {
             Some(key) => (key - POSITION_LOCK_BASE - 1).min(max),

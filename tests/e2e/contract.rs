@@ -3,7 +3,7 @@
 //! operation is documented with a summary, a description, examples and its errors.
 
 use crate::support::{Backend, TestApp};
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::path::Path;
 
 fn check(file: &str, generated: &str) {
@@ -136,10 +136,35 @@ async fn docs_and_spec_are_served_without_a_network() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reads_that_cannot_catch_up_answer_503_with_retry_after() {
     let app = TestApp::spawn(Backend::Embedded).await;
+    let created = app
+        .post(
+            &app.admin,
+            "/v1/spaces",
+            json!({"slug": "behind", "name": "Behind", "currency": "EUR"}),
+        )
+        .await;
+    let at = created.position();
+    let path = format!("/v1/spaces/behind?min_position={at}");
+    app.until(&app.admin, &path, "the space", |_| true).await;
+    // The spaces read model forgets how far it got; with no new event it stays behind.
+    sqlx::query("UPDATE checkpoints SET position = 0 WHERE name = 'spaces'")
+        .execute(app.db.writer())
+        .await
+        .unwrap();
+    let reply = app.get(&app.admin, &path).await;
+    reply.assert_problem(503, "not_ready");
+    assert_eq!(reply.header("retry-after"), Some("1"));
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_position_no_write_has_reached_is_refused_at_once() {
+    let app = TestApp::spawn(Backend::Embedded).await;
+    let started = std::time::Instant::now();
     let reply = app
         .get(&app.admin, "/v1/spaces/nowhere?min_position=999999")
         .await;
-    reply.assert_problem(503, "not_ready");
-    assert_eq!(reply.header("retry-after"), Some("1"));
+    reply.assert_problem(422, "position_not_reached");
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
     app.finish().await;
 }

@@ -8,6 +8,7 @@ mod analytics;
 mod bad_input;
 mod ban_billing;
 mod billing_terms;
+mod body_shape;
 mod check_ins;
 mod cli;
 mod comps;

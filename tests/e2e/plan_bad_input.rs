@@ -112,12 +112,14 @@ async fn plan_bad_input(backend: Backend) {
             br#"{"tier_id": 5, "code": 5}"#,
             br#"{"tier_id": "not-a-uuid"}"#,
             br#"{}"#,
-            br#"[]"#,
         ] {
             raw(path.clone(), body)
                 .await
                 .assert_problem(400, "bad_request");
         }
+        raw(path.clone(), br#"[]"#)
+            .await
+            .assert_problem(422, "validation_failed");
     }
     raw(
         change(&sub),

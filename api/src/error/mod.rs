@@ -2,6 +2,7 @@
 //! apart from the internal cause, which is only logged.
 
 pub mod codes;
+pub mod detail;
 
 use crate::request_id;
 use actix_web::http::header;

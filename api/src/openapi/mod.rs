@@ -173,7 +173,9 @@ fn add_errors(path: &str, method: &str, operation: &mut Operation) {
 
 fn example_detail(code: Code) -> &'static str {
     match code {
-        Code::BadRequest => "the body is not valid: unknown field `colour` at line 1 column 9",
+        Code::BadRequest => {
+            "unknown field `colour`; expected `name` or `description` (line 1, column 9)"
+        }
         Code::Unauthorized => "send an API key as `Authorization: Bearer <key>`",
         Code::Forbidden => "auditor keys are read-only",
         Code::NotFound => "space not found",
@@ -199,6 +201,7 @@ fn example_detail(code: Code) -> &'static str {
         Code::RateLimited => "at most 30 comments a minute; retry after the Retry-After seconds",
         Code::MemberMuted => "you are muted until 2026-11-21T09:00:00Z and cannot post",
         Code::Unavailable => "the database cannot be reached; retry shortly",
+        Code::PositionNotReached => "min_position 9000 is beyond the log's last position, 8812",
     }
 }
 
