@@ -2,7 +2,8 @@
 //! `?min_position=N` waits until every read model has applied the log up to N, for at most the
 //! configured timeout, then answers 503 with `Retry-After`. A position beyond the log's head was
 //! never handed to a writer, so waiting for it could only time out: it is refused at once with
-//! 422 `position_not_reached`.
+//! 409 `position_not_reached` (it conflicts with the log as it stands; once writes reach it, the
+//! same read succeeds).
 
 use crate::error::ApiError;
 use crate::state::AppState;

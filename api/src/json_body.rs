@@ -1,8 +1,9 @@
 //! Request bodies are JSON objects. serde binds a JSON array to a struct by position, so
 //! `["Renamed","desc"]` would rename a space; this middleware refuses every JSON body that is
 //! valid JSON but not an object (an array, a string, a number, `true`, `null`) with 422 before a
-//! handler sees it. Bodies that are not JSON at all are left to the `Json` extractor (400), and
-//! `/graphql` reads its own body.
+//! handler sees it. A number with a zero fraction (`5.0`, `5e2`) is an integer as JSON Schema
+//! counts them, so it is passed on written as one (`5`, `500`). Bodies that are not JSON at all
+//! are left to the `Json` extractor (400), and `/graphql` reads its own body.
 
 use crate::app::MAX_BODY;
 use crate::error::ApiError;
@@ -14,6 +15,7 @@ use actix_web::middleware::Next;
 use actix_web::web::BytesMut;
 use futures::StreamExt;
 use lyceum_domain::Code;
+use serde_json::Value;
 
 /// Whether the request carries a JSON body this middleware should look at.
 fn checked(req: &ServiceRequest) -> bool {
@@ -39,12 +41,57 @@ fn checked(req: &ServiceRequest) -> bool {
     has_body && json && !declared_too_large && req.path() != "/graphql"
 }
 
-/// Whether `body` is valid JSON whose top-level value is not an object.
-pub fn is_json_but_not_object(body: &[u8]) -> bool {
+/// What a body is, as far as this middleware cares.
+#[derive(Debug, PartialEq)]
+pub enum Shape {
+    /// Not JSON, or empty: left to the extractor.
+    Other,
+    /// Valid JSON, not an object.
+    NotObject,
+    /// An object, as sent.
+    Object,
+    /// An object in which whole-number floats were rewritten as integers.
+    Rewritten(Vec<u8>),
+}
+
+/// The shape of `body`.
+pub fn shape(body: &[u8]) -> Shape {
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
-    match first {
-        None | Some(b'{') => false,
-        Some(_) => serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok(),
+    if first.is_none() {
+        return Shape::Other;
+    }
+    let Ok(mut value) = serde_json::from_slice::<Value>(body) else {
+        return Shape::Other;
+    };
+    if !value.is_object() {
+        return Shape::NotObject;
+    }
+    if !whole_floats_to_integers(&mut value) {
+        return Shape::Object;
+    }
+    serde_json::to_vec(&value).map_or(Shape::Object, Shape::Rewritten)
+}
+
+/// Rewrites every float with a zero fraction that fits an `i64` as an integer; whether any was.
+fn whole_floats_to_integers(value: &mut Value) -> bool {
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            // The bounds are exact powers of two, so the comparison is exact.
+            let fits = f.fract() == 0.0
+                && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f);
+            if fits {
+                *value = Value::from(f as i64);
+            }
+            fits
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .fold(false, |any, v| whole_floats_to_integers(v) | any),
+        Value::Object(map) => map
+            .values_mut()
+            .fold(false, |any, v| whole_floats_to_integers(v) | any),
+        _ => false,
     }
 }
 
@@ -66,28 +113,45 @@ pub async fn middleware(
         }
         body.extend_from_slice(&chunk);
     }
-    if is_json_but_not_object(&body) {
-        let error = ApiError::new(
-            Code::ValidationFailed,
-            "the body must be a JSON object, not an array or a single value",
-        );
-        return Ok(req.error_response(error).map_into_right_body());
-    }
-    req.set_payload(Payload::from(body.freeze()));
+    let body = match shape(&body) {
+        Shape::NotObject => {
+            let error = ApiError::new(
+                Code::ValidationFailed,
+                "the body must be a JSON object, not an array or a single value",
+            );
+            return Ok(req.error_response(error).map_into_right_body());
+        }
+        Shape::Rewritten(bytes) => bytes.into(),
+        Shape::Other | Shape::Object => body.freeze(),
+    };
+    req.set_payload(Payload::from(body));
     Ok(next.call(req).await?.map_into_left_body())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::is_json_but_not_object;
+    use super::{Shape, shape};
 
     #[test]
     fn only_valid_non_objects_are_caught() {
         for body in [&b"[1,2]"[..], b" \"x\"", b"5", b"true", b"null", b"\n[]"] {
-            assert!(is_json_but_not_object(body), "{body:?}");
+            assert_eq!(shape(body), Shape::NotObject, "{body:?}");
         }
-        for body in [&b"{}"[..], b" {\"a\":1}", b"", b"[1,", b"nope"] {
-            assert!(!is_json_but_not_object(body), "{body:?}");
+        for body in [&b" {\"a\":1}"[..], b"{\"a\":[1.5]}"] {
+            assert_eq!(shape(body), Shape::Object, "{body:?}");
         }
+        for body in [&b""[..], b"  ", b"[1,", b"nope"] {
+            assert_eq!(shape(body), Shape::Other, "{body:?}");
+        }
+    }
+
+    #[test]
+    fn whole_floats_become_integers() {
+        let rewritten = shape(br#"{"a":5.0,"b":[2e2,1.5],"c":{"d":-0.0},"e":1e300}"#);
+        let Shape::Rewritten(bytes) = rewritten else {
+            panic!("{rewritten:?}");
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        assert_eq!(text, r#"{"a":5,"b":[200,1.5],"c":{"d":0},"e":1e300}"#);
     }
 }

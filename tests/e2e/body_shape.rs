@@ -86,15 +86,26 @@ async fn details_do_not_echo_input(backend: Backend) {
     typed.assert_problem(400, "bad_request");
     let detail = typed.body["detail"].as_str().unwrap();
     assert!(detail.contains("expected a string"), "{detail}");
-    let tier = app
+    let fraction = app
         .post(
             &key,
             "/v1/spaces/clean/tiers",
-            json!({"name": "Paid", "kind": "paid", "monthly_price_minor": 500, "trial_days": 5.0}),
+            json!({"name": "Paid", "kind": "paid", "monthly_price_minor": 500, "trial_days": 5.5}),
         )
         .await;
-    tier.assert_problem(400, "bad_request");
-    let detail = tier.body["detail"].as_str().unwrap();
-    assert!(detail.contains("whole number"), "{detail}");
+    fraction.assert_problem(400, "bad_request");
+    let detail = fraction.body["detail"].as_str().unwrap();
+    assert!(detail.contains("expected an integer"), "{detail}");
+    // JSON Schema counts 5.0 as an integer, and so does the API.
+    let whole = app
+        .post(
+            &key,
+            "/v1/spaces/clean/tiers",
+            json!({"name": "Paid", "kind": "paid", "monthly_price_minor": 5e2, "trial_days": 5.0}),
+        )
+        .await;
+    assert_eq!(whole.status, 201, "{whole:?}");
+    assert_eq!(whole.body["monthly_price_minor"], 500);
+    assert_eq!(whole.body["trial_days"], 5);
     app.finish().await;
 }

@@ -164,7 +164,7 @@ async fn a_position_no_write_has_reached_is_refused_at_once() {
     let reply = app
         .get(&app.admin, "/v1/spaces/nowhere?min_position=999999")
         .await;
-    reply.assert_problem(422, "position_not_reached");
+    reply.assert_problem(409, "position_not_reached");
     assert!(started.elapsed() < std::time::Duration::from_secs(1));
     app.finish().await;
 }

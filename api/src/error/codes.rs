@@ -54,7 +54,7 @@ pub const TABLE: [(Code, u16, &str); 23] = [
     ),
     (
         Code::PositionNotReached,
-        422,
+        409,
         "No write has reached this position",
     ),
 ];

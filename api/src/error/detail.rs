@@ -33,7 +33,8 @@ pub fn from_serde(message: &str) -> String {
     bounded(&sentence)
 }
 
-/// "expected an integer" for a whole-number float, else the expected type.
+/// The expected type, saying "an integer" for Rust's integer types. (A whole-number float never
+/// gets here: `json_body` passes it on as an integer.)
 fn wrong_type(rest: &str) -> String {
     let (found, expected) = rest
         .split_once(", expected ")
@@ -44,8 +45,7 @@ fn wrong_type(rest: &str) -> String {
     ]
     .contains(&expected);
     if integer && found.starts_with("floating point") {
-        return "a number must be a whole number written without a decimal point or exponent \
-                (5, not 5.0)"
+        return "a value has the wrong type: expected an integer, found a number with a fraction"
             .to_owned();
     }
     let expected = if integer { "an integer" } else { expected };
@@ -96,8 +96,8 @@ mod tests {
             d,
             "a value has the wrong type: expected an integer, found a string"
         );
-        let d = from_serde("invalid type: floating point `5.0`, expected u32");
-        assert!(d.contains("whole number"), "{d}");
+        let d = from_serde("invalid type: floating point `5.5`, expected u32");
+        assert!(d.ends_with("found a number with a fraction"), "{d}");
         let long = "k".repeat(500);
         let d = from_serde(&format!("unknown field `{long}\n`, expected `name`"));
         assert!(d.len() < 120 && !d.contains('\n'), "{d}");

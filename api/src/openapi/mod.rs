@@ -108,6 +108,9 @@ fn error_statuses(path: &str, method: &str) -> Vec<u16> {
     }
     if write {
         statuses.extend([409, 413, 415, 422]);
+    } else if waits_for_read_models(path, method) {
+        // `min_position` beyond the log's last position.
+        statuses.push(409);
     }
     statuses.sort_unstable();
     statuses
@@ -139,7 +142,10 @@ fn add_errors(path: &str, method: &str, operation: &mut Operation) {
             .filter(|(_, s, _)| *s == status)
             .map(|(code, _, _)| *code)
             .filter(|code| method != "get" || !matches!(code, Code::IdempotencyKeyReused))
-            .filter(|code| *code != Code::NotReady || waits_for_read_models(path, method))
+            .filter(|code| {
+                !matches!(code, Code::NotReady | Code::PositionNotReached)
+                    || waits_for_read_models(path, method)
+            })
             .collect();
         let names: Vec<String> = codes.iter().map(|c| format!("`{c}`")).collect();
         let examples = codes.iter().map(|code| {
