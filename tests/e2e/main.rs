@@ -38,6 +38,7 @@ mod points;
 mod purchase_race;
 mod purchases;
 mod questions;
+mod rate_limits;
 mod replay;
 mod retention;
 mod revisions;
