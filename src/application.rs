@@ -5,6 +5,7 @@
 use crate::config::Config;
 use anyhow::Context;
 use lyceum_api::AppState;
+use lyceum_api::limits::RateLimiter;
 use lyceum_domain::payment::providers::Payments;
 use lyceum_projections::Projection;
 use lyceum_store::Db;
@@ -293,6 +294,7 @@ impl Application {
         state.clock = clock;
         state.payments = payments;
         state.health = tasks.health().clone();
+        state.limits = Arc::new(RateLimiter::new(api_db.clone(), config.rate_limits()));
         let server = lyceum_api::serve(listener, state, config.http_workers)
             .context("starting the HTTP server")?;
         let handle = server.handle();

@@ -2,9 +2,11 @@
 //! `LYCEUM_…` environment variables and flags. Secrets (URLs with passwords) never reach a log.
 
 use anyhow::Context;
+use lyceum_api::limits::{Policies, Quota};
 use lyceum_domain::payment::providers::Payments;
 use serde::Deserialize;
 use std::fmt;
+use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 
 /// A value that must not be logged.
@@ -47,10 +49,18 @@ pub struct Config {
     /// Which payment provider charges members: `test`, the built-in deterministic provider, is
     /// the only one so far.
     pub payment_provider: String,
+    /// Requests each API key and each member session may make per rate-limit window, across
+    /// all API nodes.
+    pub rate_limit: u32,
+    /// Requests each client address may make per window without a bearer secret.
+    pub rate_limit_anonymous: u32,
+    /// The rate-limit window, in seconds.
+    pub rate_limit_window: u32,
 }
 
 impl Default for Config {
     fn default() -> Self {
+        let limits = Policies::default();
         Self {
             database_url: None,
             amqp_url: None,
@@ -60,6 +70,9 @@ impl Default for Config {
             http_workers: 2,
             allow_private_webhooks: false,
             payment_provider: "test".into(),
+            rate_limit: limits.caller.limit,
+            rate_limit_anonymous: limits.anonymous.limit,
+            rate_limit_window: limits.caller.window(),
         }
     }
 }
@@ -76,13 +89,47 @@ pub struct FileConfig {
     pub http_workers: Option<usize>,
     pub allow_private_webhooks: Option<bool>,
     pub payment_provider: Option<String>,
+    pub rate_limit: Option<NonZeroU32>,
+    pub rate_limit_anonymous: Option<NonZeroU32>,
+    pub rate_limit_window: Option<NonZeroU32>,
 }
+
+/// The settings with no flag of their own, read from `LYCEUM_…` variables.
+const ENV_ONLY: [&str; 3] = [
+    "LYCEUM_RATE_LIMIT",
+    "LYCEUM_RATE_LIMIT_ANONYMOUS",
+    "LYCEUM_RATE_LIMIT_WINDOW",
+];
 
 impl FileConfig {
     pub fn load(path: &Path) -> anyhow::Result<Self> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("reading config file {}", path.display()))?;
         toml::from_str(&text).with_context(|| format!("parsing config file {}", path.display()))
+    }
+
+    /// The settings that have no flag, from the process's environment (see [`ENV_ONLY`]).
+    pub fn from_env() -> anyhow::Result<Self> {
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// The settings that have no flag, from `var` (the environment, or a test's map).
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let [limit, anonymous, window] = ENV_ONLY.map(|name| {
+            var(name)
+                .map(|value| {
+                    value.trim().parse::<NonZeroU32>().with_context(|| {
+                        format!("{name} must be a whole number above 0, not {value:?}")
+                    })
+                })
+                .transpose()
+        });
+        Ok(Self {
+            rate_limit: limit?,
+            rate_limit_anonymous: anonymous?,
+            rate_limit_window: window?,
+            ..Self::default()
+        })
     }
 }
 
@@ -111,6 +158,27 @@ impl Config {
                 .payment_provider
                 .or(file.payment_provider)
                 .unwrap_or(defaults.payment_provider),
+            rate_limit: over
+                .rate_limit
+                .or(file.rate_limit)
+                .map_or(defaults.rate_limit, NonZeroU32::get),
+            rate_limit_anonymous: over
+                .rate_limit_anonymous
+                .or(file.rate_limit_anonymous)
+                .map_or(defaults.rate_limit_anonymous, NonZeroU32::get),
+            rate_limit_window: over
+                .rate_limit_window
+                .or(file.rate_limit_window)
+                .map_or(defaults.rate_limit_window, NonZeroU32::get),
+        }
+    }
+
+    /// The API's rate limits: per key or session, and per address without one.
+    pub fn rate_limits(&self) -> Policies {
+        let window = self.rate_limit_window;
+        Policies {
+            caller: Quota::new(self.rate_limit, window),
+            anonymous: Quota::new(self.rate_limit_anonymous, window),
         }
     }
 
@@ -176,6 +244,37 @@ mod tests {
             ..Config::default()
         };
         assert!(unknown.payments().is_err());
+    }
+
+    #[test]
+    fn rate_limits_default_to_a_minute_and_refuse_zero() {
+        let defaults = Config::default().rate_limits();
+        assert_eq!(defaults, Policies::default());
+        let vars = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        let env = FileConfig::from_vars(vars(&[
+            ("LYCEUM_RATE_LIMIT", "5"),
+            ("LYCEUM_RATE_LIMIT_WINDOW", " 10 "),
+        ]))
+        .unwrap();
+        let file = FileConfig {
+            rate_limit: NonZeroU32::new(7),
+            rate_limit_anonymous: NonZeroU32::new(3),
+            ..FileConfig::default()
+        };
+        let limits = Config::layered(file, env).rate_limits();
+        assert_eq!(limits.caller, Quota::new(5, 10));
+        assert_eq!(limits.anonymous, Quota::new(3, 10));
+        let zero = FileConfig::from_vars(vars(&[("LYCEUM_RATE_LIMIT_ANONYMOUS", "0")]));
+        let error = format!("{:#}", zero.unwrap_err());
+        assert!(error.contains("LYCEUM_RATE_LIMIT_ANONYMOUS"), "{error}");
+        assert!(toml::from_str::<FileConfig>("rate_limit = 0").is_err());
     }
 
     #[test]

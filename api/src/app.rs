@@ -90,6 +90,7 @@ pub fn serve(listener: TcpListener, state: AppState, workers: usize) -> std::io:
             .app_data(web::QueryConfig::default().error_handler(query_error))
             .app_data(web::PathConfig::default().error_handler(path_error))
             .wrap(from_fn(json_body::middleware))
+            .wrap(from_fn(crate::limits::middleware))
             .wrap(TracingLogger::default())
             .wrap(from_fn(request_id::middleware))
             .into_utoipa_app()

@@ -1,6 +1,6 @@
 //! What every handler shares: built once, outside the server's worker factory.
 
-use crate::limits::RateLimiter;
+use crate::limits::{Policies, RateLimiter};
 use lyceum_domain::payment::providers::Payments;
 use lyceum_store::Db;
 use lyceum_store::clock::{Clock, SystemClock};
@@ -22,7 +22,8 @@ pub struct AppState {
     pub allow_private_webhooks: bool,
     /// The time, for commands that depend on it (trials, periods).
     pub clock: Arc<dyn Clock>,
-    /// Per-member engagement rate limits, in this process.
+    /// The rate limits of callers and of members' engagement, counted in the database so
+    /// every API node shares them.
     pub limits: Arc<RateLimiter>,
     /// What the process's workers say about their readiness, for `/readyz`.
     pub health: Health,
@@ -32,6 +33,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, feed: LiveFeed, nudge: Nudge) -> Self {
+        let limits = Arc::new(RateLimiter::new(db.clone(), Policies::default()));
         Self {
             db,
             feed,
@@ -39,7 +41,7 @@ impl AppState {
             consistency_timeout: Duration::from_secs(5),
             allow_private_webhooks: false,
             clock: Arc::new(SystemClock),
-            limits: Arc::new(RateLimiter::default()),
+            limits,
             health: Health::default(),
             payments: Payments::default(),
         }

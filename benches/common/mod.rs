@@ -104,6 +104,9 @@ pub async fn spawn_app(
         bind: "127.0.0.1:0".into(),
         amqp_prefix: format!("bench{}", &Uuid::new_v4().simple().to_string()[..8]),
         http_workers: 2,
+        // A benchmark measures throughput, not the rate limit.
+        rate_limit: u32::MAX,
+        rate_limit_anonymous: u32::MAX,
         ..Config::default()
     };
     let mut database_url = None;

@@ -112,6 +112,7 @@ impl Cli {
             http_workers: None,
             allow_private_webhooks: self.allow_private_webhooks.then_some(true),
             payment_provider: self.payment_provider.clone(),
+            ..FileConfig::from_env()?
         };
         Ok(Config::layered(file, over))
     }

@@ -18,6 +18,7 @@ pub mod keys;
 pub mod migrate;
 pub mod offers;
 pub mod purchases;
+pub mod rate_limits;
 pub mod read;
 pub mod referrals;
 mod schema;

@@ -52,6 +52,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     crate::purchases::MIGRATION,
     crate::referrals::MIGRATION,
     crate::catalog::MIGRATION,
+    crate::rate_limits::MIGRATION,
 ];
 
 const EVENT_LOG: Migration = Migration {

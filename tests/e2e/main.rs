@@ -39,6 +39,7 @@ mod points;
 mod purchase_race;
 mod purchases;
 mod questions;
+mod rate_limits;
 mod replay;
 mod retention;
 mod revisions;

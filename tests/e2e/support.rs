@@ -50,6 +50,8 @@ pub struct TestApp {
     pub http: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     running: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    /// Whether finishing removes the database, exchanges and queues (not for a second node).
+    owns_resources: bool,
 }
 
 /// An HTTP answer, with its body parsed as JSON when it is JSON.
@@ -107,11 +109,23 @@ impl TestApp {
 
     /// Spawns the application on a clock the test controls.
     pub async fn spawn_with_clock(backend: Backend, clock: Arc<dyn Clock>) -> Self {
+        Self::spawn_configured(backend, clock, |_| {}).await
+    }
+
+    /// Spawns the application on `clock`, with `configure` applied to the test configuration
+    /// (whose rate limits are out of reach, so only the tests about them meet them).
+    pub async fn spawn_configured(
+        backend: Backend,
+        clock: Arc<dyn Clock>,
+        configure: impl FnOnce(&mut Config),
+    ) -> Self {
         let mut config = Config {
             bind: "127.0.0.1:0".into(),
             http_workers: 1,
             allow_private_webhooks: true,
             amqp_prefix: unique("t"),
+            rate_limit: u32::MAX,
+            rate_limit_anonymous: u32::MAX,
             ..Config::default()
         };
         match backend {
@@ -126,16 +140,36 @@ impl TestApp {
                 config.amqp_url = Some(Secret::new(AMQP_URL));
             }
         }
+        configure(&mut config);
+        Self::start(config, clock, None).await
+    }
+
+    /// A second application (another API node, with its own state and port) on this one's
+    /// database and broker names, on `clock`, sharing its admin key. Finishing it stops it and
+    /// leaves the database, exchanges and queues to `self`.
+    pub async fn node_beside(&self, clock: Arc<dyn Clock>) -> Self {
+        Self::start(self.config.clone(), clock, Some(self.admin.clone())).await
+    }
+
+    /// Builds and runs the application; stores a new admin key unless given one.
+    async fn start(config: Config, clock: Arc<dyn Clock>, admin: Option<String>) -> Self {
         let app = lyceum::Application::build_with_clock(&config, clock)
             .await
             .expect("the application starts");
         let base = format!("http://127.0.0.1:{}", app.port());
         let db = app.db().clone();
         let api_db = app.api_db().clone();
-        let key = IssuedKey::generate(Role::Admin, None).expect("a key");
-        insert_admin(&db, &key)
-            .await
-            .expect("the admin key is stored");
+        let owns_resources = admin.is_none();
+        let admin = match admin {
+            Some(admin) => admin,
+            None => {
+                let key = IssuedKey::generate(Role::Admin, None).expect("a key");
+                insert_admin(&db, &key)
+                    .await
+                    .expect("the admin key is stored");
+                key.secret
+            }
+        };
         let (stop, stopped) = oneshot::channel::<()>();
         let running = tokio::spawn(app.run_until_stopped(async move {
             let _ = stopped.await;
@@ -144,11 +178,12 @@ impl TestApp {
             base,
             db,
             api_db,
-            admin: key.secret,
+            admin,
             config,
             http: client(),
             stop: Some(stop),
             running: Some(running),
+            owns_resources,
         }
     }
 
@@ -159,6 +194,9 @@ impl TestApp {
         }
         if let Some(running) = self.running.take() {
             let _ = tokio::time::timeout(Duration::from_secs(15), running).await;
+        }
+        if !self.owns_resources {
+            return;
         }
         if let Some(url) = &self.config.amqp_url
             && let Ok(connection) = lyceum_workers::amqp::connect(url.expose()).await

@@ -24,7 +24,14 @@ use utoipa_actix_web::AppExt;
 members and content over REST, with every change recorded as an event. Authenticate with \
 `Authorization: Bearer <key>`. Every write answers with `Lyceum-Position`; pass it to reads as \
 `min_position` to read your own writes. Send `Idempotency-Key` on any POST, PATCH or DELETE to \
-retry safely. Errors are RFC 9457 problem documents with a stable `code`.",
+retry safely. Errors are RFC 9457 problem documents with a stable `code`. Every request but \
+the health checks and the docs (GraphQL too) counts against a rate limit shared by all API \
+nodes: per API key or member session (600 a minute by default), or per client address without \
+one (120 a minute). Every counted answer carries the `RateLimit-Policy` and `RateLimit` headers \
+(draft-ietf-httpapi-ratelimit-headers); past the quota the answer is 429 `rate_limited` with \
+`Retry-After`, the seconds until the window ends. A member's engagement is limited per kind of \
+action besides (30 comments, 120 views, 60 likes, 30 shares, 10 reports, 60 lesson completions a \
+minute).",
         license(name = "AGPL-3.0-only")
     ),
     components(schemas(Problem)),
@@ -78,8 +85,9 @@ impl Modify for BearerAuth {
 /// Which error statuses an operation can answer.
 fn error_statuses(path: &str, method: &str) -> Vec<u16> {
     let write = method != "get";
-    // Any operation may find the database out of reach (503 `unavailable`).
-    let mut statuses = vec![400, 401, 500, 503];
+    // Any operation may find the database out of reach (503 `unavailable`), and every caller
+    // is rate limited (429), members' engagement again per kind of action.
+    let mut statuses = vec![400, 401, 429, 500, 503];
     // The signed-in member is read from the read models, which may not have caught up.
     if path.contains('{') || path == "/v1/auth/me" {
         statuses.push(404);
@@ -98,10 +106,6 @@ fn error_statuses(path: &str, method: &str) -> Vec<u16> {
     if path.ends_with("/change-tier") {
         statuses.push(402);
     }
-    // Members' engagement is rate-limited per member.
-    if rate_limited(path, method) {
-        statuses.push(429);
-    }
     // A member reads an item's comments only if it can read the item.
     if !write && path.ends_with("/comments") {
         statuses.push(403);
@@ -119,20 +123,6 @@ fn error_statuses(path: &str, method: &str) -> Vec<u16> {
 /// Whether a read may wait for `min_position` and answer 503 `not_ready`.
 fn waits_for_read_models(path: &str, method: &str) -> bool {
     method == "get" && (path.starts_with("/v1/spaces/") || path == "/v1/auth/me")
-}
-
-/// The engagement routes with a per-member rate limit (see [`crate::limits`]).
-fn rate_limited(path: &str, method: &str) -> bool {
-    let limited = [
-        "/views",
-        "/like",
-        "/shares",
-        "/comments",
-        "/complete",
-        "/reports",
-    ];
-    (method != "get" && limited.iter().any(|end| path.ends_with(end)))
-        || (method == "patch" && path.ends_with("/comments/{comment}"))
 }
 
 fn add_errors(path: &str, method: &str, operation: &mut Operation) {
@@ -161,19 +151,21 @@ fn add_errors(path: &str, method: &str, operation: &mut Operation) {
             .schema(Some(Ref::from_schema_name("Problem")))
             .examples_from_iter(examples)
             .build();
-        let response = ResponseBuilder::new()
+        let mut response = ResponseBuilder::new()
             .description(format!(
                 "{}. Codes: {}.",
                 codes::title(codes.first().copied().unwrap_or(Code::Internal)),
                 names.join(", ")
             ))
-            .content("application/problem+json", content)
-            .build();
+            .content("application/problem+json", content);
+        if status == 429 {
+            response = shared::rate_limited(response);
+        }
         operation
             .responses
             .responses
             .entry(status.to_string())
-            .or_insert(response.into());
+            .or_insert(response.build().into());
     }
 }
 
@@ -204,7 +196,9 @@ fn example_detail(code: Code) -> &'static str {
         }
         Code::NotReady => "the read models have not reached position 42 yet",
         Code::Internal => "an unexpected error occurred; it has been logged",
-        Code::RateLimited => "at most 30 comments a minute; retry after the Retry-After seconds",
+        Code::RateLimited => {
+            "at most 600 requests a minute with this key or session; retry in 12 s"
+        }
         Code::MemberMuted => "you are muted until 2026-11-21T09:00:00Z and cannot post",
         Code::Unavailable => "the database cannot be reached; retry shortly",
         Code::PositionNotReached => "min_position 9000 is beyond the log's last position, 8812",

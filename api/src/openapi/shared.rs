@@ -1,13 +1,13 @@
 //! What operations share, added to each here instead of repeated on every handler: the `space`
-//! path parameter, the bearer security requirement, and the `Lyceum-Position` header on a
-//! write's success.
+//! path parameter, the bearer security requirement, the `Lyceum-Position` header on a write's
+//! success, and the rate-limit headers on success and on 429.
 
 use utoipa::PartialSchema;
 use utoipa::openapi::RefOr;
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::security::SecurityRequirement;
-use utoipa::openapi::{Required, response::Response};
+use utoipa::openapi::{Required, ResponseBuilder, response::Response};
 
 /// Operations that need no key: sign-up and sign-in, and Stripe's deliveries, which are
 /// authenticated by their signature.
@@ -46,13 +46,61 @@ pub fn add_shared(path: &str, method: &str, operation: &mut Operation) {
         let bearer = SecurityRequirement::new("bearer", Vec::<String>::new());
         operation.security = Some(vec![bearer]);
     }
-    if method != "get" && !writes_no_event(path, method) {
-        for (status, response) in operation.responses.responses.iter_mut() {
-            if let (true, RefOr::T(response)) = (status.starts_with('2'), response) {
+    let positioned = method != "get" && !writes_no_event(path, method);
+    for (status, response) in operation.responses.responses.iter_mut() {
+        if let (true, RefOr::T(response)) = (status.starts_with('2'), response) {
+            if positioned {
                 add_position(response);
+            }
+            for (name, header) in rate_limit_headers() {
+                response.headers.entry(name.to_owned()).or_insert(header);
             }
         }
     }
+}
+
+/// The headers every counted answer carries (see `crate::limits`).
+fn rate_limit_headers() -> [(&'static str, RefOr<utoipa::openapi::header::Header>); 2] {
+    let header = |description: &str| {
+        RefOr::T(
+            HeaderBuilder::new()
+                .schema(Some(String::schema()))
+                .description(Some(description))
+                .build(),
+        )
+    };
+    [
+        (
+            "RateLimit-Policy",
+            header(
+                "The caller's quota: `\"default\";q=600;w=60` per API key or member session, \
+                 `\"anonymous\";q=120;w=60` per address without one (requests per window of \
+                 `w` seconds; the numbers are the deployment's)",
+            ),
+        ),
+        (
+            "RateLimit",
+            header(
+                "What is left of it: `\"default\";r=599;t=42`, `r` requests for the `t` \
+                 seconds until the window ends",
+            ),
+        ),
+    ]
+}
+
+/// A 429's headers: the rate-limit headers and `Retry-After`.
+pub fn rate_limited(mut response: ResponseBuilder) -> ResponseBuilder {
+    let retry_after = HeaderBuilder::new()
+        .schema(Some(u32::schema()))
+        .description(Some("Seconds until a retry can succeed: the window's end"))
+        .build();
+    response = response.header("Retry-After", retry_after);
+    for (name, header) in rate_limit_headers() {
+        if let RefOr::T(header) = header {
+            response = response.header(name, header);
+        }
+    }
+    response
 }
 
 fn add_position(response: &mut Response) {

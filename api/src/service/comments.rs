@@ -171,7 +171,8 @@ pub async fn post(
     let now = state.clock.now();
     state
         .limits
-        .check(engagement.member_id.0, Limit::Comment, now)?;
+        .check(engagement.member_id.0, Limit::Comment, now)
+        .await?;
     let parent = match input.parent_id {
         Some(id) => {
             let parent = load_in_space::<Comment>(&state.db, space.id, id)
@@ -238,7 +239,8 @@ pub async fn edit(
     let now = state.clock.now();
     state
         .limits
-        .check(engagement.member_id.0, Limit::Comment, now)?;
+        .check(engagement.member_id.0, Limit::Comment, now)
+        .await?;
     let body = seal(state, engagement.member_id, &input.body).await?;
     let command = CommentCommand::Edit {
         by: engagement.member_id,

@@ -145,7 +145,10 @@ pub async fn interact(
     let now = state.clock.now();
     let action = action(now);
     let (name, limit) = name_and_limit(action);
-    state.limits.check(engagement.member_id.0, limit, now)?;
+    state
+        .limits
+        .check(engagement.member_id.0, limit, now)
+        .await?;
     let stream = pair_id(
         Interaction::TYPE,
         engagement.member_id,

@@ -37,7 +37,8 @@ pub async fn complete(
     let member = course.member_id;
     state
         .limits
-        .check(member.0, Limit::Completion, state.clock.now())?;
+        .check(member.0, Limit::Completion, state.clock.now())
+        .await?;
     // The course's own stream says which lessons it has now, so a lesson added a moment ago
     // counts at once.
     let lesson_ids: Vec<ContentId> = course.item.parts.clone();

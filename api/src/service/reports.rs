@@ -89,7 +89,8 @@ pub async fn file(
     let (member, _) = auth.require_member()?;
     state
         .limits
-        .check(member, Limit::Report, state.clock.now())?;
+        .check(member, Limit::Report, state.clock.now())
+        .await?;
     let (content_id, _) = published(state, space, &input.content_id.to_string()).await?;
     if let Some(comment) = input.comment_id {
         let on = load_in_space::<Comment>(&state.db, space.id, comment)
