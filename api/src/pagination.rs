@@ -18,7 +18,8 @@ pub struct PageQuery {
     /// How many items to return, 1 to 100. Default 20.
     #[param(minimum = 1, maximum = 100, example = 20)]
     pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
+    /// The `next_cursor` of the previous page (empty: the first page). A cursor the server did
+    /// not issue is refused with 400.
     pub cursor: Option<String>,
     /// Wait until the read models have applied the log up to this position (from a write's
     /// `Lyceum-Position` header); at most 5 s, then 503.
@@ -36,9 +37,14 @@ impl PageQuery {
         }
     }
 
-    /// The decoded cursor: the key of the last item of the previous page.
+    /// The decoded cursor: the key of the last item of the previous page. An empty cursor is
+    /// no cursor, as in `?cursor=` from a client that fills the parameter in every time.
     pub fn after(&self) -> Result<Option<String>, ApiError> {
-        self.cursor.as_deref().map(decode_cursor).transpose()
+        self.cursor
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .map(decode_cursor)
+            .transpose()
     }
 
     /// The page asked for, checked.
