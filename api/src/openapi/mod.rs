@@ -1,7 +1,10 @@
 //! The OpenAPI 3.1 contract. Paths come from the handlers registered with utoipa-actix-web;
 //! every operation then gets its error responses, with examples, from the one error table, so
-//! the documented errors cannot drift from what the code returns.
+//! the documented errors cannot drift from what the code returns; and requests get the rules
+//! the server enforces on them ([`constraints`], [`params`]), from the code that enforces them.
 
+mod constraints;
+mod params;
 mod shared;
 
 use crate::error::codes::{self, TABLE};
@@ -24,7 +27,16 @@ use utoipa_actix_web::AppExt;
 members and content over REST, with every change recorded as an event. Authenticate with \
 `Authorization: Bearer <key>`. Every write answers with `Lyceum-Position`; pass it to reads as \
 `min_position` to read your own writes. Send `Idempotency-Key` on any POST, PATCH or DELETE to \
-retry safely. Errors are RFC 9457 problem documents with a stable `code`.",
+retry safely. Errors are RFC 9457 problem documents with a stable `code`.\n\n\
+Request bodies are read strictly. A field the schema does not name is refused (400 \
+`bad_request`), in every variant of a `oneOf` too. An integer field takes a JSON integer only: \
+`5.0` is refused like `\"5\"` (400 `bad_request`), so a client must not send whole numbers as \
+floats. The schemas give every limit the server checks (`pattern`, `minimum`, `maximum`, \
+`minLength`, `maxLength`, `minItems`, `maxItems`); a value outside one is refused with 400 (it \
+does not fit the type) or 422 `validation_failed`. Text limits count characters after \
+surrounding whitespace is trimmed, which is what the patterns of text fields express; rules \
+that join two fields (a daily cap at least the points it caps, a free tier without prices) are \
+said in the fields' descriptions.",
         license(name = "AGPL-3.0-only")
     ),
     components(schemas(Problem)),
@@ -75,14 +87,22 @@ impl Modify for BearerAuth {
     }
 }
 
-/// Which error statuses an operation can answer.
-fn error_statuses(path: &str, method: &str) -> Vec<u16> {
+/// Which error statuses an operation can answer; `waits` when it takes `min_position`.
+fn error_statuses(path: &str, method: &str, waits: bool) -> Vec<u16> {
     let write = method != "get";
     // Any operation may find the database out of reach (503 `unavailable`).
     let mut statuses = vec![400, 401, 500, 503];
     // The signed-in member is read from the read models, which may not have caught up.
     if path.contains('{') || path == "/v1/auth/me" {
         statuses.push(404);
+    }
+    // A member session reading a space's creator routes; and a read that waits for a position
+    // the log has not reached.
+    if !write && path.starts_with("/v1/spaces/{space}") {
+        statuses.push(403);
+    }
+    if !write && waits {
+        statuses.push(422);
     }
     // Sign-up and sign-in need no key, so no key can be refused.
     // Nor can Stripe's deliveries, which are authenticated by their signature (401).
@@ -102,14 +122,11 @@ fn error_statuses(path: &str, method: &str) -> Vec<u16> {
     if rate_limited(path, method) {
         statuses.push(429);
     }
-    // A member reads an item's comments only if it can read the item.
-    if !write && path.ends_with("/comments") {
-        statuses.push(403);
-    }
     if write {
         statuses.extend([409, 413, 415, 422]);
     }
     statuses.sort_unstable();
+    statuses.dedup();
     statuses
 }
 
@@ -133,12 +150,15 @@ fn rate_limited(path: &str, method: &str) -> bool {
 }
 
 fn add_errors(path: &str, method: &str, operation: &mut Operation) {
-    for status in error_statuses(path, method) {
+    for status in error_statuses(path, method, params::takes_min_position(operation)) {
         let codes: Vec<Code> = TABLE
             .iter()
             .filter(|(_, s, _)| *s == status)
             .map(|(code, _, _)| *code)
-            .filter(|code| method != "get" || !matches!(code, Code::IdempotencyKeyReused))
+            .filter(|code| {
+                method != "get"
+                    || !matches!(code, Code::IdempotencyKeyReused | Code::TierRequiresPayment)
+            })
             .filter(|code| *code != Code::NotReady || waits_for_read_models(path, method))
             .collect();
         let names: Vec<String> = codes.iter().map(|c| format!("`{c}`")).collect();
@@ -204,11 +224,22 @@ fn example_detail(code: Code) -> &'static str {
 
 /// The complete contract.
 pub fn document() -> Document {
+    let (doc, unplaced) = build();
+    for rule in unplaced {
+        tracing::warn!(rule, "a request rule names no field of the contract");
+    }
+    doc
+}
+
+/// The contract, and the request rules it found no field or parameter for.
+fn build() -> (Document, Vec<String>) {
     let (_, mut doc) = App::new()
         .into_utoipa_app()
         .openapi(BaseDocument::openapi())
         .configure(rest::configure)
         .split_for_parts();
+    let mut unplaced = constraints::constrain(&mut doc);
+    unplaced.extend(params::constrain(&mut doc));
     for (path, item) in doc.paths.paths.iter_mut() {
         if path.starts_with("/healthz") || path.starts_with("/readyz") {
             continue;
@@ -226,7 +257,7 @@ pub fn document() -> Document {
             }
         }
     }
-    doc
+    (doc, unplaced)
 }
 
 /// The contract as checked in: pretty JSON with a final newline.
@@ -235,3 +266,6 @@ pub fn document_json() -> String {
     json.push('\n');
     json
 }
+
+#[cfg(test)]
+mod tests;
