@@ -153,9 +153,12 @@ pub enum TierKindDto {
 pub struct CreateTier {
     pub name: String,
     pub kind: TierKindDto,
-    /// In minor units of the space's currency (cents; yen for JPY).
+    /// In minor units of the space's currency (cents; yen for JPY). A paid tier has a monthly or
+    /// a yearly price, or both; a free tier has neither.
     pub monthly_price_minor: Option<i64>,
+    /// The price per year, in the same units.
     pub yearly_price_minor: Option<i64>,
+    /// Paid tiers only (a free tier's is 0 or left out).
     pub trial_days: Option<u32>,
 }
 

@@ -91,10 +91,17 @@ async fn numbers_at_their_limits(backend: Backend) {
             json!({"email": "ada@example.org", "display_name": "Ada"}),
         )
         .await;
-    let mute = format!(
-        "/v1/spaces/limits/members/{}/mute",
+    let member = format!(
+        "/v1/spaces/limits/members/{}",
         member.body["id"].as_str().unwrap()
     );
+    let most = limit(&doc, "AdjustPoints", "delta", "maximum");
+    for (delta, status) in [(most, 200), (most + 1, 422), (0, 422)] {
+        let body = json!({"delta": delta, "reason": "Hosted the study group"});
+        let adjusted = app.post(&key, &format!("{member}/points"), body).await;
+        assert_eq!(adjusted.status, status, "delta {delta}: {adjusted:?}");
+    }
+    let mute = format!("{member}/mute");
     let (min, max) = (
         limit(&doc, "MuteMember", "minutes", "minimum"),
         limit(&doc, "MuteMember", "minutes", "maximum"),

@@ -24,6 +24,8 @@ pub enum Rule {
     Range(i64, i64),
     /// An integer of at least this.
     AtLeast(i64),
+    /// Any integer but this one.
+    Except(i64),
     /// At least `min` and at most `max` items; `unique` when no item may repeat.
     Items {
         min: usize,
@@ -91,6 +93,14 @@ impl Rule {
                         object.maximum = Some((*max).into());
                     }
                     Rule::AtLeast(min) if integer => object.minimum = Some((*min).into()),
+                    Rule::Except(value) if integer => {
+                        // utoipa has no `not`; its extensions are written into the schema as is.
+                        let not = serde_json::json!({"const": value});
+                        object
+                            .extensions
+                            .get_or_insert_default()
+                            .insert("not".into(), not);
+                    }
                     _ => return false,
                 }
                 true

@@ -250,11 +250,11 @@ pub(super) fn rules() -> Vec<FieldRule> {
                 unique: false,
             },
         ),
-        // Non-zero too, which a schema cannot say simply.
         on::<AdjustPoints>(
             "delta",
             Rule::Range(-MAX_POINTS_ADJUSTMENT, MAX_POINTS_ADJUSTMENT),
         ),
+        on::<AdjustPoints>("delta", Rule::Except(0)),
         on::<AdjustPoints>("reason", Rule::Text(MAX_POINTS_REASON)),
     ]
 }

@@ -4,7 +4,7 @@
 use super::build;
 use crate::pagination::MAX_LIMIT;
 use lyceum_domain::membership::level::MAX_LEVELS;
-use lyceum_domain::membership::member::MAX_MUTE_MINUTES;
+use lyceum_domain::membership::member::{MAX_MUTE_MINUTES, MAX_POINTS_ADJUSTMENT};
 use lyceum_domain::membership::terms::MAX_GRACE_DAYS;
 use lyceum_domain::membership::tier::MAX_TRIAL_DAYS;
 use serde_json::{Value, json};
@@ -74,6 +74,15 @@ fn limits_are_the_domain_constants() {
         (&json!(1), &json!(MAX_MUTE_MINUTES))
     );
     assert_eq!(MAX_MUTE_MINUTES, 525_600);
+    let delta = field("AdjustPoints", "delta");
+    assert_eq!(
+        (&delta["minimum"], &delta["maximum"], &delta["not"]),
+        (
+            &json!(-MAX_POINTS_ADJUSTMENT),
+            &json!(MAX_POINTS_ADJUSTMENT),
+            &json!({"const": 0})
+        )
+    );
     let levels = field("LevelRulesInput", "levels");
     assert_eq!(
         (&levels["minItems"], &levels["maxItems"]),
