@@ -1,5 +1,5 @@
 //! Request and response bodies of the REST API, with the examples the OpenAPI contract shows.
-//! Requests refuse unknown fields.
+//! Requests refuse unknown fields, and [`request_rules`] says what the server enforces on them.
 
 use lyceum_domain::ids::MemberId;
 use lyceum_domain::membership::referral::ReferralCode;
@@ -36,8 +36,12 @@ pub mod analytics;
 pub mod ids;
 pub mod ledger;
 pub mod offers;
+pub mod patterns;
+pub mod rules;
 pub mod stripe;
 pub mod webhooks;
+
+use rules::{FieldRule, Rule, on};
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, async_graphql::InputObject)]
 #[graphql(name = "CreateSpaceInput")]
@@ -149,9 +153,12 @@ pub enum TierKindDto {
 pub struct CreateTier {
     pub name: String,
     pub kind: TierKindDto,
-    /// In minor units of the space's currency (cents; yen for JPY).
+    /// In minor units of the space's currency (cents; yen for JPY). A paid tier has a monthly or
+    /// a yearly price, or both; a free tier has neither.
     pub monthly_price_minor: Option<i64>,
+    /// The price per year, in the same units.
     pub yearly_price_minor: Option<i64>,
+    /// Paid tiers only (a free tier's is 0 or left out).
     pub trial_days: Option<u32>,
 }
 
@@ -652,4 +659,71 @@ impl From<lyceum_projections::orders::queries::OrderRow> for Order {
 pub struct SetPaymentMethod {
     /// The payment method the next charges use (see `StartSubscription`).
     pub payment_method: String,
+}
+
+/// Every rule the server enforces on a request field, for the contract.
+pub fn request_rules() -> Vec<FieldRule> {
+    [
+        rules(),
+        terms::rules(),
+        check_ins::rules(),
+        points::rules(),
+        content::rules(),
+        topics::rules(),
+        questions::rules(),
+        comments::rules(),
+        moderation::rules(),
+        offers::rules(),
+        plans::rules(),
+        stripe::rules(),
+        webhooks::rules(),
+    ]
+    .concat()
+}
+
+/// The rules of the request types above, and of sign-up's (whose type lives with its service).
+fn rules() -> Vec<FieldRule> {
+    use crate::service::identity::SignUp;
+    use lyceum_domain::membership::member::MAX_DISPLAY_NAME;
+    use lyceum_domain::membership::tier::{MAX_TIER_NAME, MAX_TRIAL_DAYS};
+    use lyceum_domain::payment::order::MAX_REFUND_REASON;
+    use lyceum_domain::space::{MAX_SPACE_DESCRIPTION, MAX_SPACE_NAME};
+    use lyceum_domain::values::MAX_EMAIL_LEN;
+    use lyceum_store::identity::PASSWORD_CHARS;
+    let email = || Rule::Pattern(patterns::email());
+    let email_len = || Rule::Length(0, MAX_EMAIL_LEN);
+    let method = || Rule::Pattern(patterns::payment_method());
+    let trial = || Rule::Range(0, i64::from(MAX_TRIAL_DAYS));
+    vec![
+        on::<CreateSpace>("slug", Rule::Pattern(patterns::slug())),
+        on::<CreateSpace>("name", Rule::Text(MAX_SPACE_NAME)),
+        on::<CreateSpace>("currency", Rule::Pattern(patterns::currency())),
+        on::<UpdateSpace>("name", Rule::Text(MAX_SPACE_NAME)),
+        on::<UpdateSpace>("description", Rule::BlankOr(MAX_SPACE_DESCRIPTION)),
+        on::<CreateTier>("name", Rule::Text(MAX_TIER_NAME)),
+        on::<CreateTier>("monthly_price_minor", Rule::AtLeast(1)),
+        on::<CreateTier>("yearly_price_minor", Rule::AtLeast(1)),
+        on::<CreateTier>("trial_days", trial()),
+        on::<UpdateTier>("name", Rule::Text(MAX_TIER_NAME)),
+        on::<UpdateTier>("monthly_price_minor", Rule::AtLeast(1)),
+        on::<UpdateTier>("yearly_price_minor", Rule::AtLeast(1)),
+        on::<UpdateTier>("trial_days", trial()),
+        on::<CreateMember>("email", email()),
+        on::<CreateMember>("email", email_len()),
+        on::<CreateMember>("display_name", Rule::Text(MAX_DISPLAY_NAME)),
+        on::<SignUp>("email", email()),
+        on::<SignUp>("email", email_len()),
+        on::<SignUp>("display_name", Rule::Text(MAX_DISPLAY_NAME)),
+        on::<SignUp>(
+            "password",
+            Rule::Length(*PASSWORD_CHARS.start(), *PASSWORD_CHARS.end()),
+        ),
+        on::<StartSubscription>("payment_method", method()),
+        on::<StartSubscription>("offer_code", Rule::Pattern(patterns::offer_code())),
+        on::<StartSubscription>("referral_code", Rule::Pattern(patterns::referral_code())),
+        on::<CreatePurchase>("payment_method", method()),
+        on::<SetPaymentMethod>("payment_method", method()),
+        on::<CreateRefund>("amount_minor", Rule::AtLeast(1)),
+        on::<CreateRefund>("reason", Rule::Text(MAX_REFUND_REASON)),
+    ]
 }

@@ -108,6 +108,11 @@ pub struct SpaceState {
     pub points_rules: PointsRules,
 }
 
+/// The longest space name, in characters once trimmed.
+pub const MAX_SPACE_NAME: usize = 120;
+/// The longest space description, in characters once trimmed.
+pub const MAX_SPACE_DESCRIPTION: usize = 2000;
+
 impl Aggregate for Space {
     const TYPE: &'static str = "space";
     type Command = SpaceCommand;
@@ -127,13 +132,13 @@ impl Aggregate for Space {
                 None,
             ) => Ok(vec![SpaceEvent::SpaceCreated {
                 slug,
-                name: crate::values::bounded_text("name", &name, 120)?,
+                name: crate::values::bounded_text("name", &name, MAX_SPACE_NAME)?,
                 currency,
             }]),
             (_, None) => Err(DomainError::not_found("space")),
             (SpaceCommand::ChangeSettings { name, description }, Some(state)) => {
                 let name = name
-                    .map(|n| crate::values::bounded_text("name", &n, 120))
+                    .map(|n| crate::values::bounded_text("name", &n, MAX_SPACE_NAME))
                     .transpose()?
                     .filter(|n| *n != state.name);
                 let description = description
@@ -141,11 +146,11 @@ impl Aggregate for Space {
                     .filter(|d| *d != state.description);
                 if description
                     .as_ref()
-                    .is_some_and(|d| d.chars().count() > 2000)
+                    .is_some_and(|d| d.chars().count() > MAX_SPACE_DESCRIPTION)
                 {
-                    return Err(DomainError::validation(
-                        "description must be at most 2000 characters",
-                    ));
+                    return Err(DomainError::validation(format!(
+                        "description must be at most {MAX_SPACE_DESCRIPTION} characters"
+                    )));
                 }
                 if name.is_none() && description.is_none() {
                     return Ok(vec![]);

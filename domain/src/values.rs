@@ -3,6 +3,7 @@
 use crate::error::DomainError;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::ops::RangeInclusive;
 
 /// A URL-safe space handle: 2 to 63 characters of `a-z`, `0-9` and `-`, not starting or ending
 /// with `-`, and not a UUID (so a path segment is never ambiguous).
@@ -10,12 +11,15 @@ use std::fmt;
 #[serde(try_from = "String", into = "String")]
 pub struct Slug(String);
 
+/// How long a slug may be, in characters (all ASCII).
+pub const SLUG_LEN: RangeInclusive<usize> = 2..=63;
+
 impl Slug {
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let ok_chars = raw
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if !(2..=63).contains(&raw.len()) || !ok_chars || raw.starts_with('-') || raw.ends_with('-')
+        if !SLUG_LEN.contains(&raw.len()) || !ok_chars || raw.starts_with('-') || raw.ends_with('-')
         {
             return Err(DomainError::validation(
                 "slug must be 2-63 characters of a-z, 0-9 and '-', not starting or ending with '-'",
@@ -54,7 +58,10 @@ impl fmt::Display for Slug {
 /// An ISO 4217 currency code with its number of minor-unit digits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct Currency([u8; 3]);
+pub struct Currency([u8; CURRENCY_LEN]);
+
+/// A currency code's length: three upper-case ASCII letters.
+pub const CURRENCY_LEN: usize = 3;
 
 /// Currencies whose minor unit is the major unit (no decimals).
 const ZERO_DECIMAL: [&str; 16] = [
@@ -112,10 +119,13 @@ impl fmt::Display for Currency {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email(String);
 
+/// The longest email address, in bytes once trimmed and lower-cased.
+pub const MAX_EMAIL_LEN: usize = 254;
+
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let value = raw.trim().to_lowercase();
-        let valid = value.len() <= 254
+        let valid = value.len() <= MAX_EMAIL_LEN
             && !value.chars().any(char::is_whitespace)
             && matches!(value.split_once('@'), Some((local, domain))
                 if !local.is_empty() && domain.contains('.') && !domain.contains('@')

@@ -45,6 +45,7 @@ mod retention;
 mod revisions;
 mod scheduled;
 mod scheduler;
+mod schema_rules;
 mod search;
 mod side_writes;
 mod stripe;

@@ -1,5 +1,6 @@
 //! Bodies for check-in projects, check-ins and members' streaks.
 
+use super::rules::{FieldRule, Rule, on};
 use async_graphql::{InputObject, SimpleObject};
 use lyceum_domain::gamification::streak::Streak;
 use lyceum_projections::check_ins::queries::{CheckInRow, StreakRow};
@@ -166,4 +167,25 @@ impl From<CheckInRow> for CheckInEntry {
             recorded_at: row.recorded_at,
         }
     }
+}
+
+/// What the server enforces on the request types above.
+pub(super) fn rules() -> Vec<FieldRule> {
+    use lyceum_domain::gamification::check_in::MAX_TEXT_CHARS;
+    use lyceum_domain::gamification::project::{
+        MAX_DESCRIPTION, MAX_MIN_TEXT_CHARS, MAX_TITLE, MAX_UTC_OFFSET_MINUTES,
+        MIN_UTC_OFFSET_MINUTES,
+    };
+    let offsets = (MIN_UTC_OFFSET_MINUTES, MAX_UTC_OFFSET_MINUTES);
+    vec![
+        on::<CreateCheckInProject>("title", Rule::Text(MAX_TITLE)),
+        on::<CreateCheckInProject>("description", Rule::BlankOr(MAX_DESCRIPTION)),
+        on::<CreateCheckInProject>(
+            "utc_offset_minutes",
+            Rule::Range(offsets.0.into(), offsets.1.into()),
+        ),
+        on::<CreateCheckInProject>("min_text_chars", Rule::Range(0, MAX_MIN_TEXT_CHARS.into())),
+        // The project's `min_text_chars` is the lower bound, so blank text is fine where it is 0.
+        on::<CheckInBody>("text", Rule::BlankOr(MAX_TEXT_CHARS)),
+    ]
 }

@@ -1,6 +1,7 @@
 //! Bodies for comments and replies.
 
 use super::ids;
+use super::rules::{FieldRule, Rule, on};
 use async_graphql::{ID, SimpleObject};
 use lyceum_projections::engagement::queries::CommentRow;
 use serde::{Deserialize, Serialize};
@@ -98,4 +99,15 @@ impl From<CommentRow> for Comment {
 pub struct ThreadQuery {
     /// List the replies to this comment; without it, the top-level comments.
     pub parent_id: Option<String>,
+}
+
+/// What the server enforces on the request types above.
+pub(super) fn rules() -> Vec<FieldRule> {
+    use lyceum_domain::engagement::MAX_REASON;
+    use lyceum_domain::engagement::comment::MAX_COMMENT;
+    vec![
+        on::<CreateComment>("body", Rule::Text(MAX_COMMENT)),
+        on::<EditComment>("body", Rule::Text(MAX_COMMENT)),
+        on::<Moderation>("reason", Rule::BlankOr(MAX_REASON)),
+    ]
 }

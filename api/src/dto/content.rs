@@ -2,6 +2,7 @@
 //! tags and revisions.
 
 use super::ids;
+use super::rules::{FieldRule, Format, Rule, on};
 use async_graphql::{Enum, ID, SimpleObject};
 use lyceum_domain::content::Access;
 use lyceum_domain::ids::TierId;
@@ -26,13 +27,15 @@ pub enum ContentKindDto {
 }
 
 /// Who may read an item's body.
+// Variants without fields are empty structs, not unit variants: serde lets a unit variant of an
+// internally tagged enum ignore unknown fields, a struct variant refuses them.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 #[serde(tag = "policy", rename_all = "snake_case", deny_unknown_fields)]
 pub enum AccessDto {
     /// Anyone.
-    Public,
+    Public {},
     /// Any member of the space.
-    Members,
+    Members {},
     /// Members of any of these tiers.
     Tiers { tier_ids: Vec<Uuid> },
     /// Members who bought the item, at this price in minor units of the space's currency.
@@ -42,8 +45,8 @@ pub enum AccessDto {
 impl From<AccessDto> for Access {
     fn from(dto: AccessDto) -> Self {
         match dto {
-            AccessDto::Public => Access::Public,
-            AccessDto::Members => Access::Members,
+            AccessDto::Public {} => Access::Public,
+            AccessDto::Members {} => Access::Members,
             AccessDto::Tiers { tier_ids } => Access::Tiers {
                 tier_ids: tier_ids.into_iter().map(TierId).collect(),
             },
@@ -55,8 +58,8 @@ impl From<AccessDto> for Access {
 impl From<Access> for AccessDto {
     fn from(access: Access) -> Self {
         match access {
-            Access::Public => AccessDto::Public,
-            Access::Members => AccessDto::Members,
+            Access::Public => AccessDto::Public {},
+            Access::Members => AccessDto::Members {},
             Access::Tiers { tier_ids } => AccessDto::Tiers {
                 tier_ids: tier_ids.into_iter().map(|t| t.0).collect(),
             },
@@ -226,7 +229,7 @@ impl From<ContentRow> for ContentItem {
             excerpt: row.excerpt,
             access: serde_json::from_value::<Access>(row.access)
                 .map(AccessDto::from)
-                .unwrap_or(AccessDto::Members),
+                .unwrap_or(AccessDto::Members {}),
             status: row.status,
             created_at: row.created_at,
             updated_at: row.updated_at,
@@ -323,7 +326,7 @@ impl From<RevisionRow> for Revision {
             excerpt: row.excerpt,
             access: serde_json::from_value::<Access>(row.access)
                 .map(AccessDto::from)
-                .unwrap_or(AccessDto::Members),
+                .unwrap_or(AccessDto::Members {}),
             actor: row.actor,
             recorded_at: row.recorded_at,
         }
@@ -353,12 +356,12 @@ pub struct AccessView {
 impl From<AccessDto> for AccessView {
     fn from(a: AccessDto) -> Self {
         match a {
-            AccessDto::Public => Self {
+            AccessDto::Public {} => Self {
                 policy: AccessPolicy::Public,
                 tier_ids: vec![],
                 price_minor: None,
             },
-            AccessDto::Members => Self {
+            AccessDto::Members {} => Self {
                 policy: AccessPolicy::Members,
                 tier_ids: vec![],
                 price_minor: None,
@@ -377,5 +380,65 @@ impl From<AccessDto> for AccessView {
                 price_minor: Some(price_minor),
             },
         }
+    }
+}
+
+/// What the server enforces on the request types above.
+pub(super) fn rules() -> Vec<FieldRule> {
+    use lyceum_domain::content::{MAX_EXCERPT, MAX_PARTS, MAX_TAG, MAX_TAGS, MAX_TITLE};
+    vec![
+        on::<CreateContent>("title", Rule::Text(MAX_TITLE)),
+        on::<CreateContent>("excerpt", Rule::BlankOr(MAX_EXCERPT)),
+        on::<EditContent>("title", Rule::Text(MAX_TITLE)),
+        on::<EditContent>("excerpt", Rule::BlankOr(MAX_EXCERPT)),
+        on::<AccessDto>(
+            "tier_ids",
+            Rule::Items {
+                min: 1,
+                max: None,
+                unique: false,
+            },
+        ),
+        on::<AccessDto>("price_minor", Rule::AtLeast(1)),
+        on::<ScheduleContent>("publish_at", Rule::Format(Format::DateTime)),
+        // Every part once: a permutation of the item's parts.
+        on::<ReorderParts>(
+            "part_ids",
+            Rule::Items {
+                min: 0,
+                max: Some(MAX_PARTS),
+                unique: true,
+            },
+        ),
+        // Tags are counted after trimming, lower-casing and removing repeats.
+        on::<TagContent>("tags", Rule::at_most(MAX_TAGS)),
+        on::<TagContent>("tags", Rule::each(Rule::Text(MAX_TAG))),
+        on::<TagContent>("topic_ids", Rule::at_most(MAX_TAGS)),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AccessDto;
+    use serde_json::json;
+
+    #[test]
+    fn every_policy_refuses_unknown_fields() {
+        for ok in [
+            json!({"policy": "public"}),
+            json!({"policy": "members"}),
+            json!({"policy": "tiers", "tier_ids": ["0192f0c4-5d3c-7e44-9f20-7c8d9e0f1a2b"]}),
+            json!({"policy": "purchase", "price_minor": 100}),
+        ] {
+            let mut extra = ok.clone();
+            extra["x"] = json!(1);
+            assert!(serde_json::from_value::<AccessDto>(ok).is_ok(), "{extra}");
+            assert!(serde_json::from_value::<AccessDto>(extra).is_err());
+        }
+        // Serialized as before: the tag and the fields, no more.
+        assert_eq!(
+            serde_json::to_value(AccessDto::Public {}).ok(),
+            Some(json!({"policy": "public"}))
+        );
     }
 }

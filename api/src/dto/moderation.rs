@@ -1,6 +1,7 @@
 //! Bodies for moderating members and for reports.
 
 use super::ids;
+use super::rules::{FieldRule, Rule, on};
 use async_graphql::{Enum, ID, SimpleObject};
 use lyceum_domain::engagement::report::{ReportOutcome, ReportReason};
 use lyceum_projections::engagement::queries::ReportRow;
@@ -166,4 +167,18 @@ impl From<ReportRow> for Report {
 pub struct ReportQuery {
     /// Only reports in this status: `open` or `resolved`.
     pub status: Option<String>,
+}
+
+/// What the server enforces on the request types above.
+pub(super) fn rules() -> Vec<FieldRule> {
+    use lyceum_domain::engagement::MAX_REASON;
+    use lyceum_domain::engagement::report::MAX_DETAILS;
+    use lyceum_domain::membership::member::MAX_MUTE_MINUTES;
+    vec![
+        on::<MuteMember>("minutes", Rule::Range(1, MAX_MUTE_MINUTES.into())),
+        on::<MuteMember>("reason", Rule::BlankOr(MAX_REASON)),
+        on::<BanMember>("reason", Rule::BlankOr(MAX_REASON)),
+        on::<CreateReport>("details", Rule::BlankOr(MAX_DETAILS)),
+        on::<ResolveReport>("note", Rule::BlankOr(MAX_REASON)),
+    ]
 }

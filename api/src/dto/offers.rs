@@ -1,5 +1,6 @@
 //! The wire shapes of offers and coupons.
 
+use super::rules::{FieldRule, Format, Rule, on};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -15,12 +16,14 @@ pub enum DiscountDto {
 }
 
 /// For how many charges the discount applies.
+// `Once {}` and `Forever {}` are empty structs so that they refuse unknown fields (see
+// `AccessDto`).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum DurationDto {
-    Once,
+    Once {},
     Months { months: u32 },
-    Forever,
+    Forever {},
 }
 
 /// Where an offer may be used.
@@ -68,4 +71,50 @@ pub struct Offer {
     pub tier_ids: Vec<Uuid>,
     pub archived: bool,
     pub created_at: String,
+}
+
+/// What the server enforces on the request types above.
+pub(super) fn rules() -> Vec<FieldRule> {
+    use lyceum_domain::membership::offer::{MAX_DISCOUNT_BPS, MAX_OFFER_MONTHS};
+    vec![
+        on::<DiscountDto>("basis_points", Rule::Range(1, MAX_DISCOUNT_BPS.into())),
+        on::<DiscountDto>("amount_minor", Rule::AtLeast(1)),
+        on::<DurationDto>("months", Rule::Range(1, MAX_OFFER_MONTHS.into())),
+        on::<CreateOffer>("code", Rule::Pattern(super::patterns::offer_code())),
+        on::<CreateOffer>("max_redemptions", Rule::AtLeast(1)),
+        on::<CreateOffer>("expires_at", Rule::Format(Format::DateTime)),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    fn refused<T: serde::de::DeserializeOwned>(value: Value) -> bool {
+        serde_json::from_value::<T>(value).is_err()
+    }
+
+    #[test]
+    fn every_variant_refuses_unknown_fields() {
+        for ok in [
+            json!({"kind": "once"}),
+            json!({"kind": "months", "months": 3}),
+            json!({"kind": "forever"}),
+        ] {
+            let mut extra = ok.clone();
+            extra["x"] = json!(1);
+            assert!(!refused::<DurationDto>(ok), "{extra}");
+            assert!(refused::<DurationDto>(extra));
+        }
+        for ok in [
+            json!({"kind": "percent", "basis_points": 2000}),
+            json!({"kind": "fixed", "amount_minor": 500}),
+        ] {
+            let mut extra = ok.clone();
+            extra["x"] = json!(1);
+            assert!(!refused::<DiscountDto>(ok), "{extra}");
+            assert!(refused::<DiscountDto>(extra));
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! date), a retention offer, and a comped or gifted membership.
 
 use super::Subscription;
+use super::rules::{FieldRule, Format, Rule, on};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -131,4 +132,12 @@ pub struct CreateComp {
     /// When the membership ends (RFC 3339, in the future).
     pub until: String,
     pub reason: CompReasonDto,
+}
+
+/// What the server enforces on the request types above.
+pub(super) fn rules() -> Vec<FieldRule> {
+    vec![
+        on::<ApplyOffer>("code", Rule::Pattern(super::patterns::offer_code())),
+        on::<CreateComp>("until", Rule::Format(Format::DateTime)),
+    ]
 }

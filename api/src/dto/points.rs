@@ -1,5 +1,6 @@
 //! Bodies for a space's points rules, a member's points, ledger and badges, and leaderboards.
 
+use super::rules::{FieldRule, Rule, on};
 use async_graphql::{Enum, InputObject, SimpleObject};
 use lyceum_domain::DomainError;
 use lyceum_domain::gamification::badges::Badge;
@@ -243,4 +244,14 @@ pub struct Leaderboard {
     pub data: Vec<LeaderboardEntry>,
     /// Pass as `cursor` to get the next page; null on the last page.
     pub next_cursor: Option<String>,
+}
+
+/// What the server enforces on the request types above.
+pub(super) fn rules() -> Vec<FieldRule> {
+    use lyceum_domain::gamification::points::{MAX_DAILY_CAP, MAX_POINTS_PER_ACTION};
+    vec![
+        on::<ActionRuleDto>("points", Rule::Range(0, MAX_POINTS_PER_ACTION.into())),
+        // At least the rule's `points` too, which a schema cannot say.
+        on::<ActionRuleDto>("daily_cap", Rule::Range(1, MAX_DAILY_CAP.into())),
+    ]
 }

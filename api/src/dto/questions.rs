@@ -1,6 +1,7 @@
 //! Request and response bodies for questions, answers and guests.
 
 use super::ids;
+use super::rules::{FieldRule, Rule, on};
 use async_graphql::{ID, SimpleObject};
 use lyceum_projections::questions::queries::{AnswerRow, QuestionRow};
 use serde::{Deserialize, Serialize};
@@ -138,4 +139,14 @@ pub struct GuestRole {
     pub member_id: Uuid,
     /// Whether the member may answer questions.
     pub guest: bool,
+}
+
+/// What the server enforces on the request types above.
+pub(super) fn rules() -> Vec<FieldRule> {
+    use lyceum_domain::content::question::{MAX_QUESTION_BODY, MAX_QUESTION_TITLE};
+    vec![
+        on::<AskQuestion>("title", Rule::Text(MAX_QUESTION_TITLE)),
+        on::<AskQuestion>("body", Rule::Text(MAX_QUESTION_BODY)),
+        on::<AnswerQuestion>("body", Rule::Text(MAX_QUESTION_BODY)),
+    ]
 }

@@ -1,5 +1,6 @@
 //! The wire shapes of the Stripe integration: signing secrets, inbound events and acknowledgements.
 
+use super::rules::{FieldRule, Rule, on};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -120,4 +121,12 @@ impl StripeAck {
             ..Self::received()
         }
     }
+}
+
+/// What the server enforces on the request types above.
+pub(super) fn rules() -> Vec<FieldRule> {
+    vec![on::<AddStripeSecret>(
+        "secret",
+        Rule::Pattern(super::patterns::stripe_secret()),
+    )]
 }

@@ -1,6 +1,7 @@
 //! Bodies for a space's billing terms and member levels, a member's points, level and
 //! referrals.
 
+use super::rules::{FieldRule, Rule, on, on_request};
 use async_graphql::{Enum, InputObject, SimpleObject};
 use lyceum_domain::DomainError;
 use lyceum_domain::membership::level::LevelRules;
@@ -213,4 +214,47 @@ impl From<lyceum_projections::ledger::referrals::ReferralRow> for Referral {
             currency: row.currency,
         }
     }
+}
+
+/// What the server enforces on the request types above.
+pub(super) fn rules() -> Vec<FieldRule> {
+    use lyceum_domain::ledger::BPS_WHOLE;
+    use lyceum_domain::membership::level::{MAX_LEVEL_NAME_CHARS, MAX_LEVELS};
+    use lyceum_domain::membership::member::{MAX_POINTS_ADJUSTMENT, MAX_POINTS_REASON};
+    use lyceum_domain::membership::terms::MAX_GRACE_DAYS;
+    let bps = || Rule::Range(0, BPS_WHOLE.into());
+    vec![
+        on::<BillingTermsDto>("platform_fee_bps", bps()),
+        on::<BillingTermsDto>("referral_commission_bps", bps()),
+        // Strictly increasing, which implies unique; the order a schema cannot say.
+        on::<BillingTermsDto>(
+            "dunning_retry_days",
+            Rule::Items {
+                min: 0,
+                max: Some(DunningSchedule::MAX_RETRIES),
+                unique: true,
+            },
+        ),
+        on::<BillingTermsDto>(
+            "dunning_retry_days",
+            Rule::each(Rule::Range(1, DunningSchedule::MAX_DAY.into())),
+        ),
+        on::<BillingTermsDto>("past_due_grace_days", Rule::Range(0, MAX_GRACE_DAYS.into())),
+        on::<LevelDto>("name", Rule::Text(MAX_LEVEL_NAME_CHARS)),
+        // A space without levels answers with none, but levels are set one or more at a time.
+        on_request::<LevelRulesDto>(
+            "levels",
+            Rule::Items {
+                min: 1,
+                max: Some(MAX_LEVELS),
+                unique: false,
+            },
+        ),
+        on::<AdjustPoints>(
+            "delta",
+            Rule::Range(-MAX_POINTS_ADJUSTMENT, MAX_POINTS_ADJUSTMENT),
+        ),
+        on::<AdjustPoints>("delta", Rule::Except(0)),
+        on::<AdjustPoints>("reason", Rule::Text(MAX_POINTS_REASON)),
+    ]
 }

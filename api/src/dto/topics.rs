@@ -1,5 +1,6 @@
 //! Request and response bodies for the topic graph.
 
+use super::rules::{FieldRule, Rule, on};
 use async_graphql::{Enum, ID, InputObject, SimpleObject};
 use lyceum_projections::topics::queries::{TopicRelationRow, TopicRow};
 use serde::{Deserialize, Serialize};
@@ -101,4 +102,13 @@ impl From<TopicRelationRow> for TopicRelationDto {
             },
         }
     }
+}
+
+/// What the server enforces on the request types above.
+pub(super) fn rules() -> Vec<FieldRule> {
+    use lyceum_domain::content::topic::{MAX_TOPIC_DESCRIPTION, MAX_TOPIC_NAME};
+    vec![
+        on::<DefineTopic>("name", Rule::Text(MAX_TOPIC_NAME)),
+        on::<DefineTopic>("description", Rule::Text(MAX_TOPIC_DESCRIPTION)),
+    ]
 }

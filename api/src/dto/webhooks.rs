@@ -1,5 +1,6 @@
 //! The wire shapes of outgoing-webhook endpoints, their deliveries and replays.
 
+use super::rules::{FieldRule, Format, Rule, on};
 use lyceum_store::webhooks::{DeliveryRow, EndpointRow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -141,4 +142,34 @@ pub struct ReplayRequest {
 pub struct ReplayAccepted {
     /// How many new deliveries were queued.
     pub queued: usize,
+}
+
+/// What the server enforces on the request types above. Whether a URL's host is public needs
+/// DNS, so the schema says only what the URL looks like.
+pub(super) fn rules() -> Vec<FieldRule> {
+    use lyceum_domain::webhook::{ALL_EVENTS, EVENT_TYPES, MAX_OVERLAP_SECONDS, MAX_URL_LEN};
+    let types = EVENT_TYPES.iter().chain([&ALL_EVENTS]);
+    vec![
+        on::<CreateWebhook>("url", Rule::Pattern(super::patterns::http_url())),
+        on::<CreateWebhook>("url", Rule::Length(0, MAX_URL_LEN)),
+        // `*` stands alone, which the schema does not say.
+        on::<CreateWebhook>(
+            "event_types",
+            Rule::Items {
+                min: 1,
+                max: None,
+                unique: false,
+            },
+        ),
+        on::<CreateWebhook>(
+            "event_types",
+            Rule::each(Rule::OneOf(types.map(|t| (*t).to_owned()).collect())),
+        ),
+        on::<RotateSecret>(
+            "overlap_seconds",
+            Rule::Range(0, MAX_OVERLAP_SECONDS.into()),
+        ),
+        on::<ReplayRequest>("since", Rule::Format(Format::DateTime)),
+        on::<ReplayRequest>("until", Rule::Format(Format::DateTime)),
+    ]
 }

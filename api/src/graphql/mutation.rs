@@ -49,8 +49,8 @@ pub(super) fn parse_uuid(id: &ID, noun: &str) -> Result<Uuid, ApiError> {
 impl AccessInput {
     fn into_dto(self) -> Result<dto::AccessDto, ApiError> {
         Ok(match self.policy {
-            AccessPolicy::Public => dto::AccessDto::Public,
-            AccessPolicy::Members => dto::AccessDto::Members,
+            AccessPolicy::Public => dto::AccessDto::Public {},
+            AccessPolicy::Members => dto::AccessDto::Members {},
             AccessPolicy::Purchase => dto::AccessDto::Purchase {
                 price_minor: self.price_minor.unwrap_or_default(),
             },

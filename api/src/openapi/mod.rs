@@ -1,7 +1,10 @@
 //! The OpenAPI 3.1 contract. Paths come from the handlers registered with utoipa-actix-web;
 //! every operation then gets its error responses, with examples, from the one error table, so
-//! the documented errors cannot drift from what the code returns.
+//! the documented errors cannot drift from what the code returns; and requests get the rules
+//! the server enforces on them ([`constraints`], [`params`]), from the code that enforces them.
 
+mod constraints;
+mod params;
 mod shared;
 
 use crate::error::codes::{self, TABLE};
@@ -31,7 +34,17 @@ one (120 a minute). Every counted answer carries the `RateLimit-Policy` and `Rat
 (draft-ietf-httpapi-ratelimit-headers); past the quota the answer is 429 `rate_limited` with \
 `Retry-After`, the seconds until the window ends. A member's engagement is limited per kind of \
 action besides (30 comments, 120 views, 60 likes, 30 shares, 10 reports, 60 lesson completions a \
-minute).",
+minute).\n\n\
+Request bodies are read strictly. A body must be a JSON object (anything else is 422 \
+`validation_failed`). A field the schema does not name is refused (400 \
+`bad_request`), in every variant of a `oneOf` too. An integer field takes a JSON integer; a number \
+with a zero fraction (`5.0`, `5e2`) is one, as JSON Schema counts them, while `5.5` or `\"5\"` \
+is refused (400 `bad_request`). The schemas give every limit the server checks (`pattern`, `minimum`, `maximum`, \
+`minLength`, `maxLength`, `minItems`, `maxItems`); a value outside one is refused with 400 (it \
+does not fit the type) or 422 `validation_failed`. Text limits count characters after \
+surrounding whitespace is trimmed, which is what the patterns of text fields express; rules \
+that join two fields (a daily cap at least the points it caps, a free tier without prices) are \
+said in the fields' descriptions.",
         license(name = "AGPL-3.0-only")
     ),
     components(schemas(Problem)),
@@ -82,8 +95,8 @@ impl Modify for BearerAuth {
     }
 }
 
-/// Which error statuses an operation can answer.
-fn error_statuses(path: &str, method: &str) -> Vec<u16> {
+/// Which error statuses an operation can answer; `waits` when it takes `min_position`.
+fn error_statuses(path: &str, method: &str, waits: bool) -> Vec<u16> {
     let write = method != "get";
     // Any operation may find the database out of reach (503 `unavailable`), and every caller
     // is rate limited (429), members' engagement again per kind of action.
@@ -110,7 +123,7 @@ fn error_statuses(path: &str, method: &str) -> Vec<u16> {
     }
     if write {
         statuses.extend([409, 413, 415, 422]);
-    } else if waits_for_read_models(path, method) {
+    } else if waits {
         // `min_position` beyond the log's last position.
         statuses.push(409);
     }
@@ -125,12 +138,15 @@ fn waits_for_read_models(path: &str, method: &str) -> bool {
 }
 
 fn add_errors(path: &str, method: &str, operation: &mut Operation) {
-    for status in error_statuses(path, method) {
+    for status in error_statuses(path, method, params::takes_min_position(operation)) {
         let codes: Vec<Code> = TABLE
             .iter()
             .filter(|(_, s, _)| *s == status)
             .map(|(code, _, _)| *code)
-            .filter(|code| method != "get" || !matches!(code, Code::IdempotencyKeyReused))
+            .filter(|code| {
+                method != "get"
+                    || !matches!(code, Code::IdempotencyKeyReused | Code::TierRequiresPayment)
+            })
             .filter(|code| {
                 !matches!(code, Code::NotReady | Code::PositionNotReached)
                     || waits_for_read_models(path, method)
@@ -206,11 +222,22 @@ fn example_detail(code: Code) -> &'static str {
 
 /// The complete contract.
 pub fn document() -> Document {
+    let (doc, unplaced) = build();
+    for rule in unplaced {
+        tracing::warn!(rule, "a request rule names no field of the contract");
+    }
+    doc
+}
+
+/// The contract, and the request rules it found no field or parameter for.
+fn build() -> (Document, Vec<String>) {
     let (_, mut doc) = App::new()
         .into_utoipa_app()
         .openapi(BaseDocument::openapi())
         .configure(rest::configure)
         .split_for_parts();
+    let mut unplaced = constraints::constrain(&mut doc);
+    unplaced.extend(params::constrain(&mut doc));
     for (path, item) in doc.paths.paths.iter_mut() {
         if path.starts_with("/healthz") || path.starts_with("/readyz") {
             continue;
@@ -228,7 +255,7 @@ pub fn document() -> Document {
             }
         }
     }
-    doc
+    (doc, unplaced)
 }
 
 /// The contract as checked in: pretty JSON with a final newline.
@@ -237,3 +264,6 @@ pub fn document_json() -> String {
     json.push('\n');
     json
 }
+
+#[cfg(test)]
+mod tests;

@@ -47,8 +47,7 @@ pub async fn adjust_points(
 /// `referral_commissions` account.
 #[utoipa::path(
     tag = "members",
-    params(("member" = uuid::Uuid, Path, description = "The referrer's id"), PageQuery,
-        ("min_position" = Option<i64>, Query, description = "Wait until the read models reach this position")),
+    params(("member" = uuid::Uuid, Path, description = "The referrer's id"), PageQuery),
     responses((status = 200, description = "A page of referrals.", body = Paged<Referral>)),
 )]
 #[get("/v1/spaces/{space}/members/{member}/referrals")]

@@ -28,7 +28,10 @@ const SIGNATURE_HEADER: &str = "Stripe-Signature";
 #[utoipa::path(
     tag = "stripe",
     request_body = AddStripeSecret,
-    responses((status = 201, description = "The secret is live.", body = StripeSecrets)),
+    responses(
+        (status = 201, description = "The secret is live.", body = StripeSecrets),
+        (status = 200, description = "The secret was already stored: nothing changed.", body = StripeSecrets),
+    ),
 )]
 #[post("/v1/spaces/{space}/integrations/stripe/secrets")]
 #[tracing::instrument(skip_all)]

@@ -11,7 +11,7 @@ use crate::space::SpaceRef;
 use crate::state::AppState;
 use lyceum_domain::Aggregate;
 use lyceum_domain::ids::{MemberId, TierId};
-use lyceum_domain::membership::member::{Member, MemberCommand, TierRef};
+use lyceum_domain::membership::member::{MAX_DISPLAY_NAME, Member, MemberCommand, TierRef};
 use lyceum_domain::membership::referral::ReferralCode;
 use lyceum_domain::membership::tier::Tier;
 use lyceum_domain::values::{Email, bounded_text};
@@ -28,7 +28,7 @@ pub async fn add(
     input: CreateMember,
 ) -> Result<Planned<MemberDto>, ApiError> {
     let email = Email::parse(&input.email)?;
-    let display_name = bounded_text("display_name", &input.display_name, 100)?;
+    let display_name = bounded_text("display_name", &input.display_name, MAX_DISPLAY_NAME)?;
     let id = MemberId::new();
     let secret = vault::new_secret()?;
     let events = Member::default().decide(MemberCommand::Add {

@@ -11,10 +11,7 @@ use crate::space::SpaceRef;
 use crate::state::AppState;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use lyceum_domain::DomainError;
-use lyceum_domain::membership::member::{MAX_MUTE_DAYS, Member, MemberCommand};
-
-/// The longest mute in minutes.
-const MAX_MUTE_MINUTES: u32 = (MAX_MUTE_DAYS * 24 * 60) as u32;
+use lyceum_domain::membership::member::{MAX_MUTE_MINUTES, Member, MemberCommand};
 
 fn standing(member: &Member, member_id: uuid::Uuid, now: DateTime<Utc>) -> MemberStanding {
     let state = member.state.as_ref();

@@ -56,9 +56,9 @@ fn answer(id: Uuid, offer: &Offer, history: &[(OfferEvent, String)]) -> Result<O
             },
         },
         duration: match state.duration {
-            OfferDuration::Once => DurationDto::Once,
+            OfferDuration::Once => DurationDto::Once {},
             OfferDuration::Months { months } => DurationDto::Months { months },
-            OfferDuration::Forever => DurationDto::Forever,
+            OfferDuration::Forever => DurationDto::Forever {},
         },
         max_redemptions: state.max_redemptions,
         redemptions: redemptions as u32,
@@ -112,9 +112,9 @@ pub async fn create(
             },
         },
         duration: match input.duration {
-            DurationDto::Once => OfferDuration::Once,
+            DurationDto::Once {} => OfferDuration::Once,
             DurationDto::Months { months } => OfferDuration::Months { months },
-            DurationDto::Forever => OfferDuration::Forever,
+            DurationDto::Forever {} => OfferDuration::Forever,
         },
         max_redemptions: input.max_redemptions,
         expires_at,

@@ -169,6 +169,9 @@ pub async fn resolve(
     Ok(decision.planned(output))
 }
 
+/// The statuses the report queue may be filtered by.
+pub const STATUSES: [&str; 2] = ["open", "resolved"];
+
 /// The space's reports, oldest first, optionally of one status.
 pub async fn queue(
     state: &AppState,
@@ -176,7 +179,7 @@ pub async fn queue(
     status: Option<&str>,
     page: Slice,
 ) -> Result<Page<ReportDto>, ApiError> {
-    if status.is_some_and(|s| !["open", "resolved"].contains(&s)) {
+    if status.is_some_and(|s| !STATUSES.contains(&s)) {
         return Err(ApiError::bad_request("status must be open or resolved"));
     }
     let page = reports(

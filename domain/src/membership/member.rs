@@ -65,6 +65,12 @@ pub const MAX_MUTE_DAYS: i64 = 365;
 
 /// The most points one adjustment may move.
 pub const MAX_POINTS_ADJUSTMENT: i64 = 1_000_000;
+/// The longest reason for a points adjustment, in characters once trimmed.
+pub const MAX_POINTS_REASON: usize = 200;
+/// The longest display name, in characters once trimmed.
+pub const MAX_DISPLAY_NAME: usize = 100;
+/// The longest mute a moderator may give, in minutes: [`MAX_MUTE_DAYS`].
+pub const MAX_MUTE_MINUTES: u32 = (MAX_MUTE_DAYS * 24 * 60) as u32;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "data")]
@@ -222,7 +228,7 @@ impl Aggregate for Member {
                         "delta must be non-zero and at most {MAX_POINTS_ADJUSTMENT} either way"
                     )));
                 }
-                let reason = crate::values::bounded_text("reason", &reason, 200)?;
+                let reason = crate::values::bounded_text("reason", &reason, MAX_POINTS_REASON)?;
                 let balance = i64::try_from(state.points)
                     .ok()
                     .and_then(|points| points.checked_add(delta))

@@ -16,9 +16,15 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::fmt;
+use std::ops::RangeInclusive;
 
 /// The longest repeating duration an offer may have, in months.
 pub const MAX_OFFER_MONTHS: u32 = 60;
+
+/// How long an offer code may be, in characters (all ASCII) once trimmed.
+pub const CODE_LEN: RangeInclusive<usize> = 3..=32;
+/// The largest percent discount, in basis points: 100 %.
+pub const MAX_DISCOUNT_BPS: u32 = 10_000;
 
 /// A redeemable code: 3 to 32 characters of `A-Z`, `0-9` and `-`, stored upper-case so that
 /// `summer-24` and `SUMMER-24` are the same code.
@@ -32,7 +38,7 @@ impl OfferCode {
         let ok_chars = code
             .bytes()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
-        if !(3..=32).contains(&code.len()) || !ok_chars {
+        if !CODE_LEN.contains(&code.len()) || !ok_chars {
             return Err(DomainError::validation(
                 "an offer code is 3-32 characters of A-Z, 0-9 and '-'",
             ));
@@ -77,9 +83,13 @@ pub enum Discount {
 impl Discount {
     fn validate(&self) -> Result<(), DomainError> {
         match self {
-            Discount::Percent { basis_points } if !(1..=10_000).contains(basis_points) => Err(
-                DomainError::validation("a percent discount is 1 to 10000 basis points"),
-            ),
+            Discount::Percent { basis_points }
+                if !(1..=MAX_DISCOUNT_BPS).contains(basis_points) =>
+            {
+                Err(DomainError::validation(
+                    "a percent discount is 1 to 10000 basis points",
+                ))
+            }
             Discount::Fixed { amount } if amount.minor <= 0 => Err(DomainError::validation(
                 "a fixed discount is a positive amount",
             )),

@@ -142,7 +142,7 @@ impl TierState {
             return Err(DomainError::transition("an archived tier cannot change"));
         }
         let name = name
-            .map(|n| bounded_text("name", &n, 80))
+            .map(|n| bounded_text("name", &n, MAX_TIER_NAME))
             .transpose()?
             .filter(|n| *n != self.name);
         let monthly = monthly_price_minor.or(self.monthly_price_minor);
@@ -168,6 +168,8 @@ impl TierState {
 
 /// The longest trial a tier may offer.
 pub const MAX_TRIAL_DAYS: u32 = 365;
+/// The longest tier name, in characters once trimmed.
+pub const MAX_TIER_NAME: usize = 80;
 
 impl Aggregate for Tier {
     const TYPE: &'static str = "tier";
@@ -191,7 +193,7 @@ impl Aggregate for Tier {
                 },
                 None,
             ) => {
-                let name = bounded_text("name", &name, 80)?;
+                let name = bounded_text("name", &name, MAX_TIER_NAME)?;
                 check_terms(kind, monthly_price_minor, yearly_price_minor, trial_days)?;
                 Ok(vec![TierEvent::TierDefined {
                     space_id,

@@ -33,8 +33,8 @@ use crate::space::SpaceRef;
 use crate::state::AppState;
 use lyceum_domain::payment::stripe::event::LyceumRefs;
 use lyceum_domain::payment::stripe::{
-    DEFAULT_TOLERANCE_SECS, ParseError, SignatureError, StripeEvent, StripeEventKind, parse_event,
-    verify_signature,
+    DEFAULT_TOLERANCE_SECS, ParseError, SECRET_LEN, SECRET_PREFIX, SignatureError, StripeEvent,
+    StripeEventKind, parse_event, verify_signature,
 };
 use lyceum_domain::space::Space;
 use lyceum_domain::{Aggregate, DomainError};
@@ -56,13 +56,15 @@ pub async fn add_secret(
     secret: &str,
 ) -> Result<Planned<StripeSecrets>, ApiError> {
     let secret = secret.trim();
-    let valid = secret.starts_with("whsec_")
-        && (10..=200).contains(&secret.len())
+    let valid = secret.starts_with(SECRET_PREFIX)
+        && SECRET_LEN.contains(&secret.len())
         && secret.bytes().all(|b| b.is_ascii_graphic());
     if !valid {
-        return Err(DomainError::validation(
-            "secret must be a Stripe signing secret: whsec_ followed by 4 to 194 visible characters",
-        )
+        return Err(DomainError::validation(format!(
+            "secret must be a Stripe signing secret: {SECRET_PREFIX} followed by {} to {} visible characters",
+            SECRET_LEN.start() - SECRET_PREFIX.len(),
+            SECRET_LEN.end() - SECRET_PREFIX.len()
+        ))
         .into());
     }
     let live = lyceum_store::stripe::secrets(&state.db, space.id.0).await?;

@@ -7,4 +7,6 @@ pub mod event;
 pub mod signature;
 
 pub use event::{ParseError, StripeEvent, StripeEventKind, parse_event};
-pub use signature::{DEFAULT_TOLERANCE_SECS, SignatureError, sign, verify_signature};
+pub use signature::{
+    DEFAULT_TOLERANCE_SECS, SECRET_LEN, SECRET_PREFIX, SignatureError, sign, verify_signature,
+};

@@ -16,6 +16,11 @@ type HmacSha256 = Hmac<Sha256>;
 /// How far (in seconds, either way) a signature's timestamp may be from now: Stripe's default.
 pub const DEFAULT_TOLERANCE_SECS: i64 = 300;
 
+/// What every Stripe webhook signing secret starts with.
+pub const SECRET_PREFIX: &str = "whsec_";
+/// How long a signing secret may be, in characters (visible ASCII, prefix included) once trimmed.
+pub const SECRET_LEN: std::ops::RangeInclusive<usize> = 10..=200;
+
 /// The length in bytes of an HMAC-SHA256 tag.
 const TAG_LEN: usize = 32;
 
