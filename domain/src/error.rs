@@ -32,11 +32,13 @@ pub enum Code {
     MemberMuted,
     /// A service Lyceum depends on (the database) cannot be reached: retry after `Retry-After`.
     Unavailable,
+    /// A GraphQL document selects too many fields, nests too deep or is too complex to run.
+    QueryTooComplex,
 }
 
 impl Code {
     /// Every code, for documentation and exhaustive tests.
-    pub const ALL: [Code; 22] = [
+    pub const ALL: [Code; 23] = [
         Code::BadRequest,
         Code::Unauthorized,
         Code::Forbidden,
@@ -59,6 +61,7 @@ impl Code {
         Code::RateLimited,
         Code::MemberMuted,
         Code::Unavailable,
+        Code::QueryTooComplex,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -85,6 +88,7 @@ impl Code {
             Code::RateLimited => "rate_limited",
             Code::MemberMuted => "member_muted",
             Code::Unavailable => "unavailable",
+            Code::QueryTooComplex => "query_too_complex",
         }
     }
 }

@@ -140,6 +140,8 @@ fn add_errors(path: &str, method: &str, operation: &mut Operation) {
             .map(|(code, _, _)| *code)
             .filter(|code| method != "get" || !matches!(code, Code::IdempotencyKeyReused))
             .filter(|code| *code != Code::NotReady || waits_for_read_models(path, method))
+            // Only GraphQL refuses a document as too complex.
+            .filter(|code| *code != Code::QueryTooComplex)
             .collect();
         let names: Vec<String> = codes.iter().map(|c| format!("`{c}`")).collect();
         let examples = codes.iter().map(|code| {
@@ -199,6 +201,7 @@ fn example_detail(code: Code) -> &'static str {
         Code::RateLimited => "at most 30 comments a minute; retry after the Retry-After seconds",
         Code::MemberMuted => "you are muted until 2026-11-21T09:00:00Z and cannot post",
         Code::Unavailable => "the database cannot be reached; retry shortly",
+        Code::QueryTooComplex => "the query selects more than 1000 fields",
     }
 }
 
