@@ -34,11 +34,13 @@ pub enum Code {
     Unavailable,
     /// A `min_position` beyond the log's last position: no write has been given it.
     PositionNotReached,
+    /// A GraphQL document selects too many fields, nests too deep or is too complex to run.
+    QueryTooComplex,
 }
 
 impl Code {
     /// Every code, for documentation and exhaustive tests.
-    pub const ALL: [Code; 23] = [
+    pub const ALL: [Code; 24] = [
         Code::BadRequest,
         Code::Unauthorized,
         Code::Forbidden,
@@ -62,6 +64,7 @@ impl Code {
         Code::MemberMuted,
         Code::Unavailable,
         Code::PositionNotReached,
+        Code::QueryTooComplex,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -89,6 +92,7 @@ impl Code {
             Code::MemberMuted => "member_muted",
             Code::Unavailable => "unavailable",
             Code::PositionNotReached => "position_not_reached",
+            Code::QueryTooComplex => "query_too_complex",
         }
     }
 }

@@ -24,6 +24,8 @@ mod feed;
 mod gamification_bad_input;
 mod gap;
 mod grace;
+mod graphql_limits;
+mod graphql_socket;
 mod idempotency;
 mod identity;
 mod isolation;

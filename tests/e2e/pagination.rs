@@ -81,7 +81,7 @@ async fn pagination(backend: Backend) {
     let deep = app
         .graphql(
             &key,
-            "{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } }",
+            "{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } } } } }",
             json!({}),
         )
         .await;

@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use lyceum_domain::Code;
 
 /// `(code, status, title)` for every code.
-pub const TABLE: [(Code, u16, &str); 23] = [
+pub const TABLE: [(Code, u16, &str); 24] = [
     (Code::BadRequest, 400, "The request is malformed"),
     (Code::Unauthorized, 401, "Authentication is required"),
     (Code::Forbidden, 403, "This key may not do that"),
@@ -56,6 +56,11 @@ pub const TABLE: [(Code, u16, &str); 23] = [
         Code::PositionNotReached,
         409,
         "No write has reached this position",
+    ),
+    (
+        Code::QueryTooComplex,
+        400,
+        "The query is too large, too deep or too complex",
     ),
 ];
 

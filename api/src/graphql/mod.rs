@@ -1,17 +1,23 @@
 //! GraphQL at `/graphql`: queries over the read models, mutations through the same service
 //! layer as REST, and an `events` subscription over `graphql-transport-ws`, fed by the bus.
-//! Errors carry the REST error code in `extensions.code`.
+//! Errors carry the REST error code in `extensions.code`. Every request is bounded before it
+//! runs: its body (`body.rs`), its document (`limits.rs`, applied by `extension.rs`), its
+//! socket (`socket.rs`).
 
 mod analytics;
+mod body;
 mod call;
 mod catalog;
+mod coded;
 mod content_fields;
 mod content_mutation;
 mod engagement;
 mod engagement_query;
 mod error;
+mod extension;
 mod gamification;
 mod gamification_fields;
+mod limits;
 mod live;
 mod loaders;
 mod members;
@@ -20,6 +26,7 @@ mod mutation;
 mod orders;
 mod query;
 mod questions;
+mod socket;
 mod spaces;
 mod subscriptions;
 mod tiers;
@@ -29,11 +36,12 @@ use crate::auth::{Auth, authenticate, bearer};
 use crate::error::ApiError;
 use crate::state::AppState;
 use actix_web::web::{self, Data};
-use actix_web::{HttpRequest, HttpResponse, guard};
+use actix_web::{Either, HttpRequest, HttpResponse, guard};
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{MergedObject, Schema};
-use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse, GraphQLSubscription};
+use async_graphql_actix_web::GraphQLResponse;
 pub use error::{caller, gql};
+pub use limits::{MAX_COMPLEXITY, MAX_DEPTH, MAX_FIELDS, MAX_INTROSPECTION_DEPTH};
 use live::Subscription;
 
 /// Every mutation: those that take a key, and those a member session may make too.
@@ -68,12 +76,9 @@ pub struct Query(
 /// The schema type.
 pub type LyceumSchema = Schema<Query, Mutation, Subscription>;
 
-/// How deep a query may nest.
-pub const MAX_DEPTH: usize = 10;
-/// How complex a query may be (each field counts 1; connections count `first` times).
-pub const MAX_COMPLEXITY: usize = 2_000;
-
-/// The schema with its shared state, built once.
+/// The schema with its shared state, built once. Its depth and complexity limits are
+/// `limits.rs`'s, applied by `extension.rs` (async-graphql's own depth limit would count the
+/// standard introspection query too deep, and its errors carry no code).
 pub fn schema(state: AppState) -> LyceumSchema {
     let loaders = DataLoader::new(
         loaders::Loaders {
@@ -84,8 +89,8 @@ pub fn schema(state: AppState) -> LyceumSchema {
     Schema::build(Query::default(), Mutation::default(), Subscription)
         .data(state)
         .data(loaders)
-        .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
+        .extension(extension::LimitsFactory)
+        .limit_recursive_depth(limits::MAX_NESTING)
         .finish()
 }
 
@@ -111,40 +116,23 @@ async fn caller_from(state: &AppState, header: Option<&str>) -> Caller {
     })
 }
 
+/// Runs the one request in the body, as the caller its `Authorization` header names.
 async fn execute(
     schema: Data<LyceumSchema>,
     state: Data<AppState>,
     req: HttpRequest,
-    request: GraphQLRequest,
-) -> GraphQLResponse {
+    payload: web::Payload,
+) -> Either<HttpResponse, GraphQLResponse> {
+    let request = match body::read(&req, payload).await {
+        Ok(request) => request,
+        Err(refusal) => return Either::Left(refusal.response()),
+    };
     let header = req
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     let caller = caller_from(&state, header).await;
-    schema
-        .execute(request.into_inner().data(caller))
-        .await
-        .into()
-}
-
-async fn subscribe(
-    schema: Data<LyceumSchema>,
-    state: Data<AppState>,
-    req: HttpRequest,
-    payload: web::Payload,
-) -> actix_web::Result<HttpResponse> {
-    let state = state.get_ref().clone();
-    GraphQLSubscription::new(Schema::clone(&*schema))
-        .on_connection_init(move |init| async move {
-            let header = ["Authorization", "authorization"]
-                .iter()
-                .find_map(|k| init.get(k).and_then(|v| v.as_str()).map(str::to_owned));
-            let mut data = async_graphql::Data::default();
-            data.insert(caller_from(&state, header.as_deref()).await);
-            Ok(data)
-        })
-        .start(&req, payload)
+    Either::Right(schema.execute(request.data(caller)).await.into())
 }
 
 /// Registers `/graphql` (POST for queries and mutations, GET with a WebSocket upgrade for
@@ -156,7 +144,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(
                 web::get()
                     .guard(guard::Header("upgrade", "websocket"))
-                    .to(subscribe),
+                    .to(socket::subscribe),
             ),
     );
 }

@@ -151,6 +151,8 @@ fn add_errors(path: &str, method: &str, operation: &mut Operation) {
                 !matches!(code, Code::NotReady | Code::PositionNotReached)
                     || waits_for_read_models(path, method)
             })
+            // Only GraphQL refuses a document as too complex.
+            .filter(|code| *code != Code::QueryTooComplex)
             .collect();
         let names: Vec<String> = codes.iter().map(|c| format!("`{c}`")).collect();
         let examples = codes.iter().map(|code| {
@@ -217,6 +219,7 @@ fn example_detail(code: Code) -> &'static str {
         Code::MemberMuted => "you are muted until 2026-11-21T09:00:00Z and cannot post",
         Code::Unavailable => "the database cannot be reached; retry shortly",
         Code::PositionNotReached => "min_position 9000 is beyond the log's last position, 8812",
+        Code::QueryTooComplex => "the query selects more than 1000 fields",
     }
 }
 
