@@ -121,6 +121,10 @@ fn error_statuses(path: &str, method: &str, waits: bool) -> Vec<u16> {
     if path.ends_with("/change-tier") {
         statuses.push(402);
     }
+    // A key reading a member's progress must name the member.
+    if !write && path.ends_with("/progress") {
+        statuses.push(422);
+    }
     if write {
         statuses.extend([409, 413, 415, 422]);
     } else if waits {

@@ -8,6 +8,7 @@ use crate::error::ApiError;
 use crate::pagination::Slice;
 use crate::space::SpaceRef;
 use crate::state::AppState;
+use lyceum_domain::Code;
 use lyceum_projections::interactions::queries;
 use lyceum_projections::page::Page;
 use uuid::Uuid;
@@ -29,7 +30,13 @@ pub async fn member_of(
             _ => Ok(own),
         };
     }
-    let named = named.ok_or_else(|| ApiError::bad_request("name the member: member_id"))?;
+    // Required of a key, not of a member session, so the schema cannot say it: 422, not 400.
+    let named = named.ok_or_else(|| {
+        ApiError::new(
+            Code::ValidationFailed,
+            "name the member: a key must give member_id",
+        )
+    })?;
     Ok(member(state, space.id.0, named).await?.id)
 }
 

@@ -8,6 +8,7 @@ use crate::plan::Planned;
 use crate::service::{decide_in_space, load_in_space, parse_id};
 use crate::space::SpaceRef;
 use crate::state::AppState;
+use lyceum_domain::Code;
 use lyceum_domain::content::{Content, ContentCommand, PartRef};
 use lyceum_domain::ids::ContentId;
 use lyceum_store::catalog::{self, CatalogWrite};
@@ -50,11 +51,18 @@ pub async fn add(
     input: AddPart,
 ) -> Result<Planned<ContentParts>, ApiError> {
     let id = parse_id(content_id, "content")?;
-    let part = load_in_space::<Content>(&state.db, space.id, input.part_id)
-        .await?
-        .state
-        .state
-        .ok_or_else(|| ApiError::not_found("content"))?;
+    // A part named in the body that does not exist is a bad request to this course (422), not
+    // a missing course (404).
+    let missing = || {
+        ApiError::new(
+            Code::ValidationFailed,
+            format!("part_id: no content {} in this space", input.part_id),
+        )
+    };
+    let part = match load_in_space::<Content>(&state.db, space.id, input.part_id).await {
+        Err(e) if e.code == Code::NotFound => return Err(missing()),
+        loaded => loaded?.state.state.ok_or_else(missing)?,
+    };
     let parent = catalog::parent_of(&state.db, input.part_id).await?;
     let command = ContentCommand::AddPart {
         part: PartRef {
