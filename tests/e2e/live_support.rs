@@ -4,6 +4,7 @@
 use crate::support::TestApp;
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
+use std::collections::VecDeque;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -11,6 +12,8 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 pub struct Live {
     socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    /// Messages that arrived while waiting for a pong, in order.
+    pending: VecDeque<(String, Value)>,
 }
 
 impl Live {
@@ -24,7 +27,10 @@ impl Live {
             "graphql-transport-ws".parse().unwrap(),
         );
         let (socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-        let mut live = Self { socket };
+        let mut live = Self {
+            socket,
+            pending: VecDeque::new(),
+        };
         live.send(json!({"type": "connection_init",
             "payload": {"Authorization": format!("Bearer {token}")}}))
             .await;
@@ -43,17 +49,26 @@ impl Live {
             .unwrap();
     }
 
-    /// Starts subscription `id`.
+    /// Starts subscription `id`, and returns once the server has read it: the protocol's ping
+    /// is answered in order, so its pong comes after the subscription was taken in (a write
+    /// made after this returns is one the subscription sees).
     pub async fn subscribe(&mut self, id: &str, query: &str, variables: Value) {
         self.send(json!({"id": id, "type": "subscribe",
             "payload": {"query": query, "variables": variables}}))
             .await;
+        self.send(json!({"type": "ping"})).await;
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        while let Some((raw, value)) = self.read_until(deadline).await {
+            if value["type"] == "pong" {
+                return;
+            }
+            self.pending.push_back((raw, value));
+        }
+        panic!("no pong after subscribing");
     }
 
-    /// The next message other than a ping, as received (raw text, to check for leaks) and
-    /// parsed; `None` if none came within `wait`.
-    pub async fn next_raw_within(&mut self, wait: std::time::Duration) -> Option<(String, Value)> {
-        let deadline = tokio::time::Instant::now() + wait;
+    /// The next message other than a ping from the socket, until `deadline`.
+    async fn read_until(&mut self, deadline: tokio::time::Instant) -> Option<(String, Value)> {
         while let Ok(Some(Ok(message))) =
             tokio::time::timeout_at(deadline, self.socket.next()).await
         {
@@ -65,6 +80,15 @@ impl Live {
             }
         }
         None
+    }
+
+    /// The next message other than a ping, as received (raw text, to check for leaks) and
+    /// parsed; `None` if none came within `wait`.
+    pub async fn next_raw_within(&mut self, wait: std::time::Duration) -> Option<(String, Value)> {
+        if let Some(message) = self.pending.pop_front() {
+            return Some(message);
+        }
+        self.read_until(tokio::time::Instant::now() + wait).await
     }
 
     /// The next message other than a ping; `None` if none came within `wait`.

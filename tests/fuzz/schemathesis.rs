@@ -79,6 +79,8 @@ impl Fuzzer {
             .args(["--seed", &seed.to_string()])
             .args(["--header", &format!("Authorization: Bearer {key}")])
             .env("LYCEUM_FUZZ_SPACE", space)
+            // Its cache and reports go under the target directory, not into the repository.
+            .current_dir(env!("CARGO_TARGET_TMPDIR"))
             .kill_on_drop(true);
         let output = command.output().await.expect("schemathesis starts");
         let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
