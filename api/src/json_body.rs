@@ -152,6 +152,6 @@ mod tests {
             panic!("{rewritten:?}");
         };
         let text = String::from_utf8_lossy(&bytes);
-        assert_eq!(text, r#"{"a":5,"b":[200,1.5],"c":{"d":0},"e":1e300}"#);
+        assert_eq!(text, r#"{"a":5,"b":[200,1.5],"c":{"d":0},"e":1e+300}"#);
     }
 }

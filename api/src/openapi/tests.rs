@@ -124,10 +124,10 @@ fn shared_parameters_are_bounded_everywhere() {
 }
 
 #[test]
-fn reads_that_wait_document_422_and_space_reads_403() {
+fn reads_that_wait_document_409_and_space_reads_403() {
     let doc = contract();
     let read = &doc["paths"]["/v1/spaces/{space}/tiers"]["get"]["responses"];
-    for status in ["403", "422", "503"] {
+    for status in ["403", "409", "503"] {
         assert!(read[status].is_object(), "GET tiers lacks {status}");
     }
     let stripe = &doc["paths"]["/v1/spaces/{space}/integrations/stripe/secrets"]["post"];
