@@ -2,7 +2,8 @@
 //! the real server on port 0 in each mode, with every check and every phase, a fixed seed and
 //! a time budget, once per kind of credential (operator, creator, member). It must find
 //! nothing. The configuration is `tests/fuzz/schemathesis.toml`; the budget per run is
-//! `LYCEUM_FUZZ_SECONDS` (default 30).
+//! `LYCEUM_FUZZ_SECONDS` (default 30). The same environment holds Python's `gql`, which must
+//! fetch the schema by introspection and subscribe with the key on the upgrade request.
 
 // A panic is how a test fails.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -15,7 +16,10 @@ mod support;
 use serde_json::json;
 use support::{Backend, TestApp};
 
-on_both_backends!(the_contract_holds_under_fuzzing);
+on_both_backends!(
+    the_contract_holds_under_fuzzing,
+    a_standard_graphql_client_introspects_and_subscribes
+);
 
 /// The seed every run uses, so a failure can be replayed.
 const SEED: u64 = 20_261_206;
@@ -47,4 +51,13 @@ async fn the_contract_holds_under_fuzzing(backend: Backend) {
     }
     app.finish().await;
     assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+async fn a_standard_graphql_client_introspects_and_subscribes(backend: Backend) {
+    let fuzzer = schemathesis::install().await;
+    let app = TestApp::spawn(backend).await;
+    let (_, creator) = app.space("gql").await;
+    let run = fuzzer.graphql_client(&app.base, &creator, "gql").await;
+    app.finish().await;
+    assert!(run.passed, "{}", run.output);
 }

@@ -1,15 +1,17 @@
 //! Schemathesis, installed once per target directory into a virtual environment (pinned by
-//! `requirements.txt`), and one run of it against a server.
+//! `requirements.txt`, with a standard GraphQL client), one run of it against a server, and
+//! one run of that client.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 use tokio::sync::Mutex;
 
-/// The installed fuzzer.
+/// The installed fuzzer, and the environment's Python for the GraphQL client.
 #[derive(Debug, Clone)]
 pub struct Fuzzer {
     st: PathBuf,
+    python: PathBuf,
 }
 
 /// The outcome of one run.
@@ -39,8 +41,9 @@ fn install_blocking() -> Fuzzer {
     let wanted = std::fs::read_to_string(&requirements).expect("requirements.txt");
     let marker = venv.join("lyceum-requirements.txt");
     let st = venv.join("bin").join("st");
+    let python = venv.join("bin").join("python");
     if std::fs::read_to_string(&marker).ok().as_deref() == Some(wanted.as_str()) && st.exists() {
-        return Fuzzer { st };
+        return Fuzzer { st, python };
     }
     let _ = std::fs::remove_dir_all(&venv);
     run_ok(Command::new("python3").arg("-m").arg("venv").arg(&venv));
@@ -50,7 +53,7 @@ fn install_blocking() -> Fuzzer {
             .arg(&requirements),
     );
     std::fs::write(&marker, wanted).expect("the marker is written");
-    Fuzzer { st }
+    Fuzzer { st, python }
 }
 
 fn run_ok(command: &mut Command) {
@@ -64,6 +67,23 @@ fn run_ok(command: &mut Command) {
 }
 
 impl Fuzzer {
+    /// Runs `gql_client.py`: a standard Python client fetches the schema and subscribes.
+    pub async fn graphql_client(&self, base: &str, key: &str, space: &str) -> Run {
+        let output = tokio::process::Command::new(&self.python)
+            .arg(here().join("gql_client.py"))
+            .args([base, key, space])
+            .kill_on_drop(true)
+            .output()
+            .await
+            .expect("python starts");
+        let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
+        text.push_str(&String::from_utf8_lossy(&output.stderr));
+        Run {
+            passed: output.status.success(),
+            output: text,
+        }
+    }
+
     /// Runs every check and phase against the server at `base`, as `key`, with the paths'
     /// `space` set to `space`.
     pub async fn run(&self, base: &str, space: &str, key: &str, seed: u64) -> Run {
