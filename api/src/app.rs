@@ -14,8 +14,7 @@ use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-/// The largest request body accepted.
-pub const MAX_BODY: usize = 1 << 20;
+pub use crate::body::MAX_BODY;
 
 /// A running server.
 pub type Server = actix_web::dev::Server;
@@ -29,26 +28,13 @@ fn json_error(error: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
             Code::UnsupportedMediaType,
             "send the body as application/json",
         ),
-        JsonPayloadError::Deserialize(e) => body_error(e),
+        JsonPayloadError::Deserialize(e) => ApiError::bad_request(detail::from_json(e)),
         other => {
             tracing::info!(error = %other, "request body could not be read");
             ApiError::bad_request("the body could not be read")
         }
     };
     api.into()
-}
-
-/// A clean detail for a body serde refused; the raw message is logged.
-fn body_error(error: &serde_json::Error) -> ApiError {
-    tracing::info!(error = %error, "request body refused");
-    let at = format!("line {}, column {}", error.line(), error.column());
-    if error.is_syntax() || error.is_eof() {
-        return ApiError::bad_request(format!("the body is not valid JSON ({at})"));
-    }
-    let raw = error.to_string();
-    let suffix = format!(" at line {} column {}", error.line(), error.column());
-    let message = raw.strip_suffix(&suffix).unwrap_or(&raw);
-    ApiError::bad_request(format!("{} ({at})", detail::from_serde(message)))
 }
 
 fn query_error(error: QueryPayloadError, _: &HttpRequest) -> actix_web::Error {

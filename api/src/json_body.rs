@@ -5,15 +5,13 @@
 //! counts them, so it is passed on written as one (`5`, `500`). Bodies that are not JSON at all
 //! are left to the `Json` extractor (400), and `/graphql` reads its own body.
 
-use crate::app::MAX_BODY;
+use crate::body::{self, MAX_BODY};
 use crate::error::ApiError;
 use actix_web::HttpMessage;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
-use actix_web::http::{Method, header};
+use actix_web::http::Method;
 use actix_web::middleware::Next;
-use actix_web::web::BytesMut;
-use futures::StreamExt;
 use lyceum_domain::Code;
 use serde_json::Value;
 
@@ -23,21 +21,8 @@ fn checked(req: &ServiceRequest) -> bool {
         *req.method(),
         Method::POST | Method::PUT | Method::PATCH | Method::DELETE
     );
-    let json = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|t| {
-            let t = t.trim().to_ascii_lowercase();
-            t == "application/json" || t.ends_with("+json")
-        });
-    let declared_too_large = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok())
-        .is_some_and(|n| n > MAX_BODY);
+    let json = body::is_json(req.headers(), false);
+    let declared_too_large = body::declared_length(req.headers()).is_some_and(|n| n > MAX_BODY);
     has_body && json && !declared_too_large && req.path() != "/graphql"
 }
 
@@ -48,7 +33,7 @@ pub enum Shape {
     Other,
     /// Valid JSON, not an object.
     NotObject,
-    /// An object, as sent.
+    /// Passed on as sent: an object (or, if not valid JSON, left to the extractor's 400).
     Object,
     /// An object in which whole-number floats were rewritten as integers.
     Rewritten(Vec<u8>),
@@ -56,9 +41,12 @@ pub enum Shape {
 
 /// The shape of `body`.
 pub fn shape(body: &[u8]) -> Shape {
-    let first = body.iter().find(|b| !b.is_ascii_whitespace());
-    if first.is_none() {
-        return Shape::Other;
+    match body.iter().find(|b| !b.is_ascii_whitespace()) {
+        None => return Shape::Other,
+        // An object with no number that has a fraction or an exponent is passed on unparsed:
+        // the extractor parses it once.
+        Some(b'{') if !may_hold_a_float(body) => return Shape::Object,
+        Some(_) => {}
     }
     let Ok(mut value) = serde_json::from_slice::<Value>(body) else {
         return Shape::Other;
@@ -70,6 +58,13 @@ pub fn shape(body: &[u8]) -> Shape {
         return Shape::Object;
     }
     serde_json::to_vec(&value).map_or(Shape::Object, Shape::Rewritten)
+}
+
+/// Whether a JSON number in `body` could have a fraction or an exponent: such a number has a
+/// digit right before its `.`, `e` or `E`. (Text in strings can match too; that costs a parse.)
+fn may_hold_a_float(body: &[u8]) -> bool {
+    body.windows(2)
+        .any(|w| w[0].is_ascii_digit() && matches!(w[1], b'.' | b'e' | b'E'))
 }
 
 /// Rewrites every float with a zero fraction that fits an `i64` as an integer; whether any was.
@@ -103,16 +98,15 @@ pub async fn middleware(
     if !checked(&req) {
         return Ok(next.call(req).await?.map_into_left_body());
     }
-    let mut stream = req.take_payload();
-    let mut body = BytesMut::new();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk?;
-        if body.len() + chunk.len() > MAX_BODY {
-            let error = ApiError::new(Code::PayloadTooLarge, "the body is larger than 1 MiB");
+    let payload = req.take_payload();
+    let read = body::read(req.headers(), payload).await;
+    let body = match read {
+        Ok(body) => body,
+        Err(unread) => {
+            let error = ApiError::from(unread);
             return Ok(req.error_response(error).map_into_right_body());
         }
-        body.extend_from_slice(&chunk);
-    }
+    };
     let body = match shape(&body) {
         Shape::NotObject => {
             let error = ApiError::new(
@@ -122,7 +116,7 @@ pub async fn middleware(
             return Ok(req.error_response(error).map_into_right_body());
         }
         Shape::Rewritten(bytes) => bytes.into(),
-        Shape::Other | Shape::Object => body.freeze(),
+        Shape::Other | Shape::Object => body,
     };
     req.set_payload(Payload::from(body));
     Ok(next.call(req).await?.map_into_left_body())
@@ -137,7 +131,7 @@ mod tests {
         for body in [&b"[1,2]"[..], b" \"x\"", b"5", b"true", b"null", b"\n[]"] {
             assert_eq!(shape(body), Shape::NotObject, "{body:?}");
         }
-        for body in [&b" {\"a\":1}"[..], b"{\"a\":[1.5]}"] {
+        for body in [&b" {\"a\":1}"[..], b"{\"a\":[1.5]}", b"{\"v\":\"1.0\"}"] {
             assert_eq!(shape(body), Shape::Object, "{body:?}");
         }
         for body in [&b""[..], b"  ", b"[1,", b"nope"] {

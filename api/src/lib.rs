@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod body;
 pub mod consistency;
 pub mod dto;
 pub mod error;

@@ -33,6 +33,20 @@ pub fn from_serde(message: &str) -> String {
     bounded(&sentence)
 }
 
+/// A client-safe sentence for a JSON body serde_json refused, with where it went wrong; the raw
+/// message is logged.
+pub fn from_json(error: &serde_json::Error) -> String {
+    tracing::info!(%error, "request body refused");
+    let at = format!("line {}, column {}", error.line(), error.column());
+    if error.is_syntax() || error.is_eof() {
+        return format!("the body is not valid JSON ({at})");
+    }
+    let raw = error.to_string();
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    let message = raw.strip_suffix(&suffix).unwrap_or(&raw);
+    format!("{} ({at})", from_serde(message))
+}
+
 /// The expected type, saying "an integer" for Rust's integer types. (A whole-number float never
 /// gets here: `json_body` passes it on as an integer.)
 fn wrong_type(rest: &str) -> String {

@@ -1,13 +1,11 @@
-//! Reading one GraphQL request from a POST body: at most [`MAX_BODY`] bytes, refused before it
+//! Reading one GraphQL request from a POST body: at most [`crate::body::MAX_BODY`] bytes, refused before it
 //! is read when `Content-Length` says it is larger, and while it streams otherwise; JSON (no
 //! other media type); one request object (no batches). A refusal is answered in the GraphQL
 //! error format as `application/json`, with the status of its code (see [`super::coded`]).
 
-use crate::app::MAX_BODY;
-use actix_web::http::header;
-use actix_web::web::{BytesMut, Payload};
+use crate::body::{self, Unread};
+use actix_web::web::Payload;
 use actix_web::{HttpRequest, HttpResponse};
-use futures::StreamExt;
 use lyceum_domain::Code;
 
 /// Why a body is not a request.
@@ -23,7 +21,7 @@ pub enum Refusal {
     NotAnObject,
     #[error("the body has no `query`")]
     NoQuery,
-    #[error("the body is not a valid GraphQL request: {0}")]
+    #[error("not a valid GraphQL request: {}", crate::error::detail::from_json(.0))]
     Invalid(serde_json::Error),
     #[error("the body could not be read: {0}")]
     Unreadable(actix_web::error::PayloadError),
@@ -45,49 +43,19 @@ impl Refusal {
 }
 
 /// The request in the body of `req`.
-pub async fn read(
-    req: &HttpRequest,
-    mut payload: Payload,
-) -> Result<async_graphql::Request, Refusal> {
-    if !json(req) {
+pub async fn read(req: &HttpRequest, payload: Payload) -> Result<async_graphql::Request, Refusal> {
+    // No `Content-Type` is taken as JSON, as GraphQL clients often send none.
+    if !body::is_json(req.headers(), true) {
         return Err(Refusal::MediaType);
     }
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|length| length > MAX_BODY) {
-        return Err(Refusal::TooLarge);
+    match body::read(req.headers(), payload).await {
+        Ok(bytes) => parse(&bytes),
+        Err(Unread::TooLarge) => Err(Refusal::TooLarge),
+        Err(Unread::Broken(cause)) => Err(Refusal::Unreadable(cause)),
     }
-    let mut body = BytesMut::with_capacity(declared.unwrap_or(0));
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(Refusal::Unreadable)?;
-        if body.len() + chunk.len() > MAX_BODY {
-            return Err(Refusal::TooLarge);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    parse(&body)
 }
 
 /// Whether the body is declared JSON (or not declared at all).
-fn json(req: &HttpRequest) -> bool {
-    let Some(value) = req.headers().get(header::CONTENT_TYPE) else {
-        return true;
-    };
-    let essence = value
-        .to_str()
-        .unwrap_or_default()
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
-}
-
 fn parse(body: &[u8]) -> Result<async_graphql::Request, Refusal> {
     match body.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'{') => {}

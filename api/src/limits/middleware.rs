@@ -38,8 +38,8 @@ fn exempt(path: &str) -> bool {
 }
 
 /// The bucket of a request's address, with a prefix naming what it counts.
-fn address_bucket(req: &ServiceRequest, prefix: &str) -> String {
-    match req.peer_addr() {
+fn address_bucket(peer: Option<std::net::SocketAddr>, prefix: &str) -> String {
+    match peer {
         Some(address) => format!("{prefix}:{}", address.ip()),
         None => format!("{prefix}:unknown"),
     }
@@ -61,7 +61,7 @@ fn caller(req: &ServiceRequest, state: &AppState) -> Caller {
         },
         None => Caller {
             policy: "anonymous",
-            bucket: address_bucket(req, "ip"),
+            bucket: address_bucket(req.peer_addr(), "ip"),
             quota: policies.anonymous,
             who: "without a key from this address",
         },
@@ -131,10 +131,10 @@ pub async fn middleware(
         add_headers(response.headers_mut(), caller.policy, &tally);
         return Ok(response.map_into_right_body());
     }
-    let refused_secrets = address_bucket(&req, "refused-secret");
     let mut response = next.call(req).await?;
     if caller.policy == "default" && response.status() == StatusCode::UNAUTHORIZED {
         let quota = state.limits.policies.anonymous;
+        let refused_secrets = address_bucket(response.request().peer_addr(), "refused-secret");
         let counted = state
             .limits
             .count(&refused_secrets, quota, state.clock.now());

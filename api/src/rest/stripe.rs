@@ -3,17 +3,14 @@
 //! subscriptions it collects for (see [`crate::service::stripe`]).
 
 use super::call::Call;
-use crate::app::MAX_BODY;
 use crate::consistency::POSITION_HEADER;
 use crate::dto::stripe::{AddStripeSecret, StripeAck, StripeEventBody, StripeSecrets};
 use crate::error::ApiError;
 use crate::service;
 use crate::space::{Intent, resolve_public};
 use crate::state::AppState;
-use actix_web::web::{Bytes, BytesMut, Data, Json, Path, Payload};
+use actix_web::web::{Data, Json, Path, Payload};
 use actix_web::{HttpRequest, HttpResponse, post};
-use futures::StreamExt;
-use lyceum_domain::Code;
 
 /// The header Stripe signs its deliveries with.
 const SIGNATURE_HEADER: &str = "Stripe-Signature";
@@ -45,24 +42,6 @@ pub async fn add_stripe_secret(
         service::stripe::add_secret(state, auth, space, &body.secret).await
     })
     .await
-}
-
-/// Reads the raw body (the signature covers its exact bytes), refusing more than the API's body
-/// limit with a problem document rather than the framework's plain-text 413.
-async fn read_body(mut payload: Payload) -> Result<Bytes, ApiError> {
-    let mut body = BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk =
-            chunk.map_err(|e| ApiError::bad_request(format!("the body could not be read: {e}")))?;
-        if body.len() + chunk.len() > MAX_BODY {
-            return Err(ApiError::new(
-                Code::PayloadTooLarge,
-                "the body is larger than 1 MiB",
-            ));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body.freeze())
 }
 
 /// Receive a Stripe event
@@ -108,7 +87,8 @@ pub async fn receive_stripe_event(
     path: Path<String>,
     payload: Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let body = read_body(payload).await?;
+    // The signature covers the exact bytes, so the body is read raw (under the one limit).
+    let body = crate::body::read(req.headers(), payload).await?;
     let space = resolve_public(&state, &path).await?;
     let header = req
         .headers()
