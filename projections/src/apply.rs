@@ -69,6 +69,9 @@ pub async fn apply_deliveries(
         checkpoints::save(&mut tx, projection.name(), checkpoint).await?;
     }
     tx.commit().await?;
+    if checkpoint != start {
+        db.checkpoints_moved();
+    }
     Ok(checkpoint)
 }
 

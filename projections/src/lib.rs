@@ -10,10 +10,12 @@ pub mod content;
 pub mod decode;
 pub mod engagement;
 pub mod interactions;
+pub mod interest;
 pub mod ledger;
 pub mod members;
 pub mod orders;
 pub mod page;
+pub mod partition;
 pub mod points;
 pub mod questions;
 pub mod rebuild;
@@ -24,6 +26,7 @@ pub mod tiers;
 pub mod topics;
 
 pub use apply::{Delivery, apply_deliveries, catch_up};
+pub use interest::Interest;
 
 use lyceum_store::migrate::Migration;
 use lyceum_store::{Db, StoreError, StoredEvent};
@@ -151,6 +154,9 @@ impl Projection {
 
     /// Applies one event to this projection's rows. Events it does not use are ignored.
     async fn apply(self, conn: &mut AnyConnection, event: &StoredEvent) -> Result<(), StoreError> {
+        if !self.wants(event) {
+            return Ok(());
+        }
         match self {
             Projection::Spaces => spaces::apply(conn, event).await,
             Projection::Tiers => tiers::apply(conn, event).await,
@@ -174,11 +180,16 @@ pub fn migrations() -> &'static [Migration] {
     schema::MIGRATIONS
 }
 
+/// How far `projection` has applied the log: every event at or below it is in its rows.
+pub async fn checkpoint_of(db: &Db, projection: Projection) -> Result<i64, StoreError> {
+    lyceum_store::read::lowest_partition_checkpoint(db, projection.name()).await
+}
+
 /// The lowest checkpoint over all projections: every read model has applied the log up to it.
 pub async fn min_checkpoint(db: &Db) -> Result<i64, StoreError> {
     let mut lowest = i64::MAX;
     for projection in Projection::ALL {
-        lowest = lowest.min(lyceum_store::read::checkpoint(db, projection.name()).await?);
+        lowest = lowest.min(checkpoint_of(db, projection).await?);
     }
     Ok(lowest)
 }

@@ -47,5 +47,6 @@ pub async fn rebuild(
     }
     checkpoints::save(&mut tx, projection.name(), checkpoint).await?;
     tx.commit().await?;
+    db.checkpoints_moved();
     Ok(checkpoint)
 }

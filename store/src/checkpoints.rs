@@ -38,3 +38,151 @@ pub async fn save(conn: &mut AnyConnection, name: &str, position: i64) -> Result
         .await?;
     Ok(())
 }
+
+/// The checkpoint of one partition of a read model: `<projection>/<partition>`.
+pub fn partition_name(projection: &str, partition: u16) -> String {
+    format!("{projection}/{partition}")
+}
+
+/// The range of names `<projection>/…`: '0' is the character after '/'.
+fn partition_range(projection: &str) -> (String, String) {
+    (format!("{projection}/"), format!("{projection}0"))
+}
+
+/// Reads (and on Postgres locks until the transaction ends) every partition checkpoint of a
+/// read model, in partition order. A read model that has none yet gets `count` of them, each
+/// starting where its single checkpoint of earlier versions stood (or 0), so an upgraded store
+/// neither applies an event twice nor skips one.
+pub async fn lock_partitions(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    projection: &str,
+    count: u16,
+) -> Result<Vec<i64>, StoreError> {
+    let found = select_partitions(conn, backend, projection).await?;
+    if !found.is_empty() {
+        return Ok(found);
+    }
+    create_partitions(conn, projection, count).await?;
+    select_partitions(conn, backend, projection).await
+}
+
+/// Reads (and on Postgres locks) one partition's checkpoint, creating the read model's
+/// partitions as [`lock_partitions`] does if it has none.
+pub async fn lock_partition(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    projection: &str,
+    partition: u16,
+    count: u16,
+) -> Result<i64, StoreError> {
+    let name = partition_name(projection, partition);
+    if let Some(position) = select_one(conn, backend, &name).await? {
+        return Ok(position);
+    }
+    create_partitions(conn, projection, count).await?;
+    select_one(conn, backend, &name)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("no checkpoint {name}")))
+}
+
+async fn select_one(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    name: &str,
+) -> Result<Option<i64>, StoreError> {
+    let sql = match backend {
+        Backend::Postgres => "SELECT position FROM checkpoints WHERE name = $1 FOR UPDATE",
+        Backend::Sqlite => "SELECT position FROM checkpoints WHERE name = $1",
+    };
+    Ok(sqlx::query_scalar(sql)
+        .bind(name)
+        .fetch_optional(&mut *conn)
+        .await?)
+}
+
+/// Moves every partition checkpoint of a read model up to `position` (none moves back).
+pub async fn save_partitions(
+    conn: &mut AnyConnection,
+    projection: &str,
+    position: i64,
+) -> Result<(), StoreError> {
+    let (from, to) = partition_range(projection);
+    sqlx::query(
+        "UPDATE checkpoints SET position = $1 WHERE name > $2 AND name < $3 AND position < $1",
+    )
+    .bind(position)
+    .bind(from)
+    .bind(to)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Moves one partition checkpoint locked with [`lock_partition`].
+pub async fn save_partition(
+    conn: &mut AnyConnection,
+    projection: &str,
+    partition: u16,
+    position: i64,
+) -> Result<(), StoreError> {
+    save(conn, &partition_name(projection, partition), position).await
+}
+
+async fn select_partitions(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    projection: &str,
+) -> Result<Vec<i64>, StoreError> {
+    let (from, to) = partition_range(projection);
+    let sql = match backend {
+        Backend::Postgres => {
+            "SELECT name, position FROM checkpoints WHERE name > $1 AND name < $2 FOR UPDATE"
+        }
+        Backend::Sqlite => "SELECT name, position FROM checkpoints WHERE name > $1 AND name < $2",
+    };
+    let rows: Vec<(String, i64)> = sqlx::query_as(sql)
+        .bind(&from)
+        .bind(to)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut indexed = Vec::with_capacity(rows.len());
+    for (name, position) in rows {
+        let index = name
+            .strip_prefix(&from)
+            .and_then(|suffix| suffix.parse::<u16>().ok())
+            .ok_or_else(|| StoreError::Corrupt(format!("checkpoint name {name}")))?;
+        indexed.push((index, position));
+    }
+    indexed.sort_unstable();
+    if indexed
+        .iter()
+        .enumerate()
+        .any(|(i, (index, _))| usize::from(*index) != i)
+    {
+        return Err(StoreError::Corrupt(format!(
+            "the partitions of {projection} are not numbered 0 to {}",
+            indexed.len()
+        )));
+    }
+    Ok(indexed.into_iter().map(|(_, position)| position).collect())
+}
+
+async fn create_partitions(
+    conn: &mut AnyConnection,
+    projection: &str,
+    count: u16,
+) -> Result<(), StoreError> {
+    for partition in 0..count.max(1) {
+        sqlx::query(
+            "INSERT INTO checkpoints (name, position) \
+             SELECT $1, COALESCE((SELECT position FROM checkpoints WHERE name = $2), 0) \
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(partition_name(projection, partition))
+        .bind(projection)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}

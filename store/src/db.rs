@@ -24,6 +24,9 @@ pub struct Db {
     /// How many times the read pool was handed out: one per read query, as every read runs on
     /// `reader()` directly. Lets tests see that a GraphQL page costs a bounded number of reads.
     reads: Arc<AtomicU64>,
+    /// Counts commits that moved a checkpoint in this process, so a wait for read models is
+    /// woken instead of polling (see [`Db::checkpoints_moved`]).
+    moved: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 impl Db {
@@ -40,6 +43,7 @@ impl Db {
             read: pool.clone(),
             write: pool,
             reads: Arc::default(),
+            moved: Arc::new(tokio::sync::watch::Sender::new(0)),
         })
     }
 
@@ -67,6 +71,7 @@ impl Db {
             read,
             write,
             reads: Arc::default(),
+            moved: Arc::new(tokio::sync::watch::Sender::new(0)),
         })
     }
 
@@ -89,11 +94,24 @@ impl Db {
     pub fn counted(&self) -> Self {
         Self {
             reads: Arc::default(),
+            moved: Arc::new(tokio::sync::watch::Sender::new(0)),
             ..self.clone()
         }
     }
 
     /// How many reads (`reader()` calls) this handle and its clones have made.
+    /// Says that a transaction moving one or more checkpoints has committed. Every consumer of
+    /// the log calls it after its commit.
+    pub fn checkpoints_moved(&self) {
+        self.moved
+            .send_modify(|count| *count = count.wrapping_add(1));
+    }
+
+    /// A receiver that sees a change after each [`Db::checkpoints_moved`] in this process.
+    pub fn watch_checkpoints(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.moved.subscribe()
+    }
+
     pub fn reads(&self) -> u64 {
         self.reads.load(Ordering::Relaxed)
     }

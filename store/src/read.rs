@@ -216,3 +216,18 @@ pub async fn checkpoint(db: &Db, name: &str) -> Result<i64, StoreError> {
         None => 0,
     })
 }
+
+/// The lowest of a read model's partition checkpoints: every event up to it is applied in every
+/// partition. A read model not yet partitioned answers with its single checkpoint.
+pub async fn lowest_partition_checkpoint(db: &Db, projection: &str) -> Result<i64, StoreError> {
+    let lowest: Option<i64> =
+        sqlx::query_scalar("SELECT MIN(position) FROM checkpoints WHERE name > $1 AND name < $2")
+            .bind(format!("{projection}/"))
+            .bind(format!("{projection}0"))
+            .fetch_one(db.reader())
+            .await?;
+    match lowest {
+        Some(position) => Ok(position),
+        None => checkpoint(db, projection).await,
+    }
+}

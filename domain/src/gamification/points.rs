@@ -41,7 +41,7 @@ impl Action {
     ];
 
     /// The type name of the event that records this action.
-    pub fn event_type(self) -> &'static str {
+    pub const fn event_type(self) -> &'static str {
         match self {
             Action::CommentPosted => "CommentPosted",
             Action::ItemLiked => "ItemLiked",
