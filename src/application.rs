@@ -7,10 +7,11 @@ use anyhow::Context;
 use lyceum_api::AppState;
 use lyceum_api::limits::RateLimiter;
 use lyceum_domain::payment::providers::Payments;
-use lyceum_projections::Projection;
+use lyceum_projections::{Part, Projection};
 use lyceum_store::Db;
 use lyceum_store::clock::{Clock, SystemClock};
 pub use lyceum_workers::Stop;
+use lyceum_workers::leases::Leases;
 use lyceum_workers::publisher::Publisher;
 use lyceum_workers::scheduler::Scheduler;
 use lyceum_workers::{
@@ -83,7 +84,8 @@ pub async fn start_workers(
         start_embedded(wiring, roles, projections, tasks);
         return Ok(None);
     };
-    let topology = Topology::new(wiring.config.amqp_prefix.clone());
+    let topology =
+        Topology::new(wiring.config.amqp_prefix.clone()).with_partitions(wiring.config.partitions);
     let broker = Arc::new(
         Broker::new(url.expose(), topology.clone())
             .context("LYCEUM_AMQP_URL or LYCEUM_AMQP_PREFIX")?,
@@ -102,19 +104,8 @@ pub async fn start_workers(
             move |relay, stop| relay.run(nudge.clone(), stop.stopped()),
         );
     }
-    for &projection in projections.iter().filter(|_| roles.consumers) {
-        let (db, topology) = (db.clone(), topology.clone());
-        on_broker.spawn(
-            tasks,
-            format!("consumer {}", projection.name()),
-            move |channel| {
-                let (db, topology) = (db.clone(), topology.clone());
-                async move {
-                    ProjectionConsumer::new(db, channel, &topology, projection, PREFETCH).await
-                }
-            },
-            |consumer, stop| consumer.run(stop.stopped()),
-        );
+    if roles.consumers {
+        start_consumers(&on_broker, &db, &topology, projections, tasks);
     }
     if roles.api {
         let feed = wiring.feed.clone();
@@ -129,6 +120,79 @@ pub async fn start_workers(
         );
     }
     Ok(Some(broker))
+}
+
+/// The consumers of `projections`' partitions. Each partition's consumer runs only while this
+/// process holds its lease, so several worker processes share the partitions (see
+/// [`Leases`]); it stops, leaving its unacknowledged messages to the next owner, when the
+/// lease goes elsewhere.
+fn start_consumers(
+    on_broker: &OnBroker,
+    db: &Db,
+    topology: &Topology,
+    projections: &[Projection],
+    tasks: &mut Supervisor,
+) {
+    let parts: Vec<Part> = projections
+        .iter()
+        .flat_map(|&projection| {
+            (0..topology.partitions).map(move |index| Part {
+                projection,
+                index,
+                count: topology.partitions,
+            })
+        })
+        .collect();
+    let (leases, owned) = Leases::new(db.clone(), parts.clone());
+    let stop = on_broker.stop.clone();
+    tasks.spawn_restarting("partition leases", move |probe| {
+        probe.up();
+        let (leases, stop) = (leases.clone(), stop.clone());
+        async move { leases.run(stop).await }
+    });
+    for part in parts {
+        let (broker, stop, owned) = (
+            on_broker.broker.clone(),
+            on_broker.stop.clone(),
+            owned.clone(),
+        );
+        let (db, topology) = (db.clone(), topology.clone());
+        let name = format!("consumer {} {}", part.projection.name(), part.index);
+        tasks.spawn_restarting(name, move |probe| {
+            let (broker, stop, owned) = (broker.clone(), stop.clone(), owned.clone());
+            let (db, topology) = (db.clone(), topology.clone());
+            async move {
+                loop {
+                    // Standing by for the lease is a healthy state, as for a relay.
+                    probe.up();
+                    if !owned.acquired(part, &stop).await {
+                        return Ok::<(), WorkerError>(());
+                    }
+                    let open = |channel| {
+                        let (db, topology) = (db.clone(), topology.clone());
+                        async move {
+                            ProjectionConsumer::new(db, channel, &topology, part, PREFETCH).await
+                        }
+                    };
+                    let Some(consumer) = broker.open(&stop, &probe, open).await? else {
+                        return Ok(());
+                    };
+                    let (stopped, released) = (stop.stopped(), owned.released(part));
+                    consumer
+                        .run(async move {
+                            tokio::select! {
+                                _ = stopped => {},
+                                _ = released => {},
+                            }
+                        })
+                        .await?;
+                    if stop.is_stopped() {
+                        return Ok(());
+                    }
+                }
+            }
+        });
+    }
 }
 
 /// What every broker task starts from.
@@ -270,7 +334,7 @@ impl Application {
     /// [`Application::build`] on a given clock (tests move a manual one).
     pub async fn build_with_clock(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let payments = config.payments()?;
-        let db = config.connect().await?;
+        let db = config.connect_read_side().await?;
         let feed = LiveFeed::default();
         let nudge = Nudge::default();
         let stop = Stop::new();

@@ -6,7 +6,7 @@ use lyceum_api::limits::{Policies, Quota};
 use lyceum_domain::payment::providers::Payments;
 use serde::Deserialize;
 use std::fmt;
-use std::num::NonZeroU32;
+use std::num::{NonZeroU16, NonZeroU32};
 use std::path::{Path, PathBuf};
 
 /// A value that must not be logged.
@@ -56,6 +56,9 @@ pub struct Config {
     pub rate_limit_anonymous: u32,
     /// The rate-limit window, in seconds.
     pub rate_limit_window: u32,
+    /// How many partitions each read model's events are split into on RabbitMQ (by space),
+    /// so several worker processes can share a read model. Fixed once a store has used it.
+    pub partitions: u16,
 }
 
 impl Default for Config {
@@ -73,6 +76,7 @@ impl Default for Config {
             rate_limit: limits.caller.limit,
             rate_limit_anonymous: limits.anonymous.limit,
             rate_limit_window: limits.caller.window(),
+            partitions: lyceum_projections::partition::DEFAULT_PARTITIONS,
         }
     }
 }
@@ -92,6 +96,7 @@ pub struct FileConfig {
     pub rate_limit: Option<NonZeroU32>,
     pub rate_limit_anonymous: Option<NonZeroU32>,
     pub rate_limit_window: Option<NonZeroU32>,
+    pub partitions: Option<NonZeroU16>,
 }
 
 /// The settings with no flag of their own, read from `LYCEUM_…` variables.
@@ -100,6 +105,11 @@ const ENV_ONLY: [&str; 3] = [
     "LYCEUM_RATE_LIMIT_ANONYMOUS",
     "LYCEUM_RATE_LIMIT_WINDOW",
 ];
+
+/// Sets how many partitions each read model has (see [`Config::partitions`]).
+const PARTITIONS_VAR: &str = "LYCEUM_PARTITIONS";
+/// The most partitions a read model may have.
+const MAX_PARTITIONS: u16 = 256;
 
 impl FileConfig {
     pub fn load(path: &Path) -> anyhow::Result<Self> {
@@ -124,10 +134,25 @@ impl FileConfig {
                 })
                 .transpose()
         });
+        let partitions = var(PARTITIONS_VAR)
+            .map(|value| {
+                value
+                    .trim()
+                    .parse::<NonZeroU16>()
+                    .ok()
+                    .filter(|n| n.get() <= MAX_PARTITIONS)
+                    .with_context(|| {
+                        format!(
+                            "{PARTITIONS_VAR} must be a whole number from 1 to {MAX_PARTITIONS}, not {value:?}"
+                        )
+                    })
+            })
+            .transpose()?;
         Ok(Self {
             rate_limit: limit?,
             rate_limit_anonymous: anonymous?,
             rate_limit_window: window?,
+            partitions,
             ..Self::default()
         })
     }
@@ -170,6 +195,10 @@ impl Config {
                 .rate_limit_window
                 .or(file.rate_limit_window)
                 .map_or(defaults.rate_limit_window, NonZeroU32::get),
+            partitions: over
+                .partitions
+                .or(file.partitions)
+                .map_or(defaults.partitions, |n| n.get().min(MAX_PARTITIONS)),
         }
     }
 
@@ -214,6 +243,16 @@ impl Config {
         )
         .await
         .context("running migrations")?;
+        Ok(db)
+    }
+
+    /// [`Config::connect`], for a process that runs the read side: checks the read models are
+    /// split into [`Config::partitions`] (creating the partitions on a store that has none).
+    pub async fn connect_read_side(&self) -> anyhow::Result<lyceum_store::Db> {
+        let db = self.connect().await?;
+        lyceum_projections::partition::prepare(&db, self.partitions)
+            .await
+            .context("checking the read models' partitions")?;
         Ok(db)
     }
 }

@@ -3,7 +3,8 @@
 //! what was delivered from the log itself, so an event is never skipped and never applied twice.
 
 use crate::Projection;
-use lyceum_store::read::{Filter, high_water_mark, read_between};
+use crate::partition::partition_of;
+use lyceum_store::read::{events_between_on, high_water_mark};
 use lyceum_store::{Db, StoreError, StoredEvent, checkpoints};
 use sqlx::{AnyConnection, Connection};
 
@@ -29,44 +30,74 @@ pub(crate) async fn apply_contiguous(
     Ok(checkpoint)
 }
 
-/// Applies a batch of deliveries in one transaction. Returns the checkpoint afterwards.
+/// One partition of a projection: what the consumer of one queue applies, with its own
+/// checkpoint (see [`crate::partition`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Part {
+    pub projection: Projection,
+    pub index: u16,
+    /// How many partitions the projection has.
+    pub count: u16,
+}
+
+impl Part {
+    /// Whether `event` belongs to this partition of this projection.
+    pub fn takes(&self, event: &StoredEvent) -> bool {
+        self.projection.wants(event) && partition_of(event, self.count) == self.index
+    }
+}
+
+/// How many events are read from the log at a time when filling a gap or catching up.
+const READ_BATCH: i64 = 1_000;
+
+/// Applies a batch of deliveries to one partition in one transaction. Returns the partition's
+/// checkpoint afterwards.
 ///
-/// A delivery at or below the checkpoint is a duplicate and is skipped. A delivery whose
-/// `previous` is not the checkpoint means something before it went missing or came out of
-/// order: everything up to it is read from the log instead. (The relay publishes only up to the
-/// high-water mark, so that part of the log is final.)
+/// A delivery at or below the checkpoint is a duplicate and is skipped. A delivery's `previous`
+/// says that nothing of this partition lies between it and the delivery; when it is above the
+/// checkpoint, something before it went missing or came out of order, and that stretch is read
+/// from the log instead. (The relay publishes only up to the high-water mark, so that part of
+/// the log is final.)
 pub async fn apply_deliveries(
     db: &Db,
-    projection: Projection,
+    part: Part,
     deliveries: &[Delivery],
 ) -> Result<i64, StoreError> {
+    let name = part.projection.name();
     let mut conn = db.writer().acquire().await?;
     let mut tx = conn.begin().await?;
-    let start = checkpoints::lock(&mut tx, db.backend, projection.name()).await?;
+    let start =
+        checkpoints::lock_partition(&mut tx, db.backend, name, part.index, part.count).await?;
     let mut checkpoint = start;
     for delivery in deliveries {
         let event = &delivery.event;
         if event.position <= checkpoint {
             continue;
         }
-        if delivery.previous != checkpoint {
+        if delivery.previous > checkpoint {
             tracing::info!(
-                projection = projection.name(),
+                projection = name,
+                partition = part.index,
                 checkpoint,
                 previous = delivery.previous,
                 position = event.position,
                 "gap in deliveries: reading the log"
             );
-            let missing =
-                read_between(db, checkpoint, event.position, i64::MAX, &Filter::default()).await?;
-            checkpoint = apply_contiguous(&mut tx, projection, checkpoint, &missing).await?;
-            continue;
+            checkpoint = apply_from_log(&mut tx, part, checkpoint, delivery.previous).await?;
         }
-        checkpoint =
-            apply_contiguous(&mut tx, projection, checkpoint, std::slice::from_ref(event)).await?;
+        if part.takes(event) {
+            checkpoint = apply_contiguous(
+                &mut tx,
+                part.projection,
+                checkpoint,
+                std::slice::from_ref(event),
+            )
+            .await?;
+        }
+        checkpoint = checkpoint.max(event.position);
     }
     if checkpoint != start {
-        checkpoints::save(&mut tx, projection.name(), checkpoint).await?;
+        checkpoints::save_partition(&mut tx, name, part.index, checkpoint).await?;
     }
     tx.commit().await?;
     if checkpoint != start {
@@ -75,29 +106,47 @@ pub async fn apply_deliveries(
     Ok(checkpoint)
 }
 
-/// Applies the log directly, up to the high-water mark, in batches of `batch` events, each
-/// batch one transaction. Returns the checkpoint reached. This is how the embedded bus delivers,
-/// and how any consumer recovers.
-pub async fn catch_up(db: &Db, projection: Projection, batch: i64) -> Result<i64, StoreError> {
+/// Applies what `part` takes of the log in `(after, up_to]`, read in batches. Returns `up_to`.
+async fn apply_from_log(
+    conn: &mut AnyConnection,
+    part: Part,
+    mut after: i64,
+    up_to: i64,
+) -> Result<i64, StoreError> {
+    while after < up_to {
+        let events = events_between_on(conn, after, up_to, READ_BATCH).await?;
+        let Some(last) = events.last().map(|event| event.position) else {
+            break;
+        };
+        let mine: Vec<StoredEvent> = events.into_iter().filter(|e| part.takes(e)).collect();
+        apply_contiguous(conn, part.projection, after, &mine).await?;
+        after = last;
+    }
+    Ok(up_to)
+}
+
+/// Applies the log directly to one partition, up to the high-water mark, each batch of
+/// [`READ_BATCH`] events one transaction. Returns the checkpoint reached. This is how a
+/// consumer recovers what its queue no longer holds.
+pub async fn catch_up(db: &Db, part: Part) -> Result<i64, StoreError> {
     let hwm = high_water_mark(db).await?;
+    let name = part.projection.name();
     loop {
-        let checkpoint = lyceum_store::read::checkpoint(db, projection.name()).await?;
+        let mut conn = db.writer().acquire().await?;
+        let mut tx = conn.begin().await?;
+        let checkpoint =
+            checkpoints::lock_partition(&mut tx, db.backend, name, part.index, part.count).await?;
         if checkpoint >= hwm {
             return Ok(checkpoint);
         }
-        let events = read_between(db, checkpoint, hwm, batch, &Filter::default()).await?;
-        let mut previous = checkpoint;
-        let deliveries: Vec<Delivery> = events
-            .into_iter()
-            .map(|event| {
-                let delivery = Delivery { previous, event };
-                previous = delivery.event.position;
-                delivery
-            })
-            .collect();
-        if deliveries.is_empty() {
+        let events = events_between_on(&mut tx, checkpoint, hwm, READ_BATCH).await?;
+        let Some(last) = events.last().map(|event| event.position) else {
             return Ok(checkpoint);
-        }
-        apply_deliveries(db, projection, &deliveries).await?;
+        };
+        let mine: Vec<StoredEvent> = events.into_iter().filter(|e| part.takes(e)).collect();
+        apply_contiguous(&mut tx, part.projection, checkpoint, &mine).await?;
+        checkpoints::save_partition(&mut tx, name, part.index, last).await?;
+        tx.commit().await?;
+        db.checkpoints_moved();
     }
 }

@@ -25,7 +25,7 @@ pub mod subscriptions;
 pub mod tiers;
 pub mod topics;
 
-pub use apply::{Delivery, apply_deliveries, catch_up};
+pub use apply::{Delivery, Part, apply_deliveries, catch_up};
 pub use interest::Interest;
 
 use lyceum_store::migrate::Migration;
@@ -33,7 +33,7 @@ use lyceum_store::{Db, StoreError, StoredEvent};
 use sqlx::AnyConnection;
 
 /// Every read model Lyceum keeps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Projection {
     Spaces,
     Tiers,

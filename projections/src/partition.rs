@@ -2,7 +2,9 @@
 //! in order within one partition and several workers can share a read model. The function is
 //! part of the stored state (checkpoints are per partition), so it must never change.
 
-use lyceum_store::StoredEvent;
+use crate::Projection;
+use lyceum_store::{Db, StoreError, StoredEvent, checkpoints};
+use sqlx::Connection;
 
 /// How many partitions each read model has unless configured otherwise.
 pub const DEFAULT_PARTITIONS: u16 = 4;
@@ -18,6 +20,28 @@ pub fn partition_of(event: &StoredEvent, count: u16) -> u16 {
     }
     let count = u64::from(count.max(1));
     u16::try_from(hash % count).unwrap_or(0)
+}
+
+/// Gives every read model `count` partition checkpoints if it has none (a new store, or one
+/// written before partitions), and checks that a store already split has `count` of them: a
+/// different count would send events of one space to another partition's checkpoint.
+pub async fn prepare(db: &Db, count: u16) -> Result<(), StoreError> {
+    for projection in Projection::ALL {
+        let mut conn = db.writer().acquire().await?;
+        let mut tx = conn.begin().await?;
+        let found =
+            checkpoints::lock_partitions(&mut tx, db.backend, projection.name(), count).await?;
+        tx.commit().await?;
+        if found.len() != usize::from(count) {
+            return Err(StoreError::Corrupt(format!(
+                "the read models are split into {} partitions, not {count}: set LYCEUM_PARTITIONS to {}, \
+                 or rebuild them with `lyceum replay` to change it",
+                found.len(),
+                found.len()
+            )));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

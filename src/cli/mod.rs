@@ -200,7 +200,7 @@ async fn run_workers(
             "the relay needs LYCEUM_AMQP_URL; embedded mode relays inside `lyceum serve`"
         );
     }
-    let db = config.connect().await?;
+    let db = config.connect_read_side().await?;
     let stop = Stop::new();
     let mut tasks = Supervisor::new(stop.clone());
     let (feed, nudge) = (LiveFeed::default(), Nudge::default());

@@ -186,3 +186,27 @@ async fn create_partitions(
     }
     Ok(())
 }
+
+/// Replaces a read model's partition checkpoints with `count` of them at `position`: a
+/// rebuild from the start of the log may split the read model anew.
+pub async fn reset_partitions(
+    conn: &mut AnyConnection,
+    projection: &str,
+    count: u16,
+    position: i64,
+) -> Result<(), StoreError> {
+    let (from, to) = partition_range(projection);
+    sqlx::query("DELETE FROM checkpoints WHERE name > $1 AND name < $2")
+        .bind(from)
+        .bind(to)
+        .execute(&mut *conn)
+        .await?;
+    for partition in 0..count.max(1) {
+        sqlx::query("INSERT INTO checkpoints (name, position) VALUES ($1, $2)")
+            .bind(partition_name(projection, partition))
+            .bind(position)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}

@@ -205,6 +205,30 @@ pub async fn read_between(
         .collect()
 }
 
+/// Events with `after < position <= up_to`, in position order, read on `conn`: a consumer
+/// reads inside its own transaction instead of asking the pool for a second connection, which
+/// many consumers at once could exhaust. `up_to` must not exceed a high-water mark.
+pub async fn events_between_on(
+    conn: &mut AnyConnection,
+    after: i64,
+    up_to: i64,
+    limit: i64,
+) -> Result<Vec<StoredEvent>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM events WHERE position > $1 AND position <= $2 \
+         ORDER BY position LIMIT $3"
+    );
+    sqlx::query(&sql)
+        .bind(after)
+        .bind(up_to)
+        .bind(limit)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(StoredEvent::from_row)
+        .collect()
+}
+
 /// A checkpoint's position, or 0.
 pub async fn checkpoint(db: &Db, name: &str) -> Result<i64, StoreError> {
     let row = sqlx::query("SELECT position FROM checkpoints WHERE name = $1")

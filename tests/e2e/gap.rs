@@ -3,7 +3,7 @@
 //! commit first.
 
 use crate::support::{AMQP_URL, unique};
-use lyceum_projections::Projection;
+use lyceum_projections::{Part, Projection};
 use lyceum_store::append::{append, prepare};
 use lyceum_store::read::{Filter, high_water_mark, read_after};
 use lyceum_store::{Append, Db};
@@ -35,7 +35,8 @@ async fn a_late_commit_with_a_lower_position_is_never_skipped() {
     .await
     .unwrap();
     let broker = lyceum_workers::amqp::connect(AMQP_URL).await.unwrap();
-    let topology = Topology::new(unique("gap"));
+    // One partition, so one consumer sees every space.
+    let topology = Topology::new(unique("gap")).with_partitions(1);
     let relay = Relay::new(
         db.clone(),
         broker.create_channel().await.unwrap(),
@@ -48,7 +49,11 @@ async fn a_late_commit_with_a_lower_position_is_never_skipped() {
         db.clone(),
         broker.create_channel().await.unwrap(),
         &topology,
-        Projection::Spaces,
+        Part {
+            projection: Projection::Spaces,
+            index: 0,
+            count: 1,
+        },
         64,
     )
     .await
@@ -83,7 +88,9 @@ async fn a_late_commit_with_a_lower_position_is_never_skipped() {
     assert_eq!(consumer.drain(Duration::from_millis(300)).await.unwrap(), 3);
     assert_eq!(spaces(&db).await, ["early", "last", "later"]);
     assert_eq!(
-        lyceum_store::read::checkpoint(&db, "spaces").await.unwrap(),
+        lyceum_projections::checkpoint_of(&db, Projection::Spaces)
+            .await
+            .unwrap(),
         last
     );
 

@@ -60,3 +60,4 @@ mod topics;
 mod viewer;
 mod walkthrough;
 mod webhooks;
+mod workers;

@@ -126,6 +126,9 @@ impl TestApp {
             amqp_prefix: unique("t"),
             rate_limit: u32::MAX,
             rate_limit_anonymous: u32::MAX,
+            // One queue per read model keeps the shared broker's quorum queues (and its file
+            // descriptors) as few as tests running side by side need; `workers.rs` splits them.
+            partitions: 1,
             ..Config::default()
         };
         match backend {
@@ -202,7 +205,8 @@ impl TestApp {
             && let Ok(connection) = lyceum_workers::amqp::connect(url.expose()).await
         {
             if let Ok(channel) = connection.create_channel().await {
-                let topology = lyceum_workers::Topology::new(self.config.amqp_prefix.clone());
+                let topology = lyceum_workers::Topology::new(self.config.amqp_prefix.clone())
+                    .with_partitions(self.config.partitions);
                 let _ = topology.delete(&channel).await;
             }
             let _ = connection.close(200, "test done".into()).await;

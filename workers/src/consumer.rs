@@ -1,11 +1,11 @@
-//! A projection's consumer: takes batches of events off the projection's durable queue,
+//! A projection partition's consumer: takes batches of events off the partition's durable queue,
 //! applies each batch in one database transaction (rows and checkpoint), and acknowledges it
 //! only after the commit. A crash in between means redelivery, which the projection skips; a
 //! message that cannot be decoded is rejected into the dead-letter exchange.
 
 use crate::amqp::{answer, ensure_open};
 use crate::error::WorkerError;
-use crate::message::decode;
+use crate::message::decode_for;
 use crate::pause::{Backoff, or_shutdown};
 use crate::topology::{Topology, name};
 use futures::{FutureExt, StreamExt};
@@ -15,7 +15,7 @@ use lapin::options::{
 };
 use lapin::types::FieldTable;
 use lapin::{Channel, Consumer};
-use lyceum_projections::{Projection, apply_deliveries, catch_up};
+use lyceum_projections::{Part, apply_deliveries, catch_up};
 use lyceum_store::Db;
 use std::future::Future;
 use std::time::Duration;
@@ -24,34 +24,36 @@ use std::time::Duration;
 pub const PREFETCH: u16 = 256;
 /// How long `run` waits for a first message before looking for shutdown again.
 const WAIT: Duration = Duration::from_secs(1);
-/// Batch size when a consumer reads the log directly to catch up.
-const CATCH_UP_BATCH: i64 = 500;
 
-/// Feeds one projection from its queue.
+/// Feeds one partition of a projection from its queue.
 #[derive(Debug)]
 pub struct ProjectionConsumer {
     db: Db,
     channel: Channel,
     consumer: Consumer,
-    projection: Projection,
+    part: Part,
     queue: String,
 }
 
 impl ProjectionConsumer {
-    /// Declares the topology and starts consuming `projection`'s queue with manual acks and at
+    /// Declares the topology and starts consuming the queue of `part` with manual acks and at
     /// most `prefetch` unacknowledged messages.
     pub async fn new(
         db: Db,
         channel: Channel,
         topology: &Topology,
-        projection: Projection,
+        part: Part,
         prefetch: u16,
     ) -> Result<Self, WorkerError> {
-        topology.declare(&channel).await?;
+        // Only its own queue: the whole topology is declared once per connection.
+        topology.declare_exchanges(&channel).await?;
+        topology
+            .declare_partition(&channel, part.projection, part.index)
+            .await?;
         channel
             .basic_qos(prefetch, BasicQosOptions::default())
             .await?;
-        let queue = topology.projection_queue(projection);
+        let queue = topology.projection_queue(part.projection, part.index);
         let tag = format!("{queue}.{}", uuid::Uuid::new_v4().simple());
         let consumer = channel
             .basic_consume(
@@ -65,7 +67,7 @@ impl ProjectionConsumer {
             db,
             channel,
             consumer,
-            projection,
+            part,
             queue,
         })
     }
@@ -73,7 +75,7 @@ impl ProjectionConsumer {
     /// One step: waits up to `wait` for a message, takes whatever else has already arrived (up
     /// to `max_batch` in all), applies the batch and acknowledges it. Returns how many messages
     /// were settled, 0 if none came.
-    #[tracing::instrument(skip(self), fields(projection = self.projection.name()))]
+    #[tracing::instrument(skip(self), fields(projection = self.part.projection.name(), partition = self.part.index))]
     pub async fn handle_next(
         &mut self,
         max_batch: usize,
@@ -110,10 +112,10 @@ impl ProjectionConsumer {
         let mut behind = true;
         loop {
             if behind {
-                match catch_up(&self.db, self.projection, CATCH_UP_BATCH).await {
+                match catch_up(&self.db, self.part).await {
                     Ok(_) => behind = false,
                     Err(error) => {
-                        tracing::warn!(%error, projection = self.projection.name(), "catch-up failed")
+                        tracing::warn!(%error, queue = %self.queue, "catch-up failed")
                     }
                 }
             }
@@ -126,7 +128,7 @@ impl ProjectionConsumer {
             match self.process(batch).await {
                 Ok(_) => backoff.reset(),
                 Err(error) => {
-                    tracing::error!(%error, projection = self.projection.name(), "batch failed");
+                    tracing::error!(%error, queue = %self.queue, "batch failed");
                     behind = true;
                     if or_shutdown(tokio::time::sleep(backoff.next_delay()), &mut shutdown).await {
                         return self.close().await;
@@ -179,7 +181,7 @@ impl ProjectionConsumer {
         let mut deliveries = Vec::with_capacity(batch.len());
         let mut last = None;
         for message in batch {
-            match decode(&message.properties, &message.data) {
+            match decode_for(&message.properties, &message.data, self.part.projection) {
                 Ok(delivery) => {
                     deliveries.push(delivery);
                     last = Some(message.acker);
@@ -194,7 +196,7 @@ impl ProjectionConsumer {
         let Some(last) = last else {
             return Ok(settled);
         };
-        match apply_deliveries(&self.db, self.projection, &deliveries).await {
+        match apply_deliveries(&self.db, self.part, &deliveries).await {
             Ok(checkpoint) => {
                 let acked = answer(
                     Some(&self.channel),

@@ -5,15 +5,14 @@
 use crate::error::WorkerError;
 use crate::feed::Nudge;
 use crate::pause::{Backoff, or_shutdown};
-use lyceum_projections::{Projection, catch_up};
+use lyceum_projections::partition::DEFAULT_PARTITIONS;
+use lyceum_projections::{Part, Projection, catch_up};
 use lyceum_store::Db;
 use std::future::Future;
 use std::time::Duration;
 
 /// How often a projection looks at the log when nobody nudges it.
 const IDLE: Duration = Duration::from_millis(100);
-/// Events per transaction when catching up.
-const BATCH: i64 = 500;
 
 /// Keeps `projection` up to date with the log until `shutdown`. Errors are logged and retried.
 pub async fn run_projection(
@@ -44,5 +43,14 @@ pub async fn run_projection(
 /// One delivery round: applies the log up to the high-water mark. Returns the checkpoint.
 #[tracing::instrument(skip(db), fields(projection = projection.name()))]
 pub async fn step(db: &Db, projection: Projection) -> Result<i64, WorkerError> {
-    Ok(catch_up(db, projection, BATCH).await?)
+    let mut lowest = i64::MAX;
+    for index in 0..DEFAULT_PARTITIONS {
+        let part = Part {
+            projection,
+            index,
+            count: DEFAULT_PARTITIONS,
+        };
+        lowest = lowest.min(catch_up(db, part).await?);
+    }
+    Ok(lowest)
 }

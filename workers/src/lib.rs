@@ -9,6 +9,7 @@ pub mod error;
 pub mod feed;
 pub mod health;
 pub mod leadership;
+pub mod leases;
 pub mod live;
 pub mod message;
 mod pause;

@@ -1,17 +1,22 @@
-//! The wire format of an event on the bus: the body is the stored event as JSON, and two
-//! headers carry its position and the position of the event published just before it, so a
-//! consumer can tell a duplicate from a gap without reading the body twice. No IO here.
+//! The wire format of an event on the bus: the body is the stored event as JSON, and headers
+//! carry its position, the position of the event published just before it, and for each
+//! projection that takes it the position of the last event published to the same projection and
+//! partition, so a consumer can tell a duplicate from a gap without reading the body twice. The
+//! routing key is `<aggregate>.<EventType>.<partition>`. No IO here.
 
 use crate::error::WorkerError;
 use lapin::BasicProperties;
 use lapin::types::{AMQPValue, FieldTable, ShortString};
-use lyceum_projections::Delivery;
+use lyceum_projections::{Delivery, Projection};
 use lyceum_store::StoredEvent;
 
 /// Header with the event's global position.
 pub const POSITION_HEADER: &str = "lyceum-position";
 /// Header with the position of the event the relay published just before this one.
 pub const PREVIOUS_HEADER: &str = "lyceum-previous";
+/// Header with a table: for each projection (by name) that takes the event, a position after
+/// which nothing was published to that projection's partition before this event.
+pub const PREVIOUS_IN_HEADER: &str = "lyceum-previous-in";
 const CONTENT_TYPE: &str = "application/json";
 /// AMQP delivery mode 2: the broker writes the message to disk.
 const PERSISTENT: u8 = 2;
@@ -25,13 +30,29 @@ pub struct Message {
 }
 
 impl Message {
-    /// Encodes `event`, published right after the event at `previous`.
-    pub fn new(event: &StoredEvent, previous: i64) -> Result<Self, WorkerError> {
+    /// Encodes `event`, in `partition`, published right after the event at `previous`.
+    pub fn new(event: &StoredEvent, previous: i64, partition: u16) -> Result<Self, WorkerError> {
         Ok(Self {
-            routing_key: event.routing_key(),
+            routing_key: format!("{}.{partition}", event.routing_key()),
             body: serde_json::to_vec(event)?,
             properties: properties(event, previous),
         })
+    }
+
+    /// Adds, for each projection, the position after which nothing was published to its
+    /// partition before this event.
+    pub fn with_previous_in(mut self, previous: &[(Projection, i64)]) -> Self {
+        if previous.is_empty() {
+            return self;
+        }
+        let mut table = FieldTable::default();
+        for (projection, position) in previous {
+            table.insert(projection.name().into(), AMQPValue::LongLongInt(*position));
+        }
+        let mut headers = self.properties.headers().clone().unwrap_or_default();
+        headers.insert(PREVIOUS_IN_HEADER.into(), AMQPValue::FieldTable(table));
+        self.properties = self.properties.with_headers(headers);
+        self
     }
 }
 
@@ -48,6 +69,36 @@ pub fn properties(event: &StoredEvent, previous: i64) -> BasicProperties {
         .with_content_type(CONTENT_TYPE.into())
         .with_delivery_mode(PERSISTENT)
         .with_headers(headers)
+}
+
+/// Decodes a message received on one of `projection`'s queues: its `previous` is the one the
+/// relay gave for that projection, or the global one if it gave none.
+pub fn decode_for(
+    properties: &BasicProperties,
+    body: &[u8],
+    projection: Projection,
+) -> Result<Delivery, WorkerError> {
+    let mut delivery = decode(properties, body)?;
+    let own = properties
+        .headers()
+        .as_ref()
+        .and_then(|headers| headers.inner().get(&ShortString::from(PREVIOUS_IN_HEADER)))
+        .and_then(|value| match value {
+            AMQPValue::FieldTable(table) => Some(table),
+            _ => None,
+        })
+        .and_then(|table| integer_header(table, projection.name()).ok());
+    if let Some(previous) = own {
+        if previous >= delivery.event.position {
+            return Err(WorkerError::Malformed(format!(
+                "previous {previous} for {} is not before position {}",
+                projection.name(),
+                delivery.event.position
+            )));
+        }
+        delivery.previous = previous;
+    }
+    Ok(delivery)
 }
 
 /// Decodes a received message back into the delivery a projection applies.
@@ -119,8 +170,8 @@ mod tests {
     #[test]
     fn round_trips_with_headers() -> Result<(), WorkerError> {
         let original = event(7);
-        let message = Message::new(&original, 4)?;
-        assert_eq!(message.routing_key, "space.SpaceCreated");
+        let message = Message::new(&original, 4, 2)?;
+        assert_eq!(message.routing_key, "space.SpaceCreated.2");
         assert_eq!(message.properties.delivery_mode(), &Some(PERSISTENT));
         assert_eq!(
             message
@@ -137,8 +188,20 @@ mod tests {
     }
 
     #[test]
+    fn a_projection_reads_its_own_previous() -> Result<(), WorkerError> {
+        let message = Message::new(&event(9), 8, 0)?.with_previous_in(&[(Projection::Spaces, 3)]);
+        let own = decode_for(&message.properties, &message.body, Projection::Spaces)?;
+        assert_eq!(own.previous, 3);
+        let other = decode_for(&message.properties, &message.body, Projection::Tiers)?;
+        assert_eq!(other.previous, 8);
+        let lying = Message::new(&event(9), 8, 0)?.with_previous_in(&[(Projection::Spaces, 9)]);
+        assert!(decode_for(&lying.properties, &lying.body, Projection::Spaces).is_err());
+        Ok(())
+    }
+
+    #[test]
     fn refuses_inconsistent_or_missing_headers() -> Result<(), WorkerError> {
-        let message = Message::new(&event(7), 4)?;
+        let message = Message::new(&event(7), 4, 0)?;
         let lying = properties(&event(8), 4);
         assert!(matches!(
             decode(&lying, &message.body),

@@ -1,6 +1,9 @@
 //! The relay: publishes the log to RabbitMQ in position order, up to the high-water mark, with
 //! publisher confirms, and moves its checkpoint only after the broker has confirmed every event
 //! of a batch. A crash in between means the batch is published again, which consumers skip.
+//! Each event is routed to its partition (by space) of the projections that handle it, and
+//! tells each of them where the previous event of that partition was, so a consumer reads the
+//! log only when something really went missing.
 
 use crate::amqp::{answer, ensure_open};
 use crate::error::WorkerError;
@@ -13,9 +16,13 @@ use futures::FutureExt;
 use lapin::options::{BasicPublishOptions, ConfirmSelectOptions};
 use lapin::types::ShortString;
 use lapin::{Channel, Confirmation, PublisherConfirm};
-use lyceum_store::Db;
+use lyceum_projections::Projection;
+use lyceum_projections::partition::partition_of;
 use lyceum_store::read::{Filter, checkpoint, high_water_mark, read_between};
+use lyceum_store::{Db, StoredEvent};
+use std::collections::HashMap;
 use std::future::Future;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// How long the relay sleeps when the log has nothing new and nobody nudges it.
@@ -33,6 +40,10 @@ pub struct Relay {
     exchange: ShortString,
     checkpoint: String,
     batch: i64,
+    partitions: u16,
+    /// The last confirmed event of each projection's partition since this relay began, so
+    /// each message can say where the one before it in that partition was.
+    last_in: Mutex<HashMap<(Projection, u16), i64>>,
 }
 
 impl Relay {
@@ -54,7 +65,31 @@ impl Relay {
             exchange: name(&topology.events_exchange())?,
             checkpoint: topology.relay_checkpoint(),
             batch: batch.max(1),
+            partitions: topology.partitions,
+            last_in: Mutex::default(),
         })
+    }
+
+    /// The message for `event`, after `after` (the checkpoint this batch started from) and
+    /// `previous` (the event just before it), noting it as the last of its partitions in `last`.
+    fn message(
+        &self,
+        event: &StoredEvent,
+        after: i64,
+        previous: i64,
+        last: &mut HashMap<(Projection, u16), i64>,
+    ) -> Result<Message, WorkerError> {
+        let partition = partition_of(event, self.partitions);
+        let mut previous_in = Vec::new();
+        for projection in Projection::ALL.into_iter().filter(|p| p.wants(event)) {
+            // Nothing of this partition was published between `after` and this batch's events
+            // noted in `last`, and everything up to `after` was published before.
+            let before = last
+                .insert((projection, partition), event.position)
+                .unwrap_or(after);
+            previous_in.push((projection, before));
+        }
+        Ok(Message::new(event, previous, partition)?.with_previous_in(&previous_in))
     }
 
     /// Publishes the next batch after the checkpoint and, once all of it is confirmed, moves
@@ -67,19 +102,21 @@ impl Relay {
             return Ok(0);
         }
         let events = read_between(&self.db, after, hwm, self.batch, &Filter::default()).await?;
-        let Some(last) = events.last().map(|event| event.position) else {
+        let Some(end) = events.last().map(|event| event.position) else {
             return Ok(0);
         };
         // Publish the whole batch before waiting, so confirms arrive pipelined; the broker
         // answers the batch as a whole or the relay starts again on a new channel.
+        let mut last = self.last_in().clone();
         let publishing = async {
             let mut pending = Vec::with_capacity(events.len());
             let mut previous = after;
             for event in &events {
-                pending.push((
-                    event.position,
-                    self.publish(&Message::new(event, previous)?).await?,
-                ));
+                let message = self.message(event, after, previous, &mut last)?;
+                // Mandatory when a projection takes it: an event its queues do not take comes
+                // back instead of vanishing. One no projection handles may go to no queue.
+                let mandatory = Projection::ALL.into_iter().any(|p| p.wants(event));
+                pending.push((event.position, self.publish(&message, mandatory).await?));
                 previous = event.position;
             }
             Ok::<_, WorkerError>(pending)
@@ -97,17 +134,28 @@ impl Relay {
              ON CONFLICT (name) DO UPDATE SET position = excluded.position",
         )
         .bind(&self.checkpoint)
-        .bind(last)
+        .bind(end)
         .execute(self.db.writer())
         .await?;
-        tracing::debug!(count = events.len(), last, "published");
+        // Only what the broker confirmed and the checkpoint covers is remembered.
+        *self.last_in() = last;
+        tracing::debug!(count = events.len(), end, "published");
         Ok(events.len())
     }
 
-    async fn publish(&self, message: &Message) -> Result<PublisherConfirm, WorkerError> {
-        // Mandatory: an event no queue takes comes back instead of vanishing.
+    fn last_in(&self) -> std::sync::MutexGuard<'_, HashMap<(Projection, u16), i64>> {
+        self.last_in
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    async fn publish(
+        &self,
+        message: &Message,
+        mandatory: bool,
+    ) -> Result<PublisherConfirm, WorkerError> {
         let options = BasicPublishOptions {
-            mandatory: true,
+            mandatory,
             ..BasicPublishOptions::default()
         };
         Ok(self
@@ -154,6 +202,8 @@ impl Relay {
             match acquire_leadership(&self.db).await {
                 Ok(Some(leadership)) => {
                     tracing::info!(checkpoint = %self.checkpoint, "relay leading");
+                    // Another relay may have published meanwhile.
+                    self.last_in().clear();
                     return Ok(Some(leadership));
                 }
                 Ok(None) if !announced => {

@@ -1,6 +1,7 @@
-//! The names and shapes of everything the bus needs on the broker: the events exchange, one
-//! durable quorum queue per projection, and the dead-letter exchange and queue where poison
-//! messages end up. Declaring is idempotent, so every process declares on start.
+//! The names and shapes of everything the bus needs on the broker: the events exchange, durable
+//! quorum queues for each projection (one per partition, bound only to the events the projection
+//! handles in that partition), and the dead-letter exchange and queue where poison messages end
+//! up. Declaring is idempotent, so every process declares on start.
 
 use crate::error::WorkerError;
 use lapin::options::{
@@ -10,6 +11,7 @@ use lapin::options::{
 use lapin::types::{AMQPValue, FieldTable, ShortString};
 use lapin::{Channel, ExchangeKind};
 use lyceum_projections::Projection;
+use lyceum_projections::partition::DEFAULT_PARTITIONS;
 
 /// How many times a quorum queue delivers a message before dead-lettering it.
 pub const DELIVERY_LIMIT: i32 = 5;
@@ -20,6 +22,8 @@ const EVERYTHING: &str = "#";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Topology {
     pub prefix: String,
+    /// How many partitions each projection's events are split into (by space).
+    pub partitions: u16,
 }
 
 impl Default for Topology {
@@ -33,10 +37,25 @@ impl Topology {
     pub fn new(prefix: impl Into<String>) -> Self {
         Self {
             prefix: prefix.into(),
+            partitions: DEFAULT_PARTITIONS,
         }
     }
 
-    /// The topic exchange the relay publishes to, with routing key `<aggregate>.<EventType>`.
+    /// The same topology with each projection split into `partitions` (at least one).
+    pub fn with_partitions(mut self, partitions: u16) -> Self {
+        self.partitions = partitions.max(1);
+        self
+    }
+
+    /// Every projection's partitions, in a stable order.
+    pub fn all_partitions(&self) -> impl Iterator<Item = (Projection, u16)> + '_ {
+        Projection::ALL
+            .into_iter()
+            .flat_map(move |projection| (0..self.partitions).map(move |k| (projection, k)))
+    }
+
+    /// The topic exchange the relay publishes to, with routing key
+    /// `<aggregate>.<EventType>.<partition>`.
     pub fn events_exchange(&self) -> String {
         format!("{}.events", self.prefix)
     }
@@ -51,8 +70,18 @@ impl Topology {
         format!("{}.dead", self.prefix)
     }
 
-    /// The durable queue a projection consumes.
-    pub fn projection_queue(&self, projection: Projection) -> String {
+    /// The durable queue of one partition of a projection.
+    pub fn projection_queue(&self, projection: Projection, partition: u16) -> String {
+        format!(
+            "{}.projection.{}.{partition}",
+            self.prefix,
+            projection.name()
+        )
+    }
+
+    /// The one queue per projection of earlier versions, bound to every event; removed on
+    /// declare, as the log and the partition checkpoints supersede what it held.
+    fn legacy_queue(&self, projection: Projection) -> String {
         format!("{}.projection.{}", self.prefix, projection.name())
     }
 
@@ -64,6 +93,24 @@ impl Topology {
     /// Declares the exchanges and queues, and binds them. Safe to repeat.
     #[tracing::instrument(skip(channel))]
     pub async fn declare(&self, channel: &Channel) -> Result<(), WorkerError> {
+        self.declare_exchanges(channel).await?;
+        for (projection, partition) in self.all_partitions() {
+            self.declare_partition(channel, projection, partition)
+                .await?;
+        }
+        for projection in Projection::ALL {
+            channel
+                .queue_delete(
+                    name(&self.legacy_queue(projection))?,
+                    QueueDeleteOptions::default(),
+                )
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Declares the exchanges and the dead-letter queue. Safe to repeat.
+    pub async fn declare_exchanges(&self, channel: &Channel) -> Result<(), WorkerError> {
         let durable = ExchangeDeclareOptions {
             durable: true,
             ..ExchangeDeclareOptions::default()
@@ -103,20 +150,32 @@ impl Topology {
                 FieldTable::default(),
             )
             .await?;
-        for projection in Projection::ALL {
-            let queue = self.projection_queue(projection);
-            channel
-                .queue_declare(
-                    name(&queue)?,
-                    QueueDeclareOptions::durable(),
-                    self.projection_queue_arguments(),
-                )
-                .await?;
+        Ok(())
+    }
+
+    /// Declares one partition's queue, bound to the events its projection handles in that
+    /// partition. Safe to repeat; the exchanges must exist.
+    pub async fn declare_partition(
+        &self,
+        channel: &Channel,
+        projection: Projection,
+        partition: u16,
+    ) -> Result<(), WorkerError> {
+        let queue = self.projection_queue(projection, partition);
+        channel
+            .queue_declare(
+                name(&queue)?,
+                QueueDeclareOptions::durable(),
+                self.projection_queue_arguments(),
+            )
+            .await?;
+        for interest in projection.interests() {
+            let key = format!("{}.{partition}", interest.binding_key());
             channel
                 .queue_bind(
                     name(&queue)?,
-                    name(&events)?,
-                    EVERYTHING.into(),
+                    name(&self.events_exchange())?,
+                    name(&key)?,
                     QueueBindOptions::default(),
                     FieldTable::default(),
                 )
@@ -184,7 +243,10 @@ impl Topology {
             self.dead_queue(),
             self.live_queue(),
         ];
-        names.extend(Projection::ALL.map(|p| self.projection_queue(p)));
+        names.extend(
+            self.all_partitions()
+                .map(|(p, k)| self.projection_queue(p, k)),
+        );
         for value in names {
             let tag = format!("{value}.{}", uuid::Uuid::new_v4().simple());
             name(&tag)?;
@@ -196,9 +258,9 @@ impl Topology {
     /// decommissioning.
     #[tracing::instrument(skip(channel))]
     pub async fn delete(&self, channel: &Channel) -> Result<(), WorkerError> {
-        let mut queues: Vec<String> = Projection::ALL
-            .into_iter()
-            .map(|p| self.projection_queue(p))
+        let mut queues: Vec<String> = self
+            .all_partitions()
+            .map(|(p, k)| self.projection_queue(p, k))
             .collect();
         queues.push(self.dead_queue());
         for queue in queues {
@@ -230,9 +292,10 @@ mod tests {
         assert_eq!(topology.events_exchange(), "lyceum.events");
         assert_eq!(topology.dead_exchange(), "lyceum.dead");
         assert_eq!(
-            topology.projection_queue(Projection::Spaces),
-            "lyceum.projection.spaces"
+            topology.projection_queue(Projection::Spaces, 3),
+            "lyceum.projection.spaces.3"
         );
+        assert_eq!(topology.all_partitions().count(), 13 * 4);
         assert_eq!(topology.relay_checkpoint(), "relay:lyceum");
         assert!(topology.live_queue().starts_with("lyceum.live."));
         assert_ne!(topology.live_queue(), topology.live_queue());

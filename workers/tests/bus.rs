@@ -9,11 +9,13 @@ use lapin::options::{
     BasicConsumeOptions, BasicGetOptions, BasicQosOptions, QueueDeclareOptions, QueueDeleteOptions,
 };
 use lapin::types::FieldTable;
-use lyceum_projections::{Delivery, Projection, apply_deliveries};
+use lyceum_projections::{Delivery, Part, Projection, apply_deliveries};
 use lyceum_store::Db;
-use lyceum_workers::message::{Message, decode};
+use lyceum_workers::leases::Leases;
+use lyceum_workers::message::{Message, decode, decode_for};
 use lyceum_workers::{
-    BrokerFeed, LiveFeed, LogTail, Nudge, Relay, WorkerError, acquire_leadership, amqp, embedded,
+    BrokerFeed, LiveFeed, LogTail, Nudge, Relay, Stop, WorkerError, acquire_leadership, amqp,
+    embedded,
 };
 use std::time::Duration;
 use support::*;
@@ -53,20 +55,13 @@ async fn relay_publishes_each_event_once_in_a_chain_and_the_consumer_applies_it(
         last
     );
 
-    // Every projection queue holds each event once, chained by `previous`.
-    let taken = bus
-        .take_all(&bus.topology.projection_queue(Projection::Tiers))
-        .await?;
-    let positions: Vec<i64> = taken.iter().map(|d| d.event.position).collect();
+    // The queue of a projection that handles no space event took none of them.
+    let channel = bus.channel().await?;
     assert_eq!(
-        positions,
-        spaces.iter().map(|(_, p)| *p).collect::<Vec<_>>()
+        message_count(&channel, &bus.queue(Projection::Tiers)).await?,
+        0
     );
-    let mut previous = 0;
-    for delivery in &taken {
-        assert_eq!(delivery.previous, previous);
-        previous = delivery.event.position;
-    }
+    channel.close(200, "OK".into()).await?;
 
     let mut consumer = bus.consumer(Projection::Spaces).await?;
     consume_until(&mut consumer, &bus.db, Projection::Spaces, last).await?;
@@ -116,7 +111,7 @@ async fn the_relay_keeps_its_checkpoint_until_the_broker_accepts_a_batch() -> Te
     let channel = bus.channel().await?;
     // No queue to take the events: the broker returns them.
     for projection in Projection::ALL {
-        let queue = bus.topology.projection_queue(projection);
+        let queue = bus.queue(projection);
         channel
             .queue_delete(queue.as_str().into(), QueueDeleteOptions::default())
             .await?;
@@ -162,10 +157,7 @@ async fn take_on_own_connection(
         .await?;
     let mut consumer = channel
         .basic_consume(
-            bus.topology
-                .projection_queue(Projection::Spaces)
-                .as_str()
-                .into(),
+            bus.queue(Projection::Spaces).as_str().into(),
             "".into(),
             BasicConsumeOptions::default(),
             FieldTable::default(),
@@ -191,7 +183,7 @@ async fn a_consumer_that_crashes_before_or_after_its_commit_applies_nothing_twic
     relay_all(&relay).await?;
     let (crashed, deliveries) = take_on_own_connection(&bus, 3).await?;
     assert_eq!(
-        apply_deliveries(&bus.db, Projection::Spaces, &deliveries).await?,
+        apply_deliveries(&bus.db, only_part(Projection::Spaces), &deliveries).await?,
         spaces[2].1
     );
     crashed.close(320, "simulated crash".into()).await?;
@@ -226,7 +218,7 @@ async fn a_gap_or_disorder_in_deliveries_is_filled_from_the_log() -> TestResult 
     let spaces = create_spaces(&bus.db, 5).await?;
     let p: Vec<i64> = spaces.iter().map(|(_, position)| *position).collect();
     let events = lyceum_store::read::read_after(&bus.db, 0, 100, &Default::default()).await?;
-    let message = |i: usize, previous: i64| Message::new(&events[i], previous);
+    let message = |i: usize, previous: i64| Message::new(&events[i], previous, 0);
 
     // p2 never arrives in order, p5 comes before p4, and duplicates follow.
     bus.publish(&message(0, 0)?).await?;
@@ -318,9 +310,7 @@ async fn a_standby_relay_takes_over_when_the_leader_stops() -> TestResult {
     let _ = stop_second.send(());
     second.await??;
 
-    let taken = bus
-        .take_all(&bus.topology.projection_queue(Projection::Spaces))
-        .await?;
+    let taken = bus.take_all(&bus.queue(Projection::Spaces)).await?;
     let positions: Vec<i64> = taken.iter().map(|d| d.event.position).collect();
     let expected: Vec<i64> = first_batch
         .iter()
@@ -336,7 +326,7 @@ async fn a_standby_relay_takes_over_when_the_leader_stops() -> TestResult {
 async fn a_poison_message_is_dead_lettered_without_blocking_the_queue() -> TestResult {
     let bus = TestBus::new().await?;
     bus.publish_raw(
-        "space.SpaceCreated",
+        "space.SpaceCreated.0",
         b"{not json",
         BasicProperties::default(),
     )
@@ -371,7 +361,7 @@ async fn a_poison_message_is_dead_lettered_without_blocking_the_queue() -> TestR
     assert_eq!(text("x-first-death-reason").as_deref(), Some("rejected"));
     assert_eq!(
         text("x-first-death-queue"),
-        Some(bus.topology.projection_queue(Projection::Spaces))
+        Some(bus.queue(Projection::Spaces))
     );
     drop(consumer);
     bus.cleanup().await
@@ -527,7 +517,10 @@ async fn the_embedded_bus_applies_the_log_and_feeds_live_updates() -> TestResult
     let (id, last) = create_space(&db).await?;
     nudge.nudge();
     eventually("the embedded projection to apply the new space", || async {
-        Ok(lyceum_store::read::checkpoint(&db, Projection::Spaces.name()).await? == last)
+        Ok(
+            lyceum_store::read::lowest_partition_checkpoint(&db, Projection::Spaces.name()).await?
+                == last,
+        )
     })
     .await?;
     let live = tokio::time::timeout(DEADLINE, listener.recv()).await??;
@@ -538,4 +531,128 @@ async fn the_embedded_bus_applies_the_log_and_feeds_live_updates() -> TestResult
     tail.await??;
     db.close().await;
     Ok(())
+}
+
+#[tokio::test]
+async fn each_partition_queue_takes_its_spaces_events_chained_within_the_partition() -> TestResult {
+    let mut bus = TestBus::new().await?;
+    bus.topology = bus.topology.clone().with_partitions(4);
+    bus.topology.declare(&bus.channel().await?).await?;
+    let spaces = create_spaces(&bus.db, 12).await?;
+    let relay = relay(&bus, 5).await?;
+    assert_eq!(relay_all(&relay).await?, 12);
+
+    let mut seen = Vec::new();
+    for index in 0..4 {
+        let part = Part {
+            projection: Projection::Spaces,
+            index,
+            count: 4,
+        };
+        let channel = bus.channel().await?;
+        let queue = bus.topology.projection_queue(Projection::Spaces, index);
+        let mut previous = 0;
+        while let Some(message) = channel
+            .basic_get(queue.as_str().into(), BasicGetOptions { no_ack: true })
+            .await?
+        {
+            let delivery = decode_for(&message.properties, &message.data, Projection::Spaces)?;
+            assert!(part.takes(&delivery.event), "only this partition's events");
+            // Where the relay started a batch it may say less precisely where the previous
+            // one of the partition was, never more than the batch's start.
+            assert!(delivery.previous >= previous && delivery.previous < delivery.event.position);
+            previous = delivery.event.position;
+            seen.push(delivery.event.position);
+        }
+        channel.close(200, "OK".into()).await?;
+    }
+    seen.sort_unstable();
+    assert_eq!(seen, spaces.iter().map(|(_, p)| *p).collect::<Vec<_>>());
+    // Events no projection handles in that partition reach no other queue: the tiers queues
+    // take no space events.
+    assert_eq!(
+        message_count(
+            &bus.channel().await?,
+            &bus.topology.projection_queue(Projection::Tiers, 0)
+        )
+        .await?,
+        0
+    );
+    bus.cleanup().await
+}
+
+#[tokio::test]
+async fn partitions_applied_by_separate_consumers_add_up_to_the_whole() -> TestResult {
+    let mut bus = TestBus::new().await?;
+    bus.topology = bus.topology.clone().with_partitions(3);
+    bus.topology.declare(&bus.channel().await?).await?;
+    let spaces = create_spaces(&bus.db, 9).await?;
+    relay_all(&relay(&bus, 4).await?).await?;
+    let last = spaces[8].1;
+    for index in 0..3 {
+        let part = Part {
+            projection: Projection::Spaces,
+            index,
+            count: 3,
+        };
+        let mut consumer = bus.consumer_of(part).await?;
+        consumer.drain(Duration::from_millis(300)).await?;
+        consumer.close().await?;
+    }
+    assert_eq!(space_rows(&bus.db).await?, sorted_ids(&spaces));
+    // Each partition stands at the last event it took, and catching up from the log takes
+    // every one to the end without applying anything again.
+    for index in 0..3 {
+        let part = Part {
+            projection: Projection::Spaces,
+            index,
+            count: 3,
+        };
+        assert_eq!(lyceum_projections::catch_up(&bus.db, part).await?, last);
+    }
+    assert_eq!(bus.checkpoint(Projection::Spaces.name()).await?, last);
+    assert_eq!(space_rows(&bus.db).await?, sorted_ids(&spaces));
+    bus.cleanup().await
+}
+
+#[tokio::test]
+async fn workers_share_partition_leases_and_take_over_a_stopped_ones() -> TestResult {
+    let bus = TestBus::new().await?;
+    let parts: Vec<Part> = (0..4)
+        .flat_map(|index| {
+            [Projection::Spaces, Projection::Tiers].map(|projection| Part {
+                projection,
+                index,
+                count: 4,
+            })
+        })
+        .collect();
+    let (first, first_owned) = Leases::new(bus.db.clone(), parts.clone());
+    let (second, second_owned) = Leases::new(bus.db.clone(), parts.clone());
+    let (first_stop, second_stop) = (Stop::new(), Stop::new());
+    let first_run = tokio::spawn({
+        let stop = first_stop.clone();
+        async move { first.run(stop).await }
+    });
+    eventually("the first worker to own everything", || async {
+        Ok(first_owned.count() == 8)
+    })
+    .await?;
+    let second_run = tokio::spawn({
+        let stop = second_stop.clone();
+        async move { second.run(stop).await }
+    });
+    eventually("the two workers to share the partitions", || async {
+        Ok(first_owned.count() == 4 && second_owned.count() == 4)
+    })
+    .await?;
+    first_stop.stop();
+    first_run.await??;
+    eventually("the second worker to take over every partition", || async {
+        Ok(second_owned.count() == 8 && first_owned.count() == 0)
+    })
+    .await?;
+    second_stop.stop();
+    second_run.await??;
+    bus.cleanup().await
 }

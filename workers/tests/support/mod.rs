@@ -3,7 +3,7 @@
 
 use lapin::options::{BasicGetOptions, BasicPublishOptions, ConfirmSelectOptions};
 use lapin::{BasicProperties, Channel, Confirmation, Connection};
-use lyceum_projections::{Delivery, Projection};
+use lyceum_projections::{Delivery, Part, Projection};
 use lyceum_store::Db;
 use lyceum_store::append::append;
 use lyceum_store::testing::space_created;
@@ -45,7 +45,8 @@ impl TestBus {
             ],
         )
         .await?;
-        let topology = Topology::new(format!("t{}", Uuid::new_v4().simple()));
+        // One partition per projection, so each test sees every event in one queue.
+        let topology = Topology::new(format!("t{}", Uuid::new_v4().simple())).with_partitions(1);
         let connection = amqp::connect(&amqp_url()).await?;
         topology
             .declare(&connection.create_channel().await?)
@@ -62,16 +63,26 @@ impl TestBus {
         Ok(self.connection.create_channel().await?)
     }
 
-    /// A consumer for `projection` on a connection of its own, so it can be "crashed".
+    /// A consumer for `projection` (its one partition) on a channel of its own.
     pub async fn consumer(&self, projection: Projection) -> TestResult<ProjectionConsumer> {
+        self.consumer_of(only_part(projection)).await
+    }
+
+    /// A consumer for one partition on a channel of its own.
+    pub async fn consumer_of(&self, part: Part) -> TestResult<ProjectionConsumer> {
         Ok(ProjectionConsumer::new(
             self.db.clone(),
             self.channel().await?,
             &self.topology,
-            projection,
+            part,
             256,
         )
         .await?)
+    }
+
+    /// The queue of `projection`'s one partition.
+    pub fn queue(&self, projection: Projection) -> String {
+        self.topology.projection_queue(projection, 0)
     }
 
     /// Publishes `message` to the events exchange and waits for the broker's confirm.
@@ -124,8 +135,9 @@ impl TestBus {
         Ok(taken)
     }
 
+    /// A checkpoint: the lowest of a projection's partitions, or the relay's.
     pub async fn checkpoint(&self, name: &str) -> TestResult<i64> {
-        Ok(lyceum_store::read::checkpoint(&self.db, name).await?)
+        Ok(lyceum_store::read::lowest_partition_checkpoint(&self.db, name).await?)
     }
 
     /// Removes the test's exchanges and queues.
@@ -181,7 +193,7 @@ pub async fn consume_until(
 ) -> TestResult<usize> {
     let start = Instant::now();
     let mut settled = 0;
-    while lyceum_store::read::checkpoint(db, projection.name()).await? < target {
+    while lyceum_store::read::lowest_partition_checkpoint(db, projection.name()).await? < target {
         if start.elapsed() > DEADLINE {
             let name = projection.name();
             return Err(format!("timed out waiting for {name} to reach {target}").into());
@@ -191,6 +203,15 @@ pub async fn consume_until(
             .await?;
     }
     Ok(settled)
+}
+
+/// The one partition of `projection` when it has only one.
+pub fn only_part(projection: Projection) -> Part {
+    Part {
+        projection,
+        index: 0,
+        count: 1,
+    }
 }
 
 /// Retries `check` until it returns true, failing after [`DEADLINE`].
