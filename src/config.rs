@@ -56,6 +56,8 @@ pub struct Config {
     pub rate_limit_anonymous: u32,
     /// The rate-limit window, in seconds.
     pub rate_limit_window: u32,
+    /// The bearer token `/metrics` asks for; without one it is open.
+    pub metrics_token: Option<Secret>,
 }
 
 impl Default for Config {
@@ -73,6 +75,7 @@ impl Default for Config {
             rate_limit: limits.caller.limit,
             rate_limit_anonymous: limits.anonymous.limit,
             rate_limit_window: limits.caller.window(),
+            metrics_token: None,
         }
     }
 }
@@ -92,6 +95,7 @@ pub struct FileConfig {
     pub rate_limit: Option<NonZeroU32>,
     pub rate_limit_anonymous: Option<NonZeroU32>,
     pub rate_limit_window: Option<NonZeroU32>,
+    pub metrics_token: Option<Secret>,
 }
 
 /// The settings with no flag of their own, read from `LYCEUM_…` variables.
@@ -170,6 +174,7 @@ impl Config {
                 .rate_limit_window
                 .or(file.rate_limit_window)
                 .map_or(defaults.rate_limit_window, NonZeroU32::get),
+            metrics_token: over.metrics_token.or(file.metrics_token),
         }
     }
 

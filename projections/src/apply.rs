@@ -69,6 +69,7 @@ pub async fn apply_deliveries(
         checkpoints::save(&mut tx, projection.name(), checkpoint).await?;
     }
     tx.commit().await?;
+    crate::metrics::applied_deliveries(projection, deliveries, start, checkpoint);
     if checkpoint != start {
         db.checkpoints_moved();
     }
