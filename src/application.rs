@@ -333,6 +333,7 @@ impl Application {
 
     /// [`Application::build`] on a given clock (tests move a manual one).
     pub async fn build_with_clock(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        lyceum_api::metrics::install();
         let payments = config.payments()?;
         let db = config.connect_read_side().await?;
         let feed = LiveFeed::default();
@@ -357,6 +358,7 @@ impl Application {
         state.allow_private_webhooks = config.allow_private_webhooks;
         state.clock = clock;
         state.payments = payments;
+        state.metrics_token = config.metrics_token.as_ref().map(|t| t.expose().to_owned());
         state.health = tasks.health().clone();
         state.limits = Arc::new(RateLimiter::new(api_db.clone(), config.rate_limits()));
         let server = lyceum_api::serve(listener, state, config.http_workers)

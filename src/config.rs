@@ -59,6 +59,8 @@ pub struct Config {
     /// How many partitions each read model's events are split into on RabbitMQ (by space),
     /// so several worker processes can share a read model. Fixed once a store has used it.
     pub partitions: u16,
+    /// The bearer token `/metrics` asks for; without one it is open.
+    pub metrics_token: Option<Secret>,
 }
 
 impl Default for Config {
@@ -77,6 +79,7 @@ impl Default for Config {
             rate_limit_anonymous: limits.anonymous.limit,
             rate_limit_window: limits.caller.window(),
             partitions: lyceum_projections::partition::DEFAULT_PARTITIONS,
+            metrics_token: None,
         }
     }
 }
@@ -97,6 +100,7 @@ pub struct FileConfig {
     pub rate_limit_anonymous: Option<NonZeroU32>,
     pub rate_limit_window: Option<NonZeroU32>,
     pub partitions: Option<NonZeroU16>,
+    pub metrics_token: Option<Secret>,
 }
 
 /// The settings with no flag of their own, read from `LYCEUM_…` variables.
@@ -199,6 +203,7 @@ impl Config {
                 .partitions
                 .or(file.partitions)
                 .map_or(defaults.partitions, |n| n.get().min(MAX_PARTITIONS)),
+            metrics_token: over.metrics_token.or(file.metrics_token),
         }
     }
 

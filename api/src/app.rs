@@ -3,7 +3,7 @@
 use crate::error::{ApiError, detail};
 use crate::fallback::{Routes, fallback};
 use crate::state::AppState;
-use crate::{graphql, json_body, openapi, request_id, rest};
+use crate::{graphql, json_body, metrics, openapi, request_id, rest};
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::middleware::from_fn;
 use actix_web::web::{self, Data};
@@ -58,6 +58,7 @@ fn path_error(error: PathError, _: &HttpRequest) -> actix_web::Error {
 /// Starts serving on `listener` with `workers` threads. The returned server runs until it is
 /// stopped.
 pub fn serve(listener: TcpListener, state: AppState, workers: usize) -> std::io::Result<Server> {
+    metrics::install();
     let document = openapi::document();
     let routes = Data::new(Routes::from_document(&document));
     let schema = graphql::schema(state.clone());
@@ -79,10 +80,12 @@ pub fn serve(listener: TcpListener, state: AppState, workers: usize) -> std::io:
             .wrap(from_fn(crate::limits::middleware))
             .wrap(TracingLogger::default())
             .wrap(from_fn(request_id::middleware))
+            .wrap(from_fn(metrics::http::middleware))
             .into_utoipa_app()
             .configure(rest::configure)
             .into_app()
             .configure(graphql::routes)
+            .route("/metrics", web::get().to(metrics::endpoint::scrape))
             .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", document.clone()))
             .service(web::redirect("/docs", "/docs/"))
             .default_service(web::to(fallback))

@@ -17,7 +17,7 @@ type Template = Vec<Option<String>>;
 pub struct Routes(Vec<(Template, Vec<&'static str>)>);
 
 impl Routes {
-    /// The table of `document`'s paths, plus `/graphql`.
+    /// The table of `document`'s paths, plus `/graphql` and `/metrics`.
     pub fn from_document(document: &OpenApi) -> Self {
         let mut routes: Vec<(Template, Vec<&'static str>)> = document
             .paths
@@ -36,6 +36,7 @@ impl Routes {
             })
             .collect();
         routes.push((template("/graphql"), vec!["GET", "POST"]));
+        routes.push((template("/metrics"), vec!["GET"]));
         Self(routes)
     }
 

@@ -11,6 +11,7 @@ pub mod fallback;
 pub mod graphql;
 pub mod json_body;
 pub mod limits;
+pub mod metrics;
 pub mod openapi;
 pub mod pagination;
 pub mod plan;

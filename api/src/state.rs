@@ -29,6 +29,8 @@ pub struct AppState {
     pub health: Health,
     /// The payment provider that charges each space's members.
     pub payments: Payments,
+    /// The bearer token `/metrics` asks for; `None` leaves it open.
+    pub metrics_token: Option<String>,
 }
 
 impl AppState {
@@ -44,6 +46,7 @@ impl AppState {
             limits,
             health: Health::default(),
             payments: Payments::default(),
+            metrics_token: None,
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod interactions;
 pub mod interest;
 pub mod ledger;
 pub mod members;
+pub mod metrics;
 pub mod orders;
 pub mod page;
 pub mod partition;

@@ -47,6 +47,7 @@ pub async fn rebuild(
     }
     checkpoints::save(&mut tx, projection.name(), checkpoint).await?;
     tx.commit().await?;
+    crate::metrics::applied(projection, done);
     db.checkpoints_moved();
     Ok(checkpoint)
 }

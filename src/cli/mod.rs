@@ -57,6 +57,14 @@ pub struct Cli {
     /// The payment provider that charges members [default: test].
     #[arg(long, env = "LYCEUM_PAYMENT_PROVIDER", global = true)]
     payment_provider: Option<String>,
+    /// A bearer token that `/metrics` asks for [default: none, /metrics is open].
+    #[arg(
+        long,
+        env = "LYCEUM_METRICS_TOKEN",
+        global = true,
+        hide_env_values = true
+    )]
+    metrics_token: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -112,6 +120,7 @@ impl Cli {
             http_workers: None,
             allow_private_webhooks: self.allow_private_webhooks.then_some(true),
             payment_provider: self.payment_provider.clone(),
+            metrics_token: self.metrics_token.clone().map(Secret::new),
             ..FileConfig::from_env()?
         };
         Ok(Config::layered(file, over))

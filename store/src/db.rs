@@ -121,6 +121,15 @@ impl Db {
         &self.write
     }
 
+    /// Each distinct pool by name, for metrics: SQLite's `read` and `write`; Postgres's one
+    /// pool, which serves both, as `shared` (so it is not counted twice).
+    pub fn pools(&self) -> Vec<(&'static str, &AnyPool)> {
+        match self.backend {
+            Backend::Postgres => vec![("shared", &self.write)],
+            Backend::Sqlite => vec![("read", &self.read), ("write", &self.write)],
+        }
+    }
+
     pub async fn close(&self) {
         self.read.close().await;
         self.write.close().await;

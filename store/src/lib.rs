@@ -24,6 +24,7 @@ pub mod referrals;
 mod schema;
 pub mod side_write;
 pub mod slugs;
+pub mod standing;
 pub mod stripe;
 #[cfg(feature = "testing")]
 pub mod testing;

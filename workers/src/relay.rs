@@ -32,6 +32,10 @@ const STANDBY_RETRY: Duration = Duration::from_secs(1);
 /// How often the leader checks that its lock connection is still alive.
 const LEADERSHIP_CHECK: Duration = Duration::from_secs(5);
 
+/// Counters of the events the relay published, and of those the broker confirmed.
+pub const PUBLISHED: &str = "lyceum_relay_events_published_total";
+pub const CONFIRMED: &str = "lyceum_relay_events_confirmed_total";
+
 /// Publishes the log to the events exchange.
 #[derive(Debug)]
 pub struct Relay {
@@ -122,6 +126,7 @@ impl Relay {
             Ok::<_, WorkerError>(pending)
         };
         let pending = answer(Some(&self.channel), "basic.publish", publishing).await?;
+        metrics::counter!(PUBLISHED).increment(pending.len() as u64);
         let confirming = async {
             for (position, confirm) in pending {
                 confirmed(position, confirm.await?)?;
@@ -129,6 +134,7 @@ impl Relay {
             Ok::<_, WorkerError>(())
         };
         answer(Some(&self.channel), "publisher confirms", confirming).await?;
+        metrics::counter!(CONFIRMED).increment(events.len() as u64);
         sqlx::query(
             "INSERT INTO checkpoints (name, position) VALUES ($1, $2) \
              ON CONFLICT (name) DO UPDATE SET position = excluded.position",

@@ -32,9 +32,12 @@ struct Caller {
     who: &'static str,
 }
 
-/// Routes no caller is limited on: liveness, readiness and the documentation.
+/// Routes no caller is limited on: liveness, readiness, metrics and the documentation.
 fn exempt(path: &str) -> bool {
-    matches!(path, "/healthz" | "/readyz" | "/openapi.json" | "/docs") || path.starts_with("/docs/")
+    matches!(
+        path,
+        "/healthz" | "/readyz" | "/metrics" | "/openapi.json" | "/docs"
+    ) || path.starts_with("/docs/")
 }
 
 /// The bucket of a request's address, with a prefix naming what it counts.
@@ -177,6 +180,7 @@ mod tests {
         for path in [
             "/healthz",
             "/readyz",
+            "/metrics",
             "/openapi.json",
             "/docs",
             "/docs/index.html",
