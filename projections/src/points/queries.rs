@@ -153,7 +153,9 @@ pub fn parse_leader_cursor(cursor: &str) -> Option<(i64, String)> {
 }
 
 /// The active members with points above zero on `board`, most points first (then by member
-/// id), starting after `after` (see [`leader_cursor`]).
+/// id), starting after `after` (see [`leader_cursor`]). The page reads the board's `(space_id,
+/// [week,] points DESC, member_id)` index from the cursor's points on; each rank counts the
+/// members above it, so a page costs its rank, not the board's size.
 pub async fn leaderboard(
     db: &Db,
     space_id: &str,
@@ -175,7 +177,7 @@ pub async fn leaderboard(
           WHERE o.space_id = b.space_id {} AND om.status = 'active' AND o.points > b.points) + 1 \
          AS rank FROM {table} b JOIN rm_members m ON m.id = b.member_id \
          WHERE b.space_id = $1 {} AND m.status = 'active' AND b.points > 0 \
-         AND (b.points < $2 OR (b.points = $2 AND b.member_id > $3)) \
+         AND b.points <= $2 AND (b.points < $2 OR b.member_id > $3) \
          ORDER BY b.points DESC, b.member_id LIMIT $4",
         same_week("o"),
         same_week("b"),
