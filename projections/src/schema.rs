@@ -328,7 +328,7 @@ const LIST_ORDERS: &str = r#"
 CREATE INDEX rm_content_space_id ON rm_content (space_id, id);
 CREATE INDEX rm_content_space_kind ON rm_content (space_id, kind, id);
 CREATE INDEX rm_content_space_status_kind ON rm_content (space_id, status, kind, id);
-CREATE INDEX rm_content_featured ON rm_content (space_id, id) WHERE featured = 1;
+CREATE INDEX rm_content_featured ON rm_content (space_id, featured, id);
 CREATE INDEX rm_reports_space ON rm_reports (space_id, id);
 CREATE INDEX rm_points_balances_board ON rm_points_balances (space_id, points DESC, member_id);
 CREATE INDEX rm_points_weekly_board ON rm_points_weekly (space_id, week, points DESC, member_id);

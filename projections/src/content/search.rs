@@ -74,14 +74,18 @@ pub(crate) async fn hits(
         .bind(limit)
         .fetch_all(db.reader())
         .await?;
-    rows.iter()
+    let mut hits = rows
+        .iter()
         .map(|row| {
             Ok(SearchHit {
                 row: content_row(row)?,
                 open_match: row.try_get::<i64, _>("open_match")? != 0,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    // Newest first: a UUID's order is its text's.
+    hits.sort_unstable_by_key(|h| std::cmp::Reverse(h.row.id));
+    Ok(hits)
 }
 
 /// How a search finds its page.
@@ -175,9 +179,13 @@ impl Words {
             .and(&all, Arg::Text(&self.all))
             .and_some("c.status = ?", status.map(Arg::Text))
             .and_some("c.id < ?", before.map(Arg::Text));
+        // The page's ids first, then their columns and title-and-excerpt match: a search
+        // through the index sorts matches by id alone, and tests only its page's items again.
+        // [`hits`] puts the page back in order.
         let sql = format!(
             "SELECT {CONTENT_COLUMNS}, CAST(CASE WHEN {open} THEN 1 ELSE 0 END AS BIGINT) \
-             AS open_match FROM {CONTENT_FROM} WHERE {} ORDER BY c.id DESC LIMIT ${}",
+             AS open_match FROM {CONTENT_FROM} WHERE c.id IN (SELECT c.id FROM rm_content c \
+             WHERE {} ORDER BY c.id DESC LIMIT ${})",
             conditions.sql(),
             conditions.args().len() + 1
         );
