@@ -10,7 +10,8 @@
 //! Run with `cargo bench --bench lists` (PostgreSQL and RabbitMQ must be running).
 //! `LYCEUM_BENCH_LIST_ITEMS` sets the large space's items and members (default 100000; ten
 //! interactions per member), `LYCEUM_BENCH_REQUESTS` how many requests each list gets per
-//! space (default 200).
+//! space (default 200), and `LYCEUM_BENCH_BACKEND` (`postgres` or `sqlite`) runs one backend
+//! only.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
@@ -400,10 +401,14 @@ async fn main() {
         members: 1_000.min(items),
         interactions: 10,
     };
+    let only = std::env::var("LYCEUM_BENCH_BACKEND").unwrap_or_default();
     for (name, production) in [
         ("Postgres + RabbitMQ", true),
         ("SQLite, in-process bus", false),
     ] {
+        if !only.is_empty() && only != if production { "postgres" } else { "sqlite" } {
+            continue;
+        }
         println!(
             "\n== {name}: {} items, {} members, {} interactions against {} of each ==",
             large.items,
