@@ -90,16 +90,19 @@ where
     }
 }
 
-/// Starts the application on Postgres and RabbitMQ (`production`) or embedded, with a space
-/// `bench`: `(base URL, creator key, stop, the Postgres URL if any)`.
-pub async fn spawn_app(
-    production: bool,
-) -> (
-    String,
-    String,
-    tokio::sync::oneshot::Sender<()>,
-    Option<String>,
-) {
+/// A running application: its base URL, an admin key, its database, the Postgres URL if any,
+/// and what stops it.
+pub struct Started {
+    pub base: String,
+    pub admin: String,
+    pub db: lyceum_store::Db,
+    pub database_url: Option<String>,
+    pub stop: tokio::sync::oneshot::Sender<()>,
+}
+
+/// Starts the application on Postgres and RabbitMQ (`production`) or embedded, with an admin
+/// key.
+pub async fn start_app(production: bool) -> Started {
     let mut config = Config {
         bind: "127.0.0.1:0".into(),
         amqp_prefix: format!("bench{}", &Uuid::new_v4().simple().to_string()[..8]),
@@ -123,20 +126,48 @@ pub async fn spawn_app(
     let base = format!("http://127.0.0.1:{}", app.port());
     let key = IssuedKey::generate(Role::Admin, None).unwrap();
     insert_admin(app.db(), &key).await.unwrap();
+    let db = app.db().clone();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.run_until_stopped(async move {
         let _ = stopped.await;
     }));
+    Started {
+        base,
+        admin: key.secret.clone(),
+        db,
+        database_url,
+        stop,
+    }
+}
+
+/// Starts the application on Postgres and RabbitMQ (`production`) or embedded, with a space
+/// `bench`: `(base URL, creator key, stop, the Postgres URL if any)`.
+pub async fn spawn_app(
+    production: bool,
+) -> (
+    String,
+    String,
+    tokio::sync::oneshot::Sender<()>,
+    Option<String>,
+) {
+    let started = start_app(production).await;
+    let creator = space_with_creator(&started, "bench").await;
+    (started.base, creator, started.stop, started.database_url)
+}
+
+/// Creates the space `slug` with the admin key; returns a creator key of it.
+pub async fn space_with_creator(app: &Started, slug: &str) -> String {
     let http = reqwest::Client::new();
+    let base = &app.base;
     http.post(format!("{base}/v1/spaces"))
-        .bearer_auth(&key.secret)
-        .json(&json!({"slug": "bench", "name": "Bench", "currency": "EUR"}))
+        .bearer_auth(&app.admin)
+        .json(&json!({"slug": slug, "name": slug, "currency": "EUR"}))
         .send()
         .await
         .unwrap();
     let creator: serde_json::Value = http
-        .post(format!("{base}/v1/spaces/bench/keys"))
-        .bearer_auth(&key.secret)
+        .post(format!("{base}/v1/spaces/{slug}/keys"))
+        .bearer_auth(&app.admin)
         .json(&json!({"role": "creator"}))
         .send()
         .await
@@ -144,12 +175,7 @@ pub async fn spawn_app(
         .json()
         .await
         .unwrap();
-    (
-        base,
-        creator["key"].as_str().unwrap().to_owned(),
-        stop,
-        database_url,
-    )
+    creator["key"].as_str().unwrap().to_owned()
 }
 
 /// An operation for [`drive`]: the creator creates a members-only post (a one-event command

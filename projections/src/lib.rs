@@ -26,6 +26,9 @@ pub mod subscriptions;
 pub mod tiers;
 pub mod topics;
 
+#[cfg(test)]
+mod tests;
+
 pub use apply::{Delivery, Part, apply_deliveries, catch_up};
 pub use interest::Interest;
 

@@ -1,6 +1,8 @@
 //! A page of rows and the cursor of the next one, and the one keyset list the paged reads
 //! share: rows of a filter after (or before) the cursor in key order, one row more than asked
-//! to know whether a next page exists.
+//! to know whether a next page exists. A list's SQL holds only the conditions a request gives
+//! (see [`Conditions`]) and no condition for a cursor it has not got, so that each list reads an
+//! index in its own order and stops after the page.
 
 use lyceum_store::{Db, StoreError};
 use serde::Serialize;
@@ -41,7 +43,7 @@ pub(crate) enum Start<'a> {
     BeforeNumber(Option<i64>),
 }
 
-/// One keyset-paged list: `SELECT {select} WHERE {filter} AND <key past the start> ORDER BY
+/// One keyset-paged list: `SELECT {select} WHERE {filter} [AND <key past the start>] ORDER BY
 /// {key} LIMIT <limit + 1>`.
 pub(crate) struct Keyset<'a> {
     /// The columns and the `FROM` clause.
@@ -53,7 +55,7 @@ pub(crate) struct Keyset<'a> {
     pub key: &'a str,
 }
 
-impl Keyset<'_> {
+impl<'a> Keyset<'a> {
     /// The page of at most `limit` rows from `start`, decoded with `decode`; the next cursor
     /// is `cursor` of the last row.
     pub(crate) async fn page<T, E>(
@@ -67,31 +69,121 @@ impl Keyset<'_> {
     where
         StoreError: From<E>,
     {
-        let (at, limit_at) = (self.args.len() + 1, self.args.len() + 2);
-        let key = self.key;
-        let (past, order) = match start {
-            Start::After(_) => (format!("{key} > ${at}"), ""),
-            Start::Before(_) => (format!("(${at} = '' OR {key} < ${at})"), " DESC"),
-            Start::BeforeNumber(_) => (format!("{key} < ${at}"), " DESC"),
-        };
-        let sql = format!(
-            "SELECT {} WHERE {} AND {past} ORDER BY {key}{order} LIMIT ${limit_at}",
-            self.select, self.filter
-        );
-        let mut query = sqlx::query(&sql);
-        for arg in self.args {
-            query = match *arg {
-                Arg::Text(text) => query.bind(text),
-                Arg::Int(n) => query.bind(n),
-            };
-        }
-        query = match start {
-            Start::After(key) | Start::Before(key) => query.bind(key.unwrap_or("")),
-            Start::BeforeNumber(key) => query.bind(key.unwrap_or(i64::MAX)),
-        };
-        let rows = query.bind(limit + 1).fetch_all(db.reader()).await?;
+        let (sql, args) = self.statement(start);
+        let rows = bind(sqlx::query(&sql), &args)
+            .bind(limit + 1)
+            .fetch_all(db.reader())
+            .await?;
         let items = rows.iter().map(decode).collect::<Result<Vec<_>, E>>()?;
         Ok(page(items, limit, cursor))
+    }
+
+    /// The SQL of the page from `start` and its values, but for the row count, which binds
+    /// last.
+    pub(crate) fn statement<'s>(&self, start: Start<'s>) -> (String, Vec<Arg<'s>>)
+    where
+        'a: 's,
+    {
+        let key = self.key;
+        let mut args: Vec<Arg<'s>> = self.args.to_vec();
+        let mut sql = format!("SELECT {} WHERE {}", self.select, self.filter);
+        let (past, order) = match start {
+            Start::After(at) => (at.map(|at| (">", Arg::Text(at))), ""),
+            Start::Before(at) => (at.map(|at| ("<", Arg::Text(at))), " DESC"),
+            Start::BeforeNumber(at) => (at.map(|at| ("<", Arg::Int(at))), " DESC"),
+        };
+        if let Some((op, at)) = past {
+            args.push(at);
+            sql.push_str(&format!(" AND {key} {op} ${}", args.len()));
+        }
+        sql.push_str(&format!(" ORDER BY {key}{order} LIMIT ${}", args.len() + 1));
+        (sql, args)
+    }
+}
+
+/// `query` with `args` bound in order.
+pub(crate) fn bind<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    args: &[Arg<'q>],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for arg in args {
+        query = match *arg {
+            Arg::Text(text) => query.bind(text),
+            Arg::Int(n) => query.bind(n),
+        };
+    }
+    query
+}
+
+/// The conditions of a list, each with the value it binds, numbered `$1`, `$2`, … in the order
+/// they are added. A filter the request does not give adds nothing, rather than a catch-all
+/// such as `($2 = '' OR status = $2)` that keeps the planner from the index the filter needs.
+/// Values are always bound, never written into the SQL.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Conditions<'a> {
+    sql: Vec<String>,
+    args: Vec<Arg<'a>>,
+}
+
+impl<'a> Conditions<'a> {
+    /// Adds `clause`, each `?` of which stands for `arg`.
+    pub(crate) fn and(mut self, clause: &str, arg: Arg<'a>) -> Self {
+        self.args.push(arg);
+        let placeholder = format!("${}", self.args.len());
+        self.sql.push(clause.replace('?', &placeholder));
+        self
+    }
+
+    /// Adds `clause`, whose `?`s stand for `args` in turn.
+    pub(crate) fn and_each(mut self, clause: &str, args: &[Arg<'a>]) -> Self {
+        debug_assert_eq!(clause.matches('?').count(), args.len(), "{clause}");
+        let mut parts = clause.split('?');
+        let mut sql = parts.next().unwrap_or_default().to_owned();
+        for (part, arg) in parts.zip(args) {
+            self.args.push(*arg);
+            sql.push_str(&format!("${}{part}", self.args.len()));
+        }
+        self.sql.push(sql);
+        self
+    }
+
+    /// Binds `arg` for a placeholder outside the conditions (in the selected columns, say),
+    /// which it returns.
+    pub(crate) fn value(&mut self, arg: Arg<'a>) -> String {
+        self.args.push(arg);
+        format!("${}", self.args.len())
+    }
+
+    /// Adds `clause` for `arg` if there is one.
+    pub(crate) fn and_some(self, clause: &str, arg: Option<Arg<'a>>) -> Self {
+        match arg {
+            Some(arg) => self.and(clause, arg),
+            None => self,
+        }
+    }
+
+    /// Adds `clause`, which binds nothing.
+    pub(crate) fn and_sql(mut self, clause: &str) -> Self {
+        self.sql.push(clause.to_owned());
+        self
+    }
+
+    /// Adds `clause`, which binds nothing, if `when`.
+    pub(crate) fn and_if(self, when: bool, clause: &str) -> Self {
+        if when { self.and_sql(clause) } else { self }
+    }
+
+    /// The conditions joined by `AND` (`TRUE` for none).
+    pub(crate) fn sql(&self) -> String {
+        if self.sql.is_empty() {
+            return "TRUE".into();
+        }
+        self.sql.join(" AND ")
+    }
+
+    /// The values to bind, in order.
+    pub(crate) fn args(&self) -> &[Arg<'a>] {
+        &self.args
     }
 }
 

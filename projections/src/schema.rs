@@ -320,6 +320,26 @@ CREATE TABLE rm_interaction_orders (
 );
 "#;
 
+/// An index for each list's order, so that a page reads its rows in order and stops: the
+/// catalog of a key (every status), by kind (with and without a status), the creator's featured
+/// items, the report queue of every status, and the leaderboards (most points first, then the
+/// member id ascending, which an ascending index read backwards cannot give).
+const LIST_ORDERS: &str = r#"
+CREATE INDEX rm_content_space_id ON rm_content (space_id, id);
+CREATE INDEX rm_content_space_kind ON rm_content (space_id, kind, id);
+CREATE INDEX rm_content_space_status_kind ON rm_content (space_id, status, kind, id);
+CREATE INDEX rm_content_featured ON rm_content (space_id, featured, id);
+CREATE INDEX rm_reports_space ON rm_reports (space_id, id);
+CREATE INDEX rm_points_balances_board ON rm_points_balances (space_id, points DESC, member_id);
+CREATE INDEX rm_points_weekly_board ON rm_points_weekly (space_id, week, points DESC, member_id);
+"#;
+
+/// How many items hold each word of the SQLite full-text index, so that a search can tell a
+/// rare word from a common one (see `content/search.rs`). Postgres keeps its own statistics.
+const SEARCH_VOCABULARY_SQLITE: &str = r#"
+CREATE VIRTUAL TABLE rm_content_fts_terms USING fts5vocab(rm_content_fts, 'row');
+"#;
+
 pub(crate) const MIGRATIONS: &[Migration] = &[
     Migration {
         id: "projections-0001-read-models",
@@ -395,5 +415,15 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         id: "projections-0021-interactions",
         postgres: INTERACTIONS,
         sqlite: INTERACTIONS,
+    },
+    Migration {
+        id: "projections-0040-list-orders",
+        postgres: LIST_ORDERS,
+        sqlite: LIST_ORDERS,
+    },
+    Migration {
+        id: "projections-0041-search-vocabulary",
+        postgres: "SELECT 1;",
+        sqlite: SEARCH_VOCABULARY_SQLITE,
     },
 ];

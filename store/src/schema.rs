@@ -53,7 +53,21 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     crate::referrals::MIGRATION,
     crate::catalog::MIGRATION,
     crate::rate_limits::MIGRATION,
+    FEED_ORDERS,
 ];
+
+/// The auditor's feed in position order within a space, filtered by aggregate type or by event
+/// type: each filter reads its own index from the cursor on rather than the space's whole log.
+const FEED_ORDERS: Migration = Migration {
+    id: "store-0012-feed-orders",
+    postgres: FEED_ORDERS_SQL,
+    sqlite: FEED_ORDERS_SQL,
+};
+
+const FEED_ORDERS_SQL: &str = r#"
+CREATE INDEX events_space_aggregate ON events (space_id, aggregate_type, position);
+CREATE INDEX events_space_type ON events (space_id, event_type, position);
+"#;
 
 const EVENT_LOG: Migration = Migration {
     id: "store-0001-event-log",

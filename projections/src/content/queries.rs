@@ -3,7 +3,7 @@
 //! scheduled publication.
 
 use crate::decode::{opt_uuid, uuid};
-use crate::page::{Arg, Keyset, Page, Start};
+use crate::page::{Arg, Conditions, Keyset, Page, Start};
 use lyceum_store::{Db, StoreError};
 use serde::Serialize;
 use sqlx::Row;
@@ -85,7 +85,11 @@ pub struct ContentFilter {
     pub featured: bool,
 }
 
-/// A space's content, newest first, as `filter` says.
+/// A space's content, newest first, as `filter` says. The list walks one index in id order:
+/// the tag's or the topic's entries when it is filtered by one (each holds `space_id` and the
+/// content id, so the page stops after `limit` entries that pass), otherwise `rm_content`'s own
+/// (see the `projections-0040-list-orders` migration). The other filters are conditions on
+/// the item row.
 pub async fn content(
     db: &Db,
     space_id: &str,
@@ -93,29 +97,79 @@ pub async fn content(
     before: Option<&str>,
     limit: i64,
 ) -> Result<Page<ContentRow>, StoreError> {
-    Keyset {
-        select: &format!("{CONTENT_COLUMNS} FROM {CONTENT_FROM}"),
-        filter: "c.space_id = $1 \
-         AND ($2 = '' OR c.status = $2) AND ($3 = '' OR c.kind = $3) \
-         AND ($4 = '' OR EXISTS (SELECT 1 FROM rm_content_topics t \
-             WHERE t.content_id = c.id AND t.topic_id = $4)) \
-         AND ($5 = '' OR EXISTS (SELECT 1 FROM rm_content_tags g \
-             WHERE g.content_id = c.id AND g.tag = $5)) \
-         AND ($6 = 0 OR c.featured = 1)",
-        args: &[
-            Arg::Text(space_id),
-            Arg::Text(filter.status.as_deref().unwrap_or("")),
-            Arg::Text(filter.kind.as_deref().unwrap_or("")),
-            Arg::Text(filter.topic_id.as_deref().unwrap_or("")),
-            Arg::Text(filter.tag.as_deref().unwrap_or("")),
-            Arg::Int(i64::from(filter.featured)),
-        ],
-        key: "c.id",
+    CatalogList::new(space_id, filter)
+        .keyset()
+        .page(db, Start::Before(before), limit, content_row, |c| {
+            c.id.to_string()
+        })
+        .await
+}
+
+/// The catalog list a filter asks for. A tag or topic filter drives the list from its table's
+/// `(space_id, tag or topic_id, content_id)` index; `CROSS JOIN` keeps SQLite's planner from
+/// reordering that (Postgres reorders it freely, and knows from `c.id = g.content_id` that
+/// either column gives the order).
+pub(crate) struct CatalogList<'a> {
+    select: String,
+    filter: String,
+    args: Vec<Arg<'a>>,
+    key: &'static str,
+}
+
+impl<'a> CatalogList<'a> {
+    pub(crate) fn new(space_id: &'a str, filter: &'a ContentFilter) -> Self {
+        // An empty value filters nothing, as it always has.
+        let given = |value: &'a Option<String>| value.as_deref().filter(|v| !v.is_empty());
+        let (tag, topic) = (given(&filter.tag), given(&filter.topic_id));
+        let mut conditions = Conditions::default();
+        let (from, key) = match (tag, topic) {
+            (Some(tag), _) => {
+                conditions = conditions
+                    .and("g.space_id = ?", Arg::Text(space_id))
+                    .and("g.tag = ?", Arg::Text(tag))
+                    .and_sql("c.id = g.content_id");
+                let from = format!("rm_content_tags g CROSS JOIN {CONTENT_FROM}");
+                (from, "g.content_id")
+            }
+            (None, Some(topic)) => {
+                conditions = conditions
+                    .and("t.space_id = ?", Arg::Text(space_id))
+                    .and("t.topic_id = ?", Arg::Text(topic))
+                    .and_sql("c.id = t.content_id");
+                let from = format!("rm_content_topics t CROSS JOIN {CONTENT_FROM}");
+                (from, "t.content_id")
+            }
+            (None, None) => (CONTENT_FROM.to_owned(), "c.id"),
+        };
+        let mut conditions = conditions
+            .and("c.space_id = ?", Arg::Text(space_id))
+            .and_some("c.status = ?", given(&filter.status).map(Arg::Text))
+            .and_some("c.kind = ?", given(&filter.kind).map(Arg::Text))
+            .and_if(filter.featured, "c.featured = 1");
+        // With both a tag and a topic, the tag drives and the topic is looked up by its key.
+        if let (Some(_), Some(topic)) = (tag, topic) {
+            conditions = conditions.and(
+                "EXISTS (SELECT 1 FROM rm_content_topics t WHERE t.content_id = c.id \
+                 AND t.topic_id = ?)",
+                Arg::Text(topic),
+            );
+        }
+        Self {
+            select: format!("{CONTENT_COLUMNS} FROM {from}"),
+            filter: conditions.sql(),
+            args: conditions.args().to_vec(),
+            key,
+        }
     }
-    .page(db, Start::Before(before), limit, content_row, |c| {
-        c.id.to_string()
-    })
-    .await
+
+    pub(crate) fn keyset(&self) -> Keyset<'_> {
+        Keyset {
+            select: &self.select,
+            filter: &self.filter,
+            args: &self.args,
+            key: self.key,
+        }
+    }
 }
 
 /// One content item, of the given space if one is given.

@@ -2,7 +2,7 @@
 //! the report queue, and a member's progress through a course.
 
 use crate::decode::{opt_uuid, uuid};
-use crate::page::{Arg, Keyset, Page, Start};
+use crate::page::{Arg, Conditions, Keyset, Page, Start};
 use lyceum_store::{Db, StoreError};
 use serde::Serialize;
 use sqlx::Row;
@@ -105,23 +105,27 @@ pub struct Thread<'a> {
     pub viewer: Option<&'a str>,
 }
 
-/// One level of a thread, oldest first, a page at a time.
+/// One level of a thread, oldest first, a page at a time, read from the `(content_id,
+/// parent_id, id)` index.
 pub async fn comments(
     db: &Db,
     thread: Thread<'_>,
     after: Option<&str>,
     limit: i64,
 ) -> Result<Page<CommentRow>, StoreError> {
+    let conditions = Conditions::default()
+        .and("c.content_id = ?", Arg::Text(thread.content_id))
+        .and_if(thread.parent_id.is_none(), "c.parent_id IS NULL")
+        .and_some("c.parent_id = ?", thread.parent_id.map(Arg::Text))
+        .and("c.space_id = ?", Arg::Text(thread.space_id))
+        .and_some(
+            "(c.status <> 'hidden' OR c.member_id = ?)",
+            thread.viewer.map(Arg::Text),
+        );
     Keyset {
         select: COMMENT_COLUMNS,
-        filter: "c.space_id = $1 AND c.content_id = $2 AND COALESCE(c.parent_id, '') = $3 \
-                 AND ($4 = '' OR c.status <> 'hidden' OR c.member_id = $4)",
-        args: &[
-            Arg::Text(thread.space_id),
-            Arg::Text(thread.content_id),
-            Arg::Text(thread.parent_id.unwrap_or("")),
-            Arg::Text(thread.viewer.unwrap_or("")),
-        ],
+        filter: &conditions.sql(),
+        args: conditions.args(),
         key: "c.id",
     }
     .page(db, Start::After(after), limit, comment_row, |c| {
@@ -190,10 +194,13 @@ pub async fn reports(
     after: Option<&str>,
     limit: i64,
 ) -> Result<Page<ReportRow>, StoreError> {
+    let conditions = Conditions::default()
+        .and("space_id = ?", Arg::Text(space_id))
+        .and_some("status = ?", status.map(Arg::Text));
     Keyset {
         select: &format!("{REPORT_COLUMNS} FROM rm_reports"),
-        filter: "space_id = $1 AND ($2 = '' OR status = $2)",
-        args: &[Arg::Text(space_id), Arg::Text(status.unwrap_or(""))],
+        filter: &conditions.sql(),
+        args: conditions.args(),
         key: "id",
     }
     .page(db, Start::After(after), limit, report_row, |r| {

@@ -2,7 +2,7 @@
 //! first), and per-member activity features computed at `now`.
 
 use crate::decode::{opt_uuid, uuid};
-use crate::page::{Arg, Keyset, Page, Start, page};
+use crate::page::{Arg, Conditions, Keyset, Page, Start, bind, page};
 use chrono::{DateTime, Utc};
 use lyceum_store::{Db, StoreError};
 use serde::Serialize;
@@ -70,19 +70,29 @@ pub async fn interactions(
     after: Option<&str>,
     limit: i64,
 ) -> Result<Page<InteractionRow>, StoreError> {
-    let (after_member, after_item) = match after {
-        Some(key) => split_key(key)?,
-        None => (String::new(), String::new()),
+    let after = after.map(split_key).transpose()?;
+    // The `(space_id, member_id, content_id)` index in its order: the cursor's member bounds
+    // the range, and the item breaks the tie within that member.
+    let conditions = Conditions::default()
+        .and("space_id = ?", Arg::Text(space_id))
+        .and_some("member_id = ?", member_id.map(Arg::Text));
+    let conditions = match &after {
+        Some((member, item)) => conditions
+            .and("member_id >= ?", Arg::Text(member))
+            .and_each(
+                "(member_id > ? OR content_id > ?)",
+                &[Arg::Text(member), Arg::Text(item)],
+            ),
+        None => conditions,
     };
-    let rows = sqlx::query(&format!(
-        "SELECT {INTERACTION_COLUMNS} WHERE space_id = $1 AND ($2 = '' OR member_id = $2) \
-         AND ($3 = '' OR member_id > $3 OR (member_id = $3 AND content_id > $4)) \
-         ORDER BY member_id, content_id LIMIT $5"
-    ))
-    .bind(space_id)
-    .bind(member_id.unwrap_or(""))
-    .bind(&after_member)
-    .bind(&after_item)
+    let rows = bind(
+        sqlx::query(&format!(
+            "SELECT {INTERACTION_COLUMNS} WHERE {} ORDER BY member_id, content_id LIMIT ${}",
+            conditions.sql(),
+            conditions.args().len() + 1
+        )),
+        conditions.args(),
+    )
     .bind(limit + 1)
     .fetch_all(db.reader())
     .await?;

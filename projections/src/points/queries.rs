@@ -153,7 +153,10 @@ pub fn parse_leader_cursor(cursor: &str) -> Option<(i64, String)> {
 }
 
 /// The active members with points above zero on `board`, most points first (then by member
-/// id), starting after `after` (see [`leader_cursor`]).
+/// id), starting after `after` (see [`leader_cursor`]). The page reads the board's `(space_id,
+/// [week,] points DESC, member_id)` index from the cursor's points on; its ranks come from one
+/// count of the members at or above its first row's points (see [`ranks`]), so a page costs
+/// its rank, not the board's size.
 pub async fn leaderboard(
     db: &Db,
     space_id: &str,
@@ -161,24 +164,17 @@ pub async fn leaderboard(
     after: Option<(i64, String)>,
     limit: i64,
 ) -> Result<Page<LeaderRow>, StoreError> {
-    let (table, week) = match board {
-        Board::AllTime => ("rm_points_balances", None),
-        Board::Week(monday) => ("rm_points_weekly", Some(monday.to_string())),
+    let week = match board {
+        Board::AllTime => None,
+        Board::Week(monday) => Some(monday.to_string()),
     };
-    let same_week = |alias: &str| match week {
-        Some(_) => format!("AND {alias}.week = $5"),
-        None => String::new(),
-    };
+    let (table, same_week) = board_table(week.is_some(), "b", 5);
     let sql = format!(
-        "SELECT b.member_id, b.points, m.display_name, \
-         (SELECT COUNT(*) FROM {table} o JOIN rm_members om ON om.id = o.member_id \
-          WHERE o.space_id = b.space_id {} AND om.status = 'active' AND o.points > b.points) + 1 \
-         AS rank FROM {table} b JOIN rm_members m ON m.id = b.member_id \
-         WHERE b.space_id = $1 {} AND m.status = 'active' AND b.points > 0 \
-         AND (b.points < $2 OR (b.points = $2 AND b.member_id > $3)) \
+        "SELECT b.member_id, b.points, m.display_name, CAST(0 AS BIGINT) AS rank \
+         FROM {table} b JOIN rm_members m ON m.id = b.member_id \
+         WHERE b.space_id = $1 {same_week} AND m.status = 'active' AND b.points > 0 \
+         AND b.points <= $2 AND (b.points < $2 OR b.member_id > $3) \
          ORDER BY b.points DESC, b.member_id LIMIT $4",
-        same_week("o"),
-        same_week("b"),
     );
     let (points, member) = after.unwrap_or((i64::MAX, String::new()));
     let mut query = sqlx::query(&sql)
@@ -186,10 +182,64 @@ pub async fn leaderboard(
         .bind(points)
         .bind(member)
         .bind(limit + 1);
+    if let Some(week) = &week {
+        query = query.bind(week.as_str());
+    }
+    let rows = query.fetch_all(db.reader()).await?;
+    let mut items: Vec<LeaderRow> = rows.iter().map(leader_row).collect::<Result<_, _>>()?;
+    ranks(db, space_id, week.as_deref(), &mut items).await?;
+    Ok(page(items, limit, leader_cursor))
+}
+
+/// The board's table, and the condition on its `week` (bound to `$at`) for a weekly board.
+fn board_table(weekly: bool, alias: &str, at: usize) -> (&'static str, String) {
+    if weekly {
+        ("rm_points_weekly", format!("AND {alias}.week = ${at}"))
+    } else {
+        ("rm_points_balances", String::new())
+    }
+}
+
+/// Fills in the ranks of a page of a board, in board order: 1 plus the number of active members
+/// with more points. One count gives the members above the page's first row and those level with
+/// it (some on earlier pages); every other member above a row of the page is on the page, between
+/// the two.
+async fn ranks(
+    db: &Db,
+    space_id: &str,
+    week: Option<&str>,
+    items: &mut [LeaderRow],
+) -> Result<(), StoreError> {
+    let Some(top) = items.first().map(|r| r.points) else {
+        return Ok(());
+    };
+    let (table, same_week) = board_table(week.is_some(), "o", 3);
+    let sql = format!(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN o.points > $2 THEN 1 ELSE 0 END), 0) AS BIGINT) \
+         AS above, COUNT(*) AS level_or_above FROM {table} o \
+         JOIN rm_members om ON om.id = o.member_id \
+         WHERE o.space_id = $1 {} AND om.status = 'active' AND o.points >= $2",
+        same_week
+    );
+    // Planned for these points each time: how many members are above decides the plan.
+    let mut query = sqlx::query(&sql).persistent(false).bind(space_id).bind(top);
     if let Some(week) = week {
         query = query.bind(week);
     }
-    let rows = query.fetch_all(db.reader()).await?;
-    let items = rows.iter().map(leader_row).collect::<Result<_, _>>()?;
-    Ok(page(items, limit, leader_cursor))
+    let row = query.fetch_one(db.reader()).await?;
+    let (above, level_or_above): (i64, i64) =
+        (row.try_get("above")?, row.try_get("level_or_above")?);
+    for i in 0..items.len() {
+        let points = items[i].points;
+        items[i].rank = if points == top {
+            above + 1
+        } else {
+            let between = items[..i]
+                .iter()
+                .filter(|r| r.points > points && r.points < top)
+                .count() as i64;
+            level_or_above + between + 1
+        };
+    }
+    Ok(())
 }
