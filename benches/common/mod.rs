@@ -100,6 +100,20 @@ pub async fn spawn_app(
     tokio::sync::oneshot::Sender<()>,
     Option<String>,
 ) {
+    let (base, key, stop, url, _) = spawn_app_with_db(production).await;
+    (base, key, stop, url)
+}
+
+/// [`spawn_app`], with the application's database handle too (to wait for its read models).
+pub async fn spawn_app_with_db(
+    production: bool,
+) -> (
+    String,
+    String,
+    tokio::sync::oneshot::Sender<()>,
+    Option<String>,
+    lyceum_store::Db,
+) {
     let mut config = Config {
         bind: "127.0.0.1:0".into(),
         amqp_prefix: format!("bench{}", &Uuid::new_v4().simple().to_string()[..8]),
@@ -120,6 +134,7 @@ pub async fn spawn_app(
             std::env::temp_dir().join(format!("lyceum-bench-{}", Uuid::new_v4().simple()));
     }
     let app = lyceum::Application::build(&config).await.unwrap();
+    let db = app.db().clone();
     let base = format!("http://127.0.0.1:{}", app.port());
     let key = IssuedKey::generate(Role::Admin, None).unwrap();
     insert_admin(app.db(), &key).await.unwrap();
@@ -149,7 +164,17 @@ pub async fn spawn_app(
         creator["key"].as_str().unwrap().to_owned(),
         stop,
         database_url,
+        db,
     )
+}
+
+/// Waits until every read model has applied the whole log, so that one run's backlog does not
+/// weigh on the next.
+pub async fn settle(db: &lyceum_store::Db) {
+    let head = lyceum_store::read::head(db).await.unwrap();
+    while lyceum_projections::min_checkpoint(db).await.unwrap() < head {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 /// An operation for [`drive`]: the creator creates a members-only post (a one-event command
