@@ -4,10 +4,13 @@
 //!   `pgbench` running the same SQL shape (`BEGIN; SELECT lyceum_append(..); COMMIT`), and
 //!   against `pgbench` running the bare insert alone (what gap safety costs).
 //! - `http`: whole commands over HTTP (auth, load, decide, append, respond) on Postgres and on
-//!   SQLite, to show a command is one transaction and no slow hashing.
+//!   SQLite, to show a command is one transaction and no slow hashing, against `pgbench`
+//!   running the same append.
+//! - `comments`: members posting comments (access check, quota, sealing, append) against the
+//!   creator creating items, in the same application.
 //! - `checkout`: a member, their subscription (the provider's charge included), then their
 //!   entitlement read back with `min_position`, so the time until the read models show the
-//!   access is part of each operation.
+//!   access is part of each operation; against the same requests reading without waiting.
 //! - `relay`: events per second published to RabbitMQ with confirms, one event per batch (a
 //!   confirm round trip each) against 500 per batch (confirms pipelined).
 //!
@@ -19,7 +22,10 @@
 
 mod common;
 
-use common::{AMQP_URL, append_script, clients, create_item, drive, pgbench, seconds, spawn_app};
+use common::{
+    AMQP_URL, append_script, clients, create_item, drive, pgbench, seconds, settle, spawn_app,
+    spawn_app_with_db,
+};
 
 use lyceum_store::{Append, Db};
 use lyceum_workers::{Relay, Topology};
@@ -86,10 +92,27 @@ async fn bench_append(clients: usize, seconds: u64) {
     );
 }
 
+/// The same append as a one-event command, run by `pgbench` on a database of its own: the
+/// baseline of a command over HTTP.
+fn pgbench_append(url: &str, clients: usize, seconds: u64) -> f64 {
+    let script = append_script(
+        "SpaceCreated",
+        r#"{"currency":"EUR","name":"Bench","slug":"s1"}"#,
+    );
+    let tps = pgbench(url, &script, clients, seconds);
+    println!(
+        "{:<44} {tps:>9.0} tps",
+        "baseline: pgbench, the same append"
+    );
+    tps
+}
+
 async fn bench_http(clients: usize, seconds: u64) {
     println!(
         "\n== http: POST /v1/spaces/{{space}}/content, {clients} clients, {seconds} s each =="
     );
+    let (_, url) = fresh_db().await;
+    let baseline = pgbench_append(&url, clients, seconds);
     for (name, production) in [
         ("Postgres + RabbitMQ", true),
         ("SQLite, in-process bus", false),
@@ -98,7 +121,104 @@ async fn bench_http(clients: usize, seconds: u64) {
         let http = reqwest::Client::new();
         let mut run = drive(clients, seconds, create_item(&http, &base, &key)).await;
         run.report(&format!("create content over HTTP ({name})"));
+        if production {
+            println!(
+                "ratio command over HTTP / pgbench append = {:.2}",
+                run.per_second() / baseline
+            );
+        }
         // Stop the application so its background work does not weigh on the next run.
+        let _ = stop.send(());
+    }
+}
+
+/// Signs up `count` members of the space `bench`; their session tokens.
+async fn members(http: &reqwest::Client, base: &str, count: usize) -> Vec<String> {
+    let mut tokens = Vec::with_capacity(count);
+    for n in 0..count {
+        let signed_up: serde_json::Value = http
+            .post(format!("{base}/v1/spaces/bench/auth/sign-up"))
+            .json(
+                &json!({"email": format!("c{n}@example.org"), "display_name": format!("C{n}"),
+                "password": "a good long password"}),
+            )
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        tokens.push(signed_up["session"]["token"].as_str().unwrap().to_owned());
+    }
+    tokens
+}
+
+/// Creates and publishes a members-only post; its id.
+async fn published_item(http: &reqwest::Client, base: &str, key: &str) -> String {
+    let item: serde_json::Value = http
+        .post(format!("{base}/v1/spaces/bench/content"))
+        .bearer_auth(key)
+        .json(&json!({"kind": "post", "title": "Talk", "body": "Body", "access": {"policy": "members"}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = item["id"].as_str().unwrap().to_owned();
+    let published = http
+        .post(format!("{base}/v1/spaces/bench/content/{id}/publish"))
+        .bearer_auth(key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(published.status().as_u16(), 200);
+    id
+}
+
+async fn bench_comments(clients: usize, seconds: u64) {
+    println!(
+        "\n== comments: members comment on an item vs the creator creates items, {clients} clients, {seconds} s each =="
+    );
+    // A member may post 30 comments a minute: each client takes turns among enough members
+    // to stay under that at up to 90 comments a second.
+    let per_client = 3 * usize::try_from(seconds).unwrap().max(1);
+    for (name, production) in [
+        ("Postgres + RabbitMQ", true),
+        ("SQLite, in-process bus", false),
+    ] {
+        let (base, key, stop, _, db) = spawn_app_with_db(production).await;
+        let http = reqwest::Client::new();
+        let item = published_item(&http, &base, &key).await;
+        let tokens = std::sync::Arc::new(members(&http, &base, clients * per_client).await);
+        settle(&db).await;
+        let mut baseline = drive(clients, seconds, create_item(&http, &base, &key)).await;
+        baseline.report(&format!("baseline: create content ({name})"));
+        settle(&db).await;
+        let (client, url) = (
+            http.clone(),
+            format!("{base}/v1/spaces/bench/content/{item}/comments"),
+        );
+        let mut run = drive(clients, seconds, move |n| {
+            let (http, url, tokens) = (client.clone(), url.clone(), tokens.clone());
+            async move {
+                let member = (n / 1_000_000) * per_client + (n % 1_000_000) % per_client;
+                let reply = http
+                    .post(&url)
+                    .bearer_auth(&tokens[member])
+                    .json(&json!({"body": format!("Comment {n}")}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(reply.status().as_u16(), 201);
+            }
+        })
+        .await;
+        run.report(&format!("post a comment ({name})"));
+        println!(
+            "ratio comment / item creation ({name}) = {:.2}",
+            run.per_second() / baseline.per_second()
+        );
         let _ = stop.send(());
     }
 }
@@ -111,7 +231,7 @@ async fn bench_checkout(clients: usize, seconds: u64) {
         ("Postgres + RabbitMQ", true),
         ("SQLite, in-process bus", false),
     ] {
-        let (base, key, stop, _) = spawn_app(production).await;
+        let (base, key, stop, _, db) = spawn_app_with_db(production).await;
         let http = reqwest::Client::new();
         let tier: serde_json::Value = http
             .post(format!("{base}/v1/spaces/bench/tiers"))
@@ -126,7 +246,9 @@ async fn bench_checkout(clients: usize, seconds: u64) {
         let tier_id = tier["id"].as_str().unwrap().to_owned();
         // The baseline: the same three requests, reading the entitlement without waiting for
         // the read models, so the difference is what catching up costs.
+        let mut unwaited = None;
         for wait in [false, true] {
+            settle(&db).await;
             let (http, base, key, tier_id) =
                 (http.clone(), base.clone(), key.clone(), tier_id.clone());
             let mut run = drive(clients, seconds, move |n| {
@@ -176,6 +298,13 @@ async fn bench_checkout(clients: usize, seconds: u64) {
                 "baseline: same requests, no wait"
             };
             run.report(&format!("{what} ({name})"));
+            match unwaited {
+                None => unwaited = Some(run.per_second()),
+                Some(baseline) => println!(
+                    "ratio with min_position / without ({name}) = {:.2}",
+                    run.per_second() / baseline
+                ),
+            }
         }
         let _ = stop.send(());
     }
@@ -235,6 +364,9 @@ fn main() {
         }
         if wants("http") {
             bench_http(clients, seconds).await;
+        }
+        if wants("comments") {
+            bench_comments(clients, seconds).await;
         }
         if wants("checkout") {
             bench_checkout(clients, seconds).await;

@@ -325,6 +325,27 @@ fn start_webhooks(wiring: &Wiring<'_>, tasks: &mut Supervisor) {
     });
 }
 
+/// The task that hears checkpoint moves committed by other processes (Postgres), so reads
+/// waiting for `min_position` here are woken by workers anywhere.
+fn start_listener(
+    url: &str,
+    db: &Db,
+    listening: &lyceum_workers::Listening,
+    stop: &Stop,
+    tasks: &mut Supervisor,
+) {
+    let (url, db, listening, stop) = (url.to_owned(), db.clone(), listening.clone(), stop.clone());
+    tasks.spawn_restarting("checkpoint listener", move |probe| {
+        probe.up();
+        lyceum_workers::checkpoint_listener::run(
+            url.clone(),
+            db.clone(),
+            listening.clone(),
+            stop.stopped(),
+        )
+    });
+}
+
 impl Application {
     /// Connects, migrates, starts the workers and binds the HTTP server.
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
@@ -355,6 +376,9 @@ impl Application {
         let port = listener.local_addr()?.port();
         let api_db = db.counted();
         let mut state = AppState::new(api_db.clone(), feed, nudge);
+        if let Some(url) = &config.database_url {
+            start_listener(url.expose(), &api_db, &state.listening, &stop, &mut tasks);
+        }
         state.allow_private_webhooks = config.allow_private_webhooks;
         state.clock = clock;
         state.payments = payments;

@@ -4,7 +4,7 @@ use crate::limits::{Policies, RateLimiter};
 use lyceum_domain::payment::providers::Payments;
 use lyceum_store::Db;
 use lyceum_store::clock::{Clock, SystemClock};
-use lyceum_workers::{Health, LiveFeed, Nudge};
+use lyceum_workers::{Health, Listening, LiveFeed, Nudge};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,6 +18,9 @@ pub struct AppState {
     pub nudge: Nudge,
     /// How long a read waits for `min_position` before answering 503.
     pub consistency_timeout: Duration,
+    /// Whether this process hears other processes' checkpoint moves (Postgres's notifications,
+    /// `lyceum_workers::checkpoint_listener`); while it does not, a wait polls as well.
+    pub listening: Listening,
     /// Whether webhook endpoints may target private, loopback and link-local addresses.
     pub allow_private_webhooks: bool,
     /// The time, for commands that depend on it (trials, periods).
@@ -41,6 +44,7 @@ impl AppState {
             feed,
             nudge,
             consistency_timeout: Duration::from_secs(5),
+            listening: Listening::default(),
             allow_private_webhooks: false,
             clock: Arc::new(SystemClock),
             limits,

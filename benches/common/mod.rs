@@ -150,9 +150,38 @@ pub async fn spawn_app(
     tokio::sync::oneshot::Sender<()>,
     Option<String>,
 ) {
+    let (base, key, stop, url, _) = spawn_app_with_db(production).await;
+    (base, key, stop, url)
+}
+
+/// [`spawn_app`], with the application's database handle too (to wait for its read models).
+pub async fn spawn_app_with_db(
+    production: bool,
+) -> (
+    String,
+    String,
+    tokio::sync::oneshot::Sender<()>,
+    Option<String>,
+    lyceum_store::Db,
+) {
     let started = start_app(production).await;
     let creator = space_with_creator(&started, "bench").await;
-    (started.base, creator, started.stop, started.database_url)
+    (
+        started.base,
+        creator,
+        started.stop,
+        started.database_url,
+        started.db,
+    )
+}
+
+/// Waits until every read model has applied the whole log, so that one run's backlog does not
+/// weigh on the next.
+pub async fn settle(db: &lyceum_store::Db) {
+    let head = lyceum_store::read::head(db).await.unwrap();
+    while lyceum_projections::min_checkpoint(db).await.unwrap() < head {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 /// Creates the space `slug` with the admin key; returns a creator key of it.

@@ -90,16 +90,15 @@ impl Db {
     }
 
     /// The same pools with a read counter of its own (so one component's reads can be told
-    /// from the others').
+    /// from the others'). It hears the same checkpoint moves: the API waits, on its handle, for
+    /// what the workers apply on theirs.
     pub fn counted(&self) -> Self {
         Self {
             reads: Arc::default(),
-            moved: Arc::new(tokio::sync::watch::Sender::new(0)),
             ..self.clone()
         }
     }
 
-    /// How many reads (`reader()` calls) this handle and its clones have made.
     /// Says that a transaction moving one or more checkpoints has committed. Every consumer of
     /// the log calls it after its commit.
     pub fn checkpoints_moved(&self) {
@@ -112,6 +111,7 @@ impl Db {
         self.moved.subscribe()
     }
 
+    /// How many reads (`reader()` calls) this handle and its clones have made.
     pub fn reads(&self) -> u64 {
         self.reads.load(Ordering::Relaxed)
     }

@@ -157,6 +157,8 @@ async fn feed(backend: Backend) {
         ),
     )
     .await;
+    // The counters and comments below come from the engagement read model too.
+    app.caught_up(moderated.position()).await;
 
     let query = "query($first: Int) { feed(space: \"reading\", first: $first) {
         edges { node { id title body access { policy }

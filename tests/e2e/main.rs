@@ -12,6 +12,7 @@ mod body_shape;
 mod check_ins;
 mod cli;
 mod comps;
+mod consistency;
 mod content_bad_input;
 mod content_support;
 mod contract;

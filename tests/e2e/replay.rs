@@ -67,6 +67,7 @@ async fn replay_equals_live(backend: Backend) {
         )
         .await;
     assert_eq!(ready.body["data"].as_array().map(Vec::len), Some(5));
+    app.caught_up(last).await;
 
     let mut live = Vec::new();
     for projection in Projection::ALL {

@@ -208,6 +208,8 @@ async fn subscriptions(backend: Backend) {
         &format!("/v1/spaces/paid/tiers?min_position={position}"),
     )
     .await;
+    // The subscriptions read below are another read model than the tiers.
+    app.caught_up(position).await;
     let listed = app
         .graphql(
             &key,

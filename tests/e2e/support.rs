@@ -354,6 +354,29 @@ impl TestApp {
         }
     }
 
+    /// Waits until every read model has applied the log up to `position`, for at most 15 s: a
+    /// barrier before reads of several read models (a read's `min_position` waits only for the
+    /// read models that read is served from). Woken as the application's checkpoints move.
+    pub async fn caught_up(&self, position: i64) {
+        let mut moved = self.db.watch_checkpoints();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            moved.borrow_and_update();
+            let lowest = lyceum_projections::min_checkpoint(&self.db)
+                .await
+                .expect("the checkpoints are readable");
+            if lowest >= position {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the read models did not reach {position}: the lowest is at {lowest}"
+            );
+            // A move made by another handle may not wake this one: look again now and then.
+            let _ = tokio::time::timeout(Duration::from_millis(100), moved.changed()).await;
+        }
+    }
+
     /// Whether the application still runs, i.e. has not stopped on its own.
     pub fn is_running(&self) -> bool {
         self.running

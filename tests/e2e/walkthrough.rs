@@ -99,6 +99,8 @@ async fn walkthrough(backend: Backend) {
         .await;
     assert_eq!(members.body["data"][0]["email"], "ada@example.org");
     assert_eq!(members.body["data"][0]["tier_ids"], json!([tier_id]));
+    // The query below reads the tiers too.
+    app.caught_up(position).await;
 
     let graph = app
         .graphql(

@@ -3,6 +3,7 @@
 //! GraphQL subscriptions, all run under one supervisor that restarts what fails.
 
 pub mod amqp;
+pub mod checkpoint_listener;
 pub mod consumer;
 pub mod embedded;
 pub mod error;
@@ -23,6 +24,7 @@ pub mod topology;
 pub mod webhooks;
 
 pub use amqp::Broker;
+pub use checkpoint_listener::Listening;
 pub use consumer::ProjectionConsumer;
 pub use error::WorkerError;
 pub use feed::{LiveFeed, Nudge};

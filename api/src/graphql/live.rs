@@ -4,6 +4,7 @@
 
 use super::error::{OrGql, any_caller, caller};
 use crate::auth::{Auth, Role};
+use crate::consistency::{ReadModels, read_model, wait_for};
 use crate::dto::{Comment, ContentItem, Event};
 use crate::service::catalog::{view, viewer};
 use crate::service::comments;
@@ -30,9 +31,8 @@ async fn published(
     space: &SpaceRef,
     event: &lyceum_store::StoredEvent,
 ) -> Option<ContentItem> {
-    crate::consistency::wait_for(state, event.position)
-        .await
-        .ok()?;
+    let reads = <(read_model::Content, read_model::Entitlements)>::projections();
+    wait_for(state, &reads, event.position).await.ok()?;
     let row = lyceum_projections::content::queries::content_item(
         &state.db,
         Some(&space.id.to_string()),
@@ -61,9 +61,12 @@ async fn posted(
     else {
         return None;
     };
-    crate::consistency::wait_for(state, event.position)
-        .await
-        .ok()?;
+    let reads = <(
+        read_model::Engagement,
+        read_model::Content,
+        read_model::Entitlements,
+    )>::projections();
+    wait_for(state, &reads, event.position).await.ok()?;
     comments::readable(state, auth, space, &content_id.to_string())
         .await
         .ok()?;

@@ -2,7 +2,7 @@
 //! features, and the space's member × item interaction matrix.
 
 use super::call::Call;
-use crate::consistency::Fresh;
+use crate::consistency::{Fresh, read_model};
 use crate::dto::{Activity, ActivityFeatures, Interaction, InteractionQuery};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
@@ -26,7 +26,7 @@ pub async fn list_member_activity(
     call: Call,
     path: Path<(String, String)>,
     page: Query<PageQuery>,
-    _fresh: Fresh,
+    _fresh: Fresh<(read_model::MemberRow, read_model::Interactions)>,
 ) -> Result<Json<Paged<Activity>>, ApiError> {
     let (space, member) = path.into_inner();
     let space = call.space(&space, Intent::MemberRead).await?;
@@ -51,7 +51,7 @@ pub async fn list_member_activity(
 pub async fn get_member_features(
     call: Call,
     path: Path<(String, String)>,
-    _fresh: Fresh,
+    _fresh: Fresh<(read_model::MemberRow, read_model::Interactions)>,
 ) -> Result<Json<ActivityFeatures>, ApiError> {
     let (space, member) = path.into_inner();
     let space = call.space(&space, Intent::MemberRead).await?;
@@ -77,7 +77,7 @@ pub async fn list_interactions(
     path: Path<String>,
     page: Query<PageQuery>,
     filter: Query<InteractionQuery>,
-    _fresh: Fresh,
+    _fresh: Fresh<read_model::Interactions>,
 ) -> Result<Json<Paged<Interaction>>, ApiError> {
     let space = call.space(&path, Intent::Read).await?;
     let member = filter.member_id.as_deref();

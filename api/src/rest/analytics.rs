@@ -3,7 +3,7 @@
 //! read models. The response bodies live here too; GraphQL converts them.
 
 use super::call::Call;
-use crate::consistency::Fresh;
+use crate::consistency::{Fresh, read_model};
 use crate::dto::analytics::AnalyticsSummary;
 use crate::error::ApiError;
 use crate::service;
@@ -30,7 +30,11 @@ use actix_web::web::{Json, Path};
 pub async fn get_analytics_summary(
     call: Call,
     path: Path<String>,
-    _fresh: Fresh,
+    _fresh: Fresh<(
+        read_model::Analytics,
+        read_model::Subscriptions,
+        read_model::Ledger,
+    )>,
 ) -> Result<Json<AnalyticsSummary>, ApiError> {
     let space = call.space(&path, Intent::Read).await?;
     Ok(Json(

@@ -2,7 +2,7 @@
 //! day's check-ins, and who keeps their streak and who has not checked in today.
 
 use super::call::Call;
-use crate::consistency::Fresh;
+use crate::consistency::{Fresh, read_model};
 use crate::dto::{CheckInBody, CheckInEntry, CheckInProject, CreateCheckInProject, MemberStreak};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
@@ -51,7 +51,7 @@ pub async fn list_check_in_projects(
     call: Call,
     path: Path<String>,
     query: Query<PageQuery>,
-    _fresh: Fresh,
+    _fresh: Fresh<(read_model::CheckIns, read_model::Members)>,
 ) -> Result<Json<Paged<CheckInProject>>, ApiError> {
     let space = call.space(&path, Intent::MemberRead).await?;
     let page = check_ins::projects(&call.state, &call.auth, space.id.0, query.slice()?);
@@ -74,7 +74,7 @@ pub async fn list_check_in_projects(
 pub async fn get_check_in_project(
     call: Call,
     path: Path<(String, String)>,
-    _fresh: Fresh,
+    _fresh: Fresh<(read_model::CheckIns, read_model::Members)>,
 ) -> Result<Json<CheckInProject>, ApiError> {
     let (space, project) = path.into_inner();
     let space = call.space(&space, Intent::MemberRead).await?;
@@ -132,7 +132,7 @@ pub async fn list_check_in_streaks(
     call: Call,
     path: Path<(String, String)>,
     query: Query<PageQuery>,
-    _fresh: Fresh,
+    _fresh: Fresh<(read_model::CheckIns, read_model::Members)>,
 ) -> Result<Json<Paged<MemberStreak>>, ApiError> {
     let (space, project) = path.into_inner();
     let space = call.space(&space, Intent::Read).await?;
@@ -157,7 +157,7 @@ pub async fn list_not_checked_in(
     call: Call,
     path: Path<(String, String)>,
     query: Query<PageQuery>,
-    _fresh: Fresh,
+    _fresh: Fresh<(read_model::CheckIns, read_model::Members)>,
 ) -> Result<Json<Paged<MemberStreak>>, ApiError> {
     let (space, project) = path.into_inner();
     let space = call.space(&space, Intent::Read).await?;
@@ -192,7 +192,7 @@ pub async fn list_check_ins(
     path: Path<(String, String)>,
     params: Query<DayParams>,
     query: Query<PageQuery>,
-    _fresh: Fresh,
+    _fresh: Fresh<(read_model::CheckIns, read_model::Members)>,
 ) -> Result<Json<Paged<CheckInEntry>>, ApiError> {
     let (space, project) = path.into_inner();
     let space = call.space(&space, Intent::Read).await?;

@@ -2,7 +2,7 @@
 //! read; creators hide and remove.
 
 use super::call::Call;
-use crate::consistency::Fresh;
+use crate::consistency::{Fresh, read_model};
 use crate::dto::{Comment, CreateComment, EditComment, Moderation, ThreadQuery};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
@@ -61,7 +61,11 @@ pub async fn list_comments(
     path: Path<(String, String)>,
     page: Query<PageQuery>,
     thread: Query<ThreadQuery>,
-    _fresh: Fresh,
+    _fresh: Fresh<(
+        read_model::Engagement,
+        read_model::Content,
+        read_model::Entitlements,
+    )>,
 ) -> Result<Json<Paged<Comment>>, ApiError> {
     let (space, id) = path.into_inner();
     let space = call.space(&space, Intent::MemberRead).await?;

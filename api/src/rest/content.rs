@@ -1,7 +1,7 @@
 //! `/v1/spaces/{space}/content`: drafting, editing, publishing and reading content.
 
 use super::call::Call;
-use crate::consistency::Fresh;
+use crate::consistency::{Fresh, read_model};
 use crate::dto::{ContentItem, CreateContent, EditContent};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
@@ -72,7 +72,7 @@ pub async fn list_content(
     path: Path<String>,
     page: Query<PageQuery>,
     filter: Query<ContentQuery>,
-    _fresh: Fresh,
+    _fresh: Fresh<(read_model::Content, read_model::Entitlements)>,
 ) -> Result<Json<Paged<ContentItem>>, ApiError> {
     let space = call.space(&path, Intent::MemberRead).await?;
     let viewer = catalog::viewer(&call.state, &call.auth, space.id).await?;
@@ -103,7 +103,7 @@ pub async fn list_content(
 pub async fn get_content(
     call: Call,
     path: Path<(String, String)>,
-    _fresh: Fresh,
+    _fresh: Fresh<(read_model::Content, read_model::Entitlements)>,
 ) -> Result<Json<ContentItem>, ApiError> {
     let (space, id) = path.into_inner();
     let space = call.space(&space, Intent::MemberRead).await?;

@@ -3,7 +3,7 @@
 
 use super::call::Call;
 use super::content::transition;
-use crate::consistency::Fresh;
+use crate::consistency::{Fresh, read_model};
 use crate::dto::{ContentItem, Revision, ScheduleContent};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
@@ -126,7 +126,7 @@ pub async fn list_revisions(
     call: Call,
     path: Path<(String, String)>,
     page: Query<PageQuery>,
-    _fresh: Fresh,
+    _fresh: Fresh<read_model::Content>,
 ) -> Result<Json<Paged<Revision>>, ApiError> {
     let (space, id) = path.into_inner();
     let space = call.space(&space, Intent::Read).await?;

@@ -2,7 +2,7 @@
 //! order.
 
 use super::call::Call;
-use crate::consistency::Fresh;
+use crate::consistency::{Fresh, read_model};
 use crate::dto::{AddPart, ContentItem, ContentParts, ReorderParts};
 use crate::error::ApiError;
 use crate::service;
@@ -27,7 +27,7 @@ use actix_web::{HttpResponse, delete, get, post, put};
 pub async fn list_parts(
     call: Call,
     path: Path<(String, String)>,
-    _fresh: Fresh,
+    _fresh: Fresh<(read_model::Content, read_model::Entitlements)>,
 ) -> Result<Json<Vec<ContentItem>>, ApiError> {
     let (space, id) = path.into_inner();
     let space = call.space(&space, Intent::MemberRead).await?;

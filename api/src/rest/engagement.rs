@@ -2,7 +2,7 @@
 //! item's engagement counters.
 
 use super::call::Call;
-use crate::consistency::Fresh;
+use crate::consistency::{Fresh, read_model};
 use crate::dto::{InteractionResult, ItemEngagement, ShareItem};
 use crate::error::ApiError;
 use crate::service;
@@ -125,7 +125,11 @@ pub async fn share_item(
 pub async fn get_engagement(
     call: Call,
     path: Path<(String, String)>,
-    _fresh: Fresh,
+    _fresh: Fresh<(
+        read_model::Content,
+        read_model::Engagement,
+        read_model::Interactions,
+    )>,
 ) -> Result<Json<ItemEngagement>, ApiError> {
     let (space, id) = path.into_inner();
     let space = call.space(&space, Intent::MemberRead).await?;

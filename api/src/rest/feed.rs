@@ -1,7 +1,7 @@
 //! `GET /v1/spaces/{space}/feed`: what a member can read, newest first.
 
 use super::call::Call;
-use crate::consistency::Fresh;
+use crate::consistency::{Fresh, read_model};
 use crate::dto::ContentItem;
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
@@ -27,7 +27,7 @@ pub async fn get_feed(
     call: Call,
     path: Path<String>,
     page: Query<PageQuery>,
-    _fresh: Fresh,
+    _fresh: Fresh<(read_model::Content, read_model::Entitlements)>,
 ) -> Result<Json<Paged<ContentItem>>, ApiError> {
     let space = call.space(&path, Intent::MemberRead).await?;
     let viewer = service::catalog::viewer(&call.state, &call.auth, space.id).await?;

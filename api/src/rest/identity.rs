@@ -4,7 +4,7 @@
 
 use super::call::Call;
 use crate::auth::{Auth, bearer};
-use crate::consistency::Fresh;
+use crate::consistency::{Fresh, read_model};
 use crate::dto::Member;
 use crate::error::ApiError;
 use crate::plan::Outcome;
@@ -134,7 +134,10 @@ pub async fn sign_out(
 )]
 #[get("/v1/auth/me")]
 #[tracing::instrument(skip_all)]
-pub async fn me(call: Call, _fresh: Fresh) -> Result<Json<Member>, ApiError> {
+pub async fn me(
+    call: Call,
+    _fresh: Fresh<read_model::MemberRow>,
+) -> Result<Json<Member>, ApiError> {
     let (member, space) = call.auth.require_member()?;
     Ok(Json(
         crate::service::reads::member(&call.state, space, member).await?,

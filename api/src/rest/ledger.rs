@@ -2,7 +2,7 @@
 //! on its normal side, and the trial balance that shows debits equal credits.
 
 use super::call::Call;
-use crate::consistency::Fresh;
+use crate::consistency::{Fresh, read_model};
 use crate::dto::ledger::Ledger;
 use crate::error::ApiError;
 use crate::space::Intent;
@@ -24,7 +24,7 @@ use actix_web::web::{Json, Path};
 pub async fn get_ledger(
     call: Call,
     path: Path<String>,
-    _fresh: Fresh,
+    _fresh: Fresh<read_model::Ledger>,
 ) -> Result<Json<Ledger>, ApiError> {
     let space = call.space(&path, Intent::Read).await?;
     Ok(Json(

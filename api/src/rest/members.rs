@@ -2,7 +2,7 @@
 //! tiers, and erasing personal data.
 
 use super::call::Call;
-use crate::consistency::Fresh;
+use crate::consistency::{Fresh, read_model};
 use crate::dto::{CreateMember, Entitlements, JoinTier, Member, Membership};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
@@ -48,7 +48,7 @@ pub async fn list_members(
     call: Call,
     path: Path<String>,
     query: Query<PageQuery>,
-    _fresh: Fresh,
+    _fresh: Fresh<read_model::MemberRow>,
 ) -> Result<Json<Paged<Member>>, ApiError> {
     let space = call.space(&path, Intent::Read).await?;
     let page = service::reads::members(&call.state, space.id.0, query.slice()?);
@@ -69,7 +69,7 @@ pub async fn list_members(
 pub async fn get_member(
     call: Call,
     path: Path<(String, String)>,
-    _fresh: Fresh,
+    _fresh: Fresh<read_model::MemberRow>,
 ) -> Result<Json<Member>, ApiError> {
     let (space, member) = path.into_inner();
     let space = call.space(&space, Intent::Read).await?;
@@ -164,13 +164,11 @@ pub async fn erase_personal_data(
 pub async fn get_entitlements(
     call: Call,
     path: Path<(String, String)>,
-    _fresh: Fresh,
+    _fresh: Fresh<read_model::Entitlements>,
 ) -> Result<Json<Entitlements>, ApiError> {
     let (space, member) = path.into_inner();
     let space = call.space(&space, Intent::Read).await?;
     let member = parse_id(&member, "member")?;
-    // An unknown member is 404, not an empty set of entitlements.
-    service::reads::member(&call.state, space.id.0, member).await?;
     Ok(Json(
         service::reads::entitlements(&call.state, space.id.0, member).await?,
     ))

@@ -47,7 +47,7 @@ pub async fn create_offer(
 pub async fn get_offer(
     call: Call,
     path: Path<(String, String)>,
-    _fresh: Fresh,
+    _fresh: Fresh<()>,
 ) -> Result<Json<Offer>, ApiError> {
     let (space, code) = path.into_inner();
     let space = call.space(&space, Intent::Read).await?;

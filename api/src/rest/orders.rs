@@ -3,7 +3,7 @@
 //! in full.
 
 use super::call::Call;
-use crate::consistency::Fresh;
+use crate::consistency::{Fresh, read_model};
 use crate::dto::{CreatePurchase, CreateRefund, Order};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
@@ -56,7 +56,7 @@ pub async fn list_orders(
     call: Call,
     path: Path<(String, String)>,
     query: Query<PageQuery>,
-    _fresh: Fresh,
+    _fresh: Fresh<read_model::Orders>,
 ) -> Result<Json<Paged<Order>>, ApiError> {
     let (space, member) = path.into_inner();
     let space = call.space(&space, Intent::Read).await?;
@@ -79,7 +79,7 @@ pub async fn list_orders(
 pub async fn get_order(
     call: Call,
     path: Path<(String, String)>,
-    _fresh: Fresh,
+    _fresh: Fresh<read_model::Orders>,
 ) -> Result<Json<Order>, ApiError> {
     let (space, id) = path.into_inner();
     let space = call.space(&space, Intent::Read).await?;

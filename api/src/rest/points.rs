@@ -2,7 +2,7 @@
 //! `/v1/spaces/{space}/leaderboard`.
 
 use super::call::Call;
-use crate::consistency::Fresh;
+use crate::consistency::{Fresh, read_model};
 use crate::dto::{
     Badges, Leaderboard, LeaderboardPeriod, PointsBalance, PointsEntry, PointsRulesDto,
 };
@@ -76,7 +76,7 @@ pub async fn set_points_rules(
 pub async fn get_member_points(
     call: Call,
     path: Path<(String, String)>,
-    _fresh: Fresh,
+    _fresh: Fresh<(read_model::Points, read_model::Spaces, read_model::Members)>,
 ) -> Result<Json<PointsBalance>, ApiError> {
     let (space, member) = path.into_inner();
     let space = call.space(&space, Intent::MemberRead).await?;
@@ -102,7 +102,7 @@ pub async fn list_points_ledger(
     call: Call,
     path: Path<(String, String)>,
     query: Query<PageQuery>,
-    _fresh: Fresh,
+    _fresh: Fresh<(read_model::Points, read_model::Members)>,
 ) -> Result<Json<Paged<PointsEntry>>, ApiError> {
     let (space, member) = path.into_inner();
     let space = call.space(&space, Intent::MemberRead).await?;
@@ -128,7 +128,7 @@ pub async fn list_points_ledger(
 pub async fn list_badges(
     call: Call,
     path: Path<(String, String)>,
-    _fresh: Fresh,
+    _fresh: Fresh<(read_model::Points, read_model::Members)>,
 ) -> Result<Json<Badges>, ApiError> {
     let (space, member) = path.into_inner();
     let space = call.space(&space, Intent::MemberRead).await?;
@@ -167,7 +167,7 @@ pub async fn get_leaderboard(
     path: Path<String>,
     params: Query<LeaderboardParams>,
     query: Query<PageQuery>,
-    _fresh: Fresh,
+    _fresh: Fresh<(read_model::Points, read_model::Members)>,
 ) -> Result<Json<Leaderboard>, ApiError> {
     let space = call.space(&path, Intent::MemberRead).await?;
     let period = params.period.unwrap_or(LeaderboardPeriod::Week);

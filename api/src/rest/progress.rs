@@ -2,7 +2,7 @@
 //! their progress.
 
 use super::call::Call;
-use crate::consistency::Fresh;
+use crate::consistency::{Fresh, read_model};
 use crate::dto::CourseProgress;
 use crate::error::ApiError;
 use crate::service;
@@ -66,7 +66,11 @@ pub async fn get_course_progress(
     call: Call,
     path: Path<(String, String)>,
     query: Query<ProgressQuery>,
-    _fresh: Fresh,
+    _fresh: Fresh<(
+        read_model::Content,
+        read_model::Engagement,
+        read_model::MemberRow,
+    )>,
 ) -> Result<Json<CourseProgress>, ApiError> {
     let (space, course) = path.into_inner();
     let space = call.space(&space, Intent::MemberRead).await?;

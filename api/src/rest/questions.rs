@@ -2,7 +2,7 @@
 //! creator accepts an answer; and `/v1/spaces/{space}/members/{id}/guest`, the guest role.
 
 use super::call::Call;
-use crate::consistency::Fresh;
+use crate::consistency::{Fresh, read_model};
 use crate::dto::{Answer, AnswerQuestion, AskQuestion, GuestRole, Guests, QuestionDto};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
@@ -53,7 +53,7 @@ pub async fn list_questions(
     call: Call,
     path: Path<String>,
     page: Query<PageQuery>,
-    _fresh: Fresh,
+    _fresh: Fresh<read_model::Questions>,
 ) -> Result<Json<Paged<QuestionDto>>, ApiError> {
     let space = call.space(&path, Intent::MemberRead).await?;
     let questions = service::questions::list(&call.state, &space, page.slice()?).await?;
@@ -74,7 +74,7 @@ pub async fn list_questions(
 pub async fn get_question(
     call: Call,
     path: Path<(String, String)>,
-    _fresh: Fresh,
+    _fresh: Fresh<read_model::Questions>,
 ) -> Result<Json<QuestionDto>, ApiError> {
     let (space, id) = path.into_inner();
     let space = call.space(&space, Intent::MemberRead).await?;
@@ -200,7 +200,7 @@ async fn set_guest(
 pub async fn list_guests(
     call: Call,
     path: Path<String>,
-    _fresh: Fresh,
+    _fresh: Fresh<read_model::Questions>,
 ) -> Result<Json<Guests>, ApiError> {
     let space = call.space(&path, Intent::Read).await?;
     Ok(Json(service::questions::guests(&call.state, &space).await?))

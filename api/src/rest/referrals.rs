@@ -2,7 +2,7 @@
 //! set their level) and the subscriptions their referral code brought in.
 
 use super::call::Call;
-use crate::consistency::Fresh;
+use crate::consistency::{Fresh, read_model};
 use crate::dto::{AdjustPoints, MemberPoints, Referral};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
@@ -56,7 +56,7 @@ pub async fn list_referrals(
     call: Call,
     path: Path<(String, String)>,
     query: Query<PageQuery>,
-    _fresh: Fresh,
+    _fresh: Fresh<read_model::Ledger>,
 ) -> Result<Json<Paged<Referral>>, ApiError> {
     let (space, member) = path.into_inner();
     let space = call.space(&space, Intent::Read).await?;

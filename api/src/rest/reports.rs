@@ -2,7 +2,7 @@
 //! queue.
 
 use super::call::Call;
-use crate::consistency::Fresh;
+use crate::consistency::{Fresh, read_model};
 use crate::dto::{CreateReport, Report, ReportQuery, ResolveReport};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
@@ -54,7 +54,7 @@ pub async fn list_reports(
     path: Path<String>,
     page: Query<PageQuery>,
     filter: Query<ReportQuery>,
-    _fresh: Fresh,
+    _fresh: Fresh<read_model::Engagement>,
 ) -> Result<Json<Paged<Report>>, ApiError> {
     let space = call.space(&path, Intent::Read).await?;
     let status = filter.status.as_deref();

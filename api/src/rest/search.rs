@@ -1,7 +1,7 @@
 //! `/v1/spaces/{space}/search`: full-text search over the catalog.
 
 use super::call::Call;
-use crate::consistency::Fresh;
+use crate::consistency::{Fresh, read_model};
 use crate::dto::ContentItem;
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
@@ -40,7 +40,7 @@ pub async fn search_content(
     path: Path<String>,
     search: Query<SearchQuery>,
     page: Query<PageQuery>,
-    _fresh: Fresh,
+    _fresh: Fresh<(read_model::Content, read_model::Entitlements)>,
 ) -> Result<Json<Paged<ContentItem>>, ApiError> {
     let space = call.space(&path, Intent::MemberRead).await?;
     let viewer = catalog::viewer(&call.state, &call.auth, space.id).await?;

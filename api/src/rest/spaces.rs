@@ -2,7 +2,7 @@
 
 use super::call::Call;
 use crate::auth::Auth;
-use crate::consistency::Fresh;
+use crate::consistency::{Fresh, read_model};
 use crate::dto::{CreateSpace, Space, UpdateSpace};
 use crate::error::ApiError;
 use crate::space::Intent;
@@ -53,7 +53,7 @@ pub async fn create_space(
 pub async fn get_space(
     call: Call,
     path: Path<String>,
-    _fresh: Fresh,
+    _fresh: Fresh<read_model::Spaces>,
 ) -> Result<Json<Space>, ApiError> {
     let space = call.space(&path, Intent::Read).await?;
     let space = service::reads::space(&call.state, space.id.0)

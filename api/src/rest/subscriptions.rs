@@ -2,7 +2,7 @@
 //! list and read them, cancel (at period end or now) and resume.
 
 use super::call::Call;
-use crate::consistency::Fresh;
+use crate::consistency::{Fresh, read_model};
 use crate::dto::{CancelSubscription, SetPaymentMethod, StartSubscription, Subscription};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
@@ -54,7 +54,7 @@ pub async fn list_subscriptions(
     call: Call,
     path: Path<(String, String)>,
     query: Query<PageQuery>,
-    _fresh: Fresh,
+    _fresh: Fresh<read_model::Subscriptions>,
 ) -> Result<Json<Paged<Subscription>>, ApiError> {
     let (space, member) = path.into_inner();
     let space = call.space(&space, Intent::Read).await?;
@@ -77,7 +77,7 @@ pub async fn list_subscriptions(
 pub async fn get_subscription(
     call: Call,
     path: Path<(String, String)>,
-    _fresh: Fresh,
+    _fresh: Fresh<read_model::Subscriptions>,
 ) -> Result<Json<Subscription>, ApiError> {
     let (space, id) = path.into_inner();
     let space = call.space(&space, Intent::Read).await?;

@@ -1,7 +1,7 @@
 //! `/v1/spaces/{space}/tiers`: defining, listing, reading, changing and archiving tiers.
 
 use super::call::Call;
-use crate::consistency::Fresh;
+use crate::consistency::{Fresh, read_model};
 use crate::dto::{CreateTier, Tier, UpdateTier};
 use crate::error::ApiError;
 use crate::pagination::{PageQuery, Paged};
@@ -47,7 +47,7 @@ pub async fn list_tiers(
     call: Call,
     path: Path<String>,
     query: Query<PageQuery>,
-    _fresh: Fresh,
+    _fresh: Fresh<read_model::Tiers>,
 ) -> Result<Json<Paged<Tier>>, ApiError> {
     let space = call.space(&path, Intent::Read).await?;
     let page = service::reads::tiers(&call.state, space.id.0, query.slice()?);
@@ -68,7 +68,7 @@ pub async fn list_tiers(
 pub async fn get_tier(
     call: Call,
     path: Path<(String, String)>,
-    _fresh: Fresh,
+    _fresh: Fresh<read_model::Tiers>,
 ) -> Result<Json<Tier>, ApiError> {
     let (space, tier) = path.into_inner();
     let space = call.space(&space, Intent::Read).await?;

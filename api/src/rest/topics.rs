@@ -2,7 +2,7 @@
 //! topics (`/v1/spaces/{space}/content/{id}/tags`).
 
 use super::call::Call;
-use crate::consistency::Fresh;
+use crate::consistency::{Fresh, read_model};
 use crate::dto::{
     ContentItem, DefineTopic, RelateTopics, TagContent, TopicDto, TopicGraph, TopicRelationDto,
 };
@@ -72,7 +72,7 @@ pub async fn relate_topics(
 pub async fn get_topic_graph(
     call: Call,
     path: Path<String>,
-    _fresh: Fresh,
+    _fresh: Fresh<read_model::Content>,
 ) -> Result<Json<TopicGraph>, ApiError> {
     let space = call.space(&path, Intent::MemberRead).await?;
     Ok(Json(service::topics::graph(&call.state, &space).await?))

@@ -26,12 +26,37 @@ use lyceum_store::command::Loaded;
 use lyceum_store::vault;
 use uuid::Uuid;
 
+/// The refusal of a comment by a member whose key is erased.
+fn erased() -> ApiError {
+    ApiError::forbidden("the member's personal data was erased")
+}
+
+/// The author's key, read from the writer (a key stored a moment ago is there).
+async fn author_key(state: &AppState, member: MemberId) -> Result<String, ApiError> {
+    let mut conn = state
+        .db
+        .writer()
+        .acquire()
+        .await
+        .map_err(lyceum_store::StoreError::from)?;
+    vault::secret_for(&mut conn, member.0)
+        .await?
+        .ok_or_else(erased)
+}
+
 /// Checks and seals a body with the author's key.
 async fn seal(state: &AppState, member: MemberId, body: &str) -> Result<Sealed, ApiError> {
     let text = CommentText::parse(body)?;
-    vault::seal_for(&state.db, member.0, text.as_str())
-        .await?
-        .ok_or_else(|| ApiError::forbidden("the member's personal data was erased"))
+    let key = author_key(state, member).await?;
+    Ok(vault::seal(&key, member.0, text.as_str())?)
+}
+
+/// What a comment's answer needs besides its history.
+struct Shown {
+    /// The body, opened (`None` once the author's key is erased, or for a comment without one).
+    text: Option<String>,
+    author_name: Option<String>,
+    replies: i64,
 }
 
 /// The comment as its author or a moderator sees it, from its history; the body is opened with
@@ -41,40 +66,11 @@ async fn view(
     history: &[(CommentEvent, String)],
 ) -> Result<CommentDto, ApiError> {
     let comment = Comment::from_history(history.iter().map(|(e, _)| e));
-    let (Some(current), Some((_, created_at)), Some((_, updated_at))) =
-        (comment.state, history.first(), history.last())
-    else {
-        return Err(ApiError::not_found("comment"));
-    };
-    let mut body = None;
-    let mut parent_id = None;
-    let mut edited_at = None;
-    let mut moderation_reason = None;
-    for (event, at) in history {
-        match event {
-            CommentEvent::CommentPosted {
-                body: sealed,
-                parent_id: parent,
-                ..
-            } => {
-                body = Some(sealed.clone());
-                parent_id = parent.map(|p| p.0);
-            }
-            CommentEvent::CommentEdited { body: sealed, .. } => {
-                body = Some(sealed.clone());
-                edited_at = Some(at.clone());
-            }
-            CommentEvent::CommentHidden { reason, .. }
-            | CommentEvent::CommentRemoved { reason, .. } => moderation_reason = reason.clone(),
-            _ => {}
-        }
-    }
-    let shown = matches!(
-        current.status,
-        CommentStatus::Visible | CommentStatus::Hidden
-    );
-    let text = match body.filter(|_| shown) {
-        Some(sealed) => vault::open_for(&state.db, current.member_id.0, &sealed).await?,
+    let current = comment
+        .state
+        .ok_or_else(|| ApiError::not_found("comment"))?;
+    let text = match last_body(history).filter(|_| visible_body(current.status)) {
+        Some(sealed) => vault::open_for(&state.db, current.member_id.0, sealed).await?,
         None => None,
     };
     let (space_id, id) = (current.space_id.to_string(), current.id.to_string());
@@ -87,16 +83,68 @@ async fn view(
             .await?
             .and_then(|m| m.display_name),
     };
+    let replies = row.as_ref().map_or(0, |r| r.replies);
+    answer(
+        history,
+        Shown {
+            text,
+            author_name,
+            replies,
+        },
+    )
+}
+
+/// Whether a comment in this status shows its body.
+fn visible_body(status: CommentStatus) -> bool {
+    matches!(status, CommentStatus::Visible | CommentStatus::Hidden)
+}
+
+/// The body the history last gave the comment, sealed.
+fn last_body(history: &[(CommentEvent, String)]) -> Option<&Sealed> {
+    history.iter().rev().find_map(|(event, _)| match event {
+        CommentEvent::CommentPosted { body, .. } | CommentEvent::CommentEdited { body, .. } => {
+            Some(body)
+        }
+        _ => None,
+    })
+}
+
+/// The comment as its history and `shown` have it.
+fn answer(history: &[(CommentEvent, String)], shown: Shown) -> Result<CommentDto, ApiError> {
+    let comment = Comment::from_history(history.iter().map(|(e, _)| e));
+    let (Some(current), Some((_, created_at)), Some((_, updated_at))) =
+        (comment.state, history.first(), history.last())
+    else {
+        return Err(ApiError::not_found("comment"));
+    };
+    let mut parent_id = None;
+    let mut edited_at = None;
+    let mut moderation_reason = None;
+    for (event, at) in history {
+        match event {
+            CommentEvent::CommentPosted {
+                parent_id: parent, ..
+            } => {
+                parent_id = parent.map(|p| p.0);
+            }
+            CommentEvent::CommentEdited { .. } => edited_at = Some(at.clone()),
+            CommentEvent::CommentHidden { reason, .. }
+            | CommentEvent::CommentRemoved { reason, .. } => moderation_reason = reason.clone(),
+            _ => {}
+        }
+    }
+    let shows_body = visible_body(current.status);
+    let text = shown.text.filter(|_| shows_body);
     Ok(CommentDto {
         id: current.id.0,
         content_id: current.content_id.0,
         parent_id,
         member_id: current.member_id.0,
-        author_name,
-        erased: shown && text.is_none(),
+        author_name: shown.author_name,
+        erased: shows_body && text.is_none(),
         body: text,
         status: current.status.as_str().to_owned(),
-        replies: row.as_ref().map_or(0, |r| r.replies),
+        replies: shown.replies,
         created_at: created_at.clone(),
         edited_at,
         updated_at: updated_at.clone(),
@@ -189,7 +237,15 @@ pub async fn post(
         }
         None => None,
     };
-    let body = seal(state, engagement.member_id, &input.body).await?;
+    // The author's key, read once, seals the body and opens their name for the answer.
+    let text = CommentText::parse(&input.body)?;
+    let key = author_key(state, engagement.member_id).await?;
+    let author = engagement.member_id.0;
+    let body = vault::seal(&key, author, text.as_str())?;
+    let author_name = engagement
+        .display_name
+        .as_ref()
+        .and_then(|name| vault::open(&key, author, name));
     let id = CommentId::new();
     let events = Comment::default().decide(CommentCommand::Post {
         comment_id: id,
@@ -206,7 +262,14 @@ pub async fn post(
         .into_iter()
         .map(|e| (e, append.recorded_at.clone()))
         .collect();
-    let output = view(state, &history).await?;
+    // Built from what the command holds: a new comment has no replies and is not in the read
+    // models yet.
+    let shown = Shown {
+        text: Some(text.as_str().to_owned()),
+        author_name,
+        replies: 0,
+    };
+    let output = answer(&history, shown)?;
     Ok(Planned::new(Outcome::Created, output, append))
 }
 

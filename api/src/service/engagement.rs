@@ -15,7 +15,8 @@ use lyceum_domain::content::{Access, Content, ContentState, ContentStatus, Reade
 use lyceum_domain::engagement::interaction::{Action, Interaction, InteractionCommand};
 use lyceum_domain::engagement::{Standing, pair_id};
 use lyceum_domain::ids::{ContentId, MemberId, TierId};
-use lyceum_domain::membership::member::Member;
+use lyceum_domain::membership::member::{Member, MemberEvent};
+use lyceum_domain::values::Sealed;
 use lyceum_projections::content::queries::content_item;
 use lyceum_projections::engagement::queries::item_stats;
 use lyceum_projections::interactions::queries::interaction;
@@ -28,6 +29,8 @@ pub struct Engagement {
     pub item: ContentState,
     /// Whether the member may post now (muted or banned).
     pub standing: Standing,
+    /// The member's display name, sealed with their key, as their stream has it.
+    pub display_name: Option<Sealed>,
 }
 
 /// A published item of the space, as the log has it: 404 for anything else (unknown, another
@@ -79,8 +82,12 @@ pub async fn engageable(
 ) -> Result<Engagement, ApiError> {
     let (member, _) = auth.require_member()?;
     let (content_id, item) = published(state, space, content_id).await?;
-    let record = load_in_space::<Member>(&state.db, space.id, member)
-        .await?
+    let loaded = load_in_space::<Member>(&state.db, space.id, member).await?;
+    let display_name = loaded.history.iter().find_map(|(event, _)| match event {
+        MemberEvent::MemberAdded { display_name, .. } => Some(display_name.clone()),
+        _ => None,
+    });
+    let record = loaded
         .state
         .state
         .ok_or_else(|| ApiError::not_found("member"))?;
@@ -119,6 +126,7 @@ pub async fn engageable(
         content_id,
         item,
         standing: record.standing(),
+        display_name,
     })
 }
 

@@ -6,7 +6,7 @@ use crate::dto::{Entitlements, Member, Order, Referral, Space, Subscription, Tie
 use crate::error::ApiError;
 use crate::pagination::Slice;
 use crate::state::AppState;
-use lyceum_projections::members::access::member_access;
+use lyceum_projections::members::access::member_entitlements;
 use lyceum_projections::page::Page;
 use lyceum_projections::{ledger, members, orders, spaces, subscriptions, tiers};
 use uuid::Uuid;
@@ -55,20 +55,21 @@ pub async fn member(state: &AppState, space: Uuid, id: Uuid) -> Result<Member, A
         .ok_or_else(|| ApiError::not_found("member"))
 }
 
-/// What a member of the space may access right now. The caller has found the member (see
-/// [`member`]); an unknown one has no entitlements.
+/// What a member of the space may access right now, in one read; 404 for a member the space
+/// does not have (not an empty set of entitlements).
 pub async fn entitlements(
     state: &AppState,
     space: Uuid,
     member_id: Uuid,
 ) -> Result<Entitlements, ApiError> {
-    let access = member_access(
+    let access = member_entitlements(
         &state.db,
         &space.to_string(),
         &member_id.to_string(),
         state.clock.now(),
     )
-    .await?;
+    .await?
+    .ok_or_else(|| ApiError::not_found("member"))?;
     let ids = |ids: &[String]| {
         ids.iter()
             .filter_map(|id| Uuid::parse_str(id).ok())

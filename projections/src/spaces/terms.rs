@@ -14,8 +14,13 @@ pub async fn space_terms(db: &Db, space_id: &str) -> Result<BillingTerms, StoreE
             .bind(space_id)
             .fetch_optional(db.reader())
             .await?;
-    match json.flatten() {
-        Some(json) => Ok(serde_json::from_str(&json)?),
+    terms_from(json.flatten().as_deref())
+}
+
+/// Billing terms as `rm_spaces.billing_terms` stores them: the defaults when unset.
+pub fn terms_from(json: Option<&str>) -> Result<BillingTerms, StoreError> {
+    match json {
+        Some(json) => Ok(serde_json::from_str(json)?),
         None => Ok(BillingTerms::default()),
     }
 }
