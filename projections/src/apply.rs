@@ -100,7 +100,7 @@ pub async fn apply_deliveries(
         checkpoints::save_partition(&mut tx, name, part.index, checkpoint).await?;
     }
     tx.commit().await?;
-    crate::metrics::applied_deliveries(projection, deliveries, start, checkpoint);
+    crate::metrics::applied_deliveries(part.projection, deliveries, start, checkpoint);
     if checkpoint != start {
         db.checkpoints_moved();
     }

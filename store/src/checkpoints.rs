@@ -227,3 +227,36 @@ pub async fn reset_partitions(
     }
     Ok(())
 }
+
+/// The relay's record of the last event it published to each read model's partition:
+/// `published:<projection>/<k>`. A partition whose record is at or below its checkpoint has
+/// applied everything published to it, so it stands as far as the relay does.
+pub fn published_name(projection: &str, partition: u16) -> String {
+    format!("published:{}", partition_name(projection, partition))
+}
+
+/// Moves the relay's checkpoint `relay` to `position` and records the last event published to
+/// each partition in `published`, in one transaction, waking whoever waits for read models (an
+/// idle partition stands as far as the relay).
+pub async fn save_relayed(
+    conn: &mut AnyConnection,
+    relay: &str,
+    position: i64,
+    published: &[(String, i64)],
+) -> Result<(), StoreError> {
+    let upsert = "INSERT INTO checkpoints (name, position) VALUES ($1, $2) \
+                  ON CONFLICT (name) DO UPDATE SET position = excluded.position";
+    sqlx::query(upsert)
+        .bind(relay)
+        .bind(position)
+        .execute(&mut *conn)
+        .await?;
+    for (name, last) in published {
+        sqlx::query(upsert)
+            .bind(name)
+            .bind(*last)
+            .execute(&mut *conn)
+            .await?;
+    }
+    notify_moved(conn).await
+}

@@ -242,14 +242,22 @@ pub async fn checkpoint(db: &Db, name: &str) -> Result<i64, StoreError> {
 }
 
 /// The lowest of a read model's partition checkpoints: every event up to it is applied in every
-/// partition. A read model not yet partitioned answers with its single checkpoint.
+/// partition. A partition that has applied everything the relay published to it (see
+/// `checkpoints::save_relayed`) stands as far as the relay, since nothing of it lies between. A
+/// read model not yet partitioned answers with its single checkpoint.
 pub async fn lowest_partition_checkpoint(db: &Db, projection: &str) -> Result<i64, StoreError> {
-    let lowest: Option<i64> =
-        sqlx::query_scalar("SELECT MIN(position) FROM checkpoints WHERE name > $1 AND name < $2")
-            .bind(format!("{projection}/"))
-            .bind(format!("{projection}0"))
-            .fetch_one(db.reader())
-            .await?;
+    let lowest: Option<i64> = sqlx::query_scalar(
+        "SELECT MIN(CASE WHEN (h.position IS NULL OR h.position <= c.position) \
+         AND r.relayed > c.position THEN r.relayed ELSE c.position END) \
+         FROM checkpoints c LEFT JOIN checkpoints h ON h.name = 'published:' || c.name \
+         CROSS JOIN (SELECT COALESCE(MAX(position), 0) AS relayed FROM checkpoints \
+         WHERE name >= 'relay:' AND name < 'relay;') r \
+         WHERE c.name > $1 AND c.name < $2",
+    )
+    .bind(format!("{projection}/"))
+    .bind(format!("{projection}0"))
+    .fetch_one(db.reader())
+    .await?;
     match lowest {
         Some(position) => Ok(position),
         None => checkpoint(db, projection).await,

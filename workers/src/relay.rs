@@ -19,7 +19,8 @@ use lapin::{Channel, Confirmation, PublisherConfirm};
 use lyceum_projections::Projection;
 use lyceum_projections::partition::partition_of;
 use lyceum_store::read::{Filter, checkpoint, high_water_mark, read_between};
-use lyceum_store::{Db, StoredEvent};
+use lyceum_store::{Db, StoredEvent, checkpoints};
+use sqlx::Connection;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Mutex;
@@ -135,14 +136,23 @@ impl Relay {
         };
         answer(Some(&self.channel), "publisher confirms", confirming).await?;
         metrics::counter!(CONFIRMED).increment(events.len() as u64);
-        sqlx::query(
-            "INSERT INTO checkpoints (name, position) VALUES ($1, $2) \
-             ON CONFLICT (name) DO UPDATE SET position = excluded.position",
-        )
-        .bind(&self.checkpoint)
-        .bind(end)
-        .execute(self.db.writer())
-        .await?;
+        let published: Vec<(String, i64)> = {
+            let before = self.last_in();
+            last.iter()
+                .filter(|(key, position)| before.get(key) != Some(position))
+                .map(|((projection, partition), position)| {
+                    (
+                        checkpoints::published_name(projection.name(), *partition),
+                        *position,
+                    )
+                })
+                .collect()
+        };
+        let mut conn = self.db.writer().acquire().await?;
+        let mut tx = conn.begin().await?;
+        checkpoints::save_relayed(&mut tx, &self.checkpoint, end, &published).await?;
+        tx.commit().await?;
+        self.db.checkpoints_moved();
         // Only what the broker confirmed and the checkpoint covers is remembered.
         *self.last_in() = last;
         tracing::debug!(count = events.len(), end, "published");
