@@ -83,7 +83,9 @@ async fn a_late_commit_with_a_lower_position_is_never_skipped() {
     assert_eq!(consumer.drain(Duration::from_millis(300)).await.unwrap(), 3);
     assert_eq!(spaces(&db).await, ["early", "last", "later"]);
     assert_eq!(
-        lyceum_store::read::checkpoint(&db, "spaces").await.unwrap(),
+        lyceum_projections::checkpoint_of(&db, Projection::Spaces)
+            .await
+            .unwrap(),
         last
     );
 
