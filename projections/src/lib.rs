@@ -188,6 +188,8 @@ impl Projection {
             Projection::Engagement => engagement::apply_batch(conn, events).await,
             Projection::Interactions => interactions::apply_batch(conn, events).await,
             Projection::Points => points::apply_batch(conn, events).await,
+            Projection::Members => members::apply_batch(conn, events).await,
+            Projection::CheckIns => check_ins::apply_batch(conn, events).await,
             _ => {
                 for event in events {
                     self.apply(conn, event).await?;
