@@ -4,7 +4,8 @@
 //! rebuilds every read model in one pass over it, on SQLite and on Postgres, and prints events
 //! per second, the time taken and the peak memory of the process. As a baseline from the same
 //! run it rebuilds a smaller log (`LYCEUM_BENCH_BASELINE_EVENTS`, 20,000 by default) both ways:
-//! one projection at a time, event by event, as replays used to, and in one pass.
+//! one projection at a time, event by event, as replays used to, and in one pass, and checks
+//! that both give the same read models.
 
 // A benchmark stops at the first failure and reports on stdout.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
@@ -28,6 +29,7 @@ use lyceum_domain::money::Money;
 use lyceum_domain::space::SpaceEvent;
 use lyceum_domain::values::{Currency, Sealed, Slug};
 use lyceum_projections::Projection;
+use lyceum_projections::checksum::checksum;
 use lyceum_projections::rebuild::{Pace, rebuild_paced};
 use lyceum_store::{Backend, Db};
 use std::collections::HashSet;
@@ -508,6 +510,15 @@ async fn replay(db: &Db, pace: Pace, one_at_a_time: bool) -> Duration {
     began.elapsed()
 }
 
+/// Every read model's checksum.
+async fn checksums(db: &Db) -> Vec<String> {
+    let mut sums = Vec::new();
+    for projection in Projection::ALL {
+        sums.push(checksum(db, projection).await.unwrap());
+    }
+    sums
+}
+
 fn report(name: &str, events: usize, elapsed: Duration, rss: Option<f64>) {
     let rate = events as f64 / elapsed.as_secs_f64();
     let rss = rss.map_or(String::new(), |mib| format!("   peak RSS {mib:>6.1} MiB"));
@@ -536,8 +547,14 @@ async fn main() {
             old,
             None,
         );
+        let before = checksums(&db).await;
         let new = replay(&db, Pace::BATCHED, false).await;
         report(&format!("{name}: one pass, batched"), events, new, None);
+        assert_eq!(
+            checksums(&db).await,
+            before,
+            "{name}: batched and event-by-event rebuilds give the same rows"
+        );
         println!(
             "{name}: one pass is {:.1}x the old path",
             old.as_secs_f64() / new.as_secs_f64()

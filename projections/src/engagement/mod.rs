@@ -149,22 +149,29 @@ fn interaction(decoded: InteractionEvent) -> (ContentId, Bump) {
     }
 }
 
-/// Applies a batch's share: runs of interactions become one multi-row counter upsert (see
-/// [`Bumps`]); anything else is applied on its own, after the counters before it are written.
+/// Applies a batch's share: runs of interactions and top-level comments become one multi-row
+/// counter upsert (see [`Bumps`]) and one insert of comments; anything else is applied on its
+/// own, after what came before it is written.
 pub(crate) async fn apply_batch(
     conn: &mut AnyConnection,
     events: &[&StoredEvent],
 ) -> Result<(), StoreError> {
     let mut bumps = Bumps::default();
+    let mut posts = Vec::new();
     for event in events {
         if event.aggregate_type == Interaction::TYPE {
             let (content_id, change) = interaction(event.decode::<InteractionEvent>()?);
             bumps.add(event, content_id.to_string(), change);
+        } else if let Some(post) = comments::top_level_post(event)? {
+            bumps.add(event, post.content_id.clone(), comments::comments(1));
+            posts.push(post);
         } else {
+            comments::post_all(conn, std::mem::take(&mut posts)).await?;
             bumps.write(conn).await?;
             apply(conn, event).await?;
         }
     }
+    comments::post_all(conn, posts).await?;
     bumps.write(conn).await
 }
 
