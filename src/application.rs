@@ -232,7 +232,8 @@ impl OnBroker {
     }
 }
 
-/// Embedded mode's bus: each projection and the live feed tail the log itself.
+/// Embedded mode's bus: one pass over the log feeds every projection, and the live feed tails
+/// the log itself.
 fn start_embedded(
     wiring: &Wiring<'_>,
     roles: Roles,
@@ -240,19 +241,18 @@ fn start_embedded(
     tasks: &mut Supervisor,
 ) {
     let (db, feed, nudge, stop) = (wiring.db, wiring.feed, wiring.nudge, wiring.stop);
-    if roles.consumers {
-        for &projection in projections {
-            let (db, nudge, stop) = (db.clone(), nudge.clone(), stop.clone());
-            tasks.spawn_restarting(format!("projection {}", projection.name()), move |probe| {
-                probe.up();
-                lyceum_workers::embedded::run_projection(
-                    db.clone(),
-                    projection,
-                    nudge.clone(),
-                    stop.stopped(),
-                )
-            });
-        }
+    if roles.consumers && !projections.is_empty() {
+        let (db, nudge, stop) = (db.clone(), nudge.clone(), stop.clone());
+        let projections = projections.to_vec();
+        tasks.spawn_restarting("projections", move |probe| {
+            probe.up();
+            lyceum_workers::embedded::run(
+                db.clone(),
+                projections.clone(),
+                nudge.clone(),
+                stop.stopped(),
+            )
+        });
     }
     if roles.api {
         let (db, feed, nudge, stop) = (db.clone(), feed.clone(), nudge.clone(), stop.clone());

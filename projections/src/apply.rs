@@ -2,8 +2,8 @@
 //! the same transaction, skipping anything at or below the checkpoint, and filling any gap in
 //! what was delivered from the log itself, so an event is never skipped and never applied twice.
 
-use crate::Projection;
 use crate::partition::partition_of;
+use crate::{Projection, pass};
 use lyceum_store::read::{events_between_on, high_water_mark};
 use lyceum_store::{Db, StoreError, StoredEvent, checkpoints};
 use sqlx::{AnyConnection, Connection};
@@ -15,19 +15,19 @@ pub struct Delivery {
     pub event: StoredEvent,
 }
 
-/// Applies events known to follow `checkpoint` without a gap; returns the new checkpoint.
-pub(crate) async fn apply_contiguous(
+/// Applies what `part` takes of `events` after `checkpoint`, through the one pass's batch step,
+/// with the other partitions shut out.
+async fn apply_part(
     conn: &mut AnyConnection,
-    projection: Projection,
-    mut checkpoint: i64,
+    part: Part,
+    checkpoint: i64,
     events: &[StoredEvent],
-) -> Result<i64, StoreError> {
-    let start = checkpoint;
-    for event in events.iter().filter(|e| e.position > start) {
-        projection.apply(conn, event).await?;
-        checkpoint = event.position;
+) -> Result<(), StoreError> {
+    let mut view = vec![i64::MAX; usize::from(part.count.max(1))];
+    if let Some(own) = view.get_mut(usize::from(part.index)) {
+        *own = checkpoint;
     }
-    Ok(checkpoint)
+    pass::apply_share(conn, part.projection, &view, events).await
 }
 
 /// One partition of a projection: what the consumer of one queue applies, with its own
@@ -86,13 +86,7 @@ pub async fn apply_deliveries(
             checkpoint = apply_from_log(&mut tx, part, checkpoint, delivery.previous).await?;
         }
         if part.takes(event) {
-            checkpoint = apply_contiguous(
-                &mut tx,
-                part.projection,
-                checkpoint,
-                std::slice::from_ref(event),
-            )
-            .await?;
+            apply_part(&mut tx, part, checkpoint, std::slice::from_ref(event)).await?;
         }
         checkpoint = checkpoint.max(event.position);
     }
@@ -119,8 +113,7 @@ async fn apply_from_log(
         let Some(last) = events.last().map(|event| event.position) else {
             break;
         };
-        let mine: Vec<StoredEvent> = events.into_iter().filter(|e| part.takes(e)).collect();
-        apply_contiguous(conn, part.projection, after, &mine).await?;
+        apply_part(conn, part, after, &events).await?;
         after = last;
     }
     Ok(up_to)
@@ -144,8 +137,7 @@ pub async fn catch_up(db: &Db, part: Part) -> Result<i64, StoreError> {
         let Some(last) = events.last().map(|event| event.position) else {
             return Ok(checkpoint);
         };
-        let mine: Vec<StoredEvent> = events.into_iter().filter(|e| part.takes(e)).collect();
-        apply_contiguous(&mut tx, part.projection, checkpoint, &mine).await?;
+        apply_part(&mut tx, part, checkpoint, &events).await?;
         checkpoints::save_partition(&mut tx, name, part.index, last).await?;
         tx.commit().await?;
         db.checkpoints_moved();

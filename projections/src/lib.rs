@@ -1,9 +1,10 @@
-//! Read models built from the log, the one step that applies events to them (rows and
-//! checkpoint in one transaction, idempotent by global position), rebuilds, checksums, and the
-//! queries the API serves from them.
+//! Read models built from the log, the one pass that applies events to them (rows and
+//! checkpoints in one transaction, idempotent by global position), rebuilds, checksums, and
+//! the queries the API serves from them.
 
 pub mod analytics;
 pub mod apply;
+mod bulk;
 pub mod check_ins;
 pub mod checksum;
 pub mod content;
@@ -17,6 +18,7 @@ pub mod metrics;
 pub mod orders;
 pub mod page;
 pub mod partition;
+pub mod pass;
 pub mod points;
 pub mod questions;
 pub mod rebuild;
@@ -175,6 +177,29 @@ impl Projection {
             Projection::Questions => questions::apply(conn, event).await,
             Projection::Engagement => engagement::apply(conn, event).await,
             Projection::Interactions => interactions::apply(conn, event).await,
+        }
+    }
+
+    /// Applies a share of a batch (events this projection handles, in position order) to its
+    /// rows. Read models with hot event types write them with fewer, larger statements; the
+    /// rows are the same as applying the events one by one.
+    async fn apply_batch(
+        self,
+        conn: &mut AnyConnection,
+        events: &[&StoredEvent],
+    ) -> Result<(), StoreError> {
+        match self {
+            Projection::Engagement => engagement::apply_batch(conn, events).await,
+            Projection::Interactions => interactions::apply_batch(conn, events).await,
+            Projection::Points => points::apply_batch(conn, events).await,
+            Projection::Members => members::apply_batch(conn, events).await,
+            Projection::CheckIns => check_ins::apply_batch(conn, events).await,
+            _ => {
+                for event in events {
+                    self.apply(conn, event).await?;
+                }
+                Ok(())
+            }
         }
     }
 }

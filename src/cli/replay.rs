@@ -1,29 +1,33 @@
-//! `lyceum replay`: rebuild read models from position 0 with a progress bar, and report each
-//! one's checksum before and after.
+//! `lyceum replay`: rebuild read models from position 0 in one pass over the log, with a
+//! progress bar (events per second, time left), and report each one's checksum before and
+//! after.
 
 use crate::config::Config;
 use indicatif::{ProgressBar, ProgressStyle};
 use lyceum_projections::Projection;
 use lyceum_projections::checksum::checksum;
-use lyceum_projections::rebuild::rebuild;
+use lyceum_projections::rebuild::rebuild_all;
 use std::io::Write;
 
 pub async fn run(config: &Config, projections: &[Projection]) -> anyhow::Result<()> {
     let db = config.connect().await?;
-    let style = ProgressStyle::with_template("{prefix:>9} [{bar:40}] {pos}/{len} events")
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> ");
-    let mut out = std::io::stdout();
+    let style =
+        ProgressStyle::with_template("replay [{bar:40}] {pos}/{len} events, {per_sec}, {eta} left")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ");
+    let mut before = Vec::with_capacity(projections.len());
     for &projection in projections {
-        let before = checksum(&db, projection).await?;
-        let bar = ProgressBar::new(0).with_style(style.clone());
-        bar.set_prefix(projection.name());
-        let position = rebuild(&db, projection, &mut |done, total| {
-            bar.set_length(total);
-            bar.set_position(done);
-        })
-        .await?;
-        bar.finish();
+        before.push(checksum(&db, projection).await?);
+    }
+    let bar = ProgressBar::new(0).with_style(style);
+    let position = rebuild_all(&db, projections, &mut |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })
+    .await?;
+    bar.finish();
+    let mut out = std::io::stdout();
+    for (&projection, before) in projections.iter().zip(before) {
         let after = checksum(&db, projection).await?;
         let verdict = if before == after {
             "identical"

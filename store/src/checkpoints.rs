@@ -260,3 +260,74 @@ pub async fn save_relayed(
     }
     notify_moved(conn).await
 }
+
+/// Where a read model stands, as [`floors`] reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Floor {
+    /// The lowest of its partition checkpoints (without partitions: its single checkpoint of
+    /// earlier versions, or 0).
+    pub lowest: i64,
+    /// Whether its partition checkpoints exist yet.
+    pub partitioned: bool,
+}
+
+/// Where each of `projections` stands, in one read of the checkpoints table.
+pub async fn floors(
+    conn: &mut AnyConnection,
+    projections: &[&str],
+) -> Result<Vec<Floor>, StoreError> {
+    let rows: Vec<(String, i64)> = sqlx::query_as("SELECT name, position FROM checkpoints")
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(projections
+        .iter()
+        .map(|projection| {
+            let (from, _) = partition_range(projection);
+            let mut single = None;
+            let mut lowest: Option<i64> = None;
+            for (name, position) in &rows {
+                if name == projection {
+                    single = Some(*position);
+                } else if name
+                    .strip_prefix(&from)
+                    .is_some_and(|suffix| suffix.parse::<u16>().is_ok())
+                {
+                    lowest = Some(lowest.map_or(*position, |l| l.min(*position)));
+                }
+            }
+            Floor {
+                lowest: lowest.or(single).unwrap_or(0),
+                partitioned: lowest.is_some(),
+            }
+        })
+        .collect())
+}
+
+/// Moves, in one statement, every partition checkpoint of `projections` that stands in
+/// `[from, to)` up to `to`: for read models to which nothing in `(from, to]` applies. One that
+/// stands below `from` is left alone (it has not seen what comes before), and on Postgres a row
+/// another transaction holds is waited for and checked again, so concurrent consumers stay
+/// correct.
+pub async fn advance_partitions(
+    conn: &mut AnyConnection,
+    projections: &[&str],
+    from: i64,
+    to: i64,
+) -> Result<u64, StoreError> {
+    if projections.is_empty() {
+        return Ok(0);
+    }
+    let ranges: Vec<String> = (0..projections.len())
+        .map(|i| format!("(name > ${} AND name < ${})", 2 * i + 3, 2 * i + 4))
+        .collect();
+    let sql = format!(
+        "UPDATE checkpoints SET position = $1 WHERE position >= $2 AND position < $1 AND ({})",
+        ranges.join(" OR ")
+    );
+    let mut query = sqlx::query(&sql).bind(to).bind(from);
+    for projection in projections {
+        let (low, high) = partition_range(projection);
+        query = query.bind(low).bind(high);
+    }
+    Ok(query.execute(&mut *conn).await?.rows_affected())
+}

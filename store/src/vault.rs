@@ -122,6 +122,33 @@ pub async fn secret_for(
     )
 }
 
+/// The keys of those of `member_ids` whose key has not been erased, in one query per few
+/// hundred members (a projector opening a batch of events).
+pub async fn secrets_for(
+    conn: &mut AnyConnection,
+    member_ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, String>, StoreError> {
+    let mut ids: Vec<String> = member_ids.iter().map(Uuid::to_string).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut found = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT member_id, secret FROM member_keys WHERE member_id IN ({})",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query_as::<_, (String, String)>(&sql);
+        for id in chunk {
+            query = query.bind(id);
+        }
+        for (member, secret) in query.fetch_all(&mut *conn).await? {
+            found.insert(Uuid::parse_str(&member)?, secret);
+        }
+    }
+    Ok(found)
+}
+
 /// Seals `plaintext` with `member_id`'s key, read from the writer (a key stored a moment ago
 /// is there); `None` once the key was erased.
 pub async fn seal_for(

@@ -1,36 +1,37 @@
-//! The in-process bus of embedded mode. The log itself is the durable queue: each projection
-//! catches up from its checkpoint whenever it is nudged (or every 100 ms), and because rows and
-//! checkpoint commit together, the effects are exactly once, as with RabbitMQ.
+//! The in-process bus of embedded mode. The log itself is the durable queue: one loop reads
+//! each batch of the log once, whenever it is nudged (or every 100 ms), and hands it to every
+//! read model (see [`lyceum_projections::pass`]); because rows and checkpoints commit together,
+//! the effects are exactly once, as with RabbitMQ.
 
 use crate::error::WorkerError;
 use crate::feed::Nudge;
 use crate::pause::{Backoff, or_shutdown};
-use lyceum_projections::partition::DEFAULT_PARTITIONS;
-use lyceum_projections::{Part, Projection, catch_up};
+use lyceum_projections::Projection;
+use lyceum_projections::pass::{LIVE_BATCH, catch_up_all};
 use lyceum_store::Db;
 use std::future::Future;
 use std::time::Duration;
 
-/// How often a projection looks at the log when nobody nudges it.
+/// How often the pass looks at the log when nobody nudges it.
 const IDLE: Duration = Duration::from_millis(100);
 
-/// Keeps `projection` up to date with the log until `shutdown`. Errors are logged and retried.
-pub async fn run_projection(
+/// Keeps `projections` up to date with the log until `shutdown`. Errors are logged and retried.
+pub async fn run(
     db: Db,
-    projection: Projection,
+    projections: Vec<Projection>,
     nudge: Nudge,
     shutdown: impl Future,
 ) -> Result<(), WorkerError> {
     let mut shutdown = std::pin::pin!(shutdown);
     let mut backoff = Backoff::new();
     loop {
-        let pause = match step(&db, projection).await {
+        let pause = match step(&db, &projections).await {
             Ok(_) => {
                 backoff.reset();
                 IDLE
             }
             Err(error) => {
-                tracing::warn!(%error, projection = projection.name(), "catch-up failed");
+                tracing::warn!(%error, "catch-up failed");
                 backoff.next_delay()
             }
         };
@@ -40,17 +41,9 @@ pub async fn run_projection(
     }
 }
 
-/// One delivery round: applies the log up to the high-water mark. Returns the checkpoint.
-#[tracing::instrument(skip(db), fields(projection = projection.name()))]
-pub async fn step(db: &Db, projection: Projection) -> Result<i64, WorkerError> {
-    let mut lowest = i64::MAX;
-    for index in 0..DEFAULT_PARTITIONS {
-        let part = Part {
-            projection,
-            index,
-            count: DEFAULT_PARTITIONS,
-        };
-        lowest = lowest.min(catch_up(db, part).await?);
-    }
-    Ok(lowest)
+/// One delivery round: applies the log up to the high-water mark. Returns the lowest
+/// checkpoint among `projections`.
+#[tracing::instrument(skip(db))]
+pub async fn step(db: &Db, projections: &[Projection]) -> Result<i64, WorkerError> {
+    Ok(catch_up_all(db, projections, LIVE_BATCH).await?)
 }

@@ -66,7 +66,7 @@ async fn relay_publishes_each_event_once_in_a_chain_and_the_consumer_applies_it(
     let mut consumer = bus.consumer(Projection::Spaces).await?;
     consume_until(&mut consumer, &bus.db, Projection::Spaces, last).await?;
     assert_eq!(space_rows(&bus.db).await?, sorted_ids(&spaces));
-    assert_eq!(bus.checkpoint(Projection::Spaces.name()).await?, last);
+    assert_eq!(bus.projection_checkpoint(Projection::Spaces).await?, last);
 
     // Everything was acknowledged: a fresh consumer gets nothing again.
     consumer.close().await?;
@@ -92,7 +92,7 @@ async fn running_relay_and_consumer_keep_the_read_model_current_until_shutdown()
     nudge.nudge();
     let last = spaces[5].1;
     eventually("the running consumer to apply everything", || async {
-        Ok(bus.checkpoint(Projection::Spaces.name()).await? == last)
+        Ok(bus.projection_checkpoint(Projection::Spaces).await? == last)
     })
     .await?;
     assert_eq!(space_rows(&bus.db).await?, sorted_ids(&spaces));
@@ -207,7 +207,7 @@ async fn a_consumer_that_crashes_before_or_after_its_commit_applies_nothing_twic
         + consumer.drain(Duration::from_millis(300)).await?;
     assert_eq!(settled, 4, "every redelivered message applied once");
     assert_eq!(space_rows(&bus.db).await?, sorted_ids(&spaces));
-    assert_eq!(bus.checkpoint(Projection::Spaces.name()).await?, last);
+    assert_eq!(bus.projection_checkpoint(Projection::Spaces).await?, last);
     drop(consumer);
     bus.cleanup().await
 }
@@ -233,7 +233,7 @@ async fn a_gap_or_disorder_in_deliveries_is_filled_from_the_log() -> TestResult 
         + consumer.drain(Duration::from_millis(300)).await?;
     assert_eq!(settled, 6, "every message settled, duplicates included");
     assert_eq!(space_rows(&bus.db).await?, sorted_ids(&spaces));
-    assert_eq!(bus.checkpoint(Projection::Spaces.name()).await?, p[4]);
+    assert_eq!(bus.projection_checkpoint(Projection::Spaces).await?, p[4]);
     drop(consumer);
     bus.cleanup().await
 }
@@ -495,8 +495,14 @@ async fn the_embedded_bus_applies_the_log_and_feeds_live_updates() -> TestResult
     }
     assert_eq!(tail.step().await?, 0);
 
-    assert_eq!(embedded::step(&db, Projection::Spaces).await?, after[2].1);
-    assert_eq!(embedded::step(&db, Projection::Spaces).await?, after[2].1);
+    assert_eq!(
+        embedded::step(&db, &[Projection::Spaces]).await?,
+        after[2].1
+    );
+    assert_eq!(
+        embedded::step(&db, &[Projection::Spaces]).await?,
+        after[2].1
+    );
     let all: Vec<_> = before.into_iter().chain(after).collect();
     assert_eq!(space_rows(&db).await?, sorted_ids(&all));
 
@@ -506,9 +512,9 @@ async fn the_embedded_bus_applies_the_log_and_feeds_live_updates() -> TestResult
     let mut listener = feed.subscribe();
     let (stop_projection, projection_stopped) = tokio::sync::oneshot::channel::<()>();
     let (stop_tail, tail_stopped) = tokio::sync::oneshot::channel::<()>();
-    let projection = tokio::spawn(embedded::run_projection(
+    let projection = tokio::spawn(embedded::run(
         db.clone(),
-        Projection::Spaces,
+        vec![Projection::Spaces],
         nudge.clone(),
         projection_stopped,
     ));
@@ -517,10 +523,7 @@ async fn the_embedded_bus_applies_the_log_and_feeds_live_updates() -> TestResult
     let (id, last) = create_space(&db).await?;
     nudge.nudge();
     eventually("the embedded projection to apply the new space", || async {
-        Ok(
-            lyceum_store::read::lowest_partition_checkpoint(&db, Projection::Spaces.name()).await?
-                == last,
-        )
+        Ok(lyceum_projections::checkpoint_of(&db, Projection::Spaces).await? == last)
     })
     .await?;
     let live = tokio::time::timeout(DEADLINE, listener.recv()).await??;

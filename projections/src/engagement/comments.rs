@@ -4,7 +4,9 @@
 //! `replies` on a comment count what is visible.
 
 use super::{Bump, bump, space_of};
-use lyceum_domain::engagement::comment::CommentEvent;
+use crate::bulk::{self, Value};
+use lyceum_domain::Aggregate;
+use lyceum_domain::engagement::comment::{Comment, CommentEvent};
 use lyceum_domain::values::Sealed;
 use lyceum_store::{StoreError, StoredEvent, vault};
 use sqlx::{AnyConnection, Row};
@@ -84,7 +86,84 @@ pub(super) async fn apply(
     }
 }
 
-fn comments(n: i64) -> Bump {
+/// A top-level comment posted: what a batch needs to write its row with others.
+pub(super) struct Post<'a> {
+    event: &'a StoredEvent,
+    pub content_id: String,
+    member_id: Uuid,
+    body: Sealed,
+}
+
+/// The comment `event` posts, if it is a top-level one (a reply also counts on its parent, so
+/// it is applied on its own).
+pub(super) fn top_level_post(event: &StoredEvent) -> Result<Option<Post<'_>>, StoreError> {
+    if event.aggregate_type != Comment::TYPE || event.event_type != "CommentPosted" {
+        return Ok(None);
+    }
+    Ok(match event.decode::<CommentEvent>()? {
+        CommentEvent::CommentPosted {
+            content_id,
+            parent_id: None,
+            member_id,
+            body,
+            ..
+        } => Some(Post {
+            event,
+            content_id: content_id.to_string(),
+            member_id: member_id.0,
+            body,
+        }),
+        _ => None,
+    })
+}
+
+/// Writes the rows of top-level comments, their bodies opened with their authors' keys (read
+/// together), in one insert. Their counters are the caller's.
+pub(super) async fn post_all(
+    conn: &mut AnyConnection,
+    posts: Vec<Post<'_>>,
+) -> Result<(), StoreError> {
+    if posts.is_empty() {
+        return Ok(());
+    }
+    let members: Vec<Uuid> = posts.iter().map(|post| post.member_id).collect();
+    let secrets = vault::secrets_for(conn, &members).await?;
+    let mut rows = Vec::with_capacity(posts.len());
+    for post in posts {
+        let text = secrets
+            .get(&post.member_id)
+            .and_then(|secret| vault::open(secret, post.member_id, &post.body));
+        let event = post.event;
+        rows.push(vec![
+            event.aggregate_id.to_string().into(),
+            space_of(event).into(),
+            post.content_id.into(),
+            Value::Nullable(None),
+            post.member_id.to_string().into(),
+            Value::Int(i64::from(text.is_none())),
+            text.into(),
+            "visible".into(),
+            Value::Int(0),
+            event.recorded_at.as_str().into(),
+            Value::Nullable(None),
+            event.recorded_at.as_str().into(),
+            Value::Nullable(None),
+            Value::Nullable(None),
+            event.position.into(),
+        ]);
+    }
+    bulk::insert(
+        conn,
+        "INSERT INTO rm_comments (id, space_id, content_id, parent_id, member_id, erased, body, \
+         status, replies, created_at, edited_at, updated_at, moderated_by, moderation_reason, \
+         position)",
+        "",
+        &rows,
+    )
+    .await
+}
+
+pub(super) fn comments(n: i64) -> Bump {
     Bump {
         comments: n,
         ..Bump::default()

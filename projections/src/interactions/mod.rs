@@ -6,6 +6,7 @@
 
 pub mod queries;
 
+use crate::bulk::{self, Value};
 use crate::engagement::space_of;
 use lyceum_domain::Aggregate;
 use lyceum_domain::engagement::comment::{Comment, CommentEvent};
@@ -15,6 +16,7 @@ use lyceum_domain::ids::{ContentId, MemberId};
 use lyceum_domain::payment::order::{Order, OrderEvent, OrderItem};
 use lyceum_store::{StoreError, StoredEvent};
 use sqlx::AnyConnection;
+use std::collections::HashMap;
 
 /// What one event adds to a member's row for an item.
 #[derive(Debug, Clone, Copy)]
@@ -41,19 +43,6 @@ impl Change {
             Change::Purchased => "purchased",
         }
     }
-
-    /// The SET clause that records it.
-    fn set(self) -> &'static str {
-        match self {
-            Change::Viewed => "views = views + 1",
-            Change::Liked => "liked = 1, liked_at = $1",
-            Change::Unliked => "liked = 0, liked_at = NULL",
-            Change::Shared => "shares = shares + 1",
-            Change::Commented => "comments = comments + 1",
-            Change::Completed => "completed_at = COALESCE(completed_at, $1)",
-            Change::Purchased => "purchased_at = COALESCE(purchased_at, $1)",
-        }
-    }
 }
 
 /// One interaction of `member` with `item`, and what it carries for the activity log.
@@ -64,8 +53,10 @@ struct Touch {
     comment_id: Option<String>,
 }
 
-pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Result<(), StoreError> {
-    let touch = match event.aggregate_type.as_str() {
+/// What an interaction, a comment or course progress records (orders need the read model to
+/// know theirs, see [`purchase`]).
+fn touch_of(event: &StoredEvent) -> Result<Option<Touch>, StoreError> {
+    Ok(Some(match event.aggregate_type.as_str() {
         Interaction::TYPE => {
             let (member, item, change) = match event.decode::<InteractionEvent>()? {
                 InteractionEvent::ItemViewed {
@@ -106,7 +97,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
                 change: Change::Commented,
                 comment_id: Some(comment_id.to_string()),
             },
-            _ => return Ok(()),
+            _ => return Ok(None),
         },
         CourseProgress::TYPE => {
             let (member, item) = match event.decode::<ProgressEvent>()? {
@@ -127,18 +118,49 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
                 comment_id: None,
             }
         }
-        Order::TYPE => match purchase(conn, event).await? {
-            Some((member, item)) => Touch {
-                member,
-                item,
-                change: Change::Purchased,
-                comment_id: None,
-            },
-            None => return Ok(()),
-        },
-        _ => return Ok(()),
+        _ => return Ok(None),
+    }))
+}
+
+pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Result<(), StoreError> {
+    let mut touches = Touches::default();
+    apply_one(conn, &mut touches, event).await?;
+    touches.write(conn).await
+}
+
+/// Applies a batch's share: the rows of a run of touches are written together (see
+/// [`Touches`]); an order, which reads the read model, first has what came before written.
+pub(crate) async fn apply_batch(
+    conn: &mut AnyConnection,
+    events: &[&StoredEvent],
+) -> Result<(), StoreError> {
+    let mut touches = Touches::default();
+    for event in events {
+        apply_one(conn, &mut touches, event).await?;
+    }
+    touches.write(conn).await
+}
+
+async fn apply_one(
+    conn: &mut AnyConnection,
+    touches: &mut Touches,
+    event: &StoredEvent,
+) -> Result<(), StoreError> {
+    let touch = if event.aggregate_type == Order::TYPE {
+        touches.write(conn).await?;
+        purchase(conn, event).await?.map(|(member, item)| Touch {
+            member,
+            item,
+            change: Change::Purchased,
+            comment_id: None,
+        })
+    } else {
+        touch_of(event)?
     };
-    record(conn, event, touch).await
+    if let Some(touch) = touch {
+        touches.add(event, touch);
+    }
+    Ok(())
 }
 
 /// Remembers which member and item a content order is for; returns them when it is paid.
@@ -177,46 +199,127 @@ async fn purchase(
     }
 }
 
-async fn record(
-    conn: &mut AnyConnection,
-    event: &StoredEvent,
-    touch: Touch,
-) -> Result<(), StoreError> {
-    let (member, item) = (touch.member.to_string(), touch.item.to_string());
-    let at = &event.recorded_at;
-    sqlx::query(
-        "INSERT INTO rm_interactions (member_id, content_id, space_id, views, liked, liked_at, \
-         shares, comments, completed_at, purchased_at, first_at, last_at) \
-         VALUES ($1, $2, $3, 0, 0, NULL, 0, 0, NULL, NULL, $4, $4) \
-         ON CONFLICT (member_id, content_id) DO NOTHING",
-    )
-    .bind(&member)
-    .bind(&item)
-    .bind(space_of(event))
-    .bind(at)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(&format!(
-        "UPDATE rm_interactions SET {}, last_at = $1 WHERE member_id = $2 AND content_id = $3",
-        touch.change.set()
-    ))
-    .bind(at)
-    .bind(&member)
-    .bind(&item)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
-        "INSERT INTO rm_member_activity (position, space_id, member_id, action, content_id, \
-         comment_id, occurred_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(event.position)
-    .bind(space_of(event))
-    .bind(&member)
-    .bind(touch.change.action())
-    .bind(&item)
-    .bind(touch.comment_id)
-    .bind(at)
-    .execute(conn)
-    .await?;
-    Ok(())
+/// A member's row for an item as a run of touches leaves it: counts to add, the last like or
+/// unlike, the first completion and purchase, the time of the first and last touch.
+#[derive(Debug)]
+struct Pair {
+    member: String,
+    item: String,
+    space: String,
+    views: i64,
+    shares: i64,
+    comments: i64,
+    /// `Some(Some(at))`: liked at `at`; `Some(None)`: unliked; `None`: neither.
+    like: Option<Option<String>>,
+    completed_at: Option<String>,
+    purchased_at: Option<String>,
+    first_at: String,
+    last_at: String,
 }
+
+/// The rows a run of touches writes, applied as one by one would: each member's row for an
+/// item once, and the activity log in one insert.
+#[derive(Debug, Default)]
+struct Touches {
+    pairs: Vec<Pair>,
+    index: HashMap<(String, String), usize>,
+    activity: Vec<Vec<Value>>,
+}
+
+impl Touches {
+    fn add(&mut self, event: &StoredEvent, touch: Touch) {
+        let (member, item) = (touch.member.to_string(), touch.item.to_string());
+        let at = &event.recorded_at;
+        self.activity.push(vec![
+            event.position.into(),
+            space_of(event).into(),
+            member.as_str().into(),
+            touch.change.action().into(),
+            item.as_str().into(),
+            touch.comment_id.into(),
+            at.as_str().into(),
+        ]);
+        let key = (member, item);
+        let index = match self.index.get(&key) {
+            Some(&index) => index,
+            None => {
+                self.index.insert(key.clone(), self.pairs.len());
+                self.pairs.push(Pair {
+                    member: key.0,
+                    item: key.1,
+                    space: space_of(event),
+                    views: 0,
+                    shares: 0,
+                    comments: 0,
+                    like: None,
+                    completed_at: None,
+                    purchased_at: None,
+                    first_at: at.clone(),
+                    last_at: String::new(),
+                });
+                self.pairs.len() - 1
+            }
+        };
+        let Some(pair) = self.pairs.get_mut(index) else {
+            return;
+        };
+        match touch.change {
+            Change::Viewed => pair.views += 1,
+            Change::Liked => pair.like = Some(Some(at.clone())),
+            Change::Unliked => pair.like = Some(None),
+            Change::Shared => pair.shares += 1,
+            Change::Commented => pair.comments += 1,
+            Change::Completed => {
+                pair.completed_at.get_or_insert_with(|| at.clone());
+            }
+            Change::Purchased => {
+                pair.purchased_at.get_or_insert_with(|| at.clone());
+            }
+        }
+        pair.last_at.clone_from(at);
+    }
+
+    /// Writes what was added and starts over.
+    async fn write(&mut self, conn: &mut AnyConnection) -> Result<(), StoreError> {
+        self.index.clear();
+        let (mut liking, mut other) = (Vec::new(), Vec::new());
+        for pair in self.pairs.drain(..) {
+            let (rows, liked, liked_at) = match pair.like {
+                Some(Some(at)) => (&mut liking, 1, Some(at)),
+                Some(None) => (&mut liking, 0, None),
+                None => (&mut other, 0, None),
+            };
+            rows.push(vec![
+                pair.member.into(),
+                pair.item.into(),
+                pair.space.into(),
+                pair.views.into(),
+                Value::Int(liked),
+                liked_at.into(),
+                pair.shares.into(),
+                pair.comments.into(),
+                pair.completed_at.into(),
+                pair.purchased_at.into(),
+                pair.first_at.into(),
+                pair.last_at.into(),
+            ]);
+        }
+        bulk::insert(conn, PAIR_HEAD, PAIR_TAIL, &other).await?;
+        let tail = format!("{PAIR_TAIL}, liked = excluded.liked, liked_at = excluded.liked_at");
+        bulk::insert(conn, PAIR_HEAD, &tail, &liking).await?;
+        let activity = std::mem::take(&mut self.activity);
+        bulk::insert(conn, ACTIVITY_HEAD, "", &activity).await
+    }
+}
+
+const PAIR_HEAD: &str = "INSERT INTO rm_interactions (member_id, content_id, space_id, views, \
+     liked, liked_at, shares, comments, completed_at, purchased_at, first_at, last_at)";
+const PAIR_TAIL: &str = "ON CONFLICT (member_id, content_id) DO UPDATE SET \
+     views = rm_interactions.views + excluded.views, \
+     shares = rm_interactions.shares + excluded.shares, \
+     comments = rm_interactions.comments + excluded.comments, \
+     completed_at = COALESCE(rm_interactions.completed_at, excluded.completed_at), \
+     purchased_at = COALESCE(rm_interactions.purchased_at, excluded.purchased_at), \
+     last_at = excluded.last_at";
+const ACTIVITY_HEAD: &str = "INSERT INTO rm_member_activity (position, space_id, member_id, \
+     action, content_id, comment_id, occurred_at)";

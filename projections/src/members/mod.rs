@@ -4,10 +4,77 @@
 pub mod access;
 pub mod queries;
 
+use crate::bulk;
 use lyceum_domain::Aggregate;
 use lyceum_domain::membership::member::{Member, MemberEvent};
 use lyceum_store::{StoreError, StoredEvent, vault};
 use sqlx::AnyConnection;
+use uuid::Uuid;
+
+/// Applies a batch's share: each run of members added is written by [`added`], anything else
+/// on its own.
+pub(crate) async fn apply_batch(
+    conn: &mut AnyConnection,
+    events: &[&StoredEvent],
+) -> Result<(), StoreError> {
+    let mut run: Vec<&StoredEvent> = Vec::new();
+    for event in events {
+        if event.aggregate_type == Member::TYPE && event.event_type == "MemberAdded" {
+            run.push(event);
+        } else {
+            added(conn, &std::mem::take(&mut run)).await?;
+            apply(conn, event).await?;
+        }
+    }
+    added(conn, &run).await
+}
+
+/// Members added: their personal data opened with their keys (read together), and their rows
+/// written in one insert.
+async fn added(conn: &mut AnyConnection, events: &[&StoredEvent]) -> Result<(), StoreError> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = events.iter().map(|event| event.aggregate_id).collect();
+    let secrets = vault::secrets_for(conn, &ids).await?;
+    let mut rows = Vec::with_capacity(events.len());
+    for event in events {
+        let MemberEvent::MemberAdded {
+            space_id,
+            email,
+            display_name,
+        } = event.decode::<MemberEvent>()?
+        else {
+            return Err(StoreError::Corrupt(format!(
+                "{} at {} is not a MemberAdded",
+                event.event_type, event.position
+            )));
+        };
+        let secret = secrets.get(&event.aggregate_id);
+        let open = |sealed| secret.and_then(|s| vault::open(s, event.aggregate_id, sealed));
+        let (email, display_name) = (open(&email), open(&display_name));
+        let erased = i64::from(email.is_none());
+        rows.push(vec![
+            event.aggregate_id.to_string().into(),
+            space_id.to_string().into(),
+            email.into(),
+            display_name.into(),
+            "active".into(),
+            erased.into(),
+            event.recorded_at.as_str().into(),
+            event.recorded_at.as_str().into(),
+            event.position.into(),
+        ]);
+    }
+    bulk::insert(
+        conn,
+        "INSERT INTO rm_members (id, space_id, email, display_name, status, erased, created_at, \
+         updated_at, position)",
+        "",
+        &rows,
+    )
+    .await
+}
 
 pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Result<(), StoreError> {
     if event.aggregate_type != Member::TYPE {
@@ -21,33 +88,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
             .bind(id.clone())
     };
     match event.decode::<MemberEvent>()? {
-        MemberEvent::MemberAdded {
-            space_id,
-            email,
-            display_name,
-        } => {
-            let secret = vault::secret_for(conn, event.aggregate_id).await?;
-            let open = |sealed| {
-                secret
-                    .as_deref()
-                    .and_then(|s| vault::open(s, event.aggregate_id, sealed))
-            };
-            let (email, display_name) = (open(&email), open(&display_name));
-            let erased = i64::from(email.is_none());
-            sqlx::query(
-                "INSERT INTO rm_members (id, space_id, email, display_name, status, erased, created_at, updated_at, position) \
-                 VALUES ($1, $2, $3, $4, 'active', $5, $6, $6, $7)",
-            )
-            .bind(&id)
-            .bind(space_id.to_string())
-            .bind(email)
-            .bind(display_name)
-            .bind(erased)
-            .bind(&event.recorded_at)
-            .bind(event.position)
-            .execute(&mut *conn)
-            .await?;
-        }
+        MemberEvent::MemberAdded { .. } => added(conn, &[event]).await?,
         MemberEvent::MemberJoinedTier { tier_id } => {
             sqlx::query(
                 "INSERT INTO rm_member_tiers (member_id, tier_id, space_id, joined_at) \

@@ -140,6 +140,11 @@ impl TestBus {
         Ok(lyceum_store::read::lowest_partition_checkpoint(&self.db, name).await?)
     }
 
+    /// How far a read model has applied the log (the lowest of its partitions).
+    pub async fn projection_checkpoint(&self, projection: Projection) -> TestResult<i64> {
+        Ok(lyceum_projections::checkpoint_of(&self.db, projection).await?)
+    }
+
     /// Removes the test's exchanges and queues.
     pub async fn cleanup(self) -> TestResult {
         let channel = self.channel().await?;
@@ -193,7 +198,7 @@ pub async fn consume_until(
 ) -> TestResult<usize> {
     let start = Instant::now();
     let mut settled = 0;
-    while lyceum_store::read::lowest_partition_checkpoint(db, projection.name()).await? < target {
+    while lyceum_projections::checkpoint_of(db, projection).await? < target {
         if start.elapsed() > DEADLINE {
             let name = projection.name();
             return Err(format!("timed out waiting for {name} to reach {target}").into());
