@@ -107,6 +107,7 @@ pub async fn step(
         return Ok(0);
     };
     let mut idle = Vec::new();
+    let mut failed = None;
     for (&projection, floor) in projections.iter().zip(&floors) {
         if floor.lowest >= last {
             continue;
@@ -116,7 +117,12 @@ pub async fn step(
                 .iter()
                 .any(|event| event.position > floor.lowest && projection.wants(event));
         if busy {
-            apply_own(db, projection, after, &events).await?;
+            // One read model that fails does not hold the others back; it tries again from
+            // its own checkpoint next round.
+            if let Err(error) = apply_own(db, projection, after, &events).await {
+                tracing::warn!(%error, projection = projection.name(), "applying a batch failed");
+                failed.get_or_insert(error);
+            }
         } else {
             idle.push(projection.name());
         }
@@ -127,7 +133,10 @@ pub async fn step(
             db.checkpoints_moved();
         }
     }
-    Ok(events.len())
+    match failed {
+        Some(error) => Err(error),
+        None => Ok(events.len()),
+    }
 }
 
 /// Applies the log to `projections` up to the high-water mark as it is now, in batches of

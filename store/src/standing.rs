@@ -18,11 +18,19 @@ pub async fn standings(db: &Db) -> Result<(i64, Vec<Standing>), StoreError> {
     let head: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events")
         .fetch_one(db.reader())
         .await?;
+    // A partition that has applied all the relay published to it stands as far as the relay
+    // (as `read::lowest_partition_checkpoint` counts it); the relay's own records are not shown.
     let rows: Vec<(String, i64, Option<String>)> = sqlx::query_as(
-        "SELECT c.name, c.position, \
-           (SELECT e.recorded_at FROM events e WHERE e.position > c.position \
+        "SELECT s.name, s.position, \
+           (SELECT e.recorded_at FROM events e WHERE e.position > s.position \
             ORDER BY e.position LIMIT 1) \
-         FROM checkpoints c",
+         FROM (SELECT c.name, CASE WHEN c.name LIKE '%/%' \
+             AND (h.position IS NULL OR h.position <= c.position) AND r.relayed > c.position \
+             THEN r.relayed ELSE c.position END AS position \
+           FROM checkpoints c LEFT JOIN checkpoints h ON h.name = 'published:' || c.name \
+           CROSS JOIN (SELECT COALESCE(MAX(position), 0) AS relayed FROM checkpoints \
+             WHERE name >= 'relay:' AND name < 'relay;') r \
+           WHERE c.name NOT LIKE 'published:%') s",
     )
     .fetch_all(db.reader())
     .await?;

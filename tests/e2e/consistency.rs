@@ -30,6 +30,15 @@ async fn a_read_waits_for_its_own_read_models_alone() {
     .execute(app.db.writer())
     .await
     .unwrap();
+    // And as if the relay had published an engagement event it has not applied.
+    sqlx::query(
+        "INSERT INTO checkpoints (name, position) VALUES ('published:engagement/0', $1) \
+         ON CONFLICT (name) DO UPDATE SET position = excluded.position",
+    )
+    .bind(position)
+    .execute(app.db.writer())
+    .await
+    .unwrap();
 
     // The tiers are not read from it: their read answers at once.
     let tiers = app

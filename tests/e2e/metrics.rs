@@ -110,10 +110,8 @@ async fn a_scrape_shows_requests_and_where_each_read_model_stands(backend: Backe
             ("projection", projection.as_str()),
             ("partition", partition.as_str()),
         ];
-        assert_eq!(
-            value(&samples, "lyceum_projection_checkpoint", &labels),
-            position as f64
-        );
+        // At least as stored: a partition with nothing left to apply stands as far as the relay.
+        assert!(value(&samples, "lyceum_projection_checkpoint", &labels) >= position as f64);
         assert_eq!(
             value(&samples, "lyceum_projection_lag_positions", &labels),
             0.0
