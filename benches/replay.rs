@@ -10,29 +10,14 @@
 // A benchmark stops at the first failure and reports on stdout.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
-use chrono::{Duration as Days, NaiveDate, TimeZone, Utc};
-use lyceum_domain::DomainEvent;
-use lyceum_domain::content::{Access, ContentEvent, ContentKind};
-use lyceum_domain::engagement::comment::CommentEvent;
-use lyceum_domain::engagement::interaction::{InteractionEvent, ShareChannel};
-use lyceum_domain::event::encode;
-use lyceum_domain::gamification::check_in::CheckInEvent;
-use lyceum_domain::gamification::points::{Action, ActionRule, PointsRules};
-use lyceum_domain::gamification::project::CheckInProjectEvent;
-use lyceum_domain::ids::{CheckInProjectId, CommentId, ContentId, MemberId, SpaceId, TierId};
-use lyceum_domain::membership::member::MemberEvent;
-use lyceum_domain::membership::subscription::{
-    BillingInterval, DunningSchedule, SubscriptionEvent,
-};
-use lyceum_domain::membership::tier::{TierEvent, TierKind};
-use lyceum_domain::money::Money;
-use lyceum_domain::space::SpaceEvent;
-use lyceum_domain::values::{Currency, Sealed, Slug};
+#[path = "replay/mix.rs"]
+mod mix;
+
 use lyceum_projections::Projection;
 use lyceum_projections::checksum::checksum;
 use lyceum_projections::rebuild::{Pace, rebuild_paced};
 use lyceum_store::{Backend, Db};
-use std::collections::HashSet;
+use mix::{Mix, Row};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
@@ -47,345 +32,16 @@ fn env_count(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// One event to write.
-struct Row {
-    aggregate_type: &'static str,
-    aggregate_id: Uuid,
-    version: i64,
-    space_id: Uuid,
-    event_type: String,
-    event_version: i64,
-    payload: String,
-    recorded_at: String,
-}
-
-fn row<E: DomainEvent>(
-    aggregate_type: &'static str,
-    aggregate_id: Uuid,
-    version: i64,
-    space_id: Uuid,
-    at: chrono::DateTime<Utc>,
-    event: &E,
-) -> Row {
-    let envelope = encode(event).expect("an event encodes");
-    Row {
-        aggregate_type,
-        aggregate_id,
-        version,
-        space_id,
-        event_type: envelope.event_type,
-        event_version: i64::from(envelope.event_version),
-        payload: envelope.payload.to_string(),
-        recorded_at: lyceum_store::time::format(at),
-    }
-}
-
-/// A small deterministic generator, so both backends get the same log.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
-/// A space and what its later events refer to.
-struct Space {
-    id: Uuid,
-    tier: TierId,
-    project: CheckInProjectId,
-    /// Each member with the version its stream has reached.
-    members: Vec<(MemberId, i64)>,
-    content: Vec<ContentId>,
-}
-
-/// Writes about `total` events with a community's mix. Of every 100 draws, about: 8 members
-/// added, 2 subscriptions (started and activated: 4 events), 5 items (drafted and published:
-/// 10 events), 51 views, 10 likes, 6 shares, 7 comments, 10 check-ins (one per member and day)
-/// and 1 points adjustment, in a few dozen spaces. Returns how many it wrote.
+/// Writes `total` events of a community's mix, in a few dozen spaces. Returns how many it
+/// wrote.
 async fn generate(db: &Db, total: usize) -> usize {
-    let mut rng = Rng(0x5eed_1234_abcd);
-    let start = Utc.with_ymd_and_hms(2026, 1, 1, 8, 0, 0).unwrap();
-    let eur = Currency::parse("EUR").unwrap();
-    let spaces_wanted = (total / 50_000).clamp(2, 40);
-    let mut spaces = Vec::new();
-    let mut rows = Vec::new();
+    let mut mix = Mix::new((total / 50_000).clamp(2, 40));
     let mut written = 0;
-    let mut n = 0usize;
-    let mut at = start;
-    // One check-in per member and day.
-    let mut checked = HashSet::new();
-    for s in 0..spaces_wanted {
-        let id = Uuid::now_v7();
-        let tier = TierId::new();
-        let project = CheckInProjectId::new();
-        let rules = PointsRules::new(Action::ALL.into_iter().map(|action| {
-            (
-                action,
-                ActionRule {
-                    points: 5,
-                    daily_cap: Some(50),
-                },
-            )
-        }))
-        .unwrap();
-        rows.push(row(
-            "space",
-            id,
-            1,
-            id,
-            at,
-            &SpaceEvent::SpaceCreated {
-                slug: Slug::parse(&format!("space-{s}")).unwrap(),
-                name: format!("Space {s}"),
-                currency: eur,
-            },
-        ));
-        rows.push(row(
-            "space",
-            id,
-            2,
-            id,
-            at,
-            &SpaceEvent::PointsRulesSet { rules },
-        ));
-        rows.push(row(
-            "tier",
-            tier.0,
-            1,
-            id,
-            at,
-            &TierEvent::TierDefined {
-                space_id: SpaceId(id),
-                name: "Pro".into(),
-                kind: TierKind::Paid,
-                currency: eur,
-                monthly_price_minor: Some(900),
-                yearly_price_minor: Some(9_000),
-                trial_days: 0,
-            },
-        ));
-        rows.push(row(
-            "check_in_project",
-            project.0,
-            1,
-            id,
-            at,
-            &CheckInProjectEvent::CheckInProjectCreated {
-                space_id: SpaceId(id),
-                title: "Daily practice".into(),
-                description: "One line a day".into(),
-                starts_on: start.date_naive(),
-                ends_on: None,
-                utc_offset_minutes: 0,
-                min_text_chars: 1,
-            },
-        ));
-        spaces.push(Space {
-            id,
-            tier,
-            project,
-            members: Vec::new(),
-            content: Vec::new(),
-        });
+    while written < total {
+        let rows: Vec<Row> = mix.by_ref().take(WRITE_TX.min(total - written)).collect();
+        written += write(db, rows).await;
     }
-    while n + rows.len() < total {
-        at += Days::seconds(7);
-        let day: NaiveDate = at.date_naive();
-        let space = &mut spaces[rng.below(spaces_wanted)];
-        let sid = space.id;
-        let roll = rng.below(100);
-        // Every space starts with a member and an item, so the mix below always has both.
-        let roll = if space.members.is_empty() {
-            0
-        } else if space.content.is_empty() {
-            10
-        } else {
-            roll
-        };
-        let picked = rng.below(space.members.len());
-        let member = space.members.get(picked).map(|(member, _)| *member);
-        let item = space.content.get(rng.below(space.content.len())).copied();
-        match (roll, member, item) {
-            (0..=7, _, _) => {
-                let member = MemberId::new();
-                rows.push(row(
-                    "member",
-                    member.0,
-                    1,
-                    sid,
-                    at,
-                    &MemberEvent::MemberAdded {
-                        space_id: SpaceId(sid),
-                        email: Sealed("sealed-email".into()),
-                        display_name: Sealed("sealed-name".into()),
-                    },
-                ));
-                space.members.push((member, 1));
-            }
-            (8..=9, Some(member), _) => {
-                let id = Uuid::now_v7();
-                let price = Money::new(900, eur);
-                rows.push(row(
-                    "subscription",
-                    id,
-                    1,
-                    sid,
-                    at,
-                    &SubscriptionEvent::SubscriptionStarted {
-                        space_id: SpaceId(sid),
-                        member_id: member,
-                        tier_id: space.tier,
-                        price,
-                        interval: BillingInterval::Monthly,
-                        trial_end: None,
-                        offer: None,
-                        referral_code: None,
-                        referred_by: None,
-                        dunning: DunningSchedule::default(),
-                        started_at: at,
-                    },
-                ));
-                rows.push(row(
-                    "subscription",
-                    id,
-                    2,
-                    sid,
-                    at,
-                    &SubscriptionEvent::SubscriptionActivated {
-                        period_start: at,
-                        period_end: at + Days::days(30),
-                        amount: price,
-                        provider_payment_id: format!("pay-{n}"),
-                        activated_at: at,
-                    },
-                ));
-            }
-            (10..=14, _, _) => {
-                let id = ContentId::new();
-                rows.push(row(
-                    "content",
-                    id.0,
-                    1,
-                    sid,
-                    at,
-                    &ContentEvent::ContentDrafted {
-                        space_id: SpaceId(sid),
-                        kind: ContentKind::Post,
-                        title: format!("Post {n}"),
-                        body: "A few paragraphs of text about deliberate practice.".into(),
-                        excerpt: Some("A few paragraphs".into()),
-                        access: Access::Members,
-                    },
-                ));
-                rows.push(row(
-                    "content",
-                    id.0,
-                    2,
-                    sid,
-                    at,
-                    &ContentEvent::ContentPublished {},
-                ));
-                space.content.push(id);
-            }
-            (15..=59 | 93..=98, Some(member), Some(item)) => rows.push(row(
-                "interaction",
-                Uuid::now_v7(),
-                1,
-                sid,
-                at,
-                &InteractionEvent::ItemViewed {
-                    member_id: member,
-                    content_id: item,
-                    day,
-                },
-            )),
-            (60..=69, Some(member), Some(item)) => rows.push(row(
-                "interaction",
-                Uuid::now_v7(),
-                1,
-                sid,
-                at,
-                &InteractionEvent::ItemLiked {
-                    member_id: member,
-                    content_id: item,
-                },
-            )),
-            (70..=76, Some(member), Some(item)) => {
-                let id = CommentId::new();
-                rows.push(row(
-                    "comment",
-                    id.0,
-                    1,
-                    sid,
-                    at,
-                    &CommentEvent::CommentPosted {
-                        comment_id: id,
-                        space_id: SpaceId(sid),
-                        content_id: item,
-                        parent_id: None,
-                        member_id: member,
-                        body: Sealed("sealed-body".into()),
-                    },
-                ));
-            }
-            (87..=92, Some(member), Some(item)) => rows.push(row(
-                "interaction",
-                Uuid::now_v7(),
-                1,
-                sid,
-                at,
-                &InteractionEvent::ItemShared {
-                    member_id: member,
-                    content_id: item,
-                    channel: ShareChannel::Link,
-                },
-            )),
-            (77..=86, Some(member), _) if checked.insert((member, day)) => rows.push(row(
-                "check_in_log",
-                Uuid::now_v7(),
-                1,
-                sid,
-                at,
-                &CheckInEvent::CheckedIn {
-                    project_id: space.project,
-                    member_id: member,
-                    day,
-                    text: Sealed("sealed-text".into()),
-                    streak: 1,
-                },
-            )),
-            (99, Some(member), _) => rows.push(row(
-                "member",
-                member.0,
-                {
-                    let version = &mut space.members[picked].1;
-                    *version += 1;
-                    *version
-                },
-                sid,
-                at,
-                &MemberEvent::PointsAdjusted {
-                    delta: 10,
-                    reason: "bonus".into(),
-                    balance: 10,
-                },
-            )),
-            _ => {}
-        }
-        if rows.len() >= WRITE_TX {
-            n += rows.len();
-            written += write(db, std::mem::take(&mut rows)).await;
-        }
-    }
-    written + write(db, rows).await
+    written
 }
 
 /// Inserts `rows` into the log in one transaction.
@@ -399,22 +55,19 @@ async fn write(db: &Db, rows: Vec<Row>) -> usize {
              recorded_at) VALUES ",
         );
         for i in 0..chunk.len() {
-            let b = i * 10;
             if i > 0 {
                 sql.push_str(", ");
             }
+            // SQLite takes `?` in order; its `$n` cost time in the square of their count.
+            let p: Vec<String> = (1..=10)
+                .map(|k| match db.backend {
+                    Backend::Sqlite => "?".to_owned(),
+                    Backend::Postgres => format!("${}", i * 10 + k),
+                })
+                .collect();
             sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, 'system', ${}, NULL, 'bench', ${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7,
-                b + 8,
-                b + 9,
-                b + 10
+                "({}, {}, {}, {}, {}, {}, {}, {}, 'system', {}, NULL, 'bench', {})",
+                p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9]
             ));
         }
         let mut query = sqlx::query(&sql);
@@ -424,9 +77,9 @@ async fn write(db: &Db, rows: Vec<Row>) -> usize {
                 .bind(r.aggregate_type)
                 .bind(r.aggregate_id.to_string())
                 .bind(r.version)
-                .bind(r.event_type.clone())
-                .bind(r.event_version)
-                .bind(r.payload.clone())
+                .bind(r.envelope.event_type.clone())
+                .bind(i64::from(r.envelope.event_version))
+                .bind(r.envelope.payload.to_string())
                 .bind(r.space_id.to_string())
                 .bind(Uuid::new_v4().to_string())
                 .bind(r.recorded_at.clone());

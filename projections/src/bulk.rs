@@ -41,9 +41,32 @@ impl From<i64> for Value {
     }
 }
 
-/// `($1, $2), ($3, $4)`-style placeholders for `rows` rows of `columns` columns, numbered from
-/// `$first`.
-pub(crate) fn tuples(rows: usize, columns: usize, first: usize) -> String {
+/// How a statement's parameters are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Placeholders {
+    /// `$1, $2, …`: what Postgres takes.
+    Numbered,
+    /// `?, ?, …`, numbered by SQLite in order. SQLite finds a named parameter (`$n`) by walking
+    /// the list of every name in the statement, and the driver asks for each one's name when it
+    /// binds, so a statement of thousands of `$n` costs time in the square of their count.
+    InOrder,
+}
+
+impl Placeholders {
+    /// Those of `conn`'s backend. Only for a statement whose parameters are all placeholders
+    /// from [`tuples`] (SQLite numbers `?` from 1 whatever else the statement names).
+    pub(crate) fn of(conn: &AnyConnection) -> Placeholders {
+        if conn.backend_name() == "SQLite" {
+            Placeholders::InOrder
+        } else {
+            Placeholders::Numbered
+        }
+    }
+}
+
+/// `($1, $2), ($3, $4)`-style placeholders for `rows` rows of `columns` columns, the whole of a
+/// statement's parameters.
+pub(crate) fn tuples(style: Placeholders, rows: usize, columns: usize) -> String {
     let mut out = String::new();
     for row in 0..rows {
         if row > 0 {
@@ -54,8 +77,13 @@ pub(crate) fn tuples(rows: usize, columns: usize, first: usize) -> String {
             if column > 0 {
                 out.push_str(", ");
             }
-            // Writing to a String cannot fail.
-            let _ = write!(out, "${}", first + row * columns + column);
+            match style {
+                // Writing to a String cannot fail.
+                Placeholders::Numbered => {
+                    let _ = write!(out, "${}", 1 + row * columns + column);
+                }
+                Placeholders::InOrder => out.push('?'),
+            }
         }
         out.push(')');
     }
@@ -75,7 +103,11 @@ pub(crate) async fn insert(
         return Ok(());
     };
     for chunk in rows.chunks(CHUNK) {
-        let sql = format!("{head} VALUES {} {tail}", tuples(chunk.len(), columns, 1));
+        let style = Placeholders::of(conn);
+        let sql = format!(
+            "{head} VALUES {} {tail}",
+            tuples(style, chunk.len(), columns)
+        );
         let mut query = sqlx::query(&sql);
         for row in chunk {
             if row.len() != columns {
@@ -103,8 +135,9 @@ mod tests {
 
     #[test]
     fn placeholders_number_rows_then_columns() {
-        assert_eq!(tuples(2, 3, 1), "($1, $2, $3), ($4, $5, $6)");
-        assert_eq!(tuples(1, 1, 4), "($4)");
-        assert_eq!(tuples(0, 2, 1), "");
+        use Placeholders::{InOrder, Numbered};
+        assert_eq!(tuples(Numbered, 2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(tuples(InOrder, 2, 2), "(?, ?), (?, ?)");
+        assert_eq!(tuples(Numbered, 0, 2), "");
     }
 }

@@ -38,60 +38,54 @@ use lyceum_store::migrate::Migration;
 use lyceum_store::{Db, StoreError, StoredEvent};
 use sqlx::AnyConnection;
 
-/// Every read model Lyceum keeps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Projection {
-    Spaces,
-    Tiers,
-    Members,
-    Content,
-    Subscriptions,
-    Analytics,
-    Orders,
-    Ledger,
-    CheckIns,
-    Points,
-    Questions,
-    Engagement,
-    Interactions,
+/// Calls `$callback!` with every read model as `Variant => "name"`, in declaration order: the
+/// one list that [`Projection`] and the API's read-model types (`Fresh<…>`) are built from.
+#[macro_export]
+macro_rules! with_read_models {
+    ($callback:ident) => {
+        $callback!(
+            Spaces => "spaces",
+            Tiers => "tiers",
+            Members => "members",
+            Content => "content",
+            Subscriptions => "subscriptions",
+            Analytics => "analytics",
+            Orders => "orders",
+            Ledger => "ledger",
+            CheckIns => "check_ins",
+            Points => "points",
+            Questions => "questions",
+            Engagement => "engagement",
+            Interactions => "interactions",
+        );
+    };
 }
 
-impl Projection {
-    pub const ALL: [Projection; 13] = [
-        Projection::Spaces,
-        Projection::Tiers,
-        Projection::Members,
-        Projection::Content,
-        Projection::Subscriptions,
-        Projection::Analytics,
-        Projection::Orders,
-        Projection::Ledger,
-        Projection::CheckIns,
-        Projection::Points,
-        Projection::Questions,
-        Projection::Engagement,
-        Projection::Interactions,
-    ];
-
-    /// The stable name: checkpoint key, queue suffix and `--projection` value.
-    pub fn name(self) -> &'static str {
-        match self {
-            Projection::Spaces => "spaces",
-            Projection::Tiers => "tiers",
-            Projection::Members => "members",
-            Projection::Content => "content",
-            Projection::Subscriptions => "subscriptions",
-            Projection::Analytics => "analytics",
-            Projection::Orders => "orders",
-            Projection::Ledger => "ledger",
-            Projection::CheckIns => "check_ins",
-            Projection::Points => "points",
-            Projection::Questions => "questions",
-            Projection::Engagement => "engagement",
-            Projection::Interactions => "interactions",
+macro_rules! projections {
+    ($($variant:ident => $name:literal),* $(,)?) => {
+        /// Every read model Lyceum keeps.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Projection {
+            $($variant),*
         }
-    }
 
+        impl Projection {
+            pub const ALL: [Projection; [$(Projection::$variant),*].len()] =
+                [$(Projection::$variant),*];
+
+            /// The stable name: checkpoint key, queue suffix and `--projection` value.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Projection::$variant => $name),*
+                }
+            }
+        }
+    };
+}
+
+with_read_models!(projections);
+
+impl Projection {
     pub fn parse(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|p| p.name() == name)
     }

@@ -35,7 +35,7 @@ pub async fn prepare(db: &Db, count: u16) -> Result<(), StoreError> {
         if found.len() != usize::from(count) {
             return Err(StoreError::Corrupt(format!(
                 "the read models are split into {} partitions, not {count}: set LYCEUM_PARTITIONS to {}, \
-                 or rebuild them with `lyceum replay` to change it",
+                 or rebuild them with `lyceum replay --partitions {count}` to change it",
                 found.len(),
                 found.len()
             )));

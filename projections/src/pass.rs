@@ -42,8 +42,9 @@ pub(crate) async fn apply_share(
     projection.apply_batch(conn, &share).await
 }
 
-/// Locks `projection`'s partition checkpoints in the caller's transaction, creating them if
-/// needed.
+/// Locks `projection`'s partition checkpoints in the caller's transaction. A running server
+/// has split them at start (`partition::prepare`, with the configured count); only a store
+/// nobody prepared (a test's, a benchmark's) gets the default count here.
 pub(crate) async fn lock(
     conn: &mut AnyConnection,
     db: &Db,

@@ -5,8 +5,31 @@
 use crate::{Projection, pass};
 use lyceum_store::checkpoints;
 use lyceum_store::read::{Filter, high_water_mark, read_between};
-use lyceum_store::{Db, StoreError};
-use sqlx::Connection;
+use lyceum_store::{Backend, Db, StoreError};
+use sqlx::{AnyConnection, Connection};
+
+/// Events applied before a rebuild on Postgres first refreshes the planner's statistics of the
+/// tables it fills; it does again each time the count doubles.
+const ANALYZE_FIRST: u64 = 10_000;
+
+/// Refreshes the planner's statistics of `projections`' tables inside the rebuild's
+/// transaction (ANALYZE counts the rows the transaction itself wrote). The tables start empty
+/// and grow within one transaction that autovacuum cannot see, so without this the planner
+/// keeps judging them tiny and answers each batch's lookups with a scan of the whole table:
+/// the rebuild would slow down as the square of the log.
+async fn analyze(conn: &mut AnyConnection, projections: &[Projection]) -> Result<(), StoreError> {
+    let tables: Vec<&str> = projections
+        .iter()
+        .flat_map(|projection| projection.tables().iter().map(|(table, _)| *table))
+        .collect();
+    sqlx::query(&format!("ANALYZE {}", tables.join(", ")))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The page cache a rebuild gives SQLite, in KiB (SQLite's default is 2,000).
+const REBUILD_CACHE_KIB: u32 = 131_072;
 
 /// How a rebuild reads and applies the log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,11 +73,34 @@ pub async fn rebuild_all(
     rebuild_paced(db, projections, Pace::BATCHED, progress).await
 }
 
+/// [`rebuild_all`] that also splits the read models anew into `partitions` partitions (the
+/// rows are rebuilt from the start, so any split is as good as the old one): how `lyceum
+/// replay` changes `LYCEUM_PARTITIONS`.
+pub async fn rebuild_split(
+    db: &Db,
+    projections: &[Projection],
+    partitions: u16,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<i64, StoreError> {
+    rebuild_with(db, projections, Pace::BATCHED, Some(partitions), progress).await
+}
+
 /// [`rebuild_all`] at a given pace.
 pub async fn rebuild_paced(
     db: &Db,
     projections: &[Projection],
     pace: Pace,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<i64, StoreError> {
+    rebuild_with(db, projections, pace, None, progress).await
+}
+
+/// Rebuilds at `pace`, keeping each read model's partitions or, with `split`, replacing them.
+async fn rebuild_with(
+    db: &Db,
+    projections: &[Projection],
+    pace: Pace,
+    split: Option<u16>,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<i64, StoreError> {
     let hwm = high_water_mark(db).await?;
@@ -64,6 +110,13 @@ pub async fn rebuild_paced(
         .await?;
     let total = u64::try_from(total).unwrap_or_default();
     let mut conn = db.writer().acquire().await?;
+    if db.backend == Backend::Sqlite {
+        // The whole rebuild is one transaction: a page cache that holds it spares SQLite
+        // spilling pages to the WAL and reading them back as the tables grow.
+        sqlx::query(&format!("PRAGMA cache_size = -{REBUILD_CACHE_KIB}"))
+            .execute(&mut *conn)
+            .await?;
+    }
     let mut tx = conn.begin().await?;
     for &projection in projections {
         pass::lock(&mut tx, db, projection).await?;
@@ -77,6 +130,7 @@ pub async fn rebuild_paced(
     let empty = [0; 1];
     let mut checkpoint = 0;
     let mut done = 0u64;
+    let mut next_analyze = ANALYZE_FIRST;
     progress(0, total);
     loop {
         let events = read_between(db, checkpoint, hwm, pace.read, &Filter::default()).await?;
@@ -91,11 +145,26 @@ pub async fn rebuild_paced(
         checkpoint = last;
         done += events.len() as u64;
         progress(done, total);
+        if db.backend == Backend::Postgres && done >= next_analyze {
+            analyze(&mut tx, projections).await?;
+            next_analyze = done.saturating_mul(2);
+        }
     }
     for &projection in projections {
-        checkpoints::save_partitions(&mut tx, projection.name(), checkpoint).await?;
+        match split {
+            Some(count) => {
+                checkpoints::reset_partitions(&mut tx, projection.name(), count, checkpoint)
+                    .await?;
+            }
+            None => checkpoints::save_partitions(&mut tx, projection.name(), checkpoint).await?,
+        }
     }
     tx.commit().await?;
+    if db.backend == Backend::Sqlite {
+        sqlx::query("PRAGMA cache_size = -2000")
+            .execute(&mut *conn)
+            .await?;
+    }
     for &projection in projections {
         crate::metrics::applied(projection, done);
     }

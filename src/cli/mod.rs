@@ -88,6 +88,10 @@ enum Command {
         /// Only this projection: spaces, tiers, members or content.
         #[arg(long)]
         projection: Option<String>,
+        /// Split the rebuilt read models into this many partitions (then start every process
+        /// with the same `LYCEUM_PARTITIONS`); without it they keep the split they have.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=256))]
+        partitions: Option<u16>,
     },
     /// Manage API keys.
     Keys {
@@ -192,9 +196,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             )
             .await
         }
-        Command::Replay { projection } => {
-            replay::run(&config, &projections(projection.as_deref())?).await
-        }
+        Command::Replay {
+            projection,
+            partitions,
+        } => replay::run(&config, &projections(projection.as_deref())?, partitions).await,
         Command::Keys { command } => keys::run(&config, command).await,
     }
 }

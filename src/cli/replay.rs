@@ -1,15 +1,20 @@
 //! `lyceum replay`: rebuild read models from position 0 in one pass over the log, with a
 //! progress bar (events per second, time left), and report each one's checksum before and
-//! after.
+//! after. With `--partitions N` the rebuilt read models are split anew into N partitions,
+//! which is how `LYCEUM_PARTITIONS` changes.
 
 use crate::config::Config;
 use indicatif::{ProgressBar, ProgressStyle};
 use lyceum_projections::Projection;
 use lyceum_projections::checksum::checksum;
-use lyceum_projections::rebuild::rebuild_all;
+use lyceum_projections::rebuild::{rebuild_all, rebuild_split};
 use std::io::Write;
 
-pub async fn run(config: &Config, projections: &[Projection]) -> anyhow::Result<()> {
+pub async fn run(
+    config: &Config,
+    projections: &[Projection],
+    partitions: Option<u16>,
+) -> anyhow::Result<()> {
     let db = config.connect().await?;
     let style =
         ProgressStyle::with_template("replay [{bar:40}] {pos}/{len} events, {per_sec}, {eta} left")
@@ -20,11 +25,14 @@ pub async fn run(config: &Config, projections: &[Projection]) -> anyhow::Result<
         before.push(checksum(&db, projection).await?);
     }
     let bar = ProgressBar::new(0).with_style(style);
-    let position = rebuild_all(&db, projections, &mut |done, total| {
+    let mut progress = |done, total| {
         bar.set_length(total);
         bar.set_position(done);
-    })
-    .await?;
+    };
+    let position = match partitions {
+        Some(count) => rebuild_split(&db, projections, count, &mut progress).await?,
+        None => rebuild_all(&db, projections, &mut progress).await?,
+    };
     bar.finish();
     let mut out = std::io::stdout();
     for (&projection, before) in projections.iter().zip(before) {

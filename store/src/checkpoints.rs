@@ -235,6 +235,18 @@ pub fn published_name(projection: &str, partition: u16) -> String {
     format!("published:{}", partition_name(projection, partition))
 }
 
+/// Every checkpoint but the relay's records, as `(name, position)`, where a partition that has
+/// applied everything the relay published to it (its `published:` record is at or below its
+/// checkpoint, or it has none) stands as far as the relay, since nothing of it lies between. A
+/// subquery: select from `(EFFECTIVE) s`.
+pub const EFFECTIVE: &str = "SELECT c.name, CASE WHEN c.name LIKE '%/%' \
+     AND (h.position IS NULL OR h.position <= c.position) AND r.relayed > c.position \
+     THEN r.relayed ELSE c.position END AS position \
+     FROM checkpoints c LEFT JOIN checkpoints h ON h.name = 'published:' || c.name \
+     CROSS JOIN (SELECT COALESCE(MAX(position), 0) AS relayed FROM checkpoints \
+     WHERE name >= 'relay:' AND name < 'relay;') r \
+     WHERE c.name NOT LIKE 'published:%'";
+
 /// Moves the relay's checkpoint `relay` to `position` and records the last event published to
 /// each partition in `published`, in one transaction, waking whoever waits for read models (an
 /// idle partition stands as far as the relay).

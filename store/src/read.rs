@@ -3,6 +3,7 @@
 
 use crate::Db;
 use crate::append::{ALLOCATION_LOCK, POSITION_LOCK_BASE, POSITION_LOCK_SPAN};
+use crate::checkpoints;
 use crate::db::Backend;
 use crate::error::StoreError;
 use crate::event::{COLUMNS, StoredEvent};
@@ -246,14 +247,10 @@ pub async fn checkpoint(db: &Db, name: &str) -> Result<i64, StoreError> {
 /// `checkpoints::save_relayed`) stands as far as the relay, since nothing of it lies between. A
 /// read model not yet partitioned answers with its single checkpoint.
 pub async fn lowest_partition_checkpoint(db: &Db, projection: &str) -> Result<i64, StoreError> {
-    let lowest: Option<i64> = sqlx::query_scalar(
-        "SELECT MIN(CASE WHEN (h.position IS NULL OR h.position <= c.position) \
-         AND r.relayed > c.position THEN r.relayed ELSE c.position END) \
-         FROM checkpoints c LEFT JOIN checkpoints h ON h.name = 'published:' || c.name \
-         CROSS JOIN (SELECT COALESCE(MAX(position), 0) AS relayed FROM checkpoints \
-         WHERE name >= 'relay:' AND name < 'relay;') r \
-         WHERE c.name > $1 AND c.name < $2",
-    )
+    let lowest: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT MIN(s.position) FROM ({}) s WHERE s.name > $1 AND s.name < $2",
+        checkpoints::EFFECTIVE
+    ))
     .bind(format!("{projection}/"))
     .bind(format!("{projection}0"))
     .fetch_one(db.reader())

@@ -1,6 +1,7 @@
 //! Where every checkpoint stands against the log, for metrics: one read of the log's head and
 //! of each checkpoint with the time its next event was recorded (an index lookup each).
 
+use crate::checkpoints;
 use crate::db::Db;
 use crate::error::StoreError;
 
@@ -18,20 +19,15 @@ pub async fn standings(db: &Db) -> Result<(i64, Vec<Standing>), StoreError> {
     let head: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events")
         .fetch_one(db.reader())
         .await?;
-    // A partition that has applied all the relay published to it stands as far as the relay
-    // (as `read::lowest_partition_checkpoint` counts it); the relay's own records are not shown.
-    let rows: Vec<(String, i64, Option<String>)> = sqlx::query_as(
+    // Effective checkpoints: an idle partition stands as far as the relay, and the relay's own
+    // records are not shown.
+    let rows: Vec<(String, i64, Option<String>)> = sqlx::query_as(&format!(
         "SELECT s.name, s.position, \
            (SELECT e.recorded_at FROM events e WHERE e.position > s.position \
             ORDER BY e.position LIMIT 1) \
-         FROM (SELECT c.name, CASE WHEN c.name LIKE '%/%' \
-             AND (h.position IS NULL OR h.position <= c.position) AND r.relayed > c.position \
-             THEN r.relayed ELSE c.position END AS position \
-           FROM checkpoints c LEFT JOIN checkpoints h ON h.name = 'published:' || c.name \
-           CROSS JOIN (SELECT COALESCE(MAX(position), 0) AS relayed FROM checkpoints \
-             WHERE name >= 'relay:' AND name < 'relay;') r \
-           WHERE c.name NOT LIKE 'published:%') s",
-    )
+         FROM ({}) s",
+        checkpoints::EFFECTIVE
+    ))
     .fetch_all(db.reader())
     .await?;
     let standings = rows

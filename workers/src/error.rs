@@ -33,6 +33,9 @@ pub enum WorkerError {
     /// A setting no retry can fix, such as a malformed broker URL.
     #[error("configuration: {0}")]
     Config(String),
+    /// Every worker slot of the database is held: no more worker processes can join.
+    #[error("all {0} worker slots are taken")]
+    NoWorkerSlot(i64),
     /// A supervised task ended with an error or a panic.
     #[error("task {task} failed: {reason}")]
     TaskFailed { task: String, reason: String },

@@ -203,9 +203,7 @@ async fn join(db: &Db) -> Result<AnyConnection, WorkerError> {
             return Ok(conn);
         }
     }
-    Err(WorkerError::Malformed(format!(
-        "all {WORKER_SLOTS} worker slots are taken"
-    )))
+    Err(WorkerError::NoWorkerSlot(WORKER_SLOTS))
 }
 
 /// How many workers hold a slot in this database.

@@ -76,14 +76,15 @@ impl Relay {
     }
 
     /// The message for `event`, after `after` (the checkpoint this batch started from) and
-    /// `previous` (the event just before it), noting it as the last of its partitions in `last`.
+    /// `previous` (the event just before it), noting it as the last of its partitions in `last`,
+    /// and whether any read model wants it.
     fn message(
         &self,
         event: &StoredEvent,
         after: i64,
         previous: i64,
         last: &mut HashMap<(Projection, u16), i64>,
-    ) -> Result<Message, WorkerError> {
+    ) -> Result<(Message, bool), WorkerError> {
         let partition = partition_of(event, self.partitions);
         let mut previous_in = Vec::new();
         for projection in Projection::ALL.into_iter().filter(|p| p.wants(event)) {
@@ -94,7 +95,9 @@ impl Relay {
                 .unwrap_or(after);
             previous_in.push((projection, before));
         }
-        Ok(Message::new(event, previous, partition)?.with_previous_in(&previous_in))
+        let wanted = !previous_in.is_empty();
+        let message = Message::new(event, previous, partition)?.with_previous_in(&previous_in);
+        Ok((message, wanted))
     }
 
     /// Publishes the next batch after the checkpoint and, once all of it is confirmed, moves
@@ -117,10 +120,9 @@ impl Relay {
             let mut pending = Vec::with_capacity(events.len());
             let mut previous = after;
             for event in &events {
-                let message = self.message(event, after, previous, &mut last)?;
                 // Mandatory when a projection takes it: an event its queues do not take comes
                 // back instead of vanishing. One no projection handles may go to no queue.
-                let mandatory = Projection::ALL.into_iter().any(|p| p.wants(event));
+                let (message, mandatory) = self.message(event, after, previous, &mut last)?;
                 pending.push((event.position, self.publish(&message, mandatory).await?));
                 previous = event.position;
             }

@@ -18,6 +18,9 @@ pub trait ReadModels: 'static {
     }
 }
 
+// One bit per read model must fit the mask.
+const _: () = assert!(Projection::ALL.len() <= u16::BITS as usize);
+
 const fn bit(projection: Projection) -> u16 {
     1 << (projection as u16)
 }
@@ -41,8 +44,8 @@ impl ReadModels for All {
 }
 
 macro_rules! read_models {
-    ($($name:ident),* $(,)?) => {$(
-        #[doc = concat!("The `", stringify!($name), "` read model.")]
+    ($($name:ident => $_key:literal),* $(,)?) => {$(
+        #[doc = concat!("The `", $_key, "` read model.")]
         #[derive(Debug)]
         pub struct $name;
 
@@ -52,21 +55,7 @@ macro_rules! read_models {
     )*};
 }
 
-read_models!(
-    Spaces,
-    Tiers,
-    Members,
-    Content,
-    Subscriptions,
-    Analytics,
-    Orders,
-    Ledger,
-    CheckIns,
-    Points,
-    Questions,
-    Engagement,
-    Interactions,
-);
+lyceum_projections::with_read_models!(read_models);
 
 macro_rules! unions {
     ($(($($part:ident),*)),* $(,)?) => {$(

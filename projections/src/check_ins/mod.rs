@@ -4,7 +4,7 @@
 
 pub mod queries;
 
-use crate::bulk::{self, tuples};
+use crate::bulk::{self, Placeholders, tuples};
 use lyceum_domain::Aggregate;
 use lyceum_domain::gamification::check_in::{CheckInEvent, CheckInLog};
 use lyceum_domain::gamification::project::{CheckInProject, CheckInProjectEvent};
@@ -76,7 +76,7 @@ async fn streaks(
         let sql = format!(
             "SELECT project_id, member_id, last_day, run, longest, total FROM rm_check_in_streaks \
              WHERE (project_id, member_id) IN (VALUES {})",
-            tuples(chunk.len(), 2, 1)
+            tuples(Placeholders::of(conn), chunk.len(), 2)
         );
         let mut query = sqlx::query(&sql);
         for (project, member) in chunk {

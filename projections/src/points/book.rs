@@ -4,7 +4,7 @@
 //! written at the end, each row once.
 
 use super::{Entry, Source};
-use crate::bulk::{self, Value, tuples};
+use crate::bulk::{self, Placeholders, Value, tuples};
 use lyceum_domain::gamification::award::{Tally, award};
 use lyceum_domain::gamification::credit::Credit;
 use lyceum_domain::gamification::points::PointsRules;
@@ -322,7 +322,10 @@ async fn lookup(
 ) -> Result<Vec<([String; 3], i64)>, StoreError> {
     let mut found = Vec::new();
     for chunk in keys.chunks(LOOKUP) {
-        let sql = format!("{select} IN (VALUES {})", tuples(chunk.len(), 3, 1));
+        let sql = format!(
+            "{select} IN (VALUES {})",
+            tuples(Placeholders::of(conn), chunk.len(), 3)
+        );
         let mut query = sqlx::query_as::<_, (String, String, String, i64)>(&sql);
         for key in chunk {
             for value in key {
@@ -346,7 +349,7 @@ async fn lookup_pairs(
         let sql = format!(
             "SELECT member_id, action, count FROM rm_action_counts \
              WHERE (member_id, action) IN (VALUES {})",
-            tuples(chunk.len(), 2, 1)
+            tuples(Placeholders::of(conn), chunk.len(), 2)
         );
         let mut query = sqlx::query_as::<_, (String, String, i64)>(&sql);
         for key in chunk {
