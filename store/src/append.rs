@@ -205,34 +205,70 @@ async fn insert_postgres(
     Ok(last)
 }
 
-/// Appends on SQLite, event by event (the single writer already serialises appends): `None` if
-/// a version is taken.
+/// Appends on SQLite, event by event (the single writer already serialises appends), each with
+/// its hash chained to the stream's previous event (see [`crate::chain`]): `None` if a version
+/// is taken.
 async fn insert_sqlite(
     conn: &mut AnyConnection,
     append: &Append,
 ) -> Result<Option<i64>, StoreError> {
     let meta = &append.metadata;
+    let aggregate_id = append.aggregate_id.to_string();
+    let space_id = meta.space_id.map(|id| id.to_string());
+    let correlation_id = meta.correlation_id.to_string();
+    let causation_id = meta.causation_id.map(|id| id.to_string());
+    let mut previous = crate::chain::stream_hash(
+        conn,
+        append.aggregate_type,
+        &aggregate_id,
+        append.expected_version,
+    )
+    .await?;
     let mut last = None;
     for (offset, event) in append.events.iter().enumerate() {
+        let event_id = Uuid::now_v7().to_string();
+        let version = append.expected_version + 1 + offset as i64;
+        let payload = event.payload.to_string();
+        let hash = lyceum_audit::event_hash(
+            &previous,
+            &lyceum_audit::EventFields {
+                event_id: &event_id,
+                aggregate_type: append.aggregate_type,
+                aggregate_id: &aggregate_id,
+                version,
+                event_type: &event.event_type,
+                event_version: i64::from(event.event_version),
+                payload: &payload,
+                space_id: space_id.as_deref(),
+                actor: &meta.actor,
+                correlation_id: &correlation_id,
+                causation_id: causation_id.as_deref(),
+                request_id: &meta.request_id,
+                recorded_at: &append.recorded_at,
+            },
+        );
+        previous = hash;
         let position: Option<i64> = sqlx::query_scalar(
             "INSERT INTO events (event_id, aggregate_type, aggregate_id, version, event_type, \
              event_version, payload, space_id, actor, correlation_id, causation_id, request_id, \
-             recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
-             ON CONFLICT (aggregate_type, aggregate_id, version) DO NOTHING RETURNING position",
+             recorded_at, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
+             $14) ON CONFLICT (aggregate_type, aggregate_id, version) DO NOTHING \
+             RETURNING position",
         )
-        .bind(Uuid::now_v7().to_string())
+        .bind(&event_id)
         .bind(append.aggregate_type)
-        .bind(append.aggregate_id.to_string())
-        .bind(append.expected_version + 1 + offset as i64)
+        .bind(&aggregate_id)
+        .bind(version)
         .bind(&event.event_type)
         .bind(i64::from(event.event_version))
-        .bind(event.payload.to_string())
-        .bind(meta.space_id.map(|id| id.to_string()))
+        .bind(&payload)
+        .bind(&space_id)
         .bind(&meta.actor)
-        .bind(meta.correlation_id.to_string())
-        .bind(meta.causation_id.map(|id| id.to_string()))
+        .bind(&correlation_id)
+        .bind(&causation_id)
         .bind(&meta.request_id)
         .bind(&append.recorded_at)
+        .bind(hash.to_hex())
         .fetch_optional(&mut *conn)
         .await?;
         match position {

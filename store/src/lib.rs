@@ -6,6 +6,7 @@
 pub mod append;
 pub mod billing;
 pub mod catalog;
+pub mod chain;
 pub mod checkpoints;
 pub mod clock;
 pub mod command;

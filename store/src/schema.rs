@@ -54,7 +54,15 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     crate::catalog::MIGRATION,
     crate::rate_limits::MIGRATION,
     FEED_ORDERS,
+    EVENT_CHAIN,
 ];
+
+/// Each event's hash, chained per stream (see [`crate::chain`]); `lyceum_append` writes it.
+const EVENT_CHAIN: Migration = Migration {
+    id: "store-0013-event-chain",
+    postgres: crate::chain::POSTGRES,
+    sqlite: crate::chain::SQLITE,
+};
 
 /// The auditor's feed in position order within a space, filtered by aggregate type or by event
 /// type: each filter reads its own index from the cursor on rather than the space's whole log.

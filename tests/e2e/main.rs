@@ -9,6 +9,7 @@ mod bad_input;
 mod ban_billing;
 mod billing_terms;
 mod body_shape;
+mod chain;
 mod check_ins;
 mod cli;
 mod comps;
