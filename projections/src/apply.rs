@@ -69,12 +69,17 @@ pub async fn apply_deliveries(
     let start =
         checkpoints::lock_partition(&mut tx, db.backend, name, part.index, part.count).await?;
     let mut checkpoint = start;
+    // The deliveries this part takes since the last gap, applied together (a bulk projection
+    // writes them in a few statements), all above `run_from`.
+    let mut run: Vec<StoredEvent> = Vec::new();
+    let mut run_from = checkpoint;
     for delivery in deliveries {
         let event = &delivery.event;
         if event.position <= checkpoint {
             continue;
         }
         if delivery.previous > checkpoint {
+            apply_part(&mut tx, part, run_from, &std::mem::take(&mut run)).await?;
             tracing::info!(
                 projection = name,
                 partition = part.index,
@@ -84,12 +89,14 @@ pub async fn apply_deliveries(
                 "gap in deliveries: reading the log"
             );
             checkpoint = apply_from_log(&mut tx, part, checkpoint, delivery.previous).await?;
+            run_from = checkpoint;
         }
         if part.takes(event) {
-            apply_part(&mut tx, part, checkpoint, std::slice::from_ref(event)).await?;
+            run.push(event.clone());
         }
         checkpoint = checkpoint.max(event.position);
     }
+    apply_part(&mut tx, part, run_from, &run).await?;
     if checkpoint != start {
         checkpoints::save_partition(&mut tx, name, part.index, checkpoint).await?;
     }

@@ -39,6 +39,9 @@ pub(crate) async fn apply_share(
                     .is_some_and(|&checkpoint| event.position > checkpoint)
         })
         .collect();
+    if share.is_empty() {
+        return Ok(());
+    }
     projection.apply_batch(conn, &share).await
 }
 
