@@ -167,7 +167,7 @@ async fn measure(kill_halfway: bool) {
 
     let mut lanes: Vec<Vec<(usize, Row)>> = (0..LANES).map(|_| Vec::new()).collect();
     let mut spaces = std::collections::HashMap::new();
-    for (i, row) in Mix::new(16).take(total).enumerate() {
+    for (i, row) in Mix::from(16, chrono::Utc::now()).take(total).enumerate() {
         let next = spaces.len();
         let lane = *spaces.entry(row.space_id).or_insert(next % LANES);
         lanes[lane].push((i, row));

@@ -115,8 +115,15 @@ pub struct Mix {
 }
 
 impl Mix {
+    /// The mix from 2026-01-01, seven seconds a draw.
+    #[allow(dead_code)]
     pub fn new(spaces: usize) -> Mix {
-        let start = Utc.with_ymd_and_hms(2026, 1, 1, 8, 0, 0).unwrap();
+        Mix::from(spaces, Utc.with_ymd_and_hms(2026, 1, 1, 8, 0, 0).unwrap())
+    }
+
+    /// The mix from `start`: from now, no subscription falls due for a month, so a running
+    /// billing scheduler adds nothing.
+    pub fn from(spaces: usize, start: DateTime<Utc>) -> Mix {
         let mut mix = Mix {
             rng: Rng(0x5eed_1234_abcd),
             eur: Currency::parse("EUR").unwrap(),
