@@ -2,6 +2,7 @@
 
 mod keys;
 mod replay;
+mod verify;
 
 use crate::application::{Application, Roles, Stop, Wiring, start_workers};
 use crate::config::{Config, FileConfig, Secret};
@@ -93,6 +94,8 @@ enum Command {
         #[arg(long, value_parser = clap::value_parser!(u16).range(1..=256))]
         partitions: Option<u16>,
     },
+    /// Check every stored event against its stream's hash chain; exits non-zero on a failure.
+    Verify,
     /// Manage API keys.
     Keys {
         #[command(subcommand)]
@@ -200,6 +203,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             projection,
             partitions,
         } => replay::run(&config, &projections(projection.as_deref())?, partitions).await,
+        Command::Verify => verify::run(&config).await,
         Command::Keys { command } => keys::run(&config, command).await,
     }
 }

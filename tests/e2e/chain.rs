@@ -2,10 +2,12 @@
 //! hash of its canonical encoding chained to its stream's previous event, Postgres (in SQL) and
 //! SQLite (in Rust) agree with `lyceum_audit`'s definition byte for byte, and a stream begun
 //! before the chain existed (its events without a stored hash) goes on from the hash its old
-//! events fold to.
+//! events fold to. `verify` (and `lyceum verify`) name the first event an attacker with
+//! database access edited, removed or moved.
 
 use lyceum_domain::space::{Space, SpaceEvent};
 use lyceum_domain::values::{Currency, Slug};
+use lyceum_store::chain::verify::{Breach, verify};
 use lyceum_store::chain::{HASHED_COLUMNS, HashedRow};
 use lyceum_store::command::append_for;
 use lyceum_store::{Backend, Db, Metadata, append::append};
@@ -147,4 +149,143 @@ async fn the_chain_holds_on_postgres() {
 #[tokio::test]
 async fn the_chain_holds_on_sqlite() {
     chain_holds(Backend::Sqlite).await;
+}
+
+/// A log of two streams: positions 1 to 3 are the first stream's versions 1 to 3, positions 4
+/// and 5 the second's versions 1 and 2.
+async fn small_log(backend: Backend) -> (Db, String) {
+    let url = match backend {
+        Backend::Postgres => lyceum_store::testing::fresh_postgres_url().await.unwrap(),
+        Backend::Sqlite => lyceum_store::testing::fresh_sqlite_url(),
+    };
+    let db = Db::connect(&url).await.unwrap();
+    lyceum_store::migrate::run(&db, &[lyceum_store::migrate::migrations()])
+        .await
+        .unwrap();
+    for (slug, names) in [
+        ("first", &["Second", "Third"][..]),
+        ("other", &["Fifth"][..]),
+    ] {
+        let id = Uuid::now_v7();
+        let mut events = vec![SpaceEvent::SpaceCreated {
+            slug: Slug::parse(slug).unwrap(),
+            name: slug.into(),
+            currency: Currency::parse("EUR").unwrap(),
+        }];
+        events.extend(names.iter().map(|name| renamed(name)));
+        for (version, event) in events.iter().enumerate() {
+            let write = append_for::<Space>(
+                id,
+                version as i64,
+                std::slice::from_ref(event),
+                metadata(id, None),
+                vec![],
+            )
+            .unwrap();
+            append(&db, &write, None).await.unwrap();
+        }
+    }
+    (db, url)
+}
+
+/// Runs `sql` as an attacker would: with the immutability triggers out of the way.
+async fn tamper(db: &Db, backend: Backend, sql: &str) {
+    let unguard = match backend {
+        Backend::Postgres => "ALTER TABLE events DISABLE TRIGGER events_immutable",
+        Backend::Sqlite => "DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete",
+    };
+    sqlx::raw_sql(unguard).execute(db.writer()).await.unwrap();
+    sqlx::raw_sql(sql).execute(db.writer()).await.unwrap();
+}
+
+async fn first_failure(db: &Db) -> Option<(i64, Breach)> {
+    let report = verify(db, &mut |_, _| {}).await.unwrap();
+    report
+        .failure
+        .map(|failure| (failure.position, failure.breach))
+}
+
+async fn tampering_is_found(backend: Backend) {
+    let (db, _) = small_log(backend).await;
+    let report = verify(&db, &mut |_, _| {}).await.unwrap();
+    assert_eq!(
+        (report.checked, report.streams, report.failure),
+        (5, 2, None)
+    );
+    db.close().await;
+
+    let cases: [(&str, i64, Breach); 5] = [
+        (
+            "UPDATE events SET payload = replace(payload, 'Second', 'Secund') WHERE position = 2",
+            2,
+            Breach::Edited,
+        ),
+        (
+            "DELETE FROM events WHERE position = 2",
+            3,
+            Breach::Missing { after: 1 },
+        ),
+        (
+            "UPDATE events SET payload = CASE position WHEN 2 THEN \
+             (SELECT payload FROM events WHERE position = 3) ELSE \
+             (SELECT payload FROM events WHERE position = 2) END WHERE position IN (2, 3)",
+            2,
+            Breach::Edited,
+        ),
+        (
+            "UPDATE events SET hash = NULL WHERE position = 4",
+            4,
+            Breach::HashRemoved,
+        ),
+        (
+            "UPDATE events SET version = 4 WHERE position = 2; \
+             UPDATE events SET version = 2 WHERE position = 3",
+            2,
+            Breach::Missing { after: 1 },
+        ),
+    ];
+    for (sql, position, breach) in cases {
+        let (db, _) = small_log(backend).await;
+        tamper(&db, backend, sql).await;
+        assert_eq!(first_failure(&db).await, Some((position, breach)), "{sql}");
+        db.close().await;
+    }
+}
+
+#[tokio::test]
+async fn tampering_is_found_on_postgres() {
+    tampering_is_found(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn tampering_is_found_on_sqlite() {
+    tampering_is_found(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn lyceum_verify_fails_naming_the_first_bad_position() {
+    let (db, url) = small_log(Backend::Postgres).await;
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_lyceum"))
+            .args(["--database-url", &url, "verify"])
+            .output()
+            .unwrap()
+    };
+    let good = run();
+    assert!(good.status.success(), "{good:?}");
+    assert!(String::from_utf8_lossy(&good.stdout).contains("verified 5 events in 2 streams"));
+    tamper(
+        &db,
+        Backend::Postgres,
+        "UPDATE events SET payload = replace(payload, 'Third', 'Thyrd') WHERE position = 3",
+    )
+    .await;
+    let bad = run();
+    assert!(!bad.status.success(), "{bad:?}");
+    let said = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        said.contains("position 3") && said.contains("edited"),
+        "{said}"
+    );
+    db.close().await;
 }

@@ -4,6 +4,8 @@
 //! stored before the chain existed have no stored hash: their hash is the same function of
 //! their fields and their predecessors', folded from the start of their stream when needed.
 
+pub mod verify;
+
 use crate::error::StoreError;
 use lyceum_audit::{EventFields, Hash, event_hash};
 use sqlx::{AnyConnection, Row};
