@@ -565,7 +565,8 @@ pub struct Entitlements {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"content_id": "0192f0c4-7f5e-7066-9142-9e0f1a2b3c4d", "payment_method": "tok_success"}))]
 pub struct CreatePurchase {
-    /// An item whose access policy is `purchase`.
+    /// An item of the space whose access policy is `purchase` (any other id: 422
+    /// `validation_failed`).
     pub content_id: Uuid,
     /// A payment method of the configured provider (see `StartSubscription`).
     pub payment_method: String,

@@ -113,6 +113,10 @@ async fn purchases(backend: Backend) {
     buy(json!({"content_id": sold_id}))
         .await
         .assert_problem(400, "bad_request");
+    // An item the space does not have is a reference that must exist: 422, not the member's 404.
+    buy(json!({"content_id": uuid::Uuid::now_v7(), "payment_method": "tok_success"}))
+        .await
+        .assert_problem(422, "validation_failed");
     let refunds = format!("/v1/spaces/shop/orders/{order}/refunds");
     app.post(&key, &refunds, json!({"amount_minor": 2000}))
         .await

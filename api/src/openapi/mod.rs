@@ -121,8 +121,9 @@ fn error_statuses(path: &str, method: &str, waits: bool) -> Vec<u16> {
     if path.ends_with("/change-tier") {
         statuses.push(402);
     }
-    // A key reading a member's progress must name the member.
-    if !write && path.ends_with("/progress") {
+    // A key reading a member's progress must name the member; a leaderboard of all time takes
+    // no week.
+    if !write && (path.ends_with("/progress") || path.ends_with("/leaderboard")) {
         statuses.push(422);
     }
     if write {

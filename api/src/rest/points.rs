@@ -144,7 +144,8 @@ pub async fn list_badges(
 pub struct LeaderboardParams {
     /// `week` (the default) or `all_time`.
     pub period: Option<LeaderboardPeriod>,
-    /// For `week`: any day of the week to rank (`YYYY-MM-DD`); this week if left out.
+    /// For `week`: any day of the week to rank (`YYYY-MM-DD`); this week if left out. With
+    /// `all_time` it is refused with 422 `validation_failed`.
     pub week: Option<String>,
 }
 

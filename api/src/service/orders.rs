@@ -69,11 +69,20 @@ pub async fn purchase(
         return Err(DomainError::transition("a removed member cannot buy").into());
     }
     let payment_method = PaymentMethod::parse(&input.payment_method)?;
-    let content = load_in_space::<Content>(&state.db, space.id, input.content_id)
-        .await?
-        .state
-        .state
-        .ok_or_else(|| ApiError::not_found("content"))?;
+    // The path names the member; an item the body names that is not in the space is a
+    // reference that must exist, so 422 like a tier's or a topic's (404 would say the member
+    // is unknown).
+    let content = match load_in_space::<Content>(&state.db, space.id, input.content_id).await {
+        Ok(loaded) => loaded.state.state,
+        Err(error) if error.code == Code::NotFound => None,
+        Err(error) => return Err(error),
+    }
+    .ok_or_else(|| {
+        ApiError::new(
+            Code::ValidationFailed,
+            "content_id names no item of this space",
+        )
+    })?;
     let price = match (content.status, content.access.price_minor()) {
         (ContentStatus::Published, Some(price)) => price,
         _ => {

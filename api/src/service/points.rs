@@ -14,6 +14,7 @@ use crate::plan::Planned;
 use crate::space::SpaceRef;
 use crate::state::AppState;
 use chrono::NaiveDate;
+use lyceum_domain::Code;
 use lyceum_domain::gamification::points::PointsRules;
 use lyceum_domain::gamification::week::week_start;
 use lyceum_domain::space::SpaceCommand;
@@ -122,8 +123,10 @@ pub async fn leaderboard(
     page: Slice,
 ) -> Result<(Option<String>, Page<LeaderboardEntry>), ApiError> {
     let board = match (period, week) {
+        // A rule joining two parameters, which no schema states: 422, as the contract says.
         (LeaderboardPeriod::AllTime, Some(_)) => {
-            return Err(ApiError::bad_request(
+            return Err(ApiError::new(
+                Code::ValidationFailed,
                 "week applies to the week period only",
             ));
         }
