@@ -6,6 +6,7 @@
 //! Prints p50, p99 and the largest lag; then runs again and kills one worker with SIGKILL
 //! halfway, and checks that every read model equals a replay of the log (nothing lost, nothing
 //! applied twice). The baseline from the same run is the append's own time (commit to commit).
+//! The processes log warnings to `lyceum-lag…-<role>-….log` in the temporary directory.
 //!
 //! Run with `cargo bench --bench lag` (PostgreSQL and RabbitMQ must be running).
 
@@ -61,17 +62,23 @@ async fn fresh_db() -> (Db, String) {
     (db, url)
 }
 
-/// A `lyceum` process with `role` (`relay` or `worker`) on this database and broker prefix.
+/// A `lyceum` process with `role` (`relay` or `worker`) on this database and broker prefix,
+/// logging to `lyceum-<prefix>-<role>-<n>.log` in the temporary directory.
 fn process(role: &str, url: &str, prefix: &str) -> Child {
+    let log = std::env::temp_dir().join(format!(
+        "lyceum-{prefix}-{role}-{}.log",
+        &Uuid::new_v4().simple().to_string()[..6]
+    ));
+    let stderr = std::fs::File::create(&log).expect("a log file");
     Command::new(env!("CARGO_BIN_EXE_lyceum"))
         .env("LYCEUM_DATABASE_URL", url)
         .env("LYCEUM_AMQP_URL", AMQP_URL)
         .env("LYCEUM_AMQP_PREFIX", prefix)
         .env("LYCEUM_PARTITIONS", PARTITIONS.to_string())
-        .env("RUST_LOG", "error")
+        .env("RUST_LOG", "warn")
         .arg(role)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .kill_on_drop(true)
         .spawn()
         .expect("a lyceum process starts")
