@@ -16,7 +16,7 @@ mod common;
 #[path = "replay/mix.rs"]
 mod mix;
 
-use common::{AMQP_URL, Run};
+use common::{AMQP_URL, Run, env_number, fresh_postgres};
 use lyceum_projections::Projection;
 use lyceum_projections::checksum::checksum;
 use lyceum_projections::rebuild::rebuild_all;
@@ -36,26 +36,9 @@ use uuid::Uuid;
 const LANES: usize = 8;
 const PARTITIONS: u16 = 4;
 
-fn env_number(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 /// A migrated Postgres database split into [`PARTITIONS`], and its URL.
 async fn fresh_db() -> (Db, String) {
-    let url = lyceum_store::testing::fresh_postgres_url().await.unwrap();
-    let db = Db::connect(&url).await.unwrap();
-    lyceum_store::migrate::run(
-        &db,
-        &[
-            lyceum_store::migrate::migrations(),
-            lyceum_projections::migrations(),
-        ],
-    )
-    .await
-    .unwrap();
+    let (db, url) = fresh_postgres().await;
     lyceum_projections::partition::prepare(&db, PARTITIONS)
         .await
         .unwrap();

@@ -10,8 +10,11 @@
 // A benchmark stops at the first failure and reports on stdout.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
+mod common;
 #[path = "replay/mix.rs"]
 mod mix;
+
+use common::env_number;
 
 use lyceum_projections::Projection;
 use lyceum_projections::checksum::checksum;
@@ -24,13 +27,6 @@ use uuid::Uuid;
 /// Rows per generating transaction, and per INSERT.
 const WRITE_TX: usize = 5_000;
 const WRITE_ROWS: usize = 500;
-
-fn env_count(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.replace('_', "").parse().ok())
-        .unwrap_or(default)
-}
 
 /// Writes `total` events of a community's mix, in a few dozen spaces. Returns how many it
 /// wrote.
@@ -183,8 +179,8 @@ fn report(name: &str, events: usize, elapsed: Duration, rss: Option<f64>) {
 
 #[tokio::main]
 async fn main() {
-    let total = env_count("LYCEUM_BENCH_EVENTS", 1_000_000);
-    let small = env_count("LYCEUM_BENCH_BASELINE_EVENTS", 20_000).min(total);
+    let total = env_number("LYCEUM_BENCH_EVENTS", 1_000_000);
+    let small = env_number("LYCEUM_BENCH_BASELINE_EVENTS", 20_000).min(total);
     for (name, backend) in [("sqlite", Backend::Sqlite), ("postgres", Backend::Postgres)] {
         let (db, url) = fresh(backend).await;
         let generated = Instant::now();

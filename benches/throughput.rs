@@ -23,11 +23,11 @@
 mod common;
 
 use common::{
-    AMQP_URL, append_script, clients, create_item, drive, pgbench, seconds, settle, spawn_app,
-    spawn_app_with_db,
+    AMQP_URL, append_script, clients, create_item, drive, fresh_postgres, pgbench, seconds, settle,
+    spawn_app, spawn_app_with_db,
 };
 
-use lyceum_store::{Append, Db};
+use lyceum_store::Append;
 use lyceum_workers::{Relay, Topology};
 use serde_json::json;
 use std::time::Instant;
@@ -35,21 +35,6 @@ use uuid::Uuid;
 
 fn space_append(n: usize) -> Append {
     lyceum_store::testing::space_created(&format!("s{n}")).unwrap()
-}
-
-async fn fresh_db() -> (Db, String) {
-    let url = lyceum_store::testing::fresh_postgres_url().await.unwrap();
-    let db = Db::connect(&url).await.unwrap();
-    lyceum_store::migrate::run(
-        &db,
-        &[
-            lyceum_store::migrate::migrations(),
-            lyceum_projections::migrations(),
-        ],
-    )
-    .await
-    .unwrap();
-    (db, url)
 }
 
 const INSERT: &str = "INSERT INTO events (event_id, aggregate_type, aggregate_id, version, \
@@ -62,7 +47,7 @@ const INSERT: &str = "INSERT INTO events (event_id, aggregate_type, aggregate_id
 
 async fn bench_append(clients: usize, seconds: u64) {
     println!("\n== append: one-event commands, {clients} writers, {seconds} s each ==");
-    let (db, url) = fresh_db().await;
+    let (db, url) = fresh_postgres().await;
     let writer = db.clone();
     let mut run = drive(clients, seconds, move |n| {
         let db = writer.clone();
@@ -111,7 +96,7 @@ async fn bench_http(clients: usize, seconds: u64) {
     println!(
         "\n== http: POST /v1/spaces/{{space}}/content, {clients} clients, {seconds} s each =="
     );
-    let (_, url) = fresh_db().await;
+    let (_, url) = fresh_postgres().await;
     let baseline = pgbench_append(&url, clients, seconds);
     for (name, production) in [
         ("Postgres + RabbitMQ", true),
@@ -315,7 +300,7 @@ async fn bench_relay() {
     println!("\n== relay: {EVENTS} events to RabbitMQ with publisher confirms ==");
     let broker = lyceum_workers::amqp::connect(AMQP_URL).await.unwrap();
     for batch in [1, 500] {
-        let (db, _) = fresh_db().await;
+        let (db, _) = fresh_postgres().await;
         let fill = format!(
             "INSERT INTO events (event_id, aggregate_type, aggregate_id, version, event_type, \
              event_version, payload, space_id, actor, correlation_id, causation_id, request_id, \

@@ -13,18 +13,36 @@ use uuid::Uuid;
 
 pub const AMQP_URL: &str = "amqp://guest:guest@127.0.0.1:5672/%2f";
 
-pub fn seconds() -> u64 {
-    std::env::var("LYCEUM_BENCH_SECONDS")
+/// A number from the environment (`_` may group digits), or `default`.
+pub fn env_number<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
         .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(10)
+        .and_then(|v| v.replace('_', "").parse().ok())
+        .unwrap_or(default)
+}
+
+pub fn seconds() -> u64 {
+    env_number("LYCEUM_BENCH_SECONDS", 10)
 }
 
 pub fn clients() -> usize {
-    std::env::var("LYCEUM_BENCH_CLIENTS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(8)
+    env_number("LYCEUM_BENCH_CLIENTS", 8)
+}
+
+/// A fresh Postgres database with the store's and the read models' migrations, and its URL.
+pub async fn fresh_postgres() -> (lyceum_store::Db, String) {
+    let url = lyceum_store::testing::fresh_postgres_url().await.unwrap();
+    let db = lyceum_store::Db::connect(&url).await.unwrap();
+    lyceum_store::migrate::run(
+        &db,
+        &[
+            lyceum_store::migrate::migrations(),
+            lyceum_projections::migrations(),
+        ],
+    )
+    .await
+    .unwrap();
+    (db, url)
 }
 
 /// Throughput and latency percentiles of one run.

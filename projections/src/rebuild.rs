@@ -110,13 +110,47 @@ async fn rebuild_with(
         .await?;
     let total = u64::try_from(total).unwrap_or_default();
     let mut conn = db.writer().acquire().await?;
-    if db.backend == Backend::Sqlite {
+    let sqlite = db.backend == Backend::Sqlite;
+    if sqlite {
         // The whole rebuild is one transaction: a page cache that holds it spares SQLite
         // spilling pages to the WAL and reading them back as the tables grow.
         sqlx::query(&format!("PRAGMA cache_size = -{REBUILD_CACHE_KIB}"))
             .execute(&mut *conn)
             .await?;
     }
+    let rebuilt = rebuild_on(
+        &mut conn,
+        db,
+        projections,
+        pace,
+        split,
+        (hwm, total),
+        progress,
+    )
+    .await;
+    if sqlite {
+        // Closed rather than pooled, so the large cache goes with it, whatever happened.
+        drop(conn.detach());
+    }
+    let (checkpoint, done) = rebuilt?;
+    for &projection in projections {
+        crate::metrics::applied(projection, done);
+    }
+    db.checkpoints_moved();
+    Ok(checkpoint)
+}
+
+/// The rebuild's one transaction on `conn`, over the log up to `hwm` (`total` events). Returns
+/// the checkpoint reached and the events read.
+async fn rebuild_on(
+    conn: &mut AnyConnection,
+    db: &Db,
+    projections: &[Projection],
+    pace: Pace,
+    split: Option<u16>,
+    (hwm, total): (i64, u64),
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<(i64, u64), StoreError> {
     let mut tx = conn.begin().await?;
     for &projection in projections {
         pass::lock(&mut tx, db, projection).await?;
@@ -160,14 +194,5 @@ async fn rebuild_with(
         }
     }
     tx.commit().await?;
-    if db.backend == Backend::Sqlite {
-        sqlx::query("PRAGMA cache_size = -2000")
-            .execute(&mut *conn)
-            .await?;
-    }
-    for &projection in projections {
-        crate::metrics::applied(projection, done);
-    }
-    db.checkpoints_moved();
-    Ok(checkpoint)
+    Ok((checkpoint, done))
 }
