@@ -12,14 +12,15 @@ def node(left, right): return sha256(b"\x01", left, right)
 def text(s): return struct.pack(">I", len(s.encode())) + s.encode()
 def optional(s): return b"\x00" if s is None else b"\x01" + text(s)
 def fail(position, reason):
-    sys.exit(f"FAILED at position {position}: {reason}" if position is not None else f"FAILED: {reason}")
+    sys.exit(f"FAILED{'' if position is None else f' at position {position}'}: {reason}")
 
-def event_hash(e):  # lyceum-event-v1
-    return sha256(b"lyceum-event-v1\x00", bytes.fromhex(e["previous"]), text(e["event_id"]),
-        text(e["aggregate_type"]), text(e["aggregate_id"]), struct.pack(">q", e["version"]),
-        text(e["event_type"]), struct.pack(">q", e["event_version"]), text(e["payload"]),
-        optional(e["space_id"]), text(e["actor"]), text(e["correlation_id"]),
-        optional(e["causation_id"]), text(e["request_id"]), text(e["recorded_at"]))
+def event_hash(e):  # lyceum-event-v1, section 2
+    fields = [text(e["event_id"]), text(e["aggregate_type"]), text(e["aggregate_id"]),
+              struct.pack(">q", e["version"]), text(e["event_type"]),
+              struct.pack(">q", e["event_version"]), text(e["payload"]), optional(e["space_id"]),
+              text(e["actor"]), text(e["correlation_id"]), optional(e["causation_id"]),
+              text(e["request_id"]), text(e["recorded_at"])]
+    return sha256(b"lyceum-event-v1\x00", bytes.fromhex(e["previous"]), *fields)
 
 def consistent(m, old, n, new, proof):  # RFC 9162 2.1.4.2, for 0 < m < n
     path = ([old] if m & (m - 1) == 0 else []) + proof
@@ -37,39 +38,47 @@ def consistent(m, old, n, new, proof):  # RFC 9162 2.1.4.2, for 0 < m < n
 key_hex, path = sys.argv[1:3]
 lines = (json.loads(line) for line in open(path, encoding="utf-8"))
 header = next(lines, {})
-if header.get("kind") != "header" or header.get("format") != "lyceum-export-v1" or header.get("complete") is not True:
+expected = ("header", "lyceum-export-v1", True)
+if (header.get("kind"), header.get("format"), header.get("complete")) != expected:
     fail(None, "malformed: line 1: not the header of a complete lyceum-export-v1 export")
 if bytes.fromhex(header["public_key"]) != bytes.fromhex(key_hex):
-    fail(None, "key-mismatch: the export claims another public key than the trusted one")
+    fail(None, "key-mismatch: the export claims another key than the trusted one")
 key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(key_hex))
-seals, heads, edge, n, k, last, since = [], {}, [], 0, 0, None, None  # edge: the tree's right edge
+seals, k = [], 0          # (tree_size, root) of each checkpoint; seals[k] is the next to reach
+heads, edge, n = {}, [], 0  # stream -> (version, hash); the tree's right edge; its size
+last = since = None       # last position; first position since the last root matched
 for e in itertools.chain(lines, [{"kind": "end"}]):
     if e["kind"] == "checkpoint":
         size, root = e["tree_size"], bytes.fromhex(e["root"])
-        if last is not None or (seals and size <= seals[-1][0]): fail(None, "malformed: checkpoint out of order")
-        try: key.verify(bytes.fromhex(e["signature"]), f"lyceum-checkpoint-v1\n{size}\n{root.hex()}\n{e['time']}\n".encode())
-        except InvalidSignature: fail(None, f"bad-signature: the checkpoint of {size} events is not signed by the trusted key")
-        if seals and not consistent(*seals[-1], size, root, [bytes.fromhex(c) for c in e["consistency"]]):
-            fail(None, f"inconsistent: the checkpoint of {size} events does not extend the one of {seals[-1][0]}")
+        if last is not None or (seals and size <= seals[-1][0]):
+            fail(None, "malformed: checkpoint line out of order")
+        signed = f"lyceum-checkpoint-v1\n{size}\n{root.hex()}\n{e['time']}\n".encode()
+        try: key.verify(bytes.fromhex(e["signature"]), signed)
+        except InvalidSignature: fail(None, f"bad-signature: checkpoint {size} is not signed by the key")
+        proof = [bytes.fromhex(c) for c in e["consistency"]]
+        if seals and not consistent(*seals[-1], size, root, proof):
+            fail(None, f"inconsistent: checkpoint {size} does not extend checkpoint {seals[-1][0]}")
         seals.append((size, root)); continue
     while k < len(seals) and seals[k][0] == n:  # the tree reached a checkpoint: compare roots
         root = edge[-1] if edge else sha256()
         for left in reversed(edge[:-1]): root = node(left, root)
-        if root != seals[k][1]: fail(since, f"root-mismatch: the first {n} events do not give the signed root")
+        if root != seals[k][1]: fail(since, f"root-mismatch: the first {n} events give another root")
         k, since = k + 1, None
     if e["kind"] == "end": break
-    p, v, stream, previous, h = e["position"], e["version"], (e["aggregate_type"], e["aggregate_id"]), bytes.fromhex(e["previous"]), event_hash(e)
-    if last is not None and p <= last: fail(p, "reordered: positions must increase")
-    if e["leaf_index"] != n: fail(p, "missing: a leaf index is skipped" if e["leaf_index"] > n else "reordered: leaf index goes back")
-    if h != bytes.fromhex(e["hash"]): fail(p, "edited: the event's contents do not give its hash")
-    head = heads.get(stream)
-    if head is None and (v != 1 or previous != bytes(32)): fail(p, "missing: the stream does not start at version 1")
+    p, v, h, previous = e["position"], e["version"], event_hash(e), bytes.fromhex(e["previous"])
+    if last is not None and p <= last: fail(p, "reordered: the position does not increase")
+    if e["leaf_index"] > n: fail(p, "missing: a leaf index is skipped")
+    if e["leaf_index"] < n: fail(p, "reordered: the leaf index goes back")
+    if h != bytes.fromhex(e["hash"]): fail(p, "edited: the contents do not give the hash")
+    head = heads.get((e["aggregate_type"], e["aggregate_id"]))
+    if head is None and (v != 1 or previous != bytes(32)): fail(p, "missing: stream without version 1")
     if head and v <= head[0]: fail(p, "reordered: the stream already reached this version")
     if head and v > head[0] + 1: fail(p, "missing: the stream skips a version")
-    if head and previous != head[1]: fail(p, "edited: previous is not the hash of the stream's prior event")
-    heads[stream], leaf, bits, n, last = (v, h), sha256(b"\x00", h), n, n + 1, p
-    since = p if since is None else since
-    while bits & 1: leaf, bits = node(edge.pop(), leaf), bits >> 1  # append, merging equal subtrees
+    if head and previous != head[1]: fail(p, "edited: previous is not the stream's prior hash")
+    heads[(e["aggregate_type"], e["aggregate_id"])] = (v, h)
+    leaf, bits = sha256(b"\x00", h), n  # append the leaf, merging subtrees of equal size
+    while bits & 1: leaf, bits = node(edge.pop(), leaf), bits >> 1
     edge.append(leaf)
-if k < len(seals): fail(last, f"truncated: the export ends before the {seals[k][0]} events its checkpoint seals")
+    n, last, since = n + 1, p, p if since is None else since
+if k < len(seals): fail(last, f"truncated: the export ends before the {seals[k][0]} events sealed")
 print(f"OK: {n} events in {len(heads)} streams; {len(seals)} checkpoints verified")
