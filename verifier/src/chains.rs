@@ -9,13 +9,14 @@ use lyceum_audit::Hash;
 use crate::Breach;
 
 /// Where a stream stands in the file.
+#[derive(Debug)]
 struct Head {
     version: i64,
     hash: Hash,
 }
 
 /// The streams met so far, by aggregate type and id.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub(crate) struct Chains {
     heads: HashMap<(String, String), Head>,
 }

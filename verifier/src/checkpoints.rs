@@ -17,6 +17,7 @@ pub(crate) struct Seal {
 }
 
 /// The checkpoint lines checked so far.
+#[derive(Debug)]
 pub(crate) struct Checkpoints {
     trusted: [u8; 32],
     seals: Vec<Seal>,

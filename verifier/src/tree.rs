@@ -11,6 +11,7 @@ use crate::checkpoints::Seal;
 use crate::{Breach, Failure};
 
 /// The tree of a complete export, rebuilt one event at a time.
+#[derive(Debug)]
 pub(crate) struct Rebuild {
     tree: CompactTree,
     /// The checkpoints the tree has not reached yet, smallest first.

@@ -18,6 +18,7 @@ use crate::tree::{Rebuild, check_inclusion};
 use crate::{Breach, Failure};
 
 /// Checks an export line by line against a trusted public key.
+#[derive(Debug)]
 pub struct Verifier {
     trusted: [u8; 32],
     /// Lines fed so far, the current one included.
@@ -34,6 +35,7 @@ pub struct Verifier {
 }
 
 /// Which lines may come next.
+#[derive(Debug)]
 enum Stage {
     /// Nothing yet: the header comes first.
     Start,
@@ -44,6 +46,7 @@ enum Stage {
 }
 
 /// How the events are tied to the checkpoints.
+#[derive(Debug)]
 enum Binding {
     /// A complete export: the tree is rebuilt from the events.
     Rebuild(Rebuild),
@@ -257,21 +260,27 @@ impl fmt::Display for Summary {
         let kind = if self.complete { "complete" } else { "partial" };
         write!(
             f,
-            "{kind} export: {} events in {} streams; {} checkpoints verified",
+            "{kind} export: {} events in {} streams, {} checkpoints verified",
             self.events, self.streams, self.checkpoints
         )?;
         if self.checkpoints > 0 {
             let how = if self.complete {
-                "rebuilt from the events"
+                "the tree rebuilt from the events"
             } else {
-                "each event proved in it"
+                "each event's inclusion proved"
             };
-            write!(f, ", the last sealing {} events ({how})", self.sealed_size)?;
+            write!(f, "; the last seals {} events ({how})", self.sealed_size)?;
         }
-        write!(
-            f,
-            "; {} events after it, checked along their chains only",
-            self.unsealed_events
-        )
+        match (self.unsealed_events, self.checkpoints) {
+            (0, _) => Ok(()),
+            (unsealed, 0) => write!(
+                f,
+                "; no checkpoint seals the {unsealed} events: only their chains are checked"
+            ),
+            (unsealed, _) => write!(
+                f,
+                "; {unsealed} later events are not sealed yet: only their chains are checked"
+            ),
+        }
     }
 }
