@@ -183,11 +183,9 @@ impl Verifier {
                 Binding::Proofs(self.checkpoints.last())
             });
         }
-        let binding = match &mut self.stage {
-            Stage::Start | Stage::Checkpoints { .. } => {
-                return Err(unplaced(malformed(line, "the header must come first")));
-            }
-            Stage::Events(binding) => binding,
+        let Stage::Events(binding) = &mut self.stage else {
+            // Only `Start` is left: there was no header.
+            return Err(unplaced(malformed(line, "the header must come first")));
         };
         if let Binding::Rebuild(tree) = binding {
             tree.compare_reached()?;
