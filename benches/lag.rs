@@ -58,6 +58,10 @@ fn process(role: &str, url: &str, prefix: &str) -> Child {
         .env("LYCEUM_AMQP_URL", AMQP_URL)
         .env("LYCEUM_AMQP_PREFIX", prefix)
         .env("LYCEUM_PARTITIONS", PARTITIONS.to_string())
+        .env(
+            "LYCEUM_AUDIT_KEY",
+            std::env::temp_dir().join(format!("lyceum-{prefix}-audit.key")),
+        )
         .env("RUST_LOG", "warn")
         .arg(role)
         .stdout(Stdio::null())

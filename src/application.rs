@@ -15,8 +15,8 @@ use lyceum_workers::leases::Leases;
 use lyceum_workers::publisher::Publisher;
 use lyceum_workers::scheduler::Scheduler;
 use lyceum_workers::{
-    Broker, BrokerFeed, LiveFeed, LogTail, Nudge, ProjectionConsumer, Relay, Supervisor, Topology,
-    WorkerError,
+    Broker, BrokerFeed, Cadence, LiveFeed, LogTail, Nudge, ProjectionConsumer, Relay, Sealer,
+    Supervisor, Topology, WorkerError,
 };
 use std::future::Future;
 use std::net::TcpListener;
@@ -79,6 +79,9 @@ pub async fn start_workers(
     if roles.consumers {
         start_webhooks(wiring, tasks);
         start_schedulers(wiring, tasks);
+    }
+    if roles.relay {
+        start_sealer(wiring, tasks)?;
     }
     let Some(url) = &wiring.config.amqp_url else {
         start_embedded(wiring, roles, projections, tasks);
@@ -267,6 +270,22 @@ fn start_embedded(
     }
 }
 
+/// The sealer, which signs checkpoints of the log with the installation's audit key (made here
+/// on first start). It runs beside the relay; one is active at a time.
+fn start_sealer(wiring: &Wiring<'_>, tasks: &mut Supervisor) -> anyhow::Result<()> {
+    let key = crate::audit_key::load_or_create(&wiring.config.audit_key_path())?;
+    let cadence = Cadence {
+        events: wiring.config.seal_every_events,
+        interval: wiring.config.seal_every,
+    };
+    let (db, clock, stop) = (wiring.db.clone(), wiring.clock.clone(), wiring.stop.clone());
+    tasks.spawn_restarting("sealer", move |probe| {
+        probe.up();
+        Sealer::new(db.clone(), key.clone(), cadence, clock.clone()).run(stop.stopped())
+    });
+    Ok(())
+}
+
 /// The clock-driven workers: the billing scheduler and the scheduled publisher.
 fn start_schedulers(wiring: &Wiring<'_>, tasks: &mut Supervisor) {
     let (db, clock, nudge, stop) = (
@@ -383,6 +402,8 @@ impl Application {
         state.clock = clock;
         state.payments = payments;
         state.metrics_token = config.metrics_token.as_ref().map(|t| t.expose().to_owned());
+        state.audit_public_key = crate::audit_key::load(&config.audit_key_path())?
+            .map(|key| crate::audit_key::public_hex(&key));
         state.health = tasks.health().clone();
         state.limits = Arc::new(RateLimiter::new(api_db.clone(), config.rate_limits()));
         let server = lyceum_api::serve(listener, state, config.http_workers)

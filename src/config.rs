@@ -8,6 +8,7 @@ use serde::Deserialize;
 use std::fmt;
 use std::num::{NonZeroU16, NonZeroU32};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// A value that must not be logged.
 #[derive(Clone, Deserialize, PartialEq, Eq)]
@@ -61,6 +62,11 @@ pub struct Config {
     pub partitions: u16,
     /// The bearer token `/metrics` asks for; without one it is open.
     pub metrics_token: Option<Secret>,
+    /// The file of the audit signing key; `None` is `audit-signing.key` in `data_dir`.
+    pub audit_key: Option<PathBuf>,
+    /// When the sealer signs a checkpoint: after this many events, or this long after the last.
+    pub seal_every_events: u64,
+    pub seal_every: Duration,
 }
 
 impl Default for Config {
@@ -80,6 +86,9 @@ impl Default for Config {
             rate_limit_window: limits.caller.window(),
             partitions: lyceum_projections::partition::DEFAULT_PARTITIONS,
             metrics_token: None,
+            audit_key: None,
+            seal_every_events: 1_000,
+            seal_every: Duration::from_secs(10),
         }
     }
 }
@@ -101,13 +110,18 @@ pub struct FileConfig {
     pub rate_limit_window: Option<NonZeroU32>,
     pub partitions: Option<NonZeroU16>,
     pub metrics_token: Option<Secret>,
+    pub audit_key: Option<PathBuf>,
+    pub seal_every_events: Option<NonZeroU32>,
+    pub seal_every_seconds: Option<NonZeroU32>,
 }
 
 /// The settings with no flag of their own, read from `LYCEUM_…` variables.
-const ENV_ONLY: [&str; 3] = [
+const ENV_ONLY: [&str; 5] = [
     "LYCEUM_RATE_LIMIT",
     "LYCEUM_RATE_LIMIT_ANONYMOUS",
     "LYCEUM_RATE_LIMIT_WINDOW",
+    "LYCEUM_SEAL_EVERY_EVENTS",
+    "LYCEUM_SEAL_EVERY_SECONDS",
 ];
 
 /// Sets how many partitions each read model has (see [`Config::partitions`]).
@@ -129,7 +143,7 @@ impl FileConfig {
 
     /// The settings that have no flag, from `var` (the environment, or a test's map).
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
-        let [limit, anonymous, window] = ENV_ONLY.map(|name| {
+        let [limit, anonymous, window, seal_events, seal_seconds] = ENV_ONLY.map(|name| {
             var(name)
                 .map(|value| {
                     value.trim().parse::<NonZeroU32>().with_context(|| {
@@ -156,6 +170,8 @@ impl FileConfig {
             rate_limit: limit?,
             rate_limit_anonymous: anonymous?,
             rate_limit_window: window?,
+            seal_every_events: seal_events?,
+            seal_every_seconds: seal_seconds?,
             partitions,
             ..Self::default()
         })
@@ -204,7 +220,25 @@ impl Config {
                 .or(file.partitions)
                 .map_or(defaults.partitions, |n| n.get().min(MAX_PARTITIONS)),
             metrics_token: over.metrics_token.or(file.metrics_token),
+            audit_key: over.audit_key.or(file.audit_key),
+            seal_every_events: over
+                .seal_every_events
+                .or(file.seal_every_events)
+                .map_or(defaults.seal_every_events, |n| u64::from(n.get())),
+            seal_every: over
+                .seal_every_seconds
+                .or(file.seal_every_seconds)
+                .map_or(defaults.seal_every, |n| {
+                    Duration::from_secs(u64::from(n.get()))
+                }),
         }
+    }
+
+    /// Where the audit signing key is kept.
+    pub fn audit_key_path(&self) -> PathBuf {
+        self.audit_key
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("audit-signing.key"))
     }
 
     /// The API's rate limits: per key or session, and per address without one.

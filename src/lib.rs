@@ -2,6 +2,7 @@
 //! bus, the workers and the HTTP server together. `main.rs` only parses the command line.
 
 pub mod application;
+pub mod audit_key;
 pub mod cli;
 pub mod config;
 pub mod telemetry;

@@ -34,6 +34,9 @@ pub struct AppState {
     pub payments: Payments,
     /// The bearer token `/metrics` asks for; `None` leaves it open.
     pub metrics_token: Option<String>,
+    /// The public key (64 hex digits) that signs the log's checkpoints, from the key file;
+    /// `None` where this process has none (then the latest checkpoint's key is served).
+    pub audit_public_key: Option<String>,
 }
 
 impl AppState {
@@ -51,6 +54,7 @@ impl AppState {
             health: Health::default(),
             payments: Payments::default(),
             metrics_token: None,
+            audit_public_key: None,
         }
     }
 }

@@ -131,14 +131,14 @@ pub async fn start_app(production: bool) -> Started {
         ..Config::default()
     };
     let mut database_url = None;
+    // Embedded mode's database and, on both backends, the audit key live here.
+    config.data_dir =
+        std::env::temp_dir().join(format!("lyceum-bench-{}", Uuid::new_v4().simple()));
     if production {
         let url = lyceum_store::testing::fresh_postgres_url().await.unwrap();
         database_url = Some(url.clone());
         config.database_url = Some(Secret::new(url));
         config.amqp_url = Some(Secret::new(AMQP_URL));
-    } else {
-        config.data_dir =
-            std::env::temp_dir().join(format!("lyceum-bench-{}", Uuid::new_v4().simple()));
     }
     let app = lyceum::Application::build(&config).await.unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());

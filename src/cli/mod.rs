@@ -1,5 +1,7 @@
 //! Command-line parsing and the subcommands.
 
+mod audit;
+mod export;
 mod keys;
 mod replay;
 mod verify;
@@ -66,6 +68,9 @@ pub struct Cli {
         hide_env_values = true
     )]
     metrics_token: Option<String>,
+    /// The file of the audit signing key, made on first start [default: DATA_DIR/audit-signing.key].
+    #[arg(long, env = "LYCEUM_AUDIT_KEY", global = true)]
+    audit_key: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -94,8 +99,49 @@ enum Command {
         #[arg(long, value_parser = clap::value_parser!(u16).range(1..=256))]
         partitions: Option<u16>,
     },
-    /// Check every stored event against its stream's hash chain; exits non-zero on a failure.
-    Verify,
+    /// Check every stored event against its stream's hash chain, and the log against the
+    /// signed checkpoints; exits non-zero on a failure.
+    Verify {
+        /// The public key (64 hex digits) the checkpoints must be signed with [default: the
+        /// key file's; without one, the key stored with the checkpoints, which proves less].
+        #[arg(long)]
+        public_key: Option<String>,
+    },
+    /// Write the log (or one space's events, or a range of positions) to stdout as NDJSON in
+    /// the `lyceum-export-v1` format, with hashes and the signed checkpoints that cover it.
+    Export {
+        /// Only this space's events (each with its inclusion proof).
+        #[arg(long)]
+        space: Option<uuid::Uuid>,
+        /// The first position to export.
+        #[arg(long, value_parser = clap::value_parser!(i64).range(1..))]
+        from: Option<i64>,
+        /// The last position to export.
+        #[arg(long, value_parser = clap::value_parser!(i64).range(1..))]
+        to: Option<i64>,
+        /// Also write the members' keys to this file, to restore their personal data with
+        /// `import-log --member-keys`. Keep it apart from the export: it is personal data.
+        #[arg(long)]
+        member_keys: Option<PathBuf>,
+    },
+    /// Restore the log from a complete export into this empty store: verifies the whole file
+    /// first (writing nothing if it fails), then rebuilds every read model and seals the log.
+    ImportLog {
+        /// The export file.
+        file: PathBuf,
+        /// The public key (64 hex digits) the file's checkpoints must be signed with [default:
+        /// the one its header names].
+        #[arg(long)]
+        public_key: Option<String>,
+        /// The members' keys, as `export --member-keys` wrote them.
+        #[arg(long)]
+        member_keys: Option<PathBuf>,
+    },
+    /// The audit signing key and checkpoints.
+    Audit {
+        #[command(subcommand)]
+        command: audit::AuditCommand,
+    },
     /// Manage API keys.
     Keys {
         #[command(subcommand)]
@@ -128,6 +174,7 @@ impl Cli {
             allow_private_webhooks: self.allow_private_webhooks.then_some(true),
             payment_provider: self.payment_provider.clone(),
             metrics_token: self.metrics_token.clone().map(Secret::new),
+            audit_key: self.audit_key.clone(),
             ..FileConfig::from_env()?
         };
         Ok(Config::layered(file, over))
@@ -203,7 +250,34 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             projection,
             partitions,
         } => replay::run(&config, &projections(projection.as_deref())?, partitions).await,
-        Command::Verify => verify::run(&config).await,
+        Command::Verify { public_key } => verify::run(&config, public_key.as_deref()).await,
+        Command::Export {
+            space,
+            from,
+            to,
+            member_keys,
+        } => {
+            let range = lyceum_store::chain::export::Range {
+                space_id: space.map(|space| space.to_string()),
+                from,
+                to,
+            };
+            export::export(&config, range, member_keys.as_deref()).await
+        }
+        Command::ImportLog {
+            file,
+            public_key,
+            member_keys,
+        } => {
+            export::import_log(
+                &config,
+                &file,
+                public_key.as_deref(),
+                member_keys.as_deref(),
+            )
+            .await
+        }
+        Command::Audit { command } => audit::run(&config, command).await,
         Command::Keys { command } => keys::run(&config, command).await,
     }
 }

@@ -55,7 +55,15 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     crate::rate_limits::MIGRATION,
     FEED_ORDERS,
     EVENT_CHAIN,
+    AUDIT_TREE,
 ];
+
+/// The sealer's Merkle tree and signed checkpoints (see [`crate::chain::tree`]).
+const AUDIT_TREE: Migration = Migration {
+    id: "store-0014-audit-tree",
+    postgres: crate::chain::tree::TABLES,
+    sqlite: crate::chain::tree::TABLES,
+};
 
 /// Each event's hash, chained per stream (see [`crate::chain`]); `lyceum_append` writes it.
 const EVENT_CHAIN: Migration = Migration {

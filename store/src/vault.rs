@@ -194,3 +194,41 @@ mod tests {
         Ok(())
     }
 }
+
+/// One member's key, as `lyceum export --member-keys` writes it beside an export to restore the
+/// read models' personal data elsewhere. Erased members have none.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MemberKey {
+    pub member_id: String,
+    pub space_id: String,
+    pub secret: String,
+}
+
+/// Every member key held.
+pub async fn all_keys(conn: &mut AnyConnection) -> Result<Vec<MemberKey>, StoreError> {
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT member_id, space_id, secret FROM member_keys ORDER BY member_id")
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(member_id, space_id, secret)| MemberKey {
+            member_id,
+            space_id,
+            secret,
+        })
+        .collect())
+}
+
+/// Stores `keys` (into a store being restored).
+pub async fn restore_keys(conn: &mut AnyConnection, keys: &[MemberKey]) -> Result<(), StoreError> {
+    for key in keys {
+        sqlx::query("INSERT INTO member_keys (member_id, space_id, secret) VALUES ($1, $2, $3)")
+            .bind(&key.member_id)
+            .bind(&key.space_id)
+            .bind(&key.secret)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}

@@ -199,7 +199,7 @@ async fn tamper(db: &Db, backend: Backend, sql: &str) {
 }
 
 async fn first_failure(db: &Db) -> Option<(i64, Breach)> {
-    let report = verify(db, &mut |_, _| {}).await.unwrap();
+    let report = verify(db, None, &mut |_, _| {}).await.unwrap();
     report
         .failure
         .map(|failure| (failure.position, failure.breach))
@@ -207,7 +207,7 @@ async fn first_failure(db: &Db) -> Option<(i64, Breach)> {
 
 async fn tampering_is_found(backend: Backend) {
     let (db, _) = small_log(backend).await;
-    let report = verify(&db, &mut |_, _| {}).await.unwrap();
+    let report = verify(&db, None, &mut |_, _| {}).await.unwrap();
     assert_eq!(
         (report.checked, report.streams, report.failure),
         (5, 2, None)

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod analytics;
+mod audit;
 mod bad_input;
 mod ban_billing;
 mod billing_terms;
@@ -22,6 +23,7 @@ mod dunning;
 mod engagement;
 mod entitlements;
 mod erasure;
+mod export;
 mod feed;
 mod gamification_bad_input;
 mod gap;

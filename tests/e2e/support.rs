@@ -141,6 +141,8 @@ impl TestApp {
                     .expect("Postgres must be running on 127.0.0.1:5432");
                 config.database_url = Some(Secret::new(url));
                 config.amqp_url = Some(Secret::new(AMQP_URL));
+                // The audit key lives outside the database, in a directory of the test's own.
+                config.data_dir = std::env::temp_dir().join(unique("lyceum-test-"));
             }
         }
         configure(&mut config);
@@ -211,12 +213,10 @@ impl TestApp {
             }
             let _ = connection.close(200, "test done".into()).await;
         }
-        match &self.config.database_url {
-            Some(url) => drop_database(url.expose()).await,
-            None => {
-                let _ = std::fs::remove_dir_all(&self.config.data_dir);
-            }
+        if let Some(url) = &self.config.database_url {
+            drop_database(url.expose()).await;
         }
+        let _ = std::fs::remove_dir_all(&self.config.data_dir);
     }
 
     pub async fn call(
@@ -457,7 +457,7 @@ pub async fn reply(request: reqwest::RequestBuilder) -> Reply {
     }
 }
 
-async fn drop_database(url: &str) {
+pub async fn drop_database(url: &str) {
     use sqlx::{Connection, Executor};
     let Some((server, name)) = url.rsplit_once('/') else {
         return;

@@ -66,6 +66,7 @@ said in the fields' descriptions.",
         (name = "webhooks", description = "Outgoing webhooks: endpoints, deliveries and replays"),
         (name = "stripe", description = "Inbound Stripe webhooks: signing secrets, and signed events that refund or dispute orders"),
         (name = "events", description = "The event history, for auditors"),
+        (name = "audit", description = "Tamper evidence, for auditors: the signing key, signed checkpoints and Merkle proofs"),
         (name = "engagement", description = "Members' views, likes, shares, comments and course progress; counters and training features"),
         (name = "moderation", description = "Hiding and removing comments, muting and banning members, and the report queue"),
                 (name = "check-ins", description = "Daily check-in projects, members' check-ins and streaks"),
@@ -113,8 +114,18 @@ fn error_statuses(path: &str, method: &str, waits: bool) -> Vec<u16> {
         || path.starts_with("/v1/events")
         || path.starts_with("/v1/streams")
         || path.starts_with("/v1/auth/")
+        || (path.starts_with("/v1/audit/") && path != "/v1/audit/public-key")
     {
         statuses.push(403);
+    }
+    // A proof names an event or tree sizes: unknown, unsealed or out of range; an export
+    // needs the signing key, and a range that is one.
+    if path.starts_with("/v1/audit/proofs/") || path == "/v1/audit/export" {
+        statuses.extend([404, 422]);
+    }
+    // There is no key to show until the first sealer has started.
+    if path == "/v1/audit/public-key" {
+        statuses.push(404);
     }
     // A tier change charges the prorated amount at once and is refused when that is declined;
     // every other charge answers with its outcome in the resource.

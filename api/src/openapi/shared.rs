@@ -9,10 +9,11 @@ use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::{Required, ResponseBuilder, response::Response};
 
-/// Operations that need no key: sign-up and sign-in, and Stripe's deliveries, which are
-/// authenticated by their signature.
+/// Operations that need no key: sign-up and sign-in, Stripe's deliveries, which are
+/// authenticated by their signature, and the public key that verifies the log's checkpoints.
 pub fn anonymous(path: &str) -> bool {
-    path.ends_with("/auth/sign-up")
+    path == "/v1/audit/public-key"
+        || path.ends_with("/auth/sign-up")
         || path.ends_with("/auth/sign-in")
         || path.starts_with("/v1/webhooks/stripe/")
 }

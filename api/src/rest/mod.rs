@@ -4,6 +4,7 @@
 
 pub mod activity;
 pub mod analytics;
+pub mod audit;
 pub mod call;
 pub mod check_ins;
 pub mod comments;
@@ -101,6 +102,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(webhooks::replay_webhook)
         .service(stripe::add_stripe_secret)
         .service(stripe::receive_stripe_event)
+        .service(audit::get_public_key)
+        .service(audit::list_checkpoints)
+        .service(audit::get_inclusion_proof)
+        .service(audit::get_consistency_proof)
+        .service(audit::export)
         .service(events::list_events)
         .service(events::get_stream)
         .service(health::healthz)

@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod analytics;
+pub mod audit;
 pub mod catalog;
 pub mod check_ins;
 pub mod checkout;

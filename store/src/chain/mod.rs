@@ -4,7 +4,14 @@
 //! stored before the chain existed have no stored hash: their hash is the same function of
 //! their fields and their predecessors', folded from the start of their stream when needed.
 
+mod against_tree;
+pub mod export;
+pub mod import;
+pub mod sealed;
+pub mod tree;
 pub mod verify;
+
+pub use against_tree::TreeBreach;
 
 use crate::error::StoreError;
 use lyceum_audit::{EventFields, Hash, event_hash};
@@ -222,6 +229,11 @@ pub(crate) async fn stream_hash(
         };
     }
     Ok(hash)
+}
+
+/// A reading connection, for the functions of [`tree`] and [`sealed`].
+pub async fn reader(db: &crate::Db) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, StoreError> {
+    Ok(db.reader().acquire().await?)
 }
 
 /// A stored hash.

@@ -2,8 +2,10 @@
 //! stream's versions follow one another from 1, and each stored hash is the one its fields and
 //! its predecessor's hash give. The first event that breaks either rule is reported with the
 //! reason, so an auditor knows where to look. What the chains cannot show (a tail cut off after
-//! the last event, or a whole stream removed) is for the signed checkpoints to catch.
+//! the last event, or a stream's last events removed) the signed checkpoints catch: the same
+//! walk checks the log against the sealed tree (`against_tree.rs`).
 
+use super::against_tree::{AgainstTree, TreeBreach};
 use super::{HASHED_COLUMNS, HashedRow, parse};
 use crate::db::Db;
 use crate::error::StoreError;
@@ -29,6 +31,8 @@ pub enum Breach {
     HashRemoved,
     /// Its stored hash is not a hash at all.
     Unreadable,
+    /// It (or the log from it on) does not match the sealed tree or a signed checkpoint.
+    Tree(TreeBreach),
 }
 
 impl fmt::Display for Breach {
@@ -43,6 +47,7 @@ impl fmt::Display for Breach {
             }
             Breach::HashRemoved => write!(f, "edited: its hash was removed"),
             Breach::Unreadable => write!(f, "edited: its stored hash is unreadable"),
+            Breach::Tree(breach) => breach.fmt(f),
         }
     }
 }
@@ -51,8 +56,8 @@ impl fmt::Display for Breach {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
     pub position: i64,
-    pub stream: String,
-    pub version: i64,
+    /// `aggregate_type/aggregate_id` and version of the event there, if the log has one.
+    pub event: Option<(String, i64)>,
     pub breach: Breach,
 }
 
@@ -65,6 +70,9 @@ pub struct Report {
     pub legacy: u64,
     /// How many streams the events checked belong to.
     pub streams: usize,
+    /// Signed checkpoints checked, and stored.
+    pub checkpoints_checked: usize,
+    pub checkpoints: usize,
     pub failure: Option<Failure>,
 }
 
@@ -74,8 +82,15 @@ struct Head {
     hash: Hash,
 }
 
-/// Checks every event in position order; `progress(done, total)` after each page.
-pub async fn verify(db: &Db, progress: &mut dyn FnMut(u64, u64)) -> Result<Report, StoreError> {
+/// Checks every event in position order against its chain, and the log against the sealed
+/// tree and the checkpoints, whose signatures must be `key`'s (none: signatures are not
+/// checked); `progress(done, total)` after each page.
+pub async fn verify(
+    db: &Db,
+    key: Option<[u8; 32]>,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Report, StoreError> {
+    let mut tree = AgainstTree::load(db, key).await?;
     let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events")
         .fetch_one(db.reader())
         .await?;
@@ -85,6 +100,8 @@ pub async fn verify(db: &Db, progress: &mut dyn FnMut(u64, u64)) -> Result<Repor
         checked: 0,
         legacy: 0,
         streams: 0,
+        checkpoints_checked: 0,
+        checkpoints: tree.checkpoints(),
         failure: None,
     };
     let mut chained = false;
@@ -111,7 +128,7 @@ pub async fn verify(db: &Db, progress: &mut dyn FnMut(u64, u64)) -> Result<Repor
                 .get(&key)
                 .map_or((0, Hash::ZERO), |head| (head.version, head.hash));
             let computed = event.computed(&previous);
-            let breach = if event.version > version + 1 {
+            let mut breach = if event.version > version + 1 {
                 Some(Breach::Missing { after: version })
             } else if event.version <= version {
                 Some(Breach::Reordered { after: version })
@@ -132,14 +149,29 @@ pub async fn verify(db: &Db, progress: &mut dyn FnMut(u64, u64)) -> Result<Repor
                     }
                 }
             };
+            // The first bad position is the lower of the chain's (this event) and the tree's
+            // (this event, or a sealed one before it that is gone).
+            let mut at = position;
+            match tree.event(db, position, &computed).await? {
+                Some((earlier, tree_breach)) if earlier < position || breach.is_none() => {
+                    at = earlier;
+                    breach = Some(Breach::Tree(tree_breach));
+                }
+                _ => {}
+            }
             if let Some(breach) = breach {
                 report.failure = Some(Failure {
-                    position,
-                    stream: format!("{}/{}", event.aggregate_type, event.aggregate_id),
-                    version: event.version,
+                    position: at,
+                    event: (at == position).then(|| {
+                        (
+                            format!("{}/{}", event.aggregate_type, event.aggregate_id),
+                            event.version,
+                        )
+                    }),
                     breach,
                 });
                 report.streams = heads.len();
+                report.checkpoints_checked = tree.checked_checkpoints;
                 return Ok(report);
             }
             heads.insert(
@@ -154,5 +186,13 @@ pub async fn verify(db: &Db, progress: &mut dyn FnMut(u64, u64)) -> Result<Repor
         progress(report.checked, total);
     }
     report.streams = heads.len();
+    if let Some((position, breach)) = tree.end(db, after).await? {
+        report.failure = Some(Failure {
+            position,
+            event: None,
+            breach: Breach::Tree(breach),
+        });
+    }
+    report.checkpoints_checked = tree.checked_checkpoints;
     Ok(report)
 }
