@@ -33,6 +33,7 @@ pub use moderation::*;
 mod activity;
 pub use activity::*;
 pub mod analytics;
+pub mod history;
 pub mod ids;
 pub mod ledger;
 pub mod offers;

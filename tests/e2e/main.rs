@@ -54,6 +54,7 @@ mod scheduler;
 mod schema_rules;
 mod search;
 mod side_writes;
+mod stream_state;
 mod stripe;
 mod stripe_billing;
 mod subscriptions;

@@ -30,6 +30,7 @@ pub mod referrals;
 pub mod reports;
 pub mod search;
 pub mod spaces;
+pub mod streams;
 pub mod stripe;
 pub mod subscriptions;
 pub mod terms;
@@ -102,7 +103,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(stripe::add_stripe_secret)
         .service(stripe::receive_stripe_event)
         .service(events::list_events)
-        .service(events::get_stream)
+        .service(streams::get_stream)
+        .service(streams::get_stream_state)
         .service(health::healthz)
         .service(health::readyz)
         .service(check_ins::create_check_in_project)
