@@ -47,6 +47,7 @@ mod purchases;
 mod questions;
 mod rate_limits;
 mod replay;
+mod replay_until;
 mod retention;
 mod revisions;
 mod scheduled;

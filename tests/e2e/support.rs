@@ -457,7 +457,7 @@ pub async fn reply(request: reqwest::RequestBuilder) -> Reply {
     }
 }
 
-async fn drop_database(url: &str) {
+pub async fn drop_database(url: &str) {
     use sqlx::{Connection, Executor};
     let Some((server, name)) = url.rsplit_once('/') else {
         return;
