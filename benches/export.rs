@@ -77,7 +77,12 @@ async fn main() {
 
     let key = signing_key(&[7; 32]);
     let started = Instant::now();
-    let sealer = Sealer::new(db.clone(), key.clone(), Cadence::default(), Arc::new(SystemClock));
+    let sealer = Sealer::new(
+        db.clone(),
+        key.clone(),
+        Cadence::default(),
+        Arc::new(SystemClock),
+    );
     let sealed = sealer.seal_now().await.unwrap();
     println!("seal from an empty tree      {}", rate(total, started));
     assert_eq!(sealed as usize, total);
@@ -113,12 +118,17 @@ async fn main() {
     let summary = lyceum_verify::verify(public_key(&key), reader)
         .unwrap()
         .unwrap();
-    println!("verify offline               {}  ({summary})", rate(total, started));
+    println!(
+        "verify offline               {}  ({summary})",
+        rate(total, started)
+    );
 
     let (restored, _) = fresh_postgres().await;
     let started = Instant::now();
     let open = || std::fs::File::open(&path).map(std::io::BufReader::new);
-    import(&restored, open, public_key(&key), &[]).await.unwrap();
+    import(&restored, open, public_key(&key), &[])
+        .await
+        .unwrap();
     println!("import (verify, then write)  {}", rate(total, started));
     let started = Instant::now();
     rebuild_all(&restored, &Projection::ALL, &mut |_, _| {})

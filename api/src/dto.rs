@@ -34,6 +34,7 @@ mod activity;
 pub use activity::*;
 pub mod analytics;
 pub mod audit;
+pub mod history;
 pub mod ids;
 pub mod ledger;
 pub mod offers;

@@ -49,7 +49,8 @@ impl ContentKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ContentStatus {
     Draft,
     Published,
@@ -146,12 +147,12 @@ pub enum ContentCommand {
     },
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Content {
     pub state: Option<ContentState>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ContentState {
     pub space_id: SpaceId,
     pub kind: ContentKind,

@@ -90,12 +90,12 @@ impl DomainEvent for SpaceEvent {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Space {
     pub created: Option<SpaceState>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SpaceState {
     pub slug: Slug,
     pub name: String,

@@ -145,12 +145,12 @@ impl DomainEvent for WebhookEvent {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct WebhookEndpoint {
     pub state: Option<EndpointState>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct EndpointState {
     pub space_id: SpaceId,
     pub active: bool,

@@ -4,6 +4,7 @@ mod audit;
 mod export;
 mod keys;
 mod replay;
+mod replay_until;
 mod verify;
 
 use crate::application::{Application, Roles, Stop, Wiring, start_workers};
@@ -89,15 +90,34 @@ enum Command {
         #[arg(long)]
         projection: Option<String>,
     },
-    /// Rebuild read models from position 0.
+    /// Rebuild read models from position 0; with --until, as of a position, into another store.
+    ///
+    /// Without --until the read models of the store named by --database-url or --data-dir are
+    /// rebuilt in place. With --until POSITION and --into-data-dir or --into-database-url, that
+    /// store is the source and is only read: its events up to POSITION, and the keys of the
+    /// members among them, are copied into the target (migrated first; it must hold no
+    /// event), and the read models are rebuilt there, as they stood at POSITION, for
+    /// inspection. The target then holds the same personal data as the source; remove it when
+    /// done.
     Replay {
         /// Only this projection: spaces, tiers, members or content.
         #[arg(long)]
         projection: Option<String>,
         /// Split the rebuilt read models into this many partitions (then start every process
-        /// with the same `LYCEUM_PARTITIONS`); without it they keep the split they have.
+        /// with the same `LYCEUM_PARTITIONS`); without it they keep the split they have (with
+        /// --until: LYCEUM_PARTITIONS).
         #[arg(long, value_parser = clap::value_parser!(u16).range(1..=256))]
         partitions: Option<u16>,
+        /// Rebuild as of this global position (a write's `Lyceum-Position`), into the store
+        /// named by --into-data-dir or --into-database-url.
+        #[arg(long, requires = "into", value_parser = clap::value_parser!(i64).range(0..))]
+        until: Option<i64>,
+        /// With --until: the target, an empty embedded (SQLite) store in this directory.
+        #[arg(long, group = "into", requires = "until")]
+        into_data_dir: Option<PathBuf>,
+        /// With --until: the target, an empty Postgres database.
+        #[arg(long, group = "into", requires = "until")]
+        into_database_url: Option<String>,
     },
     /// Check every stored event against its stream's hash chain, and the log against the
     /// signed checkpoints; exits non-zero on a failure.
@@ -249,7 +269,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Replay {
             projection,
             partitions,
-        } => replay::run(&config, &projections(projection.as_deref())?, partitions).await,
+            until,
+            into_data_dir,
+            into_database_url,
+        } => {
+            let projections = projections(projection.as_deref())?;
+            let target = match (into_data_dir, into_database_url) {
+                (Some(dir), _) => Some(replay_until::Target::DataDir(dir)),
+                (None, Some(url)) => Some(replay_until::Target::DatabaseUrl(Secret::new(url))),
+                (None, None) => None,
+            };
+            match (until, target) {
+                (Some(until), Some(target)) => {
+                    replay_until::run(&config, until, target, &projections, partitions).await
+                }
+                _ => replay::run(&config, &projections, partitions).await,
+            }
+        }
         Command::Verify { public_key } => verify::run(&config, public_key.as_deref()).await,
         Command::Export {
             space,

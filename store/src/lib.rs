@@ -10,6 +10,7 @@ pub mod chain;
 pub mod checkpoints;
 pub mod clock;
 pub mod command;
+pub mod copy;
 pub mod db;
 pub mod error;
 pub mod event;

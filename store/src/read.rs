@@ -18,8 +18,19 @@ pub async fn stream(
     aggregate_type: &str,
     aggregate_id: Uuid,
 ) -> Result<Vec<StoredEvent>, StoreError> {
+    stream_through(db, aggregate_type, aggregate_id, i64::MAX).await
+}
+
+/// One aggregate's events up to and including `position`, in version order: its history as
+/// the log held it when `position` was the last event.
+pub async fn stream_through(
+    db: &Db,
+    aggregate_type: &str,
+    aggregate_id: Uuid,
+    position: i64,
+) -> Result<Vec<StoredEvent>, StoreError> {
     let mut conn = db.writer().acquire().await?;
-    stream_until(&mut conn, aggregate_type, aggregate_id, i64::MAX).await
+    stream_until(&mut conn, aggregate_type, aggregate_id, position).await
 }
 
 /// One aggregate's events up to and including `position`, in version order, read on `conn`

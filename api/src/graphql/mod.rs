@@ -17,6 +17,7 @@ mod error;
 mod extension;
 mod gamification;
 mod gamification_fields;
+mod history;
 mod limits;
 mod live;
 mod loaders;
@@ -71,6 +72,7 @@ pub struct Query(
     gamification::GamificationQuery,
     catalog::CatalogQuery,
     engagement_query::EngagementQuery,
+    history::HistoryQuery,
 );
 
 /// The schema type.

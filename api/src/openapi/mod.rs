@@ -133,8 +133,12 @@ fn error_statuses(path: &str, method: &str, waits: bool) -> Vec<u16> {
         statuses.push(402);
     }
     // A key reading a member's progress must name the member; a leaderboard of all time takes
-    // no week.
-    if !write && (path.ends_with("/progress") || path.ends_with("/leaderboard")) {
+    // no week; a history is cut at a position or at a time, not both.
+    if !write
+        && (path.ends_with("/progress")
+            || path.ends_with("/leaderboard")
+            || path.starts_with("/v1/streams/"))
+    {
         statuses.push(422);
     }
     if write {

@@ -10,6 +10,9 @@ use crate::service::{catalog, reports};
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::{OpenApi as Document, RefOr};
 
+const STREAM: &str = "/v1/streams/{aggregate_type}/{aggregate_id}";
+const STREAM_STATE: &str = "/v1/streams/{aggregate_type}/{aggregate_id}/state";
+
 /// `(path, parameter, rule)` of the filters that are checked.
 fn rules() -> Vec<(&'static str, &'static str, Rule)> {
     let one_of = |values: &[&str]| Rule::OneOf(values.iter().map(|v| (*v).to_owned()).collect());
@@ -20,6 +23,10 @@ fn rules() -> Vec<(&'static str, &'static str, Rule)> {
         ("/v1/events", "after", Rule::Pattern(patterns::position())),
         ("/v1/events", "since", time()),
         ("/v1/events", "until", time()),
+        (STREAM, "as_of_position", Rule::AtLeast(0)),
+        (STREAM, "as_of", time()),
+        (STREAM_STATE, "as_of_position", Rule::AtLeast(0)),
+        (STREAM_STATE, "as_of", time()),
         (
             "/v1/spaces/{space}/content",
             "status",

@@ -1,5 +1,6 @@
-//! The event history for auditors: the global feed in position order and one aggregate's
-//! stream. Admin keys see everything; auditor keys see their own space.
+//! The event history for auditors: the global feed in position order (one aggregate's stream
+//! and its state are `streams.rs`'s). Admin keys see everything; auditor keys see their own
+//! space.
 
 use super::call::Call;
 use crate::auth::Role;
@@ -7,7 +8,7 @@ use crate::dto::Event;
 use crate::error::ApiError;
 use crate::pagination::{MAX_LIMIT, Paged};
 use actix_web::get;
-use actix_web::web::{Json, Path, Query};
+use actix_web::web::{Json, Query};
 use lyceum_store::read::{Filter, read_after};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -24,7 +25,7 @@ pub struct FeedQuery {
     pub limit: Option<i64>,
     /// Comma-separated event types, such as `SpaceCreated,MemberAdded`.
     pub types: Option<String>,
-    /// Only events of this aggregate type: `space`, `tier`, `member` or `content`.
+    /// Only events of this aggregate type, such as `space`, `tier`, `member` or `content`.
     pub aggregate_type: Option<String>,
     /// Only events of this aggregate.
     pub aggregate_id: Option<Uuid>,
@@ -103,36 +104,4 @@ pub async fn list_events(
         data: events.into_iter().map(Event::from).collect(),
         next_cursor,
     }))
-}
-
-/// Read one aggregate's history
-///
-/// Returns every event of one aggregate (`space`, `tier`, `member` or `content`) in version
-/// order. Admin or auditor keys; an auditor sees only its space's aggregates.
-#[utoipa::path(
-    tag = "events",
-    params(("aggregate_type" = String, Path, description = "`space`, `tier`, `member` or `content`"),
-        ("aggregate_id" = Uuid, Path, description = "The aggregate's id")),
-    responses((status = 200, description = "The stream, oldest first.", body = Vec<Event>)),
-)]
-#[get("/v1/streams/{aggregate_type}/{aggregate_id}")]
-#[tracing::instrument(skip_all)]
-pub async fn get_stream(
-    call: Call,
-    path: Path<(String, String)>,
-) -> Result<Json<Vec<Event>>, ApiError> {
-    call.auth.require_history_reader()?;
-    let (aggregate_type, id) = path.into_inner();
-    let id = crate::service::parse_id(&id, "aggregate")?;
-    let events = lyceum_store::read::stream(&call.state.db, &aggregate_type, id).await?;
-    let visible = match call.auth.0.role {
-        Role::Admin => true,
-        _ => events
-            .iter()
-            .all(|e| e.space_id.is_some() && e.space_id == call.auth.0.space_id),
-    };
-    if events.is_empty() || !visible {
-        return Err(ApiError::not_found("stream"));
-    }
-    Ok(Json(events.into_iter().map(Event::from).collect()))
 }

@@ -31,6 +31,7 @@ pub mod referrals;
 pub mod reports;
 pub mod search;
 pub mod spaces;
+pub mod streams;
 pub mod stripe;
 pub mod subscriptions;
 pub mod terms;
@@ -108,7 +109,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(audit::get_consistency_proof)
         .service(audit::export)
         .service(events::list_events)
-        .service(events::get_stream)
+        .service(streams::get_stream)
+        .service(streams::get_stream_state)
         .service(health::healthz)
         .service(health::readyz)
         .service(check_ins::create_check_in_project)

@@ -11,6 +11,7 @@ pub mod comments;
 pub mod content;
 pub mod engagement;
 pub mod feed;
+pub mod history;
 pub mod identity;
 pub mod keys;
 pub mod ledger;

@@ -84,12 +84,12 @@ impl DomainEvent for QuestionEvent {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Question {
     pub state: Option<QuestionState>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct QuestionState {
     pub space_id: SpaceId,
     pub asker: MemberId,

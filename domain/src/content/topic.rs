@@ -85,12 +85,12 @@ impl DomainEvent for TopicEvent {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Topic {
     pub state: Option<TopicState>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TopicState {
     pub space_id: SpaceId,
     pub name: String,

@@ -118,7 +118,8 @@ impl DomainEvent for CommentEvent {
 }
 
 /// Where a comment stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CommentStatus {
     Visible,
     /// Hidden by a moderator: only its author and the creator see it.
@@ -140,12 +141,12 @@ impl CommentStatus {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Comment {
     pub state: Option<CommentState>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CommentState {
     pub id: CommentId,
     pub space_id: SpaceId,

@@ -87,7 +87,7 @@ impl DomainEvent for InteractionEvent {
 }
 
 /// What one member did with one item so far.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Interaction {
     /// The latest day a view was counted.
     pub last_viewed: Option<NaiveDate>,

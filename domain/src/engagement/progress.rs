@@ -44,7 +44,7 @@ impl DomainEvent for ProgressEvent {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct CourseProgress {
     pub completed: BTreeSet<ContentId>,
     pub course_completed: bool,

@@ -82,12 +82,12 @@ impl DomainEvent for ReportEvent {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Report {
     pub state: Option<ReportState>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReportState {
     pub id: ReportId,
     pub space_id: SpaceId,

@@ -73,7 +73,7 @@ impl DomainEvent for CheckInEvent {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct CheckInLog {
     /// Whose log this is, once it has a check-in.
     pub owner: Option<(CheckInProjectId, MemberId)>,

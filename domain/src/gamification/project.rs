@@ -27,7 +27,7 @@ pub fn local_day(now: DateTime<Utc>, utc_offset_minutes: i32) -> NaiveDate {
 }
 
 /// The days a project runs and the calendar they are counted in. Valid by construction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Schedule {
     starts_on: NaiveDate,
     ends_on: Option<NaiveDate>,
@@ -118,12 +118,12 @@ impl DomainEvent for CheckInProjectEvent {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct CheckInProject {
     pub state: Option<ProjectState>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectState {
     pub space_id: SpaceId,
     pub title: String,

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 
 /// A member's check-in record in one project.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Streak {
     /// The day of the latest check-in.
     pub last_day: Option<NaiveDate>,

@@ -120,12 +120,12 @@ impl DomainEvent for MemberEvent {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Member {
     pub state: Option<MemberState>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MemberState {
     pub space_id: SpaceId,
     pub tiers: Vec<TierId>,

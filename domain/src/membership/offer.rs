@@ -241,12 +241,12 @@ impl DomainEvent for OfferEvent {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Offer {
     pub state: Option<OfferState>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OfferState {
     pub space_id: SpaceId,
     pub code: OfferCode,

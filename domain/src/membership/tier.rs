@@ -86,12 +86,12 @@ impl DomainEvent for TierEvent {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Tier {
     pub defined: Option<TierState>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TierState {
     pub space_id: SpaceId,
     pub kind: TierKind,

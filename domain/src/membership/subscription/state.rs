@@ -12,12 +12,12 @@ use crate::membership::offer::AppliedOffer;
 use crate::money::Money;
 use chrono::{DateTime, Utc};
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Subscription {
     pub state: Option<SubscriptionState>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SubscriptionState {
     pub space_id: SpaceId,
     pub member_id: MemberId,
@@ -28,7 +28,7 @@ pub struct SubscriptionState {
     pub ended_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub enum Billing {
     Paid(PaidTerms),
     Comp {
@@ -37,7 +37,7 @@ pub enum Billing {
     },
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PaidTerms {
     /// The list price per cycle, before offers.
     pub price: Money,
@@ -56,25 +56,25 @@ pub struct PaidTerms {
     pub dunning_state: Option<DunningState>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OfferTerms {
     pub offer: AppliedOffer,
     pub from_cycle: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Period {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PendingDowngrade {
     pub tier_id: TierId,
     pub price: Money,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DunningState {
     /// The first failure of the cycle; retries are counted from it.
     pub since: DateTime<Utc>,

@@ -7,7 +7,8 @@ use crate::payment::order::{DisputeOutcome, OrderItem};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Where an order's payment stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     AwaitingPayment,
     /// The last charge failed; a later charge may still succeed.
@@ -44,7 +45,7 @@ impl OrderStatus {
 }
 
 /// The order's dispute, if the payment was disputed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Dispute {
     pub dispute_id: String,
     pub amount: Money,
@@ -53,7 +54,7 @@ pub struct Dispute {
 }
 
 /// An order, once placed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrderState {
     pub space_id: SpaceId,
     pub member_id: MemberId,
