@@ -15,13 +15,15 @@
 mod common;
 #[path = "replay/mix.rs"]
 mod mix;
+#[path = "replay/paced.rs"]
+mod paced;
 
 use common::{AMQP_URL, Run, env_number, fresh_postgres};
 use lyceum_projections::Projection;
 use lyceum_projections::checksum::checksum;
 use lyceum_projections::rebuild::rebuild_all;
+use lyceum_store::Db;
 use lyceum_store::checkpoints::{EFFECTIVE, MOVED_CHANNEL};
-use lyceum_store::{Db, append};
 use mix::{Mix, Row};
 use sqlx::postgres::PgListener;
 use std::collections::HashSet;
@@ -119,31 +121,6 @@ async fn watch(db: Db, url: String, seen: Seen, until: Arc<std::sync::atomic::At
     }
 }
 
-/// Appends `rows` (one space lane) on schedule: row `i` of the whole run is due at `i / rate`.
-/// Returns each event's position and commit time, and each append's own time.
-async fn lane(
-    db: Db,
-    rows: Vec<(usize, Row)>,
-    began: Instant,
-    rate: u64,
-) -> (Vec<(i64, Instant)>, Vec<Duration>) {
-    let mut commits = Vec::with_capacity(rows.len());
-    let mut times = Vec::with_capacity(rows.len());
-    for (i, row) in rows {
-        let due = began + Duration::from_micros(i as u64 * 1_000_000 / rate);
-        tokio::time::sleep_until(due.into()).await;
-        let started = Instant::now();
-        let position = append::append(&db, &row.append(), None)
-            .await
-            .unwrap()
-            .expect("an append has a position");
-        let committed = Instant::now();
-        times.push(committed - started);
-        commits.push((position, committed));
-    }
-    (commits, times)
-}
-
 /// One run, reported on stdout.
 async fn measure(kill_halfway: bool) {
     let rate = env_number("LYCEUM_BENCH_RATE", 1_000);
@@ -172,7 +149,7 @@ async fn measure(kill_halfway: bool) {
     let began = Instant::now();
     let tasks: Vec<_> = lanes
         .into_iter()
-        .map(|rows| tokio::spawn(lane(db.clone(), rows, began, rate)))
+        .map(|rows| tokio::spawn(paced::lane(db.clone(), rows, began, rate)))
         .collect();
     if kill_halfway {
         tokio::time::sleep(Duration::from_secs(seconds / 2)).await;

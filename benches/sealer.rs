@@ -16,11 +16,13 @@
 mod common;
 #[path = "replay/mix.rs"]
 mod mix;
+#[path = "replay/paced.rs"]
+mod paced;
 
 use common::{Run, env_number, fresh_postgres};
 use lyceum_audit::checkpoint::signing_key;
+use lyceum_store::Db;
 use lyceum_store::clock::SystemClock;
-use lyceum_store::{Db, append};
 use lyceum_workers::{Cadence, Sealer, Stop};
 use mix::{Mix, Row};
 use std::sync::Arc;
@@ -28,31 +30,6 @@ use std::time::{Duration, Instant};
 
 /// Concurrent appenders; a space's events all go through one of them, in order.
 const LANES: usize = 8;
-
-/// Appends `rows` on schedule: row `i` of the whole run is due at `i / rate`. Returns each
-/// event's position and commit time, and each append's own time.
-async fn lane(
-    db: Db,
-    rows: Vec<(usize, Row)>,
-    began: Instant,
-    rate: u64,
-) -> (Vec<(i64, Instant)>, Vec<Duration>) {
-    let mut commits = Vec::with_capacity(rows.len());
-    let mut times = Vec::with_capacity(rows.len());
-    for (i, row) in rows {
-        let due = began + Duration::from_micros(i as u64 * 1_000_000 / rate);
-        tokio::time::sleep_until(due.into()).await;
-        let started = Instant::now();
-        let position = append::append(&db, &row.append(), None)
-            .await
-            .unwrap()
-            .expect("an append has a position");
-        let committed = Instant::now();
-        times.push(committed - started);
-        commits.push((position, committed));
-    }
-    (commits, times)
-}
 
 /// When each checkpoint position was first seen, until `until` is covered.
 async fn watch(db: Db, until: Arc<std::sync::atomic::AtomicI64>) -> Vec<(Instant, i64)> {
@@ -105,7 +82,7 @@ async fn main() {
     let began = Instant::now();
     let tasks: Vec<_> = lanes
         .into_iter()
-        .map(|rows| tokio::spawn(lane(db.clone(), rows, began, rate)))
+        .map(|rows| tokio::spawn(paced::lane(db.clone(), rows, began, rate)))
         .collect();
     let mut commits = Vec::with_capacity(total);
     let mut times = Vec::with_capacity(total);
