@@ -18,10 +18,11 @@ use std::time::{Duration, Instant};
 
 on_both_backends!(checkpoints_and_proofs_verify);
 
-/// An application that signs a checkpoint every 4 events or every second.
+/// An application that signs a checkpoint every 2 events (a batch of sealing ends with at most
+/// 3 since the last) or every second.
 async fn sealing_app(backend: Backend) -> TestApp {
     TestApp::spawn_configured(backend, Arc::new(SystemClock), |config| {
-        config.seal_every_events = 4;
+        config.seal_every_events = 2;
         config.seal_every = Duration::from_secs(1);
     })
     .await
@@ -204,15 +205,18 @@ async fn truncation_and_a_replaced_key_are_found() {
     for backend in [Backend::Embedded, Backend::Production] {
         let app = sealing_app(backend).await;
         let (_, creator) = app.space("cut").await;
-        for n in 0..5 {
-            app.post(
-                &creator,
-                "/v1/spaces/cut/tiers",
-                json!({"name": format!("Tier {n}"), "kind": "free"}),
-            )
-            .await;
+        for n in 0..8 {
+            let tier = app
+                .post(
+                    &creator,
+                    "/v1/spaces/cut/tiers",
+                    json!({"name": format!("Tier {n}"), "kind": "free"}),
+                )
+                .await;
+            assert_eq!(tier.status, 201, "{tier:?}");
         }
         let checkpoints = sealed_up_to_head(&app).await;
+        assert!(checkpoints.len() >= 2, "{checkpoints:?}");
         let key_hex = app.get(&app.admin, "/v1/audit/public-key").await.body["public_key"]
             .as_str()
             .unwrap()

@@ -235,7 +235,8 @@ impl Sealer {
         let last_position = hashes
             .last()
             .map_or(sealing.sealed.last_position, |(position, _)| *position);
-        let since = grown.size() - sealing.checkpoint_size;
+        // A tree shorter than its last checkpoint (cut behind the sealer's back) is not sealed on.
+        let since = grown.size().saturating_sub(sealing.checkpoint_size);
         let due = since > 0
             && (force
                 || since >= self.cadence.events
