@@ -29,7 +29,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Concurrent appenders; a space's events all go through one of them, in order.
-const LANES: usize = 8;
+const LANES: usize = 16;
 
 /// When each checkpoint position was first seen, until `until` is covered.
 async fn watch(db: Db, until: Arc<std::sync::atomic::AtomicI64>) -> Vec<(Instant, i64)> {

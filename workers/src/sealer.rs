@@ -240,7 +240,8 @@ impl Sealer {
         let due = since > 0
             && (force
                 || since >= self.cadence.events
-                || sealing.checkpoint_at.elapsed() >= self.cadence.interval);
+                // A round early rather than late: the next round may be a pause away.
+                || sealing.checkpoint_at.elapsed() + IDLE >= self.cadence.interval);
         if hashes.is_empty() && !due {
             return Ok(0);
         }
