@@ -33,27 +33,64 @@ fn renamed(name: &str) -> SpaceEvent {
 
 /// Writes an event the way a version before the chain did: no hash.
 async fn legacy_event(db: &Db, space: Uuid) {
-    let created = lyceum_domain::event::encode(&SpaceEvent::SpaceCreated {
+    let created = SpaceEvent::SpaceCreated {
         slug: Slug::parse("legacy-chain").unwrap(),
         name: "Legacy".into(),
         currency: Currency::parse("EUR").unwrap(),
-    })
-    .unwrap();
+    };
+    legacy_event_at(db, space, 1, &created).await;
+}
+
+/// Writes `event` as version `version` of the space's stream, with no hash.
+async fn legacy_event_at(db: &Db, space: Uuid, version: i64, event: &SpaceEvent) {
+    let encoded = lyceum_domain::event::encode(event).unwrap();
     sqlx::query(
         "INSERT INTO events (event_id, aggregate_type, aggregate_id, version, event_type, \
          event_version, payload, space_id, actor, correlation_id, causation_id, request_id, \
-         recorded_at) VALUES ($1, 'space', $2, 1, $3, $4, $5, $2, 'system', $6, NULL, 'old', \
+         recorded_at) VALUES ($1, 'space', $2, $3, $4, $5, $6, $2, 'system', $7, NULL, 'old', \
          '2026-01-01T00:00:00.000000Z')",
     )
     .bind(Uuid::now_v7().to_string())
     .bind(space.to_string())
-    .bind(&created.event_type)
-    .bind(i64::from(created.event_version))
-    .bind(created.payload.to_string())
+    .bind(version)
+    .bind(&encoded.event_type)
+    .bind(i64::from(encoded.event_version))
+    .bind(encoded.payload.to_string())
     .bind(Uuid::new_v4().to_string())
     .execute(db.writer())
     .await
     .unwrap();
+}
+
+/// A store written before the chain: its stream of legacy events is sealed (each hash computed
+/// from the one before it), and the whole log verifies against the signed checkpoint.
+#[tokio::test]
+async fn a_log_begun_before_the_chain_is_sealed_and_verifies() {
+    use lyceum_audit::checkpoint::{public_key, signing_key};
+    use lyceum_workers::{Cadence, Sealer};
+    for backend in [Backend::Postgres, Backend::Sqlite] {
+        let db = lyceum_store::testing::fresh(backend).await.unwrap();
+        lyceum_store::migrate::run(&db, &[lyceum_store::migrate::migrations()])
+            .await
+            .unwrap();
+        let old = Uuid::now_v7();
+        legacy_event(&db, old).await;
+        for version in 2..=4 {
+            legacy_event_at(&db, old, version, &renamed(&format!("Old {version}"))).await;
+        }
+        let next = append_for::<Space>(old, 4, &[renamed("Chained")], metadata(old, None), vec![]);
+        append(&db, &next.unwrap(), None).await.unwrap();
+        let key = signing_key(&[3; 32]);
+        let clock = std::sync::Arc::new(lyceum_store::clock::SystemClock);
+        let sealer = Sealer::new(db.clone(), key.clone(), Cadence::default(), clock);
+        assert_eq!(sealer.seal_now().await.unwrap(), 5);
+        let report = verify(&db, Some(public_key(&key)), &mut |_, _| {})
+            .await
+            .unwrap();
+        assert_eq!(report.failure, None, "{backend:?}");
+        assert_eq!((report.legacy, report.checkpoints_checked), (4, 1));
+        db.close().await;
+    }
 }
 
 async fn chain_holds(backend: Backend) {

@@ -2,12 +2,12 @@
 //! perfect subtrees the sealer completes (from which any root or proof of a sealed size is
 //! computed), and the signed checkpoints. Written only by the one active sealer.
 
-use super::parse;
+use super::{HASHED_COLUMNS, HashedRow, parse};
 use crate::error::StoreError;
 use lyceum_audit::merkle::{self, Nodes};
 use lyceum_audit::{AuditError, CompactTree, Hash, Subtree};
 use sqlx::{AnyConnection, Row};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 /// The tables, the same on both backends. Leaf `leaf_index` of the tree is the event at
@@ -229,8 +229,10 @@ fn corrupt(error: AuditError) -> StoreError {
 }
 
 /// The positions and hashes of up to `limit` events after position `after`, up to and
-/// including `up_to`, in position order; an event written before the chain has its hash folded
-/// from its stream.
+/// including `up_to`, in position order. An event written before the chain has its hash
+/// computed from its stream's previous one: folded from the stream's start the first time a
+/// call meets the stream, and from the hash just computed after that, so a long legacy stream
+/// costs one read per event rather than one per event and version.
 pub async fn event_hashes(
     conn: &mut AnyConnection,
     after: i64,
@@ -246,21 +248,44 @@ pub async fn event_hashes(
     .bind(limit)
     .fetch_all(&mut *conn)
     .await?;
+    let mut folded: HashMap<(String, String), (i64, Hash)> = HashMap::new();
     let mut hashes = Vec::with_capacity(rows.len());
     for row in &rows {
         let position: i64 = row.try_get("position")?;
         let hash = match row.try_get::<Option<String>, _>("hash")? {
             Some(hash) => parse(&hash)?,
             None => {
-                let aggregate_type: String = row.try_get("aggregate_type")?;
-                let aggregate_id: String = row.try_get("aggregate_id")?;
+                let key: (String, String) =
+                    (row.try_get("aggregate_type")?, row.try_get("aggregate_id")?);
                 let version: i64 = row.try_get("version")?;
-                super::stream_hash(conn, &aggregate_type, &aggregate_id, version).await?
+                let hash = match folded.get(&key) {
+                    Some(&(last, previous)) if last + 1 == version => {
+                        legacy_hash(conn, position, &previous).await?
+                    }
+                    _ => super::stream_hash(conn, &key.0, &key.1, version).await?,
+                };
+                folded.insert(key, (version, hash));
+                hash
             }
         };
         hashes.push((position, hash));
     }
     Ok(hashes)
+}
+
+/// The hash of the event at `position`, computed from its fields after `previous`.
+async fn legacy_hash(
+    conn: &mut AnyConnection,
+    position: i64,
+    previous: &Hash,
+) -> Result<Hash, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {HASHED_COLUMNS} FROM events WHERE position = $1"
+    ))
+    .bind(position)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(HashedRow::from_row(&row)?.computed(previous))
 }
 
 /// The hash of the event at `position` (folded for an event before the chain) and its space,
