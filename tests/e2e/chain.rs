@@ -89,6 +89,14 @@ async fn a_log_begun_before_the_chain_is_sealed_and_verifies() {
             .unwrap();
         assert_eq!(report.failure, None, "{backend:?}");
         assert_eq!((report.legacy, report.checkpoints_checked), (4, 1));
+        // Another key does not sign on after this one.
+        let clock = std::sync::Arc::new(lyceum_store::clock::SystemClock);
+        let other = Sealer::new(db.clone(), signing_key(&[4; 32]), Cadence::default(), clock);
+        let refused = other.seal_now().await;
+        assert!(
+            matches!(refused, Err(lyceum_workers::WorkerError::AuditKey(_))),
+            "{refused:?}"
+        );
         db.close().await;
     }
 }

@@ -33,6 +33,10 @@ pub enum WorkerError {
     /// A setting no retry can fix, such as a malformed broker URL.
     #[error("configuration: {0}")]
     Config(String),
+    /// The audit signing key is not the one that signed the last checkpoint: the sealer signs
+    /// nothing until the right key file is back (everything else goes on).
+    #[error("audit key: {0}")]
+    AuditKey(String),
     /// Every worker slot of the database is held: no more worker processes can join.
     #[error("all {0} worker slots are taken")]
     NoWorkerSlot(i64),

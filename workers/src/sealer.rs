@@ -83,8 +83,9 @@ impl Sealer {
 
     /// Seals until `shutdown` completes, waiting on standby while another sealer leads.
     /// Database errors are logged and retried with back-off. A checkpoint signed by another key
-    /// ends the run with [`WorkerError::Config`]: signing on with a different key would hide
-    /// the replacement of the key from anyone who checks signatures.
+    /// ends the run with [`WorkerError::AuditKey`] (signing on with a different key would hide
+    /// the replacement of the key from anyone who checks signatures); the supervisor tries
+    /// again with back-off and `/readyz` shows why, while the rest of the process goes on.
     pub async fn run(self, shutdown: impl Future) -> Result<(), WorkerError> {
         let mut shutdown = std::pin::pin!(shutdown);
         loop {
@@ -154,7 +155,7 @@ impl Sealer {
                     backoff.reset();
                     if sealed > 0 { Duration::ZERO } else { IDLE }
                 }
-                Err(error @ WorkerError::Config(_)) => return (Some(leadership), Err(error)),
+                Err(error @ WorkerError::AuditKey(_)) => return (Some(leadership), Err(error)),
                 Err(error) => {
                     tracing::warn!(%error, "sealing failed; retrying");
                     // What was stored is the truth: read it again.
@@ -176,7 +177,7 @@ impl Sealer {
         if let Some(last) = &last
             && last.public_key != self.public_key
         {
-            return Err(WorkerError::Config(format!(
+            return Err(WorkerError::AuditKey(format!(
                 "the audit signing key (public key {}) is not the one that signed the last \
                  checkpoint (tree size {}, public key {}): restore that key file",
                 self.public_key, last.tree_size, last.public_key
