@@ -4,16 +4,13 @@
 //! only read.
 
 use crate::Db;
-use crate::db::Backend;
+use crate::chain::restore::{continue_after, events_held, insert_events};
+use crate::chain::{HASHED_COLUMNS, HashedRow};
 use crate::error::StoreError;
 use crate::read::high_water_mark;
+use crate::vault::{all_keys, restore_keys};
 use sqlx::{AnyConnection, Connection, Row};
 use std::collections::BTreeSet;
-
-/// Every column of a stored event, the chain's hash included, in insert order.
-const ALL_COLUMNS: &str = "position, event_id, aggregate_type, aggregate_id, version, event_type, \
-     event_version, payload, space_id, actor, correlation_id, causation_id, request_id, \
-     recorded_at, hash";
 
 /// Events copied per statement batch.
 const BATCH: i64 = 1_000;
@@ -41,26 +38,16 @@ pub struct Copied {
 /// `target`, which must be migrated and hold no event, with the keys of the members among
 /// them, in one transaction on the target.
 pub async fn copy_until(source: &Db, target: &Db, until: i64) -> Result<Copied, CopyError> {
-    let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events")
-        .fetch_one(target.reader())
-        .await
-        .map_err(StoreError::from)?;
-    if held > 0 {
-        return Err(CopyError::TargetNotEmpty(held));
-    }
     let through = until.min(high_water_mark(source).await?);
     let mut conn = target.writer().acquire().await.map_err(StoreError::from)?;
     let mut tx = conn.begin().await.map_err(StoreError::from)?;
-    let (events, members) = copy_events(source, &mut tx, through).await?;
-    let member_keys = copy_member_keys(source, &mut tx, &members).await?;
-    if target.backend == Backend::Postgres && events > 0 {
-        // Explicit positions leave the sequence behind; the next append must go on after them.
-        sqlx::query("SELECT setval(pg_get_serial_sequence('events', 'position'), $1)")
-            .bind(through)
-            .execute(&mut *tx)
-            .await
-            .map_err(StoreError::from)?;
+    let held = events_held(&mut tx).await?;
+    if held > 0 {
+        return Err(CopyError::TargetNotEmpty(held));
     }
+    let (events, last, members) = copy_events(source, &mut tx, through).await?;
+    let member_keys = copy_member_keys(source, &mut tx, &members).await?;
+    continue_after(&mut tx, target.backend, last).await?;
     tx.commit().await.map_err(StoreError::from)?;
     Ok(Copied {
         through,
@@ -69,19 +56,16 @@ pub async fn copy_until(source: &Db, target: &Db, until: i64) -> Result<Copied, 
     })
 }
 
-/// Copies the events up to `through` in batches; answers how many, and the members among them.
+/// Copies the events up to `through` in batches; answers how many, the last position, and the
+/// members among them.
 async fn copy_events(
     source: &Db,
     target: &mut AnyConnection,
     through: i64,
-) -> Result<(u64, BTreeSet<String>), StoreError> {
+) -> Result<(u64, i64, BTreeSet<String>), StoreError> {
     let select = format!(
-        "SELECT {ALL_COLUMNS} FROM events WHERE position > $1 AND position <= $2 \
+        "SELECT position, {HASHED_COLUMNS} FROM events WHERE position > $1 AND position <= $2 \
          ORDER BY position LIMIT $3"
-    );
-    let insert = format!(
-        "INSERT INTO events ({ALL_COLUMNS}) VALUES \
-         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
     );
     let (mut after, mut copied, mut members) = (0i64, 0u64, BTreeSet::new());
     loop {
@@ -91,36 +75,20 @@ async fn copy_events(
             .bind(BATCH)
             .fetch_all(source.reader())
             .await?;
-        let Some(last) = rows.last() else {
-            return Ok((copied, members));
-        };
-        after = last.try_get("position")?;
-        for row in &rows {
-            let text = |name: &str| row.try_get::<String, _>(name);
-            let maybe = |name: &str| row.try_get::<Option<String>, _>(name);
-            if text("aggregate_type")? == "member" {
-                members.insert(text("aggregate_id")?);
-            }
-            sqlx::query(&insert)
-                .bind(row.try_get::<i64, _>("position")?)
-                .bind(text("event_id")?)
-                .bind(text("aggregate_type")?)
-                .bind(text("aggregate_id")?)
-                .bind(row.try_get::<i64, _>("version")?)
-                .bind(text("event_type")?)
-                .bind(row.try_get::<i64, _>("event_version")?)
-                .bind(text("payload")?)
-                .bind(maybe("space_id")?)
-                .bind(text("actor")?)
-                .bind(text("correlation_id")?)
-                .bind(maybe("causation_id")?)
-                .bind(text("request_id")?)
-                .bind(text("recorded_at")?)
-                .bind(maybe("hash")?)
-                .execute(&mut *target)
-                .await?;
-            copied += 1;
+        if rows.is_empty() {
+            return Ok((copied, after, members));
         }
+        let mut events = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let event = HashedRow::from_row(row)?;
+            if event.aggregate_type == "member" {
+                members.insert(event.aggregate_id.clone());
+            }
+            after = row.try_get("position")?;
+            events.push((after, event));
+        }
+        insert_events(target, &events).await?;
+        copied += events.len() as u64;
     }
 }
 
@@ -131,23 +99,9 @@ async fn copy_member_keys(
     target: &mut AnyConnection,
     members: &BTreeSet<String>,
 ) -> Result<u64, StoreError> {
-    let rows =
-        sqlx::query("SELECT member_id, space_id, secret FROM member_keys ORDER BY member_id")
-            .fetch_all(source.reader())
-            .await?;
-    let mut copied = 0;
-    for row in rows {
-        let member: String = row.try_get("member_id")?;
-        if !members.contains(&member) {
-            continue;
-        }
-        sqlx::query("INSERT INTO member_keys (member_id, space_id, secret) VALUES ($1, $2, $3)")
-            .bind(member)
-            .bind(row.try_get::<String, _>("space_id")?)
-            .bind(row.try_get::<String, _>("secret")?)
-            .execute(&mut *target)
-            .await?;
-        copied += 1;
-    }
-    Ok(copied)
+    let mut conn = source.reader().acquire().await?;
+    let mut keys = all_keys(&mut conn).await?;
+    keys.retain(|key| members.contains(&key.member_id));
+    restore_keys(target, &keys).await?;
+    Ok(keys.len() as u64)
 }

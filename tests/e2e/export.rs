@@ -206,6 +206,14 @@ async fn export_verify_and_restore(backend: Backend) {
     );
     let refused = app.get(&auditor, "/v1/audit/export?from=9&to=3").await;
     assert_eq!(refused.status, 422, "{refused:?}");
+    for path in [
+        "/v1/audit/export?from=-9223372036854775808",
+        "/v1/audit/export?to=0",
+        "/v1/audit/export?from=x",
+    ] {
+        let bad = app.get(&auditor, path).await;
+        assert_eq!(bad.status, 400, "{path}: {bad:?}");
+    }
 
     // Restored into an empty store, the read models are those of the source.
     app.caught_up(app.event_count().await).await;

@@ -43,6 +43,9 @@ pub async fn exporter(
     to: Option<i64>,
 ) -> Result<Exporter, ApiError> {
     auth.require_history_reader()?;
+    if from.into_iter().chain(to).any(|position| position < 1) {
+        return Err(ApiError::bad_request("from and to are positions, from 1"));
+    }
     if let (Some(from), Some(to)) = (from, to)
         && from > to
     {
@@ -99,7 +102,7 @@ pub async fn inclusion(
     auth.require_history_reader()?;
     let mut conn = lyceum_store::chain::reader(&state.db).await?;
     let event = tree::event_at(&mut conn, position).await?;
-    let Some((space_id, event_hash)) = event.filter(|(space_id, _)| visible(auth, space_id)) else {
+    let Some((_, event_hash)) = event.filter(|(space_id, _)| visible(auth, space_id)) else {
         return Err(ApiError::not_found("event"));
     };
     let Some(leaf_index) = tree::leaf_index(&mut conn, position).await? else {
@@ -108,7 +111,6 @@ pub async fn inclusion(
             "the event is not sealed into the tree yet; ask again after the next checkpoint",
         ));
     };
-    let _ = space_id;
     let sealed_size = tree::size(&mut conn).await?;
     let tree_size = match tree_size {
         Some(size) => size,

@@ -78,14 +78,7 @@ impl AgainstTree {
     /// Reads the checkpoints; `key` is the trusted public key (none: no signature is checked).
     pub(crate) async fn load(db: &Db, key: Option<[u8; 32]>) -> Result<AgainstTree, StoreError> {
         let mut conn = db.reader().acquire().await?;
-        let mut checkpoints = VecDeque::new();
-        let mut after = 0;
-        loop {
-            let page = sealed::page(&mut conn, after, 1_000).await?;
-            let Some(last) = page.last() else { break };
-            after = last.tree_size;
-            checkpoints.extend(page);
-        }
+        let checkpoints = VecDeque::from(sealed::all(&mut conn).await?);
         let stored_size = super::tree::size(&mut conn).await?;
         Ok(AgainstTree {
             key,

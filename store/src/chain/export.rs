@@ -88,7 +88,7 @@ impl Exporter {
         let sealed_position = sealed_position(&mut conn, sealed_size).await?;
         Ok(Exporter {
             db: db.clone(),
-            after: range.from.map_or(0, |from| from - 1),
+            after: range.from.map_or(0, |from| from.saturating_sub(1)),
             range,
             complete,
             head: Some(head),
@@ -203,14 +203,7 @@ async fn chosen_checkpoints(
     complete: bool,
     end: i64,
 ) -> Result<Vec<StoredCheckpoint>, StoreError> {
-    let mut all = Vec::new();
-    let mut after = 0;
-    loop {
-        let page = sealed::page(conn, after, 1_000).await?;
-        let Some(last) = page.last() else { break };
-        after = last.tree_size;
-        all.extend(page);
-    }
+    let mut all = sealed::all(conn).await?;
     if complete {
         if let Some(to) = range.to {
             all.retain(|checkpoint| checkpoint.position <= to);

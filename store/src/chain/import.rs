@@ -4,16 +4,18 @@
 //! as it is read (the file could change between the two reads), so a file that fails leaves
 //! the store as empty as it was.
 
-use crate::db::{Backend, Db};
+use super::HashedRow;
+use super::restore::{continue_after, events_held, insert_events};
+use crate::db::Db;
 use crate::error::StoreError;
 use crate::vault::{MemberKey, restore_keys};
 use lyceum_verify::format::{EventLine, Line};
 use lyceum_verify::{Failure, Summary, Verifier};
-use sqlx::{AnyConnection, Connection};
+use sqlx::Connection;
 use std::io::BufRead;
 
-/// Events written per statement (15 parameters each).
-const CHUNK: usize = 50;
+/// Events held before they are written.
+const PENDING: usize = 500;
 
 /// Why an import did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -58,16 +60,14 @@ pub async fn import<R: BufRead>(
     }
     let mut conn = db.writer().acquire().await?;
     let mut tx = conn.begin().await?;
-    let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events")
-        .fetch_one(&mut *tx)
-        .await?;
+    let held = events_held(&mut tx).await?;
     if held > 0 {
         return Err(ImportError::Refused(format!(
             "the store already holds {held} events: a log is restored only into an empty one"
         )));
     }
     let mut verifier = Verifier::new(trusted_public_key);
-    let mut pending: Vec<EventLine> = Vec::with_capacity(CHUNK);
+    let mut pending: Vec<(i64, HashedRow)> = Vec::with_capacity(PENDING);
     let mut last_position = 0;
     for (number, text) in open()?.lines().enumerate() {
         let text = text?;
@@ -80,62 +80,38 @@ pub async fn import<R: BufRead>(
         verifier.feed(&line).map_err(ImportError::Verification)?;
         if let Line::Event(event) = line {
             last_position = event.position;
-            pending.push(event);
-            if pending.len() == CHUNK {
-                insert(&mut tx, &pending).await?;
+            pending.push(stored(event));
+            if pending.len() == PENDING {
+                insert_events(&mut tx, &pending).await?;
                 pending.clear();
             }
         }
     }
-    insert(&mut tx, &pending).await?;
+    insert_events(&mut tx, &pending).await?;
     let summary = verifier.finish().map_err(ImportError::Verification)?;
     restore_keys(&mut tx, member_keys).await?;
-    if db.backend == Backend::Postgres && last_position > 0 {
-        // New appends continue after the restored positions.
-        sqlx::query("SELECT setval(pg_get_serial_sequence('events', 'position'), $1)")
-            .bind(last_position)
-            .execute(&mut *tx)
-            .await?;
-    }
+    continue_after(&mut tx, db.backend, last_position).await?;
     tx.commit().await?;
     Ok(summary)
 }
 
-async fn insert(conn: &mut AnyConnection, events: &[EventLine]) -> Result<(), StoreError> {
-    if events.is_empty() {
-        return Ok(());
-    }
-    let rows: Vec<String> = (0..events.len())
-        .map(|row| {
-            let params: Vec<String> = (1..=15).map(|c| format!("${}", row * 15 + c)).collect();
-            format!("({})", params.join(", "))
-        })
-        .collect();
-    let sql = format!(
-        "INSERT INTO events (position, event_id, aggregate_type, aggregate_id, version, \
-         event_type, event_version, payload, space_id, actor, correlation_id, causation_id, \
-         request_id, recorded_at, hash) VALUES {}",
-        rows.join(", ")
-    );
-    let mut query = sqlx::query(&sql);
-    for event in events {
-        query = query
-            .bind(event.position)
-            .bind(&event.event_id)
-            .bind(&event.aggregate_type)
-            .bind(&event.aggregate_id)
-            .bind(event.version)
-            .bind(&event.event_type)
-            .bind(event.event_version)
-            .bind(&event.payload)
-            .bind(&event.space_id)
-            .bind(&event.actor)
-            .bind(&event.correlation_id)
-            .bind(&event.causation_id)
-            .bind(&event.request_id)
-            .bind(&event.recorded_at)
-            .bind(&event.hash);
-    }
-    query.execute(&mut *conn).await?;
-    Ok(())
+/// The stored form of an event line.
+fn stored(event: EventLine) -> (i64, HashedRow) {
+    let row = HashedRow {
+        event_id: event.event_id,
+        aggregate_type: event.aggregate_type,
+        aggregate_id: event.aggregate_id,
+        version: event.version,
+        event_type: event.event_type,
+        event_version: event.event_version,
+        payload: event.payload,
+        space_id: event.space_id,
+        actor: event.actor,
+        correlation_id: event.correlation_id,
+        causation_id: event.causation_id,
+        request_id: event.request_id,
+        recorded_at: event.recorded_at,
+        hash: Some(event.hash),
+    };
+    (event.position, row)
 }

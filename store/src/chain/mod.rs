@@ -7,6 +7,7 @@
 mod against_tree;
 pub mod export;
 pub mod import;
+pub(crate) mod restore;
 pub mod sealed;
 pub mod tree;
 pub mod verify;

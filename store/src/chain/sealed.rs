@@ -123,3 +123,17 @@ pub async fn page(
     .map(StoredCheckpoint::from_row)
     .collect()
 }
+
+/// Every checkpoint, oldest first.
+pub async fn all(conn: &mut AnyConnection) -> Result<Vec<StoredCheckpoint>, StoreError> {
+    let mut all = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = page(conn, after, 1_000).await?;
+        let Some(last) = page.last() else {
+            return Ok(all);
+        };
+        after = last.tree_size;
+        all.extend(page);
+    }
+}
