@@ -85,7 +85,7 @@ async fn bad_input(backend: Backend) {
         json!({"tier_id": uuid::Uuid::new_v4()}),
     )
     .await
-    .assert_problem(404, "not_found");
+    .assert_problem(422, "validation_failed");
     app.post(
         &key,
         &format!("{members}/{}/join", uuid::Uuid::new_v4()),

@@ -72,7 +72,7 @@ async fn isolation(backend: Backend) {
         json!({"tier_id": beta_tier}),
     )
     .await
-    .assert_problem(404, "not_found");
+    .assert_problem(422, "validation_failed");
     app.delete(
         &alpha,
         &format!("/v1/spaces/beta/members/{beta_member}/personal-data"),

@@ -156,12 +156,18 @@ async fn plan_bad_input(backend: Backend) {
         "not_found",
     )
     .await;
-    expect(change(&sub), json!({"tier_id": unknown}), 404, "not_found").await;
+    expect(
+        change(&sub),
+        json!({"tier_id": unknown}),
+        422,
+        "validation_failed",
+    )
+    .await;
     expect(
         change(&sub),
         json!({"tier_id": rival_tier}),
-        404,
-        "not_found",
+        422,
+        "validation_failed",
     )
     .await;
     expect(
@@ -251,15 +257,15 @@ async fn plan_bad_input(backend: Backend) {
     expect(
         comps(&ada),
         comp_body(unknown, "2099-01-01T00:00:00Z"),
-        404,
-        "not_found",
+        422,
+        "validation_failed",
     )
     .await;
     expect(
         comps(&ada),
         comp_body(&rival_tier, "2099-01-01T00:00:00Z"),
-        404,
-        "not_found",
+        422,
+        "validation_failed",
     )
     .await;
     expect(

@@ -146,7 +146,7 @@ async fn subscriptions(backend: Backend) {
     .assert_problem(422, "validation_failed");
     start(&ada.body["id"], json!({"tier_id": uuid::Uuid::new_v4(), "interval": "monthly", "payment_method": "tok_success"}))
         .await
-        .assert_problem(404, "not_found");
+        .assert_problem(422, "validation_failed");
     start(&ada.body["id"], json!({"tier_id": insiders.body["id"], "interval": "weekly", "payment_method": "tok_success"}))
         .await
         .assert_problem(400, "bad_request");

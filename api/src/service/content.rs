@@ -5,17 +5,17 @@
 pub mod parts;
 pub mod tags;
 
-use super::{decide_in_space, load_in_space, parse_id};
+use super::{decide_in_space, parse_id};
 use crate::auth::Auth;
 use crate::dto::{AccessDto, ContentItem, ContentKindDto, CreateContent, EditContent};
 use crate::error::ApiError;
 use crate::plan::{Outcome, Planned};
 use crate::space::SpaceRef;
 use crate::state::AppState;
+use lyceum_domain::Aggregate;
 use lyceum_domain::content::{Access, Content, ContentCommand, ContentEvent, ContentKind, Draft};
 use lyceum_domain::ids::ContentId;
 use lyceum_domain::membership::tier::Tier;
-use lyceum_domain::{Aggregate, Code, DomainError};
 use lyceum_store::time;
 use uuid::Uuid;
 
@@ -43,16 +43,7 @@ fn kind_dto(kind: ContentKind) -> ContentKindDto {
 async fn check_tiers(state: &AppState, space: &SpaceRef, access: &Access) -> Result<(), ApiError> {
     if let Access::Tiers { tier_ids } = access {
         for tier in tier_ids {
-            if load_in_space::<Tier>(&state.db, space.id, tier.0)
-                .await
-                .is_err()
-            {
-                return Err(DomainError::new(
-                    Code::ValidationFailed,
-                    format!("access.tier_ids: tier {tier} does not exist in this space"),
-                )
-                .into());
-            }
+            super::load_referenced::<Tier>(&state.db, space.id, tier.0, "access.tier_ids").await?;
         }
     }
     Ok(())

@@ -79,11 +79,11 @@ pub async fn join(
 ) -> Result<Planned<Membership>, ApiError> {
     let member_id = parse_id(member_id, "member")?;
     let member = load_in_space::<Member>(&state.db, space.id, member_id).await?;
-    let tier = load_in_space::<Tier>(&state.db, space.id, tier_id).await?;
-    let tier = tier
+    let tier = super::load_referenced::<Tier>(&state.db, space.id, tier_id, "tier_id")
+        .await?
         .state
         .defined
-        .ok_or_else(|| ApiError::not_found("tier"))?;
+        .ok_or_else(|| super::unknown_reference::<Tier>("tier_id"))?;
     let events = member.state.decide(MemberCommand::JoinTier {
         tier: TierRef {
             id: TierId(tier_id),

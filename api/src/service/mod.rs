@@ -83,6 +83,31 @@ pub async fn load_in_space<A: InSpace>(
     }
 }
 
+/// Loads an aggregate that a request's body names, which must exist in `space`: anything else
+/// is 422 `validation_failed` naming `field`, since a 404 would say the path's resource is
+/// unknown.
+pub async fn load_referenced<A: InSpace>(
+    db: &Db,
+    space: SpaceId,
+    id: Uuid,
+    field: &str,
+) -> Result<Loaded<A>, ApiError> {
+    match load_in_space::<A>(db, space, id).await {
+        Err(error) if error.code == lyceum_domain::Code::NotFound => {
+            Err(unknown_reference::<A>(field))
+        }
+        loaded => loaded,
+    }
+}
+
+/// The 422 for a body's `field` that names nothing of kind `A` in the space.
+pub fn unknown_reference<A: InSpace>(field: &str) -> ApiError {
+    ApiError::new(
+        lyceum_domain::Code::ValidationFailed,
+        format!("{field} names no {} of this space", A::NOUN),
+    )
+}
+
 /// Loads an aggregate of `space` that the caller may act on: any of the space's for a key, only
 /// its own for a member session. Anything else is 404, exactly like an unknown id, so a member
 /// learns nothing about other members' ids.

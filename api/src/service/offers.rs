@@ -85,13 +85,7 @@ pub async fn create(
 ) -> Result<Planned<OfferDto>, ApiError> {
     let currency = super::space_now(state, space).await?.currency;
     for tier in &input.tier_ids {
-        super::load_in_space::<Tier>(&state.db, space.id, *tier)
-            .await
-            .map_err(|_| {
-                ApiError::from(DomainError::validation(format!(
-                    "tier {tier} does not exist in this space"
-                )))
-            })?;
+        super::load_referenced::<Tier>(&state.db, space.id, *tier, "tier_ids").await?;
     }
     let expires_at = input
         .expires_at

@@ -72,17 +72,12 @@ pub async fn purchase(
     // The path names the member; an item the body names that is not in the space is a
     // reference that must exist, so 422 like a tier's or a topic's (404 would say the member
     // is unknown).
-    let content = match load_in_space::<Content>(&state.db, space.id, input.content_id).await {
-        Ok(loaded) => loaded.state.state,
-        Err(error) if error.code == Code::NotFound => None,
-        Err(error) => return Err(error),
-    }
-    .ok_or_else(|| {
-        ApiError::new(
-            Code::ValidationFailed,
-            "content_id names no item of this space",
-        )
-    })?;
+    let content =
+        super::load_referenced::<Content>(&state.db, space.id, input.content_id, "content_id")
+            .await?
+            .state
+            .state
+            .ok_or_else(|| super::unknown_reference::<Content>("content_id"))?;
     let price = match (content.status, content.access.price_minor()) {
         (ContentStatus::Published, Some(price)) => price,
         _ => {

@@ -72,17 +72,17 @@ async fn current_member(
     Ok(member_id)
 }
 
-/// A paid tier of `space` that takes new members (404 for another space's or an unknown tier).
+/// A paid tier of `space` that takes new members (422 for another space's or an unknown tier).
 async fn open_paid_tier(
     state: &AppState,
     space: &SpaceRef,
     tier_id: Uuid,
 ) -> Result<TierState, ApiError> {
-    let tier = load_in_space::<Tier>(&state.db, space.id, tier_id)
+    let tier = super::load_referenced::<Tier>(&state.db, space.id, tier_id, "tier_id")
         .await?
         .state
         .defined
-        .ok_or_else(|| ApiError::not_found("tier"))?;
+        .ok_or_else(|| super::unknown_reference::<Tier>("tier_id"))?;
     if tier.archived {
         return Err(
             DomainError::transition("this tier is archived and takes no new members").into(),
