@@ -1,9 +1,9 @@
 //! Checkpoints inside a consumer's transaction: every consumer of the log (read models, the
 //! webhook fan-out) locks its checkpoint, writes its rows, and moves the checkpoint in the same
 //! transaction, so concurrent consumers of the same name take turns and a crash never leaves
-//! rows without their checkpoint or the reverse. On Postgres, every move also sends a
-//! notification on [`MOVED_CHANNEL`], delivered when the transaction commits, so a process
-//! waiting for read models hears of moves made by other processes.
+//! rows without their checkpoint or the reverse. After the commit the caller says so with
+//! [`crate::Db::checkpoints_moved`], which wakes this process's waits and, on Postgres,
+//! notifies [`MOVED_CHANNEL`] so that other processes' waits hear it too.
 
 use crate::db::Backend;
 use crate::error::StoreError;
@@ -31,20 +31,9 @@ pub async fn lock(
         .await?)
 }
 
-/// The Postgres channel notified, at commit, by every transaction that moves a checkpoint.
+/// The Postgres channel notified after every commit that moves a checkpoint, once the process
+/// that committed it calls [`crate::Db::checkpoints_moved`] (see [`crate::announce`]).
 pub const MOVED_CHANNEL: &str = "lyceum_checkpoints";
-
-/// Notifies [`MOVED_CHANNEL`] (Postgres only: SQLite has no other process to tell). Postgres
-/// folds the notifications of one transaction into one and delivers it only if it commits.
-async fn notify_moved(conn: &mut AnyConnection) -> Result<(), StoreError> {
-    if conn.backend_name() == "PostgreSQL" {
-        sqlx::query("SELECT pg_notify($1, '')")
-            .bind(MOVED_CHANNEL)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
-}
 
 /// Moves a checkpoint locked with [`lock`].
 pub async fn save(conn: &mut AnyConnection, name: &str, position: i64) -> Result<(), StoreError> {
@@ -53,7 +42,7 @@ pub async fn save(conn: &mut AnyConnection, name: &str, position: i64) -> Result
         .bind(name)
         .execute(&mut *conn)
         .await?;
-    notify_moved(conn).await
+    Ok(())
 }
 
 /// The checkpoint of one partition of a read model: `<projection>/<partition>`.
@@ -133,7 +122,7 @@ pub async fn save_partitions(
     .bind(to)
     .execute(&mut *conn)
     .await?;
-    notify_moved(conn).await
+    Ok(())
 }
 
 /// Moves one partition checkpoint locked with [`lock_partition`].
@@ -270,7 +259,7 @@ pub async fn save_relayed(
             .execute(&mut *conn)
             .await?;
     }
-    notify_moved(conn).await
+    Ok(())
 }
 
 /// Where a read model stands, as [`floors`] reads it.

@@ -27,6 +27,9 @@ pub struct Db {
     /// Counts commits that moved a checkpoint in this process, so a wait for read models is
     /// woken instead of polling (see [`Db::checkpoints_moved`]).
     moved: Arc<tokio::sync::watch::Sender<u64>>,
+    /// Counts the same commits for the task that tells other processes (Postgres only; see
+    /// [`crate::announce`]). Moves heard from other processes are not counted here.
+    to_announce: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 impl Db {
@@ -38,12 +41,15 @@ impl Db {
             .acquire_timeout(Duration::from_secs(10))
             .connect(url)
             .await?;
+        let to_announce = tokio::sync::watch::Sender::new(0);
+        crate::announce::spawn(pool.clone(), to_announce.subscribe());
         Ok(Self {
             backend: Backend::Postgres,
             read: pool.clone(),
             write: pool,
             reads: Arc::default(),
             moved: Arc::new(tokio::sync::watch::Sender::new(0)),
+            to_announce: Arc::new(to_announce),
         })
     }
 
@@ -72,6 +78,7 @@ impl Db {
             write,
             reads: Arc::default(),
             moved: Arc::new(tokio::sync::watch::Sender::new(0)),
+            to_announce: Arc::new(tokio::sync::watch::Sender::new(0)),
         })
     }
 
@@ -100,8 +107,17 @@ impl Db {
     }
 
     /// Says that a transaction moving one or more checkpoints has committed. Every consumer of
-    /// the log calls it after its commit.
+    /// the log calls it after its commit: it wakes this process's waits and, on Postgres,
+    /// has the move announced to other processes ([`crate::announce`]).
     pub fn checkpoints_moved(&self) {
+        self.moves_heard();
+        self.to_announce
+            .send_modify(|count| *count = count.wrapping_add(1));
+    }
+
+    /// Wakes this process's waits for a move another process committed and announced, without
+    /// announcing it again.
+    pub fn moves_heard(&self) {
         self.moved
             .send_modify(|count| *count = count.wrapping_add(1));
     }

@@ -3,6 +3,7 @@
 //! the personal-data vault. One SQL dialect serves both backends through `sqlx::Any`; the few
 //! places that differ (DDL, the Postgres high-water mark) say so.
 
+mod announce;
 pub mod append;
 pub mod billing;
 pub mod catalog;

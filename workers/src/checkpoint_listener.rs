@@ -1,7 +1,7 @@
 //! Hearing checkpoint moves made by other processes (Postgres only): one task per API process
 //! LISTENs on the channel every checkpoint move notifies at commit
 //! ([`lyceum_store::checkpoints::MOVED_CHANNEL`]) and turns each notification into
-//! [`Db::checkpoints_moved`], so a read waiting for `min_position` is woken when a worker in
+//! [`Db::moves_heard`], so a read waiting for `min_position` is woken when a worker in
 //! another process applies the events it waits for. [`Listening`] says whether the task hears
 //! the database right now: while it connects or reconnects (the database restarted, say),
 //! notifications are lost, so waiters poll instead.
@@ -78,11 +78,11 @@ async fn listen(url: &str, db: &Db, listening: &Listening) -> Result<(), sqlx::E
     listener.listen(MOVED_CHANNEL).await?;
     listening.set(true);
     // Waiters recheck what moved before the LISTEN took effect.
-    db.checkpoints_moved();
+    db.moves_heard();
     while listener.try_recv().await?.is_some() {
-        // Notifications that arrived together need one wake-up.
+        // Notifications that arrived together need one wake-up; heard, not announced again.
         while listener.next_buffered().is_some() {}
-        db.checkpoints_moved();
+        db.moves_heard();
     }
     Ok(())
 }
@@ -114,6 +114,7 @@ mod tests {
             .await
             .unwrap();
         tx.commit().await.unwrap();
+        other.checkpoints_moved();
     }
 
     /// Waits until the task listens and has sent the wake-up that follows each connection (the
