@@ -56,6 +56,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     FEED_ORDERS,
     EVENT_CHAIN,
     AUDIT_TREE,
+    crate::rate_limits::HIT_MIGRATION,
 ];
 
 /// The sealer's Merkle tree and signed checkpoints (see [`crate::chain::tree`]).
