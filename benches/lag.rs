@@ -242,13 +242,7 @@ async fn measure(kill_halfway: bool) {
         assert!(differ.is_empty(), "{differ:?} differ from a replay");
         println!("every read model equals a replay of the log (checksums)");
     }
-    let cleanup = lyceum_workers::amqp::connect(AMQP_URL).await.unwrap();
-    let channel = cleanup.create_channel().await.unwrap();
-    lyceum_workers::Topology::new(prefix)
-        .with_partitions(PARTITIONS)
-        .delete(&channel)
-        .await
-        .unwrap();
+    common::delete_topology(&prefix, PARTITIONS).await;
     db.close().await;
 }
 

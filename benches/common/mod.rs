@@ -146,9 +146,17 @@ pub async fn start_app(production: bool) -> Started {
     insert_admin(app.db(), &key).await.unwrap();
     let db = app.db().clone();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(app.run_until_stopped(async move {
-        let _ = stopped.await;
-    }));
+    let (prefix, partitions) = (config.amqp_prefix.clone(), config.partitions);
+    tokio::spawn(async move {
+        let _ = app
+            .run_until_stopped(async move {
+                let _ = stopped.await;
+            })
+            .await;
+        if production {
+            delete_topology(&prefix, partitions).await;
+        }
+    });
     Started {
         base,
         admin: key.secret.clone(),
@@ -306,4 +314,20 @@ pub fn pgbench(url: &str, script: &str, clients: usize, seconds: u64) -> f64 {
             String::from_utf8_lossy(&output.stderr)
         )
     })
+}
+
+/// Deletes the exchanges and queues of the broker prefix `prefix` (with `partitions`
+/// partitions). A benchmark's application leaves them behind otherwise, and a broker holding
+/// hundreds of idle quorum queues from earlier runs grows too slow to answer new connections.
+pub async fn delete_topology(prefix: &str, partitions: u16) {
+    let Ok(connection) = lyceum_workers::amqp::connect(AMQP_URL).await else {
+        return;
+    };
+    if let Ok(channel) = connection.create_channel().await {
+        let topology = lyceum_workers::Topology::new(prefix.to_owned()).with_partitions(partitions);
+        if let Err(error) = topology.delete(&channel).await {
+            println!("could not delete the broker topology {prefix}: {error}");
+        }
+    }
+    let _ = connection.close(200, "benchmark done".into()).await;
 }
