@@ -77,6 +77,8 @@ async fn a_scrape_shows_requests_and_where_each_read_model_stands(backend: Backe
     let at = create_space(&app, &slug).await;
     let path = format!("/v1/spaces/{slug}?min_position={at}");
     app.until(&app.admin, &path, "the space", |_| true).await;
+    // The read waited for the spaces read model alone; the scrape below expects every one.
+    app.caught_up(at).await;
     let missing = app.call(Method::GET, None, "/v1/no/such/route", None).await;
     assert_eq!(missing.status, 404);
 
