@@ -203,18 +203,25 @@ impl TestApp {
         if !self.owns_resources {
             return;
         }
-        if let Some(url) = &self.config.amqp_url
-            && let Ok(connection) = lyceum_workers::amqp::connect(url.expose()).await
-        {
-            if let Ok(channel) = connection.create_channel().await {
-                let topology = lyceum_workers::Topology::new(self.config.amqp_prefix.clone())
-                    .with_partitions(self.config.partitions);
-                let _ = topology.delete(&channel).await;
-            }
-            let _ = connection.close(200, "test done".into()).await;
+        // Cleaning up is bounded: a broker or database that stops answering leaves resources
+        // behind (`.ci/run` drops leftover databases) rather than hanging the suite.
+        if let Some(url) = &self.config.amqp_url {
+            let cleanup = async {
+                if let Ok(connection) = lyceum_workers::amqp::connect(url.expose()).await {
+                    if let Ok(channel) = connection.create_channel().await {
+                        let topology =
+                            lyceum_workers::Topology::new(self.config.amqp_prefix.clone())
+                                .with_partitions(self.config.partitions);
+                        let _ = topology.delete(&channel).await;
+                    }
+                    let _ = connection.close(200, "test done".into()).await;
+                }
+            };
+            let _ = tokio::time::timeout(Duration::from_secs(30), cleanup).await;
         }
         if let Some(url) = &self.config.database_url {
-            drop_database(url.expose()).await;
+            let _ =
+                tokio::time::timeout(Duration::from_secs(30), drop_database(url.expose())).await;
         }
         let _ = std::fs::remove_dir_all(&self.config.data_dir);
     }
@@ -435,10 +442,12 @@ impl TestApp {
 
 /// The HTTP client of a test. Idle connections are dropped well before the server's 5 s
 /// keep-alive ends them: a request sent on a connection the server is closing just then fails
-/// with an incomplete message, which says nothing about the server.
+/// with an incomplete message, which says nothing about the server. A request that gets no
+/// answer in two minutes fails its test instead of hanging the suite.
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .pool_idle_timeout(Duration::from_secs(2))
+        .timeout(Duration::from_secs(120))
         .build()
         .expect("an HTTP client")
 }
