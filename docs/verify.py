@@ -20,6 +20,7 @@ def event_hash(e):  # lyceum-event-v1, section 2
               struct.pack(">q", e["event_version"]), text(e["payload"]), optional(e["space_id"]),
               text(e["actor"]), text(e["correlation_id"]), optional(e["causation_id"]),
               text(e["request_id"]), text(e["recorded_at"])]
+    if e.get("occurred_at") is not None: fields.append(text(e["occurred_at"]))  # field 14
     return sha256(b"lyceum-event-v1\x00", bytes.fromhex(e["previous"]), *fields)
 
 def consistent(m, old, n, new, proof):  # RFC 9162 2.1.4.2, for 0 < m < n

@@ -76,6 +76,7 @@ pub fn serve(listener: TcpListener, state: AppState, workers: usize) -> std::io:
             .app_data(web::PayloadConfig::new(MAX_BODY))
             .app_data(web::QueryConfig::default().error_handler(query_error))
             .app_data(web::PathConfig::default().error_handler(path_error))
+            .wrap(from_fn(crate::business_time::middleware))
             .wrap(from_fn(json_body::middleware))
             .wrap(from_fn(crate::limits::middleware))
             .wrap(TracingLogger::default())

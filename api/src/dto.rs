@@ -231,10 +231,15 @@ pub struct UpdateTier {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, async_graphql::InputObject)]
 #[graphql(name = "AddMemberInput")]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"email": "ada@example.org", "display_name": "Ada"}))]
+#[schema(example = json!({"email": "ada@example.org", "display_name": "Ada", "external_id": "patreon:4711"}))]
 pub struct CreateMember {
     pub email: String,
     pub display_name: String,
+    /// Who the member is in your other system (1-200 visible ASCII characters), unique in the
+    /// space: an import or a migration finds the member by it (`GET …/members?external_id=`).
+    /// Sealed with the member's personal data, and gone with it when they are erased.
+    #[serde(default)]
+    pub external_id: Option<String>,
 }
 
 /// A member of a space. Personal fields are null once erased.
@@ -280,6 +285,8 @@ pub struct Member {
     pub level: Option<MemberLevelDto>,
     pub created_at: String,
     pub updated_at: String,
+    /// Who the member is in the creator's other system, if they were given one.
+    pub external_id: Option<String>,
 }
 
 impl From<MemberRow> for Member {
@@ -297,6 +304,7 @@ impl From<MemberRow> for Member {
             level: row.level.map(MemberLevelDto::from),
             created_at: row.created_at,
             updated_at: row.updated_at,
+            external_id: row.external_id,
         }
     }
 }
@@ -334,7 +342,7 @@ pub struct Membership {
     "event_version": 1, "payload": {}, "space_id": "0192f0c4-3b1a-7c22-9d0e-5a6b7c8d9e0f",
     "actor": "key:0192f0c4-4c2b-7d33-8e1f-6b7c8d9e0f1a", "correlation_id": "5b0c2e1a-7d4f-4c3b-9a8e-1f2d3c4b5a69",
     "causation_id": null, "request_id": "9c7e5a3b-1d2f-4e6a-8b0c-2d4f6a8c0e1b",
-    "recorded_at": "2026-11-21T08:05:00.000000Z"
+    "recorded_at": "2026-11-21T08:05:00.000000Z", "occurred_at": "2026-11-21T08:05:00.000000Z"
 }))]
 pub struct Event {
     /// The global position.
@@ -381,7 +389,11 @@ pub struct Event {
     )]
     pub causation_id: Option<Uuid>,
     pub request_id: String,
+    /// When the log stored it.
     pub recorded_at: String,
+    /// When it happened (business time): `recorded_at`, unless the command gave its own time
+    /// (an import of past activity) or the server runs on an injected clock.
+    pub occurred_at: String,
 }
 
 impl From<lyceum_store::StoredEvent> for Event {
@@ -401,6 +413,7 @@ impl From<lyceum_store::StoredEvent> for Event {
             causation_id: e.causation_id,
             request_id: e.request_id,
             recorded_at: e.recorded_at,
+            occurred_at: e.occurred_at,
         }
     }
 }
@@ -714,6 +727,7 @@ fn rules() -> Vec<FieldRule> {
         on::<CreateMember>("email", email()),
         on::<CreateMember>("email", email_len()),
         on::<CreateMember>("display_name", Rule::Text(MAX_DISPLAY_NAME)),
+        on::<CreateMember>("external_id", Rule::Pattern(patterns::external_id())),
         on::<SignUp>("email", email()),
         on::<SignUp>("email", email_len()),
         on::<SignUp>("display_name", Rule::Text(MAX_DISPLAY_NAME)),

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod auth;
 pub mod body;
+pub mod business_time;
 pub mod consistency;
 pub mod dto;
 pub mod error;

@@ -32,6 +32,15 @@
 //! | 12 | `request_id`     | text          |
 //! | 13 | `recorded_at`    | text          |
 //!
+//! and, only for an event stored with a business time of its own, a 14th field:
+//!
+//! | #  | field            | type          |
+//! |----|------------------|---------------|
+//! | 14 | `occurred_at`    | text          |
+//!
+//! An event without one occurred when it was recorded, and encodes exactly as before business
+//! time existed, so the hashes of events stored earlier stay what they were.
+//!
 //! each encoded by its type:
 //!
 //! - **text**: the number of bytes of its UTF-8 encoding as a 4-byte unsigned big-endian
@@ -69,6 +78,7 @@
 //!         + text(e["payload"]) + optional(e["space_id"]) + text(e["actor"])
 //!         + text(e["correlation_id"]) + optional(e["causation_id"])
 //!         + text(e["request_id"]) + text(e["recorded_at"])
+//!         + (b"" if e.get("occurred_at") is None else text(e["occurred_at"]))
 //!     ).digest()
 //! ```
 
@@ -93,6 +103,9 @@ pub struct EventFields<'a> {
     pub causation_id: Option<&'a str>,
     pub request_id: &'a str,
     pub recorded_at: &'a str,
+    /// The business time, when it was stored apart from `recorded_at` (an import's, or an
+    /// injected clock's); `None` when the event occurred as it was recorded.
+    pub occurred_at: Option<&'a str>,
 }
 
 /// The hash of an event chained to `previous`, the hash of the same stream's event before it
@@ -129,6 +142,9 @@ pub fn canonical_bytes(previous: &Hash, fields: &EventFields) -> Vec<u8> {
     out.optional(fields.causation_id);
     out.text(fields.request_id);
     out.text(fields.recorded_at);
+    if let Some(occurred_at) = fields.occurred_at {
+        out.text(occurred_at);
+    }
     out.0
 }
 
@@ -182,6 +198,7 @@ mod tests {
             causation_id: None,
             request_id: "req-7",
             recorded_at: "2025-01-02T03:04:05.678901Z",
+            occurred_at: None,
         }
     }
 
@@ -202,6 +219,14 @@ mod tests {
             event_hash(&Hash::ZERO, &first).to_hex(),
             "86c860ab45e844a69e9465086e869c2ed71c18c91825bb9b823256fc29e13fa7"
         );
+        let backdated = EventFields {
+            occurred_at: Some("2013-10-05T00:00:00.000000Z"),
+            ..sample()
+        };
+        assert_eq!(
+            event_hash(&previous, &backdated).to_hex(),
+            "ad4ccd85da87d213adc6abb7d053ca586464bd3a5d4e7f4dee23b7d6eaa9f067"
+        );
     }
 
     #[test]
@@ -220,6 +245,7 @@ mod tests {
             causation_id: Some(""),
             request_id: "r",
             recorded_at: "z",
+            occurred_at: None,
         };
         let mut expected = b"lyceum-event-v1\0".to_vec();
         expected.extend([7; 32]);
@@ -237,6 +263,12 @@ mod tests {
         expected.extend(b"\0\0\0\x01r");
         expected.extend(b"\0\0\0\x01z");
         assert_eq!(canonical_bytes(&Hash([7; 32]), &fields), expected);
+        let occurred = EventFields {
+            occurred_at: Some("o"),
+            ..fields
+        };
+        expected.extend(b"\0\0\0\x01o");
+        assert_eq!(canonical_bytes(&Hash([7; 32]), &occurred), expected);
     }
 
     #[test]
@@ -333,6 +365,13 @@ mod tests {
                 "recorded_at",
                 EventFields {
                     recorded_at: "2025-01-02T03:04:05.678902Z",
+                    ..base
+                },
+            ),
+            (
+                "occurred_at",
+                EventFields {
+                    occurred_at: Some("2013-10-05T00:00:00.000000Z"),
                     ..base
                 },
             ),

@@ -51,6 +51,7 @@ impl Row {
             },
             side_writes: Vec::new(),
             recorded_at: self.recorded_at.clone(),
+            occurred_at: None,
         }
     }
 }
@@ -253,6 +254,7 @@ impl Mix {
                         space_id: SpaceId(sid),
                         email: Sealed("sealed-email".into()),
                         display_name: Sealed("sealed-name".into()),
+                        external_id: None,
                     },
                 ));
                 space.members.push((member, 1));
@@ -310,6 +312,7 @@ impl Mix {
                         body: "A few paragraphs of text about deliberate practice.".into(),
                         excerpt: Some("A few paragraphs".into()),
                         access: Access::Members,
+                        external_id: None,
                     },
                 ));
                 rows.push_back(row(

@@ -22,6 +22,7 @@ mod tests;
 pub use access::{Access, Reader};
 pub use event::{ContentEvent, PartChange};
 
+use crate::external_id::ExternalId;
 use crate::ids::{ContentId, SpaceId, TopicId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -106,6 +107,8 @@ pub enum ContentCommand {
         space_id: SpaceId,
         kind: ContentKind,
         draft: Draft,
+        /// What the item is in the creator's other system, for imports and migrations.
+        external_id: Option<ExternalId>,
     },
     Edit {
         title: Option<String>,

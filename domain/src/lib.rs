@@ -7,6 +7,7 @@ pub mod content;
 pub mod engagement;
 pub mod error;
 pub mod event;
+pub mod external_id;
 pub mod gamification;
 pub mod ids;
 pub mod ledger;

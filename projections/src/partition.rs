@@ -65,6 +65,7 @@ mod tests {
             causation_id: None,
             request_id: String::new(),
             recorded_at: String::new(),
+            occurred_at: String::new(),
         }
     }
 

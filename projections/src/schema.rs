@@ -340,6 +340,15 @@ const SEARCH_VOCABULARY_SQLITE: &str = r#"
 CREATE VIRTUAL TABLE rm_content_fts_terms USING fts5vocab(rm_content_fts, 'row');
 "#;
 
+/// Who a member or an item is in the creator's other system, and the lookup by it that imports
+/// and migrations make (`GET …/members?external_id=`, `GET …/content?external_id=`).
+const EXTERNAL_IDS: &str = r#"
+ALTER TABLE rm_members ADD COLUMN external_id TEXT;
+CREATE INDEX rm_members_external_id ON rm_members (space_id, external_id);
+ALTER TABLE rm_content ADD COLUMN external_id TEXT;
+CREATE INDEX rm_content_external_id ON rm_content (space_id, external_id);
+"#;
+
 pub(crate) const MIGRATIONS: &[Migration] = &[
     Migration {
         id: "projections-0001-read-models",
@@ -425,5 +434,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         id: "projections-0041-search-vocabulary",
         postgres: "SELECT 1;",
         sqlite: SEARCH_VOCABULARY_SQLITE,
+    },
+    Migration {
+        id: "projections-0042-external-ids",
+        postgres: EXTERNAL_IDS,
+        sqlite: EXTERNAL_IDS,
     },
 ];

@@ -52,6 +52,23 @@ pub struct Append {
     pub side_writes: Vec<Arc<dyn SideWrite>>,
     /// When the events are recorded (RFC 3339, as [`crate::time::format`] writes it).
     pub recorded_at: String,
+    /// When they happened, if not when they are recorded: the business time of an import, or
+    /// of an injected clock that is not the machine's (see [`crate::occurring`]).
+    pub occurred_at: Option<String>,
+}
+
+impl Append {
+    /// When the events happen (business time): what projections will see as `occurred_at`.
+    pub fn occurred(&self) -> &str {
+        self.occurred_at.as_deref().unwrap_or(&self.recorded_at)
+    }
+
+    /// The business time to store: none when it is the recording time.
+    fn stored_occurred_at(&self) -> Option<&str> {
+        self.occurred_at
+            .as_deref()
+            .filter(|at| *at != self.recorded_at)
+    }
 }
 
 /// The idempotency record to complete in the same transaction.
@@ -183,7 +200,7 @@ async fn insert_postgres(
         .collect();
     let meta = &append.metadata;
     let last: Option<i64> = sqlx::query_scalar(
-        "SELECT lyceum_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        "SELECT lyceum_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(serde_json::Value::Array(events).to_string())
     .bind(append.aggregate_type)
@@ -195,6 +212,7 @@ async fn insert_postgres(
     .bind(meta.causation_id.map(|id| id.to_string()))
     .bind(&meta.request_id)
     .bind(&append.recorded_at)
+    .bind(append.stored_occurred_at())
     .bind(ALLOCATION_LOCK)
     .bind(POSITION_LOCK_BASE)
     .fetch_one(conn)
@@ -217,6 +235,7 @@ async fn insert_sqlite(
     let space_id = meta.space_id.map(|id| id.to_string());
     let correlation_id = meta.correlation_id.to_string();
     let causation_id = meta.causation_id.map(|id| id.to_string());
+    let occurred_at = append.stored_occurred_at();
     let mut previous = crate::chain::stream_hash(
         conn,
         append.aggregate_type,
@@ -245,14 +264,15 @@ async fn insert_sqlite(
                 causation_id: causation_id.as_deref(),
                 request_id: &meta.request_id,
                 recorded_at: &append.recorded_at,
+                occurred_at,
             },
         );
         previous = hash;
         let position: Option<i64> = sqlx::query_scalar(
             "INSERT INTO events (event_id, aggregate_type, aggregate_id, version, event_type, \
              event_version, payload, space_id, actor, correlation_id, causation_id, request_id, \
-             recorded_at, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
-             $14) ON CONFLICT (aggregate_type, aggregate_id, version) DO NOTHING \
+             recorded_at, occurred_at, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+             $11, $12, $13, $14, $15) ON CONFLICT (aggregate_type, aggregate_id, version) DO NOTHING \
              RETURNING position",
         )
         .bind(&event_id)
@@ -268,6 +288,7 @@ async fn insert_sqlite(
         .bind(&causation_id)
         .bind(&meta.request_id)
         .bind(&append.recorded_at)
+        .bind(occurred_at)
         .bind(hash.to_hex())
         .fetch_optional(&mut *conn)
         .await?;

@@ -8,6 +8,12 @@ use std::sync::{Arc, Mutex};
 /// Tells the time.
 pub trait Clock: Send + Sync + Debug {
     fn now(&self) -> DateTime<Utc>;
+
+    /// The business time to give what happens now, formatted for storage: this clock's time,
+    /// or `None` for the machine's clock, whose time is the time the log records anyway.
+    fn business_time(&self) -> Option<String> {
+        Some(crate::time::format(self.now()))
+    }
 }
 
 /// The machine's clock.
@@ -17,6 +23,10 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
         Utc::now()
+    }
+
+    fn business_time(&self) -> Option<String> {
+        None
     }
 }
 

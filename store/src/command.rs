@@ -15,7 +15,7 @@ pub struct Loaded<A: Aggregate> {
     pub version: i64,
     /// The position of the last event, if any.
     pub position: Option<i64>,
-    /// Each event with the time it was recorded, oldest first.
+    /// Each event with the time it happened (`occurred_at`), oldest first.
     pub history: Vec<(A::Event, String)>,
 }
 
@@ -27,7 +27,7 @@ pub async fn load<A: Aggregate>(db: &Db, id: Uuid) -> Result<Loaded<A>, StoreErr
     for stored in &events {
         let event = stored.decode::<A::Event>()?;
         state.apply(&event);
-        history.push((event, stored.recorded_at.clone()));
+        history.push((event, stored.occurred_at.clone()));
     }
     Ok(Loaded {
         state,
@@ -56,5 +56,6 @@ pub fn append_for<A: Aggregate>(
         metadata,
         side_writes,
         recorded_at: crate::time::now(),
+        occurred_at: crate::occurring::current(),
     })
 }

@@ -22,6 +22,9 @@ pub enum StoreError {
     /// The lesson or article already belongs to a course or column.
     #[error("part already belongs to a course or column")]
     PartTaken,
+    /// Another member or item of the space already has this external id.
+    #[error("external id already taken")]
+    ExternalIdTaken,
     /// The idempotency claim was taken over by another request.
     #[error("the idempotency claim was lost")]
     ClaimLost,

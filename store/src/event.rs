@@ -26,11 +26,16 @@ pub struct StoredEvent {
     pub causation_id: Option<Uuid>,
     pub request_id: String,
     pub recorded_at: String,
+    /// When it happened (business time): `recorded_at` unless the event was stored with a time
+    /// of its own. Bodies from a relay older than it have none, and read it as `recorded_at`.
+    #[serde(default)]
+    pub occurred_at: String,
 }
 
 /// The columns `StoredEvent::from_row` reads, in order.
 pub const COLUMNS: &str = "position, event_id, aggregate_type, aggregate_id, version, event_type, \
-     event_version, payload, space_id, actor, correlation_id, causation_id, request_id, recorded_at";
+     event_version, payload, space_id, actor, correlation_id, causation_id, request_id, recorded_at, \
+     COALESCE(occurred_at, recorded_at) AS occurred_at";
 
 impl StoredEvent {
     pub fn from_row(row: &AnyRow) -> Result<Self, crate::StoreError> {
@@ -59,6 +64,7 @@ impl StoredEvent {
             causation_id: opt_uuid("causation_id")?,
             request_id: row.try_get("request_id")?,
             recorded_at: row.try_get("recorded_at")?,
+            occurred_at: row.try_get("occurred_at")?,
         })
     }
 

@@ -57,7 +57,16 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     EVENT_CHAIN,
     AUDIT_TREE,
     crate::rate_limits::HIT_MIGRATION,
+    OCCURRED_AT,
+    crate::external_ids::MIGRATION,
 ];
+
+/// Business time beside recording time (see [`crate::chain::occurred`]).
+const OCCURRED_AT: Migration = Migration {
+    id: "store-0016-occurred-at",
+    postgres: crate::chain::occurred::POSTGRES,
+    sqlite: crate::chain::occurred::SQLITE,
+};
 
 /// The sealer's Merkle tree and signed checkpoints (see [`crate::chain::tree`]).
 const AUDIT_TREE: Migration = Migration {

@@ -201,8 +201,8 @@ async fn points_leaderboards_and_levels(backend: Backend) {
         .await;
     assert_eq!(
         board(&last_week.body),
-        [(1, ada.clone(), 25), (2, bob.clone(), 10)],
-        "check-ins count on their day; {last_week:?}"
+        [(1, ada.clone(), 125), (2, bob.clone(), 10)],
+        "points count in the week they happened on the clock, the creator's 100 too; {last_week:?}"
     );
     let all_time = app
         .get(

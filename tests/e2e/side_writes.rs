@@ -64,6 +64,7 @@ async fn write(db: &Db, write: impl SideWrite + 'static) -> Result<(), StoreErro
         },
         side_writes: vec![Arc::new(write)],
         recorded_at: time::now(),
+        occurred_at: None,
     };
     append(db, &alone, None).await.map(|_| ())
 }

@@ -82,6 +82,10 @@ pub struct EventLine {
     pub causation_id: Option<String>,
     pub request_id: String,
     pub recorded_at: String,
+    /// The business time, only for an event stored with one apart from `recorded_at` (absent
+    /// otherwise, so that exports of events without one read as before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurred_at: Option<String>,
     /// The hash of the stream's event before this one, zeros for version 1; 64 hex digits.
     pub previous: String,
     /// The event's hash; 64 hex digits.
@@ -137,6 +141,7 @@ impl EventLine {
             causation_id: self.causation_id.as_deref(),
             request_id: &self.request_id,
             recorded_at: &self.recorded_at,
+            occurred_at: self.occurred_at.as_deref(),
         }
     }
 }

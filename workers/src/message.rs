@@ -103,7 +103,11 @@ pub fn decode_for(
 
 /// Decodes a received message back into the delivery a projection applies.
 pub fn decode(properties: &BasicProperties, body: &[u8]) -> Result<Delivery, WorkerError> {
-    let event: StoredEvent = serde_json::from_slice(body)?;
+    let mut event: StoredEvent = serde_json::from_slice(body)?;
+    if event.occurred_at.is_empty() {
+        // Published by a relay from before business time: the event occurred when recorded.
+        event.occurred_at.clone_from(&event.recorded_at);
+    }
     let headers = properties
         .headers()
         .as_ref()
@@ -164,6 +168,7 @@ mod tests {
             causation_id: None,
             request_id: "test".into(),
             recorded_at: "2026-01-01T00:00:00Z".into(),
+            occurred_at: "2026-01-01T00:00:00Z".into(),
         }
     }
 

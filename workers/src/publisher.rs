@@ -12,6 +12,7 @@ use lyceum_domain::Aggregate;
 use lyceum_domain::content::{Content, ContentCommand};
 use lyceum_store::clock::Clock;
 use lyceum_store::command::{append_for, load};
+use lyceum_store::occurring;
 use lyceum_store::{Db, time};
 use std::future::Future;
 use std::sync::Arc;
@@ -78,6 +79,12 @@ impl Publisher {
 
     /// Runs a pass every second until `shutdown`, nudging the relay after publishing.
     pub async fn run(self, nudge: Nudge, shutdown: impl Future) -> Result<(), WorkerError> {
-        every_second("publisher", || self.run_due(), nudge, shutdown).await
+        every_second(
+            "publisher",
+            || occurring::at(self.clock.business_time(), self.run_due()),
+            nudge,
+            shutdown,
+        )
+        .await
     }
 }

@@ -28,6 +28,7 @@ use lyceum_domain::payment::method::{Collector, collector_of};
 use lyceum_domain::payment::providers::Payments;
 use lyceum_store::clock::Clock;
 use lyceum_store::command::{append_for, load};
+use lyceum_store::occurring;
 use lyceum_store::{Db, time};
 use std::future::Future;
 use std::sync::Arc;
@@ -158,6 +159,12 @@ impl Scheduler {
 
     /// Runs a pass every second until `shutdown`, nudging the relay after issuing commands.
     pub async fn run(self, nudge: Nudge, shutdown: impl Future) -> Result<(), WorkerError> {
-        every_second("scheduler", || self.run_due(), nudge, shutdown).await
+        every_second(
+            "scheduler",
+            || occurring::at(self.clock.business_time(), self.run_due()),
+            nudge,
+            shutdown,
+        )
+        .await
     }
 }

@@ -112,6 +112,10 @@ pub struct CreateContent {
     pub body: String,
     pub excerpt: Option<String>,
     pub access: AccessDto,
+    /// What the item is in your other system (1-200 visible ASCII characters), unique in the
+    /// space: an import or a migration finds the item by it (`GET …/content?external_id=`).
+    #[serde(default)]
+    pub external_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -196,6 +200,8 @@ pub struct ContentItem {
         derived(owned, name = "topic_ids", into = "Vec<ID>", with = "ids::list")
     )]
     pub topic_ids: Vec<Uuid>,
+    /// What the item is in the creator's other system, if it was given one.
+    pub external_id: Option<String>,
 }
 
 impl ContentItem {
@@ -243,6 +249,7 @@ impl From<ContentRow> for ContentItem {
             parent_id: row.parent_id,
             tags: row.tags,
             topic_ids: row.topic_ids,
+            external_id: row.external_id,
         }
     }
 }
@@ -389,6 +396,7 @@ pub(super) fn rules() -> Vec<FieldRule> {
     vec![
         on::<CreateContent>("title", Rule::Text(MAX_TITLE)),
         on::<CreateContent>("excerpt", Rule::BlankOr(MAX_EXCERPT)),
+        on::<CreateContent>("external_id", Rule::Pattern(super::patterns::external_id())),
         on::<EditContent>("title", Rule::Text(MAX_TITLE)),
         on::<EditContent>("excerpt", Rule::BlankOr(MAX_EXCERPT)),
         on::<AccessDto>(

@@ -5,6 +5,7 @@
 //! from the code. Classes are written as `\uXXXX` escapes, which ECMA-262 and Python's `re` read
 //! alike, and cover the Basic Multilingual Plane.
 
+use lyceum_domain::external_id::{EXTERNAL_ID_LEN, ExternalId};
 use lyceum_domain::membership::offer::{CODE_LEN, OfferCode};
 use lyceum_domain::membership::referral::{LENGTH as REFERRAL_LEN, ReferralCode};
 use lyceum_domain::payment::method::{MAX_LEN as MAX_METHOD_LEN, STRIPE_PREFIX};
@@ -126,6 +127,16 @@ pub fn offer_code() -> String {
         CODE_LEN.start(),
         CODE_LEN.end()
     ))
+}
+
+/// An external id ([`ExternalId::parse`]): taken as sent, with nothing trimmed.
+pub fn external_id() -> String {
+    let char = class(|c| ExternalId::parse(&c.to_string()).is_ok());
+    format!(
+        "^{char}{{{},{}}}$",
+        EXTERNAL_ID_LEN.start(),
+        EXTERNAL_ID_LEN.end()
+    )
 }
 
 /// A referral code ([`ReferralCode::parse`]): case does not matter, and O, I and L read as

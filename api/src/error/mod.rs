@@ -188,6 +188,10 @@ impl From<StoreError> for ApiError {
             StoreError::TopicNameTaken => {
                 Self::new(Code::Conflict, "another topic of this space has this name")
             }
+            StoreError::ExternalIdTaken => Self::new(
+                Code::Conflict,
+                "another member or item of this space has this external_id",
+            ),
             StoreError::PartTaken => Self::new(
                 Code::Conflict,
                 "the item already belongs to another course or column",

@@ -25,6 +25,8 @@ pub struct CatalogFilter {
     pub tag: Option<String>,
     /// Only the items the creator features.
     pub featured: Option<bool>,
+    /// Only the item with this external id (the one an import or a migration gave it).
+    pub external_id: Option<String>,
 }
 
 impl From<CatalogFilter> for ContentFilter {
@@ -35,6 +37,7 @@ impl From<CatalogFilter> for ContentFilter {
             topic_id: f.topic_id.map(|t| t.0),
             tag: f.tag.map(|t| t.trim().to_lowercase()),
             featured: f.featured.unwrap_or(false),
+            external_id: f.external_id,
         }
     }
 }

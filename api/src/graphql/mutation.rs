@@ -32,6 +32,8 @@ pub struct CreateContentInput {
     pub body: String,
     pub excerpt: Option<String>,
     pub access: AccessInput,
+    /// What the item is in your other system, unique in the space (see REST's `external_id`).
+    pub external_id: Option<String>,
 }
 
 #[derive(InputObject)]
@@ -92,6 +94,7 @@ impl CreatorMutation {
             body: input.body,
             excerpt: input.excerpt,
             access: input.access.into_dto().or_gql()?,
+            external_id: input.external_id,
         };
         let planned = service::content::create(state, auth, &space, input).await;
         payload(state, planned).await

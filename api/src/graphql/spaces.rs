@@ -142,18 +142,19 @@ impl Space {
         Ok(reads::tiers(state, self.id, all).await.or_gql()?.items)
     }
 
-    /// The space's members, oldest first.
+    /// The space's members, oldest first; with `externalId`, only the member who has it.
     #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
     async fn members(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
+        external_id: Option<String>,
     ) -> async_graphql::Result<Connection<String, Member>> {
         let state = ctx.data::<AppState>()?;
         let key = |m: &Member| m.id.to_string();
         list(first, after, key, |page| {
-            reads::members(state, self.id, page)
+            reads::members(state, self.id, external_id, page)
         })
         .await
     }

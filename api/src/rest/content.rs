@@ -52,6 +52,8 @@ pub struct ContentQuery {
     pub tag: Option<String>,
     /// Only the items the creator features.
     pub featured: Option<bool>,
+    /// Only the item with this external id (the one an import or a migration gave it).
+    pub external_id: Option<String>,
 }
 
 /// List content
@@ -83,6 +85,7 @@ pub async fn list_content(
         topic_id: filter.topic,
         tag: filter.tag.map(|t| t.trim().to_lowercase()),
         featured: filter.featured.unwrap_or(false),
+        external_id: filter.external_id,
     };
     let page = catalog::list(&call.state, &viewer, space.id, filter, page.slice()?).await?;
     Ok(Json(Paged::from_page(page, |item| item)))

@@ -11,6 +11,8 @@ use crate::service::parse_id;
 use crate::space::Intent;
 use actix_web::web::{Json, Path, Query};
 use actix_web::{HttpResponse, delete, get, post};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 /// Add a member
 ///
@@ -34,12 +36,21 @@ pub async fn create_member(
     .await
 }
 
+/// Filters for the member list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MemberQuery {
+    /// Only the member with this external id (the one an import or a migration gave them).
+    pub external_id: Option<String>,
+}
+
 /// List members
 ///
-/// Lists the space's members, oldest first, a page at a time, with the tiers each belongs to.
+/// Lists the space's members, oldest first, a page at a time, with the tiers each belongs to;
+/// or, with `external_id`, the one member who has it (an empty page if none has).
 #[utoipa::path(
     tag = "members",
-    params(PageQuery),
+    params(MemberQuery, PageQuery),
     responses((status = 200, description = "A page of members.", body = Paged<Member>)),
 )]
 #[get("/v1/spaces/{space}/members")]
@@ -48,10 +59,12 @@ pub async fn list_members(
     call: Call,
     path: Path<String>,
     query: Query<PageQuery>,
+    filter: Query<MemberQuery>,
     _fresh: Fresh<read_model::MemberRow>,
 ) -> Result<Json<Paged<Member>>, ApiError> {
     let space = call.space(&path, Intent::Read).await?;
-    let page = service::reads::members(&call.state, space.id.0, query.slice()?);
+    let external_id = filter.into_inner().external_id;
+    let page = service::reads::members(&call.state, space.id.0, external_id, query.slice()?);
     Ok(Json(page.await?.into()))
 }
 

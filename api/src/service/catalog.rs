@@ -9,6 +9,7 @@ use crate::error::ApiError;
 use crate::pagination::Slice;
 use crate::state::AppState;
 use lyceum_domain::content::{Access, Reader};
+use lyceum_domain::external_id::ExternalId;
 use lyceum_domain::ids::{SpaceId, TierId};
 use lyceum_projections::content;
 use lyceum_projections::content::queries::{ContentFilter, ContentRow};
@@ -115,6 +116,9 @@ pub async fn list(
     }
     if let Some(topic) = &filter.topic_id {
         filter.topic_id = Some(crate::service::parse_id(topic, "topic")?.to_string());
+    }
+    if let Some(external) = filter.external_id.as_deref().filter(|e| !e.is_empty()) {
+        ExternalId::parse(external)?;
     }
     if viewer.is_some() {
         filter.status = Some("published".into());

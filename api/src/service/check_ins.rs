@@ -87,7 +87,7 @@ pub async fn create(
         ends_on: ends_on.map(|d| d.to_string()),
         utc_offset_minutes: offset,
         min_text_chars: project.min_text_chars,
-        created_at: append.recorded_at.clone(),
+        created_at: append.occurred().to_owned(),
         today: today.to_string(),
         open_today: schedule.is_open_on(today),
         members_checked_in: 0,

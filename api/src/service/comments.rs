@@ -260,7 +260,7 @@ pub async fn post(
     let append = super::append_in::<Comment>(auth, space, id.0, 0, &events)?;
     let history: Vec<_> = events
         .into_iter()
-        .map(|e| (e, append.recorded_at.clone()))
+        .map(|e| (e, append.occurred().to_owned()))
         .collect();
     // Built from what the command holds: a new comment has no replies and is not in the read
     // models yet.

@@ -14,9 +14,12 @@ use crate::space::SpaceRef;
 use crate::state::AppState;
 use lyceum_domain::Aggregate;
 use lyceum_domain::content::{Access, Content, ContentCommand, ContentEvent, ContentKind, Draft};
+use lyceum_domain::external_id::ExternalId;
 use lyceum_domain::ids::ContentId;
 use lyceum_domain::membership::tier::Tier;
+use lyceum_store::external_ids::{self, ExternalIdWrite};
 use lyceum_store::time;
+use std::sync::Arc;
 use uuid::Uuid;
 
 fn kind(dto: ContentKindDto) -> ContentKind {
@@ -89,6 +92,12 @@ fn item(
         parent_id,
         tags: current.tags,
         topic_ids: current.topic_ids.into_iter().map(|t| t.0).collect(),
+        external_id: history.iter().find_map(|(event, _)| match event {
+            ContentEvent::ContentDrafted { external_id, .. } => {
+                external_id.clone().map(String::from)
+            }
+            _ => None,
+        }),
     })
 }
 
@@ -100,6 +109,11 @@ pub async fn create(
     input: CreateContent,
 ) -> Result<Planned<ContentItem>, ApiError> {
     let access = Access::from(input.access);
+    let external_id = input
+        .external_id
+        .as_deref()
+        .map(ExternalId::parse)
+        .transpose()?;
     check_tiers(state, space, &access).await?;
     let id = ContentId::new();
     let events = Content::default().decide(ContentCommand::Create {
@@ -111,11 +125,20 @@ pub async fn create(
             excerpt: input.excerpt,
             access,
         },
+        external_id: external_id.clone(),
     })?;
-    let append = super::append_in::<Content>(auth, space, id.0, 0, &events)?;
+    let mut append = super::append_in::<Content>(auth, space, id.0, 0, &events)?;
+    if let Some(external) = external_id {
+        append.side_writes.push(Arc::new(ExternalIdWrite::Claim {
+            space_id: space.id.0,
+            kind: external_ids::Kind::Content,
+            external_id: external.into(),
+            target_id: id.0,
+        }));
+    }
     let history: Vec<_> = events
         .into_iter()
-        .map(|e| (e, append.recorded_at.clone()))
+        .map(|e| (e, append.occurred().to_owned()))
         .collect();
     Ok(Planned::new(
         Outcome::Created,

@@ -156,6 +156,7 @@ pub async fn sign_up(
     let create = crate::dto::CreateMember {
         email: input.email,
         display_name: input.display_name,
+        external_id: None,
     };
     let Planned {
         output: member,
@@ -224,6 +225,7 @@ pub fn session_for(
         metadata: metadata(auth, Some(space.id)),
         side_writes: vec![Arc::new(session.side_write())],
         recorded_at: lyceum_store::time::now(),
+        occurred_at: None,
     };
     let mut output = MemberSession {
         member_id,
@@ -271,6 +273,7 @@ pub fn sign_out(auth: &Auth, token: &str) -> Result<Planned<()>, ApiError> {
             token_hash: lyceum_store::keys::hash(token),
         })],
         recorded_at: lyceum_store::time::now(),
+        occurred_at: None,
     };
     Ok(Planned::new(Outcome::Done, (), append))
 }

@@ -10,12 +10,14 @@ use crate::plan::{Outcome, Planned, metadata};
 use crate::space::SpaceRef;
 use crate::state::AppState;
 use lyceum_domain::Aggregate;
+use lyceum_domain::external_id::ExternalId;
 use lyceum_domain::ids::{MemberId, TierId};
 use lyceum_domain::membership::member::{MAX_DISPLAY_NAME, Member, MemberCommand, TierRef};
 use lyceum_domain::membership::referral::ReferralCode;
 use lyceum_domain::membership::tier::Tier;
 use lyceum_domain::values::{Email, bounded_text};
 use lyceum_store::command::append_for;
+use lyceum_store::external_ids::{self, ExternalIdWrite};
 use lyceum_store::{SideWrite, vault};
 use std::sync::Arc;
 use uuid::Uuid;
@@ -29,12 +31,21 @@ pub async fn add(
 ) -> Result<Planned<MemberDto>, ApiError> {
     let email = Email::parse(&input.email)?;
     let display_name = bounded_text("display_name", &input.display_name, MAX_DISPLAY_NAME)?;
+    let external_id = input
+        .external_id
+        .as_deref()
+        .map(ExternalId::parse)
+        .transpose()?;
     let id = MemberId::new();
     let secret = vault::new_secret()?;
     let events = Member::default().decide(MemberCommand::Add {
         space_id: space.id,
         email: vault::seal(&secret, id.0, email.as_str())?,
         display_name: vault::seal(&secret, id.0, &display_name)?,
+        external_id: external_id
+            .as_ref()
+            .map(|external| vault::seal(&secret, id.0, external.as_str()))
+            .transpose()?,
     })?;
     let key = vault::InsertKey {
         member_id: id.0,
@@ -43,12 +54,21 @@ pub async fn add(
     };
     let referral_code = ReferralCode::of(id);
     let code = lyceum_store::referrals::reserve_code(space.id.0, referral_code.as_str(), id.0);
+    let mut side_writes: Vec<Arc<dyn SideWrite>> = vec![Arc::new(key), Arc::new(code)];
+    if let Some(external) = &external_id {
+        side_writes.push(Arc::new(ExternalIdWrite::Claim {
+            space_id: space.id.0,
+            kind: external_ids::Kind::Member,
+            external_id: external.to_string(),
+            target_id: id.0,
+        }));
+    }
     let append = append_for::<Member>(
         id.0,
         0,
         &events,
         metadata(auth, Some(space.id)),
-        vec![Arc::new(key), Arc::new(code)],
+        side_writes,
     )?;
     let output = MemberDto {
         id: id.0,
@@ -63,8 +83,9 @@ pub async fn add(
         level: lyceum_projections::spaces::terms::space_levels(&state.db, &space.id.to_string())
             .await?
             .map(|rules| lyceum_projections::spaces::terms::level_for(&rules, 0).into()),
-        created_at: append.recorded_at.clone(),
-        updated_at: append.recorded_at.clone(),
+        created_at: append.occurred().to_owned(),
+        updated_at: append.occurred().to_owned(),
+        external_id: external_id.map(String::from),
     };
     Ok(Planned::new(Outcome::Created, output, append))
 }
@@ -96,7 +117,7 @@ pub async fn join(
     let output = Membership {
         member_id,
         tier_id,
-        joined_at: append.recorded_at.clone(),
+        joined_at: append.occurred().to_owned(),
     };
     Ok(Planned::new(Outcome::Created, output, append))
 }
@@ -139,7 +160,12 @@ pub async fn erase(
     let side_writes = if events.is_empty() {
         vec![]
     } else {
-        let mut writes: Vec<Arc<dyn SideWrite>> = vec![Arc::new(vault::DeleteKey { member_id })];
+        let mut writes: Vec<Arc<dyn SideWrite>> = vec![
+            Arc::new(vault::DeleteKey { member_id }),
+            Arc::new(ExternalIdWrite::Release {
+                target_id: member_id,
+            }),
+        ];
         writes.extend(super::identity::end_identity(member_id));
         writes
     };

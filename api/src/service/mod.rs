@@ -173,7 +173,11 @@ pub fn decide_loaded<A: InSpace>(
         aggregate.apply(event);
     }
     let mut history = loaded.history;
-    history.extend(events.into_iter().map(|e| (e, append.recorded_at.clone())));
+    history.extend(
+        events
+            .into_iter()
+            .map(|e| (e, append.occurred().to_owned())),
+    );
     Ok(Decision {
         append,
         state: aggregate,

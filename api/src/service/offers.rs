@@ -134,7 +134,7 @@ pub async fn create(
     )?;
     let history: Vec<_> = events
         .into_iter()
-        .map(|e| (e, append.recorded_at.clone()))
+        .map(|e| (e, append.occurred().to_owned()))
         .collect();
     Ok(Planned::new(
         Outcome::Created,

@@ -160,7 +160,12 @@ pub async fn purchase(
         metadata(auth, Some(space.id)),
         vec![Arc::new(settle)],
     )?;
-    let output = answer(id, &order, std::slice::from_ref(&append.recorded_at), error)?;
+    let output = answer(
+        id,
+        &order,
+        std::slice::from_ref(&append.occurred().to_owned()),
+        error,
+    )?;
     Ok(Planned::new(Outcome::Created, output, append))
 }
 
@@ -247,7 +252,7 @@ pub async fn refund(
     let mut order = loaded.state;
     fold(&mut order, &events);
     let mut times: Vec<String> = loaded.history.into_iter().map(|(_, at)| at).collect();
-    times.push(append.recorded_at.clone());
+    times.push(append.occurred().to_owned());
     let output = answer(id, &order, &times, None)?;
     Ok(Planned::new(Outcome::Changed, output, append))
 }

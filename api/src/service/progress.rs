@@ -59,7 +59,7 @@ pub async fn complete(
         .iter()
         .any(|e| matches!(e, ProgressEvent::CourseCompleted { .. }))
     {
-        Some(append.recorded_at.clone())
+        Some(append.occurred().to_owned())
     } else if after.course_completed {
         course_progress(
             &state.db,

@@ -78,8 +78,8 @@ pub async fn ask(
         content_id: input.content_id,
         accepted_answer_id: None,
         answer_count: 0,
-        created_at: append.recorded_at.clone(),
-        updated_at: append.recorded_at.clone(),
+        created_at: append.occurred().to_owned(),
+        updated_at: append.occurred().to_owned(),
         answers: Vec::new(),
     };
     Ok(Planned::new(Outcome::Created, output, append))

@@ -6,6 +6,7 @@ use crate::dto::{Entitlements, Member, Order, Referral, Space, Subscription, Tie
 use crate::error::ApiError;
 use crate::pagination::Slice;
 use crate::state::AppState;
+use lyceum_domain::external_id::ExternalId;
 use lyceum_projections::members::access::member_entitlements;
 use lyceum_projections::page::Page;
 use lyceum_projections::{ledger, members, orders, spaces, subscriptions, tiers};
@@ -30,10 +31,27 @@ pub async fn space(state: &AppState, space: Uuid) -> Result<Option<Space>, ApiEr
     Ok(row.map(Space::from))
 }
 
-/// A space's members, oldest first.
-pub async fn members(state: &AppState, space: Uuid, page: Slice) -> Result<Page<Member>, ApiError> {
-    let page =
-        members::queries::members(&state.db, &space.to_string(), page.after(), page.limit).await?;
+/// A space's members, oldest first, or the one with `external_id`.
+pub async fn members(
+    state: &AppState,
+    space: Uuid,
+    external_id: Option<String>,
+    page: Slice,
+) -> Result<Page<Member>, ApiError> {
+    // An empty value filters nothing, as for every list's filters.
+    let external_id = external_id
+        .as_deref()
+        .filter(|e| !e.is_empty())
+        .map(ExternalId::parse)
+        .transpose()?;
+    let page = members::queries::members(
+        &state.db,
+        &space.to_string(),
+        external_id.as_ref().map(ExternalId::as_str),
+        page.after(),
+        page.limit,
+    )
+    .await?;
     Ok(map(page, Member::from))
 }
 

@@ -145,7 +145,7 @@ pub async fn file(
     let append = super::append_in::<Report>(auth, space, id.0, 0, &events)?;
     let history: Vec<_> = events
         .into_iter()
-        .map(|e| (e, append.recorded_at.clone()))
+        .map(|e| (e, append.occurred().to_owned()))
         .collect();
     let output = view(state, &history, None).await?;
     Ok(Planned::new(Outcome::Created, output, append))

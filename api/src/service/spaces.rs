@@ -46,8 +46,8 @@ pub async fn create(auth: &Auth, input: CreateSpace) -> Result<Planned<SpaceDto>
         name,
         currency: currency.to_string(),
         description: String::new(),
-        created_at: append.recorded_at.clone(),
-        updated_at: append.recorded_at.clone(),
+        created_at: append.occurred().to_owned(),
+        updated_at: append.occurred().to_owned(),
     };
     Ok(Planned::new(Outcome::Created, output, append))
 }
@@ -84,7 +84,7 @@ pub async fn update(
             .map(|(_, at)| at.clone())
             .unwrap_or_default()
     } else {
-        append.recorded_at.clone()
+        append.occurred().to_owned()
     };
     let output = SpaceDto {
         id: space.id.0,

@@ -176,7 +176,7 @@ pub async fn start(
         metadata(auth, Some(space.id)),
         vec![Arc::new(method)],
     )?;
-    let times = vec![append.recorded_at.clone()];
+    let times = vec![append.occurred().to_owned()];
     let output = answer(id, &subscription, &times, error)?;
     Ok(Planned::new(Outcome::Created, output, append))
 }

@@ -68,7 +68,7 @@ pub async fn create(
     let append = super::append_in::<Tier>(auth, space, id.0, 0, &events)?;
     let history: Vec<_> = events
         .into_iter()
-        .map(|e| (e, append.recorded_at.clone()))
+        .map(|e| (e, append.occurred().to_owned()))
         .collect();
     Ok(Planned::new(
         Outcome::Created,

@@ -45,7 +45,7 @@ pub fn define(
         space_id: space.id.0,
         name,
         description,
-        created_at: append.recorded_at.clone(),
+        created_at: append.occurred().to_owned(),
     };
     Ok(Planned::new(Outcome::Created, output, append))
 }

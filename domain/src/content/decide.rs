@@ -264,6 +264,7 @@ impl Aggregate for Content {
                     space_id,
                     kind,
                     draft,
+                    external_id,
                 } => {
                     draft.access.check()?;
                     Ok(vec![ContentEvent::ContentDrafted {
@@ -273,6 +274,7 @@ impl Aggregate for Content {
                         body: draft.body,
                         excerpt: draft.excerpt.as_deref().map(check_excerpt).transpose()?,
                         access: draft.access,
+                        external_id,
                     }])
                 }
                 _ => Err(DomainError::not_found("content")),
@@ -289,6 +291,7 @@ impl Aggregate for Content {
             body,
             excerpt,
             access,
+            ..
         } = event
         {
             self.state = Some(ContentState {

@@ -2,6 +2,7 @@
 
 use super::{Access, ContentKind};
 use crate::event::DomainEvent;
+use crate::external_id::ExternalId;
 use crate::ids::{ContentId, SpaceId, TopicId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -17,6 +18,8 @@ pub enum ContentEvent {
         body: String,
         excerpt: Option<String>,
         access: Access,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        external_id: Option<ExternalId>,
     },
     /// A new revision: the fields that changed. The draft is revision 1.
     ContentEdited {

@@ -28,6 +28,10 @@ pub enum MemberCommand {
         email: Sealed,
         /// The display name, sealed with this member's key.
         display_name: Sealed,
+        /// Who the member is in the creator's other system (an
+        /// [`ExternalId`](crate::external_id::ExternalId)), for imports and migrations; sealed
+        /// like the rest of their personal data, since it says who they are.
+        external_id: Option<Sealed>,
     },
     JoinTier {
         tier: TierRef,
@@ -79,6 +83,8 @@ pub enum MemberEvent {
         space_id: SpaceId,
         email: Sealed,
         display_name: Sealed,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        external_id: Option<Sealed>,
     },
     MemberJoinedTier {
         tier_id: TierId,
@@ -166,12 +172,14 @@ impl Aggregate for Member {
                     space_id,
                     email,
                     display_name,
+                    external_id,
                 },
             ) => {
                 return Ok(vec![MemberEvent::MemberAdded {
                     space_id,
                     email,
                     display_name,
+                    external_id,
                 }]);
             }
             (None, _) => return Err(DomainError::not_found("member")),
@@ -395,6 +403,7 @@ mod tests {
             space_id: SPACE,
             email: Sealed("sealed-email".into()),
             display_name: Sealed("sealed-name".into()),
+            external_id: None,
         }
     }
 
@@ -414,6 +423,7 @@ mod tests {
                 space_id: SPACE,
                 email: Sealed("sealed-email".into()),
                 display_name: Sealed("sealed-name".into()),
+                external_id: None,
             })
             .then_expect_events(vec![added()]);
     }

@@ -12,6 +12,7 @@ fn added() -> MemberEvent {
         space_id: SpaceId(Uuid::nil()),
         email: Sealed("sealed-email".into()),
         display_name: Sealed("sealed-name".into()),
+        external_id: None,
     }
 }
 

@@ -10,7 +10,7 @@
 //! - `incomplete`, `trialing` and `canceled` subscriptions, and comps, contribute 0.
 //! - Every subscription event gets a row, zero deltas included, so the latest row of a
 //!   subscription always states its current contribution, tier and status.
-//! - Rows come from event data and `recorded_at` only, so a replay reproduces them exactly.
+//! - Rows come from event data and `occurred_at` only, so a replay reproduces them exactly.
 
 pub mod queries;
 
@@ -85,7 +85,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
     .bind(event.aggregate_id.to_string())
     .bind(state.tier_id.to_string())
     .bind(currency)
-    .bind(event.recorded_at.clone())
+    .bind(event.occurred_at.clone())
     .bind(mrr_before)
     .bind(mrr_after)
     .bind(mrr_after - mrr_before)

@@ -58,7 +58,7 @@ async fn project(conn: &mut AnyConnection, event: &StoredEvent) -> Result<(), St
     .bind(ends_on.map(|d| d.to_string()))
     .bind(i64::from(utc_offset_minutes))
     .bind(i64::from(min_text_chars))
-    .bind(&event.recorded_at)
+    .bind(&event.occurred_at)
     .bind(event.position)
     .execute(&mut *conn)
     .await?;
@@ -169,7 +169,7 @@ async fn check_ins(conn: &mut AnyConnection, events: &[&StoredEvent]) -> Result<
             space.as_str().into(),
             text.into(),
             i64::from(after.run).into(),
-            event.recorded_at.as_str().into(),
+            event.occurred_at.as_str().into(),
             event.position.into(),
         ]);
         match seen.get(&key) {

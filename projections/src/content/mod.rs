@@ -31,11 +31,13 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
             body,
             excerpt,
             access,
+            external_id,
         } => {
             sqlx::query(
                 "INSERT INTO rm_content (id, space_id, kind, title, body, excerpt, access, status, \
-                 created_at, updated_at, published_at, position, revision, featured, tags, topic_ids) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $8, NULL, $9, 1, 0, '[]', '[]')",
+                 created_at, updated_at, published_at, position, revision, featured, tags, topic_ids, \
+                 external_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $8, NULL, $9, 1, 0, '[]', '[]', $10)",
             )
             .bind(&id)
             .bind(space_id.to_string())
@@ -49,8 +51,9 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
             .bind(body)
             .bind(excerpt)
             .bind(serde_json::to_string(&access)?)
-            .bind(&event.recorded_at)
+            .bind(&event.occurred_at)
             .bind(event.position)
+            .bind(external_id.map(String::from))
             .execute(&mut *conn)
             .await?;
             snapshot(conn, event, &id).await?;
@@ -72,7 +75,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
             .bind(body)
             .bind(excerpt)
             .bind(access.map(|a| serde_json::to_string(&a)).transpose()?)
-            .bind(&event.recorded_at)
+            .bind(&event.occurred_at)
             .bind(event.position)
             .bind(&id)
             .execute(&mut *conn)
@@ -96,7 +99,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
                 "UPDATE rm_content SET scheduled_for = $1, updated_at = $2, position = $3 WHERE id = $4",
             )
             .bind(time::format(publish_at))
-            .bind(&event.recorded_at)
+            .bind(&event.occurred_at)
             .bind(event.position)
             .bind(&id)
             .execute(&mut *conn)
@@ -124,7 +127,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
             )
             .bind(serde_json::to_string(&tags)?)
             .bind(serde_json::to_string(&topic_ids)?)
-            .bind(&event.recorded_at)
+            .bind(&event.occurred_at)
             .bind(event.position)
             .bind(&id)
             .execute(&mut *conn)
@@ -170,7 +173,7 @@ async fn touch(
     sqlx::query(&format!(
         "UPDATE rm_content SET {assignments}updated_at = $1, position = $2 WHERE id = $3"
     ))
-    .bind(&event.recorded_at)
+    .bind(&event.occurred_at)
     .bind(event.position)
     .bind(id)
     .execute(&mut *conn)
@@ -191,7 +194,7 @@ async fn snapshot(
          FROM rm_content WHERE id = $4",
     )
     .bind(&event.actor)
-    .bind(&event.recorded_at)
+    .bind(&event.occurred_at)
     .bind(event.position)
     .bind(id)
     .execute(&mut *conn)

@@ -33,6 +33,8 @@ pub struct ContentRow {
     pub parent_access: Option<serde_json::Value>,
     pub tags: Vec<String>,
     pub topic_ids: Vec<Uuid>,
+    /// What the item is in the creator's other system.
+    pub external_id: Option<String>,
 }
 
 pub(crate) fn content_row(row: &AnyRow) -> Result<ContentRow, StoreError> {
@@ -62,6 +64,7 @@ pub(crate) fn content_row(row: &AnyRow) -> Result<ContentRow, StoreError> {
             .transpose()?,
         tags: serde_json::from_value(json("tags")?)?,
         topic_ids: serde_json::from_value(json("topic_ids")?)?,
+        external_id: row.try_get("external_id")?,
     })
 }
 
@@ -69,7 +72,8 @@ pub(crate) fn content_row(row: &AnyRow) -> Result<ContentRow, StoreError> {
 /// c.parent_id` (see [`CONTENT_FROM`]).
 pub(crate) const CONTENT_COLUMNS: &str = "c.id, c.space_id, c.kind, c.title, c.body, c.excerpt, \
      c.access, c.status, c.created_at, c.updated_at, c.published_at, c.revision, c.scheduled_for, \
-     c.featured, c.archived_at, c.parent_id, p.access AS parent_access, c.tags, c.topic_ids";
+     c.featured, c.archived_at, c.parent_id, p.access AS parent_access, c.tags, c.topic_ids, \
+     c.external_id";
 
 /// The item and its container.
 pub(crate) const CONTENT_FROM: &str = "rm_content c LEFT JOIN rm_content p ON p.id = c.parent_id";
@@ -83,6 +87,8 @@ pub struct ContentFilter {
     pub tag: Option<String>,
     /// Only items the creator features.
     pub featured: bool,
+    /// Only the item with this external id.
+    pub external_id: Option<String>,
 }
 
 /// A space's content, newest first, as `filter` says. The list walks one index in id order:
@@ -145,7 +151,11 @@ impl<'a> CatalogList<'a> {
             .and("c.space_id = ?", Arg::Text(space_id))
             .and_some("c.status = ?", given(&filter.status).map(Arg::Text))
             .and_some("c.kind = ?", given(&filter.kind).map(Arg::Text))
-            .and_if(filter.featured, "c.featured = 1");
+            .and_if(filter.featured, "c.featured = 1")
+            .and_some(
+                "c.external_id = ?",
+                given(&filter.external_id).map(Arg::Text),
+            );
         // With both a tag and a topic, the tag drives and the topic is looked up by its key.
         if let (Some(_), Some(topic)) = (tag, topic) {
             conditions = conditions.and(

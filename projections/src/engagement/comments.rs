@@ -50,7 +50,7 @@ pub(super) async fn apply(
             .bind(member_id.to_string())
             .bind(text.as_deref())
             .bind(i64::from(text.is_none()))
-            .bind(&event.recorded_at)
+            .bind(&event.occurred_at)
             .bind(event.position)
             .execute(&mut *conn)
             .await?;
@@ -69,7 +69,7 @@ pub(super) async fn apply(
             )
             .bind(text.as_deref())
             .bind(i64::from(text.is_none()))
-            .bind(&event.recorded_at)
+            .bind(&event.occurred_at)
             .bind(event.position)
             .bind(&id)
             .execute(&mut *conn)
@@ -144,9 +144,9 @@ pub(super) async fn post_all(
             text.into(),
             "visible".into(),
             Value::Int(0),
-            event.recorded_at.as_str().into(),
+            event.occurred_at.as_str().into(),
             Value::Nullable(None),
-            event.recorded_at.as_str().into(),
+            event.occurred_at.as_str().into(),
             Value::Nullable(None),
             Value::Nullable(None),
             event.position.into(),
@@ -211,7 +211,7 @@ async fn change_status(
     .bind(i64::from(moderation.is_some()))
     .bind(&event.actor)
     .bind(moderation.flatten())
-    .bind(&event.recorded_at)
+    .bind(&event.occurred_at)
     .bind(event.position)
     .bind(&id)
     .execute(&mut *conn)

@@ -32,7 +32,7 @@ pub(super) async fn complete(
             .bind(course_id.to_string())
             .bind(lesson_id.to_string())
             .bind(space_of(event))
-            .bind(&event.recorded_at)
+            .bind(&event.occurred_at)
             .execute(&mut *conn)
             .await?;
             bump(conn, event, &lesson_id.to_string(), completion()).await
@@ -48,7 +48,7 @@ pub(super) async fn complete(
             .bind(member_id.to_string())
             .bind(course_id.to_string())
             .bind(space_of(event))
-            .bind(&event.recorded_at)
+            .bind(&event.occurred_at)
             .execute(&mut *conn)
             .await?;
             bump(conn, event, &course_id.to_string(), completion()).await

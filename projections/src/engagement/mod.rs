@@ -58,7 +58,7 @@ pub(crate) async fn bump(
     .bind(bump.comments)
     .bind(bump.shares)
     .bind(bump.completions)
-    .bind(&event.recorded_at)
+    .bind(&event.occurred_at)
     .bind(event.position)
     .execute(conn)
     .await?;
@@ -104,7 +104,7 @@ impl Bumps {
             item.bump.comments += change.comments;
             item.bump.shares += change.shares;
             item.bump.completions += change.completions;
-            item.updated_at.clone_from(&event.recorded_at);
+            item.updated_at.clone_from(&event.occurred_at);
             item.position = event.position;
         }
     }

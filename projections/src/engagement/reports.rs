@@ -46,7 +46,7 @@ pub(super) async fn apply(
             .bind(comment_id.map(|c| c.to_string()))
             .bind(name(&reason)?)
             .bind(details)
-            .bind(&event.recorded_at)
+            .bind(&event.occurred_at)
             .bind(event.position)
             .execute(conn)
             .await?;
@@ -59,7 +59,7 @@ pub(super) async fn apply(
             .bind(name(&outcome)?)
             .bind(note)
             .bind(&event.actor)
-            .bind(&event.recorded_at)
+            .bind(&event.occurred_at)
             .bind(event.position)
             .bind(&id)
             .execute(conn)

@@ -229,7 +229,7 @@ struct Touches {
 impl Touches {
     fn add(&mut self, event: &StoredEvent, touch: Touch) {
         let (member, item) = (touch.member.to_string(), touch.item.to_string());
-        let at = &event.recorded_at;
+        let at = &event.occurred_at;
         self.activity.push(vec![
             event.position.into(),
             space_of(event).into(),

@@ -134,7 +134,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
                 "UPDATE rm_referrals SET converted_at = $1, commission_minor = $2, currency = $3, \
                  position = $4 WHERE subscription_id = $5",
             )
-            .bind(&event.recorded_at)
+            .bind(&event.occurred_at)
             .bind(commission.minor)
             .bind(commission.currency.to_string())
             .bind(event.position)
@@ -229,7 +229,7 @@ async fn post(
     .bind(entry.memo())
     .bind(entry.total().currency.to_string())
     .bind(entry.total().minor)
-    .bind(&event.recorded_at)
+    .bind(&event.occurred_at)
     .bind(event.position)
     .execute(&mut *conn)
     .await?;

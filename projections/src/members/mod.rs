@@ -43,6 +43,7 @@ async fn added(conn: &mut AnyConnection, events: &[&StoredEvent]) -> Result<(), 
             space_id,
             email,
             display_name,
+            external_id,
         } = event.decode::<MemberEvent>()?
         else {
             return Err(StoreError::Corrupt(format!(
@@ -53,6 +54,7 @@ async fn added(conn: &mut AnyConnection, events: &[&StoredEvent]) -> Result<(), 
         let secret = secrets.get(&event.aggregate_id);
         let open = |sealed| secret.and_then(|s| vault::open(s, event.aggregate_id, sealed));
         let (email, display_name) = (open(&email), open(&display_name));
+        let external_id = external_id.as_ref().and_then(open);
         let erased = i64::from(email.is_none());
         rows.push(vec![
             event.aggregate_id.to_string().into(),
@@ -61,15 +63,16 @@ async fn added(conn: &mut AnyConnection, events: &[&StoredEvent]) -> Result<(), 
             display_name.into(),
             "active".into(),
             erased.into(),
-            event.recorded_at.as_str().into(),
-            event.recorded_at.as_str().into(),
+            event.occurred_at.as_str().into(),
+            event.occurred_at.as_str().into(),
             event.position.into(),
+            external_id.into(),
         ]);
     }
     bulk::insert(
         conn,
         "INSERT INTO rm_members (id, space_id, email, display_name, status, erased, created_at, \
-         updated_at, position)",
+         updated_at, position, external_id)",
         "",
         &rows,
     )
@@ -83,7 +86,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
     let id = event.aggregate_id.to_string();
     let touch = |sql: &'static str| {
         sqlx::query(sql)
-            .bind(&event.recorded_at)
+            .bind(&event.occurred_at)
             .bind(event.position)
             .bind(id.clone())
     };
@@ -95,7 +98,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
                  SELECT id, $1, space_id, $2 FROM rm_members WHERE id = $3",
             )
             .bind(tier_id.to_string())
-            .bind(&event.recorded_at)
+            .bind(&event.occurred_at)
             .bind(&id)
             .execute(&mut *conn)
             .await?;
@@ -134,7 +137,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
         }
         MemberEvent::MemberPersonalDataErased {} => {
             touch(
-                "UPDATE rm_members SET email = NULL, display_name = NULL, erased = 1, \
+                "UPDATE rm_members SET email = NULL, display_name = NULL, external_id = NULL, erased = 1, \
                  updated_at = $1, position = $2 WHERE id = $3",
             )
             .execute(&mut *conn)

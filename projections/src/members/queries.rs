@@ -2,7 +2,7 @@
 //! points (from the points read model) and level.
 
 use crate::decode::uuid;
-use crate::page::{Arg, Keyset, Page, Start, placeholders};
+use crate::page::{Arg, Conditions, Keyset, Page, Start, placeholders};
 use lyceum_store::{Db, StoreError};
 use serde::Serialize;
 use sqlx::Row;
@@ -24,11 +24,13 @@ pub struct MemberRow {
     pub level: Option<crate::spaces::terms::MemberLevel>,
     pub created_at: String,
     pub updated_at: String,
+    /// Who the member is in the creator's other system.
+    pub external_id: Option<String>,
 }
 
 /// A member's points are the points read model's balance: manual adjustments and earned points.
 const MEMBER_COLUMNS: &str = "m.id, m.space_id, m.email, m.display_name, m.status, m.erased, \
-     COALESCE(b.points, 0) AS points, m.created_at, m.updated_at";
+     COALESCE(b.points, 0) AS points, m.created_at, m.updated_at, m.external_id";
 const MEMBER_FROM: &str = "rm_members m LEFT JOIN rm_points_balances b ON b.member_id = m.id";
 
 fn member_row(row: &AnyRow) -> Result<MemberRow, sqlx::Error> {
@@ -44,6 +46,7 @@ fn member_row(row: &AnyRow) -> Result<MemberRow, sqlx::Error> {
         level: None,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
+        external_id: row.try_get("external_id")?,
     })
 }
 
@@ -79,17 +82,22 @@ async fn complete(db: &Db, members: &mut [MemberRow]) -> Result<(), StoreError> 
     Ok(())
 }
 
-/// A space's members, oldest first.
+/// A space's members in id order (which is the order they were added), or only the one with
+/// `external_id` if one is given.
 pub async fn members(
     db: &Db,
     space_id: &str,
+    external_id: Option<&str>,
     after: Option<&str>,
     limit: i64,
 ) -> Result<Page<MemberRow>, StoreError> {
+    let conditions = Conditions::default()
+        .and("m.space_id = ?", Arg::Text(space_id))
+        .and_some("m.external_id = ?", external_id.map(Arg::Text));
     let mut page = Keyset {
         select: &format!("{MEMBER_COLUMNS} FROM {MEMBER_FROM}"),
-        filter: "m.space_id = $1",
-        args: &[Arg::Text(space_id)],
+        filter: &conditions.sql(),
+        args: conditions.args(),
         key: "m.id",
     }
     .page(db, Start::After(after), limit, member_row, |m| {

@@ -173,7 +173,7 @@ impl Book {
                     badge.as_str().into(),
                     space.into(),
                     credit.day.to_string().into(),
-                    event.recorded_at.as_str().into(),
+                    event.occurred_at.as_str().into(),
                     event.position.into(),
                 ]);
             }
@@ -192,7 +192,7 @@ impl Book {
             entry.day.to_string().into(),
             entry.reason.clone().into(),
             event.event_id.to_string().into(),
-            event.recorded_at.as_str().into(),
+            event.occurred_at.as_str().into(),
         ]);
         let (manual, earned) = match entry.source {
             Source::Manual => (entry.points, 0),

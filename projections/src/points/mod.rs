@@ -139,5 +139,5 @@ pub(crate) async fn apply_batch(
 
 /// The UTC day the event was recorded.
 fn recorded_day(event: &StoredEvent) -> Result<chrono::NaiveDate, StoreError> {
-    Ok(lyceum_store::time::parse(&event.recorded_at)?.date_naive())
+    Ok(lyceum_store::time::parse(&event.occurred_at)?.date_naive())
 }

@@ -36,7 +36,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
             .bind(title)
             .bind(body)
             .bind(content_id.map(|c| c.to_string()))
-            .bind(&event.recorded_at)
+            .bind(&event.occurred_at)
             .bind(event.position)
             .execute(&mut *conn)
             .await?;
@@ -54,7 +54,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
             .bind(answer_id.to_string())
             .bind(answerer_id.map(|m| m.to_string()))
             .bind(body)
-            .bind(&event.recorded_at)
+            .bind(&event.occurred_at)
             .bind(event.position)
             .bind(&id)
             .execute(&mut *conn)
@@ -63,7 +63,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
                 "UPDATE rm_questions SET answer_count = answer_count + 1, updated_at = $1, \
                  position = $2 WHERE id = $3",
             )
-            .bind(&event.recorded_at)
+            .bind(&event.occurred_at)
             .bind(event.position)
             .bind(&id)
             .execute(&mut *conn)
@@ -80,7 +80,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
                  WHERE id = $4",
             )
             .bind(answer_id.to_string())
-            .bind(&event.recorded_at)
+            .bind(&event.occurred_at)
             .bind(event.position)
             .bind(&id)
             .execute(&mut *conn)
@@ -101,7 +101,7 @@ async fn guests(conn: &mut AnyConnection, event: &StoredEvent) -> Result<(), Sto
             )
             .bind(&member)
             .bind(event.space_id.map(|s| s.to_string()).unwrap_or_default())
-            .bind(&event.recorded_at)
+            .bind(&event.occurred_at)
             .bind(event.position)
             .execute(&mut *conn)
             .await?;

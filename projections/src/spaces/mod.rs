@@ -28,7 +28,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
             .bind(slug.as_str())
             .bind(name)
             .bind(currency.as_str())
-            .bind(&event.recorded_at)
+            .bind(&event.occurred_at)
             .bind(event.position)
             .execute(&mut *conn)
             .await?;
@@ -40,7 +40,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
             )
             .bind(name)
             .bind(description)
-            .bind(&event.recorded_at)
+            .bind(&event.occurred_at)
             .bind(event.position)
             .bind(&id)
             .execute(&mut *conn)
@@ -69,7 +69,7 @@ async fn set_json(
         "UPDATE rm_spaces SET {column} = $1, updated_at = $2, position = $3 WHERE id = $4"
     ))
     .bind(json)
-    .bind(&event.recorded_at)
+    .bind(&event.occurred_at)
     .bind(event.position)
     .bind(event.aggregate_id.to_string())
     .execute(&mut *conn)

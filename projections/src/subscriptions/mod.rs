@@ -95,7 +95,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
         event.aggregate_id,
         &state,
         created_at,
-        event.recorded_at.clone(),
+        event.occurred_at.clone(),
     );
     sqlx::query(
         "INSERT INTO rm_subscriptions (id, space_id, member_id, tier_id, status, billing_interval, \

@@ -95,6 +95,7 @@ fn filters() -> Vec<ContentFilter> {
                             topic_id: topic.clone(),
                             tag: tag.map(Into::into),
                             featured,
+                            external_id: None,
                         });
                     }
                 }

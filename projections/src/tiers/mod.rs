@@ -35,7 +35,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
             .bind(monthly_price_minor)
             .bind(yearly_price_minor)
             .bind(i64::from(trial_days))
-            .bind(&event.recorded_at)
+            .bind(&event.occurred_at)
             .bind(event.position)
             .execute(&mut *conn)
             .await?;
@@ -45,7 +45,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
                 "UPDATE rm_tiers SET name = $1, updated_at = $2, position = $3 WHERE id = $4",
             )
             .bind(name)
-            .bind(&event.recorded_at)
+            .bind(&event.occurred_at)
             .bind(event.position)
             .bind(event.aggregate_id.to_string())
             .execute(&mut *conn)
@@ -61,7 +61,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
             )
             .bind(monthly_price_minor)
             .bind(yearly_price_minor)
-            .bind(&event.recorded_at)
+            .bind(&event.occurred_at)
             .bind(event.position)
             .bind(event.aggregate_id.to_string())
             .execute(&mut *conn)
@@ -72,7 +72,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
                 "UPDATE rm_tiers SET trial_days = $1, updated_at = $2, position = $3 WHERE id = $4",
             )
             .bind(i64::from(trial_days))
-            .bind(&event.recorded_at)
+            .bind(&event.occurred_at)
             .bind(event.position)
             .bind(event.aggregate_id.to_string())
             .execute(&mut *conn)
@@ -83,7 +83,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
                 "UPDATE rm_tiers SET archived = 1, archived_at = $1, updated_at = $1, position = $2 \
                  WHERE id = $3",
             )
-            .bind(&event.recorded_at)
+            .bind(&event.occurred_at)
             .bind(event.position)
             .bind(event.aggregate_id.to_string())
             .execute(&mut *conn)

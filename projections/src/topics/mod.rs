@@ -23,7 +23,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
             .bind(space_id.to_string())
             .bind(name)
             .bind(description)
-            .bind(&event.recorded_at)
+            .bind(&event.occurred_at)
             .bind(event.position)
             .execute(&mut *conn)
             .await?;
@@ -35,7 +35,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, event: &StoredEvent) -> Resu
             )
             .bind(topic_id.to_string())
             .bind(relation.as_str())
-            .bind(&event.recorded_at)
+            .bind(&event.occurred_at)
             .bind(&id)
             .execute(&mut *conn)
             .await?;

@@ -253,6 +253,7 @@ fn event_line(
         causation_id: event.causation_id,
         request_id: event.request_id,
         recorded_at: event.recorded_at,
+        occurred_at: event.occurred_at,
         previous: previous.to_hex(),
         hash: hash.to_hex(),
         proof,

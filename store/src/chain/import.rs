@@ -111,6 +111,7 @@ fn stored(event: EventLine) -> (i64, HashedRow) {
         causation_id: event.causation_id,
         request_id: event.request_id,
         recorded_at: event.recorded_at,
+        occurred_at: event.occurred_at,
         hash: Some(event.hash),
     };
     (event.position, row)

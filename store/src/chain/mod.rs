@@ -7,6 +7,7 @@
 mod against_tree;
 pub mod export;
 pub mod import;
+pub(crate) mod occurred;
 pub(crate) mod restore;
 pub mod sealed;
 pub mod tree;
@@ -123,7 +124,7 @@ pub(crate) const SQLITE: &str = "ALTER TABLE events ADD COLUMN hash TEXT;";
 /// The columns an event's hash covers, in [`fields`]' order.
 pub const HASHED_COLUMNS: &str = "event_id, aggregate_type, aggregate_id, version, event_type, \
      event_version, payload, space_id, actor, correlation_id, causation_id, request_id, \
-     recorded_at, hash";
+     recorded_at, occurred_at, hash";
 
 /// An event's hashed fields, read from a row selected with [`HASHED_COLUMNS`].
 pub struct HashedRow {
@@ -140,6 +141,8 @@ pub struct HashedRow {
     pub causation_id: Option<String>,
     pub request_id: String,
     pub recorded_at: String,
+    /// The business time, stored only apart from `recorded_at` (see [`occurred`]).
+    pub occurred_at: Option<String>,
     /// The hash stored with it (none for events written before the chain).
     pub hash: Option<String>,
 }
@@ -161,6 +164,7 @@ impl HashedRow {
             causation_id: row.try_get("causation_id")?,
             request_id: row.try_get("request_id")?,
             recorded_at: row.try_get("recorded_at")?,
+            occurred_at: row.try_get("occurred_at")?,
             hash: row.try_get("hash")?,
         })
     }
@@ -181,6 +185,7 @@ impl HashedRow {
             causation_id: self.causation_id.as_deref(),
             request_id: &self.request_id,
             recorded_at: &self.recorded_at,
+            occurred_at: self.occurred_at.as_deref(),
         }
     }
 

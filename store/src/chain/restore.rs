@@ -17,6 +17,9 @@ pub(crate) async fn events_held(conn: &mut AnyConnection) -> Result<i64, StoreEr
         .await?)
 }
 
+/// The columns of one inserted event: its position and the hashed ones.
+const COLUMNS: usize = 16;
+
 /// Writes `events` (each with its position) as they were stored.
 pub(crate) async fn insert_events(
     conn: &mut AnyConnection,
@@ -25,7 +28,9 @@ pub(crate) async fn insert_events(
     for chunk in events.chunks(CHUNK) {
         let rows: Vec<String> = (0..chunk.len())
             .map(|row| {
-                let params: Vec<String> = (1..=15).map(|c| format!("${}", row * 15 + c)).collect();
+                let params: Vec<String> = (1..=COLUMNS)
+                    .map(|c| format!("${}", row * COLUMNS + c))
+                    .collect();
                 format!("({})", params.join(", "))
             })
             .collect();
@@ -51,6 +56,7 @@ pub(crate) async fn insert_events(
                 .bind(&event.causation_id)
                 .bind(&event.request_id)
                 .bind(&event.recorded_at)
+                .bind(&event.occurred_at)
                 .bind(&event.hash);
         }
         query.execute(&mut *conn).await?;

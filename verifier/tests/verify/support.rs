@@ -69,6 +69,10 @@ fn unhashed_event(i: u64) -> EventLine {
         causation_id: (i % 2 == 1).then(|| format!("cause-{i}")),
         request_id: format!("req-{i}"),
         recorded_at: format!("2025-01-02T03:{:02}:{:02}.123456Z", i / 60, i % 60),
+        // Some events happened at a business time of their own (an import's).
+        occurred_at: i
+            .is_multiple_of(3)
+            .then(|| format!("2013-10-{:02}T00:00:00.000000Z", i % 28 + 1)),
         previous: String::new(),
         hash: String::new(),
         proof: None,

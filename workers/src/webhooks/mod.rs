@@ -220,6 +220,7 @@ mod tests {
                 correlation_id: uuid::Uuid::nil(),
                 causation_id: None,
                 request_id: "r".into(),
+                occurred_at: append.recorded_at.clone(),
                 recorded_at: append.recorded_at,
             },
         })

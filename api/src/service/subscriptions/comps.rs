@@ -40,7 +40,7 @@ pub async fn comp(
     })?;
     fold(&mut subscription, &events);
     let append = crate::service::append_in::<Subscription>(auth, space, id, 0, &events)?;
-    let times = vec![append.recorded_at.clone()];
+    let times = vec![append.occurred().to_owned()];
     let output = answer(id, &subscription, &times, None)?;
     Ok(Planned::new(Outcome::Created, output, append))
 }

@@ -20,6 +20,7 @@ fn drafted_as(kind: ContentKind) -> ContentEvent {
         body: "The whole post.".into(),
         excerpt: Some("The".into()),
         access: Access::Members,
+        external_id: None,
     }
 }
 
@@ -37,6 +38,7 @@ fn create(title: &str, access: Access) -> ContentCommand {
             excerpt: Some(" The ".into()),
             access,
         },
+        external_id: None,
     }
 }
 
