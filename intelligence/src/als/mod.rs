@@ -20,8 +20,14 @@ use crate::matrix::CsrMatrix;
 use crate::recommend::{Scored, top_k};
 use cg::{Scratch, solve_row};
 
-/// The knobs of [`AlsModel::fit`]. `Default` holds the settings chosen on OULAD (see the
-/// crate's README section in `lib.rs`).
+/// The knobs of [`AlsModel::fit`].
+///
+/// `Default` holds the settings chosen on OULAD (three course runs, each its own matrix, with
+/// `Weighting::Log1p` counts): λ and α were picked by precision at 10 on a validation split
+/// carved from each training part, never on the test pairs. That data is small (≈ 400–1,500
+/// members and 200–300 items per run), so it wants far more regularisation than implicit's
+/// default of 0.01, which overfits it badly (P@10 0.26 against 0.77). With λ = 30 the
+/// factor count matters little (16 to 128 within 0.01 on validation); 64 is the default.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AlsParams {
     /// Length of each user and item vector.
@@ -42,8 +48,8 @@ impl Default for AlsParams {
     fn default() -> Self {
         Self {
             factors: 64,
-            regularization: 0.01,
-            alpha: 1.0,
+            regularization: 30.0,
+            alpha: 5.0,
             iterations: 15,
             cg_steps: 3,
             seed: 0,
