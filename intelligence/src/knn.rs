@@ -126,7 +126,10 @@ mod tests {
         let knn = UserKnn::fit(&tiny(), 10);
         // Item 2: 0.426·3 = 1.28; items 3 and 4: 0.408 each (tie: lower index first).
         let rec = knn.recommend(0, 3, &[0, 1]);
-        assert_eq!(rec.iter().map(|s| s.item).collect::<Vec<_>>(), vec![2, 3, 4]);
+        assert_eq!(
+            rec.iter().map(|s| s.item).collect::<Vec<_>>(),
+            vec![2, 3, 4]
+        );
         // With one neighbour only user 1 counts, and it has nothing else to offer.
         let knn1 = UserKnn::fit(&tiny(), 1);
         let rec1 = knn1.recommend(0, 3, &[0, 1]);

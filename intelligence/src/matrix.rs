@@ -37,7 +37,10 @@ impl<'a> Row<'a> {
 
     /// The `(column, value)` pairs of the row, in column order.
     pub fn iter(self) -> impl Iterator<Item = (u32, f32)> + 'a {
-        self.indices.iter().copied().zip(self.values.iter().copied())
+        self.indices
+            .iter()
+            .copied()
+            .zip(self.values.iter().copied())
     }
 }
 
@@ -192,6 +195,31 @@ impl CsrMatrix {
         CsrMatrix {
             values: self.values.iter().map(|&v| f(v)).collect(),
             ..self.clone()
+        }
+    }
+
+    /// The entries whose position in row-by-row order (`0..nnz`) passes `keep`, in the same
+    /// shape; the rest are dropped. What a split of the pairs needs, with no way to fail.
+    pub(crate) fn keep_entries(&self, keep: impl Fn(usize) -> bool) -> CsrMatrix {
+        let mut indptr = Vec::with_capacity(self.rows + 1);
+        let mut indices = Vec::new();
+        let mut values = Vec::new();
+        indptr.push(0);
+        for r in 0..self.rows {
+            for k in self.indptr[r]..self.indptr[r + 1] {
+                if keep(k) {
+                    indices.push(self.indices[k]);
+                    values.push(self.values[k]);
+                }
+            }
+            indptr.push(indices.len());
+        }
+        CsrMatrix {
+            rows: self.rows,
+            cols: self.cols,
+            indptr,
+            indices,
+            values,
         }
     }
 

@@ -62,7 +62,10 @@ mod tests {
 
     #[test]
     fn ties_go_to_the_lower_index() {
-        assert_eq!(items(&top_k(&[0.5, 1.0, 0.5, 1.0, 0.5], 4, &[])), vec![1, 3, 0, 2]);
+        assert_eq!(
+            items(&top_k(&[0.5, 1.0, 0.5, 1.0, 0.5], 4, &[])),
+            vec![1, 3, 0, 2]
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@
 mod data;
 mod options;
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::BufWriter;
 use std::time::Instant;
@@ -47,13 +48,15 @@ fn main() -> Result<(), Error> {
     }
     println!("ALS {:?}, weighting {:?}", opts.als, opts.weighting);
 
-    let mut als = Vec::new();
-    let mut knn = Vec::new();
-    let mut pop = Vec::new();
+    // Per seed: P@10 of ALS, user-kNN and popularity, micro-averaged over the runs.
+    let mut results: HashMap<u64, [f64; 3]> = HashMap::new();
     let mut validation: Vec<Vec<(usize, f64)>> = Vec::new();
     let started = Instant::now();
     for &seed in &opts.seeds {
-        let splits: Vec<_> = runs.iter().map(|r| split_pairs(&r.clicks, 0.2, seed)).collect();
+        let splits: Vec<_> = runs
+            .iter()
+            .map(|r| split_pairs(&r.clicks, 0.2, seed))
+            .collect();
         if let Some(dir) = &opts.export {
             std::fs::create_dir_all(dir)?;
             for (r, s) in runs.iter().zip(&splits) {
@@ -64,7 +67,10 @@ fn main() -> Result<(), Error> {
         }
         // The models see weighted training pairs; which pairs are held out never depends on
         // the weighting.
-        let trains: Vec<_> = splits.iter().map(|s| opts.weighting.apply(&s.train)).collect();
+        let trains: Vec<_> = splits
+            .iter()
+            .map(|s| opts.weighting.apply(&s.train))
+            .collect();
 
         let factors = match opts.factors {
             Some(f) => f,
@@ -104,27 +110,30 @@ fn main() -> Result<(), Error> {
             n.mean(),
             p.mean()
         );
-        als.push((seed, a.mean()));
-        knn.push((seed, n.mean()));
-        pop.push((seed, p.mean()));
+        results.insert(seed, [a.mean(), n.mean(), p.mean()]);
     }
     if opts.validation_only {
         for (c, &f) in opts.candidates.iter().enumerate() {
             let v: f64 = validation.iter().map(|seed| seed[c].1).sum::<f64>();
-            println!("validation P@{K}, {f} factors: {:.4}", v / validation.len() as f64);
+            println!(
+                "validation P@{K}, {f} factors: {:.4}",
+                v / validation.len() as f64
+            );
         }
         return Ok(());
     }
-    let mean = |v: &[(u64, f64)]| {
-        let seeds: Vec<u64> = v.iter().map(|&(s, _)| s).collect();
-        mean_over_seeds(&seeds, |s| v.iter().find(|&&(t, _)| t == s).map_or(f64::NAN, |&(_, p)| p)).0
+    let mean = |method: usize| {
+        mean_over_seeds(&opts.seeds, |s| {
+            results.get(&s).map_or(f64::NAN, |r| r[method])
+        })
+        .0
     };
     println!(
         "P@{K}, mean over {} seeds: ALS {:.4}, user-kNN {:.4}, popularity {:.4} ({:.1} s)",
         opts.seeds.len(),
-        mean(&als),
-        mean(&knn),
-        mean(&pop),
+        mean(0),
+        mean(1),
+        mean(2),
         started.elapsed().as_secs_f64()
     );
     Ok(())

@@ -27,9 +27,7 @@ where
 
 pub fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, Error> {
     let mut o = Options {
-        data: PathBuf::from(
-            "/work/shared/data/oulad/studentVle_AAA2013J_AAA2014J_BBB2013B.csv.gz",
-        ),
+        data: PathBuf::from("/work/shared/data/oulad/studentVle_AAA2013J_AAA2014J_BBB2013B.csv.gz"),
         als: AlsParams::default(),
         weighting: Weighting::default(),
         factors: None,

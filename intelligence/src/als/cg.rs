@@ -8,7 +8,7 @@
 //! sparse terms are applied as rank-one updates inside each matrix-vector product, so the
 //! `f × f` matrix is never formed per row.
 
-use crate::linalg::{axpy, dot, matvec};
+use crate::linalg::{axpy, dot, symv};
 use crate::matrix::Row;
 
 /// Below this squared residual the row is solved as well as `f32` allows (implicit's bound).
@@ -19,6 +19,8 @@ pub(crate) struct Scratch {
     r: Vec<f32>,
     p: Vec<f32>,
     ap: Vec<f32>,
+    /// One coefficient per interaction of the row being solved.
+    coef: Vec<f32>,
 }
 
 impl Scratch {
@@ -27,6 +29,7 @@ impl Scratch {
             r: vec![0.0; factors],
             p: vec![0.0; factors],
             ap: vec![0.0; factors],
+            coef: Vec::new(),
         }
     }
 }
@@ -43,17 +46,23 @@ pub(crate) fn solve_row(
     s: &mut Scratch,
 ) {
     let f = x.len();
-    let Scratch { r, p, ap } = s;
+    let Scratch { r, p, ap, coef } = s;
 
-    // r = b − A·x, with the sparse part of A and all of b folded into one pass.
-    matvec(gram, x, r);
+    // r = b − A·x, with the sparse part of A and all of b folded in. The rows of `y` are
+    // scattered in memory and this is the first time this solve touches them, so every dot
+    // product is taken first, in a pass of independent loads the processor can overlap,
+    // before the updates that depend on them.
+    coef.clear();
+    coef.extend(row.iter().map(|(i, w)| {
+        let extra = alpha * w; // cᵤᵢ − 1
+        (1.0 + extra) - extra * dot(&y[i as usize * f..][..f], x)
+    }));
+    symv(gram, x, r);
     for v in r.iter_mut() {
         *v = -*v;
     }
-    for (i, w) in row.iter() {
-        let yi = &y[i as usize * f..][..f];
-        let extra = alpha * w; // cᵤᵢ − 1
-        axpy((1.0 + extra) - extra * dot(yi, x), yi, r);
+    for (&i, &c) in row.indices.iter().zip(coef.iter()) {
+        axpy(c, &y[i as usize * f..][..f], r);
     }
 
     p.copy_from_slice(r);
@@ -62,7 +71,7 @@ pub(crate) fn solve_row(
         return;
     }
     for _ in 0..steps {
-        matvec(gram, p, ap);
+        symv(gram, p, ap);
         for (i, w) in row.iter() {
             let yi = &y[i as usize * f..][..f];
             axpy(alpha * w * dot(yi, p), yi, ap);
@@ -127,7 +136,10 @@ mod tests {
         let mut x = vec![0.01f32, 0.02, 0.03];
         solve_row(&mut x, row, &y, &g, 2.0, 3, &mut Scratch::new(3));
         for (got, want) in x.iter().zip(&exact) {
-            assert!((got - want).abs() < 1e-3 * want.abs().max(1.0), "{x:?} vs {exact:?}");
+            assert!(
+                (got - want).abs() < 1e-3 * want.abs().max(1.0),
+                "{x:?} vs {exact:?}"
+            );
         }
     }
 }

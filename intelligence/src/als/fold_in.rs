@@ -33,7 +33,13 @@ impl AlsModel {
             indices: &indices,
             values: &values,
         };
-        let (a, b) = normal_equations(row, &self.item_factors, &self.item_gram, self.params.alpha, f);
+        let (a, b) = normal_equations(
+            row,
+            &self.item_factors,
+            &self.item_gram,
+            self.params.alpha,
+            f,
+        );
         // A = YᵀY + λI + Σ αw·yyᵀ is positive definite for λ > 0; with λ = 0 and too few
         // items it can be singular, and the zero vector (no preference known) is the answer.
         cholesky_solve(&a, &b).unwrap_or_else(|| vec![0.0; f])

@@ -6,7 +6,7 @@
 use rayon::prelude::*;
 
 use super::AlsModel;
-use crate::linalg::{dot, gram, matvec};
+use crate::linalg::{dot, gram, symv};
 use crate::matrix::CsrMatrix;
 
 impl AlsModel {
@@ -24,7 +24,7 @@ impl AlsModel {
             .map_init(
                 || vec![0f32; f],
                 |tmp, (u, x)| {
-                    matvec(&yty, x, tmp);
+                    symv(&yty, x, tmp);
                     let mut loss = f64::from(dot(x, tmp));
                     let mut confidence = 0f64;
                     for (i, w) in user_items.row(u).iter() {

@@ -80,9 +80,8 @@ impl AlsModel {
     pub fn init(users: usize, items: usize, params: AlsParams) -> Self {
         let f = params.factors;
         let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
-        let mut draw = |n: usize| -> Vec<f32> {
-            (0..n).map(|_| rng.random::<f32>() * 0.01).collect()
-        };
+        let mut draw =
+            |n: usize| -> Vec<f32> { (0..n).map(|_| rng.random::<f32>() * 0.01).collect() };
         let user_factors = draw(users * f);
         let item_factors = draw(items * f);
         let item_gram = gram(&item_factors, f, params.regularization);

@@ -71,11 +71,22 @@ fn loss_decreases_every_iteration() {
 #[test]
 fn same_seed_same_factors_on_any_thread_count() {
     let m = planted(2);
-    let pool = |n| rayon::ThreadPoolBuilder::new().num_threads(n).build().unwrap();
+    let pool = |n| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .unwrap()
+    };
     let one = pool(1).install(|| AlsModel::fit(&m, small(8)));
     let three = pool(3).install(|| AlsModel::fit(&m, small(8)));
     assert_eq!(one, three);
-    let other = AlsModel::fit(&m, AlsParams { seed: 12, ..small(8) });
+    let other = AlsModel::fit(
+        &m,
+        AlsParams {
+            seed: 12,
+            ..small(8)
+        },
+    );
     assert_ne!(one.user_factors(), other.user_factors());
 }
 
@@ -121,11 +132,22 @@ fn fold_in_of_a_trained_user_agrees_with_training() {
     // After training converges, re-solving a trained user's row exactly against the final
     // item factors lands close to the vector training found.
     let m = planted(6);
-    let model = AlsModel::fit(&m, AlsParams { iterations: 30, ..small(4) });
+    let model = AlsModel::fit(
+        &m,
+        AlsParams {
+            iterations: 30,
+            ..small(4)
+        },
+    );
     let row: Vec<(u32, f32)> = m.row(0).iter().collect();
     let x = model.fold_in(&row);
     let trained = model.user_vector(0);
-    let err: f32 = x.iter().zip(trained).map(|(a, b)| (a - b).powi(2)).sum::<f32>().sqrt();
+    let err: f32 = x
+        .iter()
+        .zip(trained)
+        .map(|(a, b)| (a - b).powi(2))
+        .sum::<f32>()
+        .sqrt();
     let norm: f32 = trained.iter().map(|a| a * a).sum::<f32>().sqrt();
     assert!(err < 0.05 * norm, "error {err} for a vector of norm {norm}");
 }

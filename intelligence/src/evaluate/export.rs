@@ -25,6 +25,9 @@ mod tests {
         let m = CsrMatrix::from_triples(2, 3, &[(1, 2, 0.5), (0, 0, 3.0)]).unwrap();
         let mut out = Vec::new();
         write_triples_csv(&mut out, &m).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "user,item,weight\n0,0,3\n1,2,0.5\n");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "user,item,weight\n0,0,3\n1,2,0.5\n"
+        );
     }
 }

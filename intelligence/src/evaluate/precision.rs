@@ -62,7 +62,11 @@ where
         })
         .collect();
     // Summed in user order so the figure does not depend on the thread schedule.
-    per_user.into_iter().flatten().map(|p| Precision { sum: p, users: 1 }).sum()
+    per_user
+        .into_iter()
+        .flatten()
+        .map(|p| Precision { sum: p, users: 1 })
+        .sum()
 }
 
 #[cfg(test)]

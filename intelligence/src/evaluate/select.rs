@@ -16,7 +16,12 @@ pub struct FactorChoice {
 }
 
 /// Precision at `k` of ALS with `params`, trained on `train`, measured on `test`.
-pub fn als_precision(train: &CsrMatrix, test: &CsrMatrix, params: AlsParams, k: usize) -> Precision {
+pub fn als_precision(
+    train: &CsrMatrix,
+    test: &CsrMatrix,
+    params: AlsParams,
+    k: usize,
+) -> Precision {
     let model = AlsModel::fit(train, params);
     precision_at_k(train, test, k, |u, seen, k| {
         model

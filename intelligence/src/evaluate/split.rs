@@ -18,18 +18,17 @@ pub struct Split {
 /// sampled, so a user with few interactions may end up with all of them held out (and is then
 /// a cold-start user for the models).
 pub fn split_pairs(matrix: &CsrMatrix, test_fraction: f64, seed: u64) -> Split {
-    let mut pairs: Vec<(u32, u32, f32)> = matrix.triples().collect();
-    pairs.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
-    let held = ((pairs.len() as f64) * test_fraction.clamp(0.0, 1.0)).round() as usize;
-    let (test, train) = pairs.split_at(held);
-    let build = |t: &[(u32, u32, f32)]| {
-        // Every pair came from `matrix`, so it fits its shape.
-        CsrMatrix::from_triples(matrix.rows(), matrix.cols(), t)
-            .unwrap_or_else(|_| unreachable!("pairs taken from the matrix fit its shape"))
-    };
+    let mut order: Vec<usize> = (0..matrix.nnz()).collect();
+    order.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
+    let held = ((order.len() as f64) * test_fraction.clamp(0.0, 1.0)).round() as usize;
+    // Entry k is held out if it landed among the first `held` places of the shuffle.
+    let mut is_test = vec![false; order.len()];
+    for &k in &order[..held] {
+        is_test[k] = true;
+    }
     Split {
-        train: build(train),
-        test: build(test),
+        train: matrix.keep_entries(|k| !is_test[k]),
+        test: matrix.keep_entries(|k| is_test[k]),
     }
 }
 
