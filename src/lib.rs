@@ -5,6 +5,7 @@ pub mod application;
 pub mod audit_key;
 pub mod cli;
 pub mod config;
+pub mod import;
 pub mod telemetry;
 
 pub use application::Application;

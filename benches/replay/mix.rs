@@ -335,6 +335,7 @@ impl Mix {
                     member_id: member,
                     content_id: item,
                     day,
+                    clicks: 1,
                 },
             )),
             (60..=69, Some(member), Some(item)) => rows.push_back(row(

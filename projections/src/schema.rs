@@ -349,6 +349,13 @@ ALTER TABLE rm_content ADD COLUMN external_id TEXT;
 CREATE INDEX rm_content_external_id ON rm_content (space_id, external_id);
 "#;
 
+/// The clicks of each member's views of an item: one per view until views carried a day's
+/// count, which is what the rows written before hold.
+const INTERACTION_CLICKS: &str = r#"
+ALTER TABLE rm_interactions ADD COLUMN clicks BIGINT NOT NULL DEFAULT 0;
+UPDATE rm_interactions SET clicks = views;
+"#;
+
 pub(crate) const MIGRATIONS: &[Migration] = &[
     Migration {
         id: "projections-0001-read-models",
@@ -439,5 +446,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         id: "projections-0042-external-ids",
         postgres: EXTERNAL_IDS,
         sqlite: EXTERNAL_IDS,
+    },
+    Migration {
+        id: "projections-0043-interaction-clicks",
+        postgres: INTERACTION_CLICKS,
+        sqlite: INTERACTION_CLICKS,
     },
 ];

@@ -63,6 +63,7 @@ impl EngagementMutation {
     ) -> async_graphql::Result<Payload<InteractionResult>> {
         interact(ctx, space, content_id, |now| Action::View {
             day: now.date_naive(),
+            clicks: 1,
         })
         .await
     }

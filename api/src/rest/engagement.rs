@@ -49,6 +49,7 @@ pub async fn record_view(
 ) -> Result<HttpResponse, ApiError> {
     interact(call, path, &(), |now| Action::View {
         day: now.date_naive(),
+        clicks: 1,
     })
     .await
 }

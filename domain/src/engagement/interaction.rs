@@ -33,9 +33,11 @@ impl ShareChannel {
 /// What the member did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
-    /// Opened the item on `day` (UTC), as the caller's clock says.
+    /// Opened the item on `day` (UTC), as the caller's clock says, `clicks` times (1 for a
+    /// view over the API; an import of another platform's daily counts brings more).
     View {
         day: NaiveDate,
+        clicks: u32,
     },
     Like,
     Unlike,
@@ -59,6 +61,9 @@ pub enum InteractionEvent {
         member_id: MemberId,
         content_id: ContentId,
         day: NaiveDate,
+        /// How many times that day; absent for one (every view before clicks were counted).
+        #[serde(default = "one_click", skip_serializing_if = "is_one_click")]
+        clicks: u32,
     },
     ItemLiked {
         member_id: MemberId,
@@ -86,6 +91,14 @@ impl DomainEvent for InteractionEvent {
     }
 }
 
+fn one_click() -> u32 {
+    1
+}
+
+fn is_one_click(clicks: &u32) -> bool {
+    *clicks == 1
+}
+
 /// What one member did with one item so far.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Interaction {
@@ -108,11 +121,14 @@ impl Aggregate for Interaction {
         } = command;
         Ok(match action {
             // A day already counted, or one before it (a clock behind another), counts nothing.
-            Action::View { day } if self.last_viewed.is_some_and(|last| day <= last) => vec![],
-            Action::View { day } => vec![InteractionEvent::ItemViewed {
+            Action::View { day, .. } if self.last_viewed.is_some_and(|last| day <= last) => {
+                vec![]
+            }
+            Action::View { day, clicks } => vec![InteractionEvent::ItemViewed {
                 member_id,
                 content_id,
                 day,
+                clicks: clicks.max(1),
             }],
             Action::Like if self.liked => vec![],
             Action::Like => vec![InteractionEvent::ItemLiked {
@@ -168,7 +184,31 @@ mod tests {
             member_id: MEMBER,
             content_id: ITEM,
             day: day(d),
+            clicks: 1,
         }
+    }
+
+    #[test]
+    fn a_day_of_clicks_is_one_view_that_carries_them() {
+        given_no_history::<Interaction>()
+            .when(act(Action::View {
+                day: day(1),
+                clicks: 7,
+            }))
+            .then_expect_events(vec![InteractionEvent::ItemViewed {
+                member_id: MEMBER,
+                content_id: ITEM,
+                day: day(1),
+                clicks: 7,
+            }]);
+    }
+
+    #[test]
+    fn a_single_click_is_stored_as_views_always_were() {
+        let payload = crate::event::encode(&viewed(1)).unwrap().payload;
+        assert!(payload.get("clicks").is_none(), "{payload}");
+        let back: InteractionEvent = crate::event::decode("ItemViewed", 1, payload).unwrap();
+        assert_eq!(back, viewed(1));
     }
 
     fn liked() -> InteractionEvent {
@@ -181,20 +221,32 @@ mod tests {
     #[test]
     fn a_view_counts_once_a_day() {
         given_no_history::<Interaction>()
-            .when(act(Action::View { day: day(1) }))
+            .when(act(Action::View {
+                day: day(1),
+                clicks: 1,
+            }))
             .then_expect_events(vec![viewed(1)]);
         given::<Interaction>(vec![viewed(1)])
-            .when(act(Action::View { day: day(1) }))
+            .when(act(Action::View {
+                day: day(1),
+                clicks: 1,
+            }))
             .then_expect_events(vec![]);
         given::<Interaction>(vec![viewed(1)])
-            .when(act(Action::View { day: day(2) }))
+            .when(act(Action::View {
+                day: day(2),
+                clicks: 1,
+            }))
             .then_expect_events(vec![viewed(2)]);
     }
 
     #[test]
     fn a_view_on_a_day_before_the_last_one_counted_counts_nothing() {
         given::<Interaction>(vec![viewed(1), viewed(3)])
-            .when(act(Action::View { day: day(2) }))
+            .when(act(Action::View {
+                day: day(2),
+                clicks: 1,
+            }))
             .then_expect_events(vec![]);
     }
 

@@ -1,8 +1,8 @@
 //! Training features for the recommendation and churn models to come: the member × item
 //! interaction table (views, like, shares, comments, completion and purchase, with times) and
 //! each member's activity log, from which the per-member features (active days, days since the
-//! last action, actions per week) are computed at read time. Times are the events' recorded
-//! times, so a replay gives the same rows.
+//! last action, actions per week) are computed at read time. Times are the events' business
+//! times (`occurred_at`), so a replay gives the same rows.
 
 pub mod queries;
 
@@ -21,7 +21,8 @@ use std::collections::HashMap;
 /// What one event adds to a member's row for an item.
 #[derive(Debug, Clone, Copy)]
 enum Change {
-    Viewed,
+    /// A day's view, with its clicks.
+    Viewed(u32),
     Liked,
     Unliked,
     Shared,
@@ -34,7 +35,7 @@ impl Change {
     /// The action's name in the activity log.
     fn action(self) -> &'static str {
         match self {
-            Change::Viewed => "viewed",
+            Change::Viewed(_) => "viewed",
             Change::Liked => "liked",
             Change::Unliked => "unliked",
             Change::Shared => "shared",
@@ -62,8 +63,9 @@ fn touch_of(event: &StoredEvent) -> Result<Option<Touch>, StoreError> {
                 InteractionEvent::ItemViewed {
                     member_id,
                     content_id,
+                    clicks,
                     ..
-                } => (member_id, content_id, Change::Viewed),
+                } => (member_id, content_id, Change::Viewed(clicks)),
                 InteractionEvent::ItemLiked {
                     member_id,
                     content_id,
@@ -207,6 +209,8 @@ struct Pair {
     item: String,
     space: String,
     views: i64,
+    /// The views' clicks: what the recommendation models weigh a member's interest by.
+    clicks: i64,
     shares: i64,
     comments: i64,
     /// `Some(Some(at))`: liked at `at`; `Some(None)`: unliked; `None`: neither.
@@ -249,6 +253,7 @@ impl Touches {
                     item: key.1,
                     space: space_of(event),
                     views: 0,
+                    clicks: 0,
                     shares: 0,
                     comments: 0,
                     like: None,
@@ -264,7 +269,10 @@ impl Touches {
             return;
         };
         match touch.change {
-            Change::Viewed => pair.views += 1,
+            Change::Viewed(clicks) => {
+                pair.views += 1;
+                pair.clicks += i64::from(clicks);
+            }
             Change::Liked => pair.like = Some(Some(at.clone())),
             Change::Unliked => pair.like = Some(None),
             Change::Shared => pair.shares += 1,
@@ -302,6 +310,7 @@ impl Touches {
                 pair.purchased_at.into(),
                 pair.first_at.into(),
                 pair.last_at.into(),
+                pair.clicks.into(),
             ]);
         }
         bulk::insert(conn, PAIR_HEAD, PAIR_TAIL, &other).await?;
@@ -313,9 +322,10 @@ impl Touches {
 }
 
 const PAIR_HEAD: &str = "INSERT INTO rm_interactions (member_id, content_id, space_id, views, \
-     liked, liked_at, shares, comments, completed_at, purchased_at, first_at, last_at)";
+     liked, liked_at, shares, comments, completed_at, purchased_at, first_at, last_at, clicks)";
 const PAIR_TAIL: &str = "ON CONFLICT (member_id, content_id) DO UPDATE SET \
      views = rm_interactions.views + excluded.views, \
+     clicks = rm_interactions.clicks + excluded.clicks, \
      shares = rm_interactions.shares + excluded.shares, \
      comments = rm_interactions.comments + excluded.comments, \
      completed_at = COALESCE(rm_interactions.completed_at, excluded.completed_at), \

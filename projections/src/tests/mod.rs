@@ -3,6 +3,7 @@
 //! the whole list.
 
 mod catalog;
+mod clicks;
 mod search;
 mod threads;
 
