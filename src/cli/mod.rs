@@ -2,6 +2,7 @@
 
 mod audit;
 mod export;
+mod import;
 mod keys;
 mod replay;
 mod replay_until;
@@ -157,6 +158,11 @@ enum Command {
         #[arg(long)]
         member_keys: Option<PathBuf>,
     },
+    /// Import another platform's data through the same commands as the API.
+    Import {
+        #[command(subcommand)]
+        source: ImportSource,
+    },
     /// The audit signing key and checkpoints.
     Audit {
         #[command(subcommand)]
@@ -166,6 +172,17 @@ enum Command {
     Keys {
         #[command(subcommand)]
         command: keys::KeysCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportSource {
+    /// The Open University Learning Analytics Dataset: a directory with its CSV files (plain or
+    /// gzip-compressed; a subset or a filtered copy will do). Each course run the click log
+    /// covers becomes a space; running it again adds nothing.
+    Oulad {
+        /// The directory.
+        dir: PathBuf,
     },
 }
 
@@ -287,6 +304,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Verify { public_key } => verify::run(&config, public_key.as_deref()).await,
+        Command::Import {
+            source: ImportSource::Oulad { dir },
+        } => import::oulad(&config, &dir).await,
         Command::Export {
             space,
             from,

@@ -53,6 +53,18 @@ pub fn reserve_topic_name(space_id: Uuid, name: &str, topic_id: Uuid) -> Catalog
     }
 }
 
+/// The topic of `space_id` named `name` (in any case), as of the last committed command.
+pub async fn topic_named(db: &Db, space_id: Uuid, name: &str) -> Result<Option<Uuid>, StoreError> {
+    let topic: Option<String> = sqlx::query_scalar(
+        "SELECT topic_id FROM topic_names WHERE space_id = $1 AND name_key = $2",
+    )
+    .bind(space_id.to_string())
+    .bind(name_key(name))
+    .fetch_optional(db.reader())
+    .await?;
+    Ok(topic.map(|id| Uuid::parse_str(&id)).transpose()?)
+}
+
 /// The course or column a lesson or article belongs to, as of the last committed command.
 pub async fn parent_of(db: &Db, part_id: Uuid) -> Result<Option<Uuid>, StoreError> {
     let parent: Option<String> =

@@ -34,6 +34,7 @@ mod graphql_limits;
 mod graphql_socket;
 mod idempotency;
 mod identity;
+mod import_oulad;
 mod isolation;
 mod ledger;
 mod levels;

@@ -152,20 +152,54 @@ pub async fn interact(
     let engagement = engageable(state, auth, space, content_id).await?;
     let now = state.clock.now();
     let action = action(now);
-    let (name, limit) = name_and_limit(action);
+    let (_, limit) = name_and_limit(action);
     state
         .limits
         .check(engagement.member_id.0, limit, now)
         .await?;
-    let stream = pair_id(
-        Interaction::TYPE,
+    decide_interaction(
+        state,
+        auth,
+        space,
         engagement.member_id,
         engagement.content_id,
-    );
+        action,
+    )
+    .await
+}
+
+/// Plans a view that another platform recorded, for an import: the member and the published
+/// item must be the space's, as the log has them, but the caller is the importer, not the
+/// member's session, and neither the member's access then nor their quota now is checked: the
+/// view happened there, and the import only records it.
+pub async fn imported_view(
+    state: &AppState,
+    auth: &Auth,
+    space: &SpaceRef,
+    member_id: MemberId,
+    content_id: ContentId,
+    view: Action,
+) -> Result<Planned<InteractionResult>, ApiError> {
+    load_in_space::<Member>(&state.db, space.id, member_id.0).await?;
+    published(state, space, &content_id.to_string()).await?;
+    decide_interaction(state, auth, space, member_id, content_id, view).await
+}
+
+/// Decides `action` on the member's interaction with the item, and plans its append.
+async fn decide_interaction(
+    state: &AppState,
+    auth: &Auth,
+    space: &SpaceRef,
+    member_id: MemberId,
+    content_id: ContentId,
+    action: Action,
+) -> Result<Planned<InteractionResult>, ApiError> {
+    let (name, _) = name_and_limit(action);
+    let stream = pair_id(Interaction::TYPE, member_id, content_id);
     let loaded = load::<Interaction>(&state.db, stream).await?;
     let events = loaded.state.decide(InteractionCommand {
-        member_id: engagement.member_id,
-        content_id: engagement.content_id,
+        member_id,
+        content_id,
         action,
     })?;
     let mut after = loaded.state;
@@ -173,8 +207,8 @@ pub async fn interact(
         after.apply(event);
     }
     let output = InteractionResult {
-        content_id: engagement.content_id.0,
-        member_id: engagement.member_id.0,
+        content_id: content_id.0,
+        member_id: member_id.0,
         action: name.to_owned(),
         recorded: !events.is_empty(),
         liked: after.liked,

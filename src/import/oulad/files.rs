@@ -179,11 +179,10 @@ fn click_log(dir: &Path) -> anyhow::Result<PathBuf> {
 mod tests {
     use super::*;
 
-    /// The subset beside the repository (`../shared/data/oulad`), as the README describes it.
+    /// The subset beside the repository, as its README describes it.
     #[test]
     fn the_shared_subset_reads_as_its_readme_counts() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/oulad");
-        let dataset = Dataset::load(&dir).unwrap();
+        let dataset = Dataset::load(&super::super::shared_subset()).unwrap();
         let codes: Vec<String> = dataset.runs.iter().map(|(run, _)| run.code()).collect();
         assert_eq!(codes, ["AAA-2013J", "AAA-2014J", "BBB-2013B"]);
         assert_eq!(dataset.registrations.len(), 2_515);
