@@ -1,14 +1,16 @@
 //! The offline protocol the models are compared under: hold out a random fifth of the
 //! (user, item) pairs, train on the rest, and measure precision at 10 on the held-out pairs.
 //! Split (`split.rs`), metric (`precision.rs`), the factor-count choice on a validation split
-//! (`select.rs`), and the split's export so other implementations run on the same pairs
-//! (`export.rs`).
+//! (`select.rs`), the comparison of the models over seeds and spaces (`compare.rs`), and the
+//! split's export so other implementations run on the same pairs (`export.rs`).
 
+mod compare;
 mod export;
 mod precision;
 mod select;
 mod split;
 
+pub use compare::{K, SeedResult, Settings, compare};
 pub use export::write_triples_csv;
 pub use precision::{Precision, precision_at_k};
 pub use select::{FactorChoice, als_precision, choose_factors};

@@ -6,6 +6,7 @@ mod import;
 mod keys;
 mod replay;
 mod replay_until;
+mod train;
 mod verify;
 
 use crate::application::{Application, Roles, Stop, Wiring, start_workers};
@@ -158,6 +159,20 @@ enum Command {
         #[arg(long)]
         member_keys: Option<PathBuf>,
     },
+    /// Compare the recommendation models offline on the members' clicks (only `--evaluate` is
+    /// available: trained models are not stored yet).
+    Train {
+        /// Report precision at 10 of ALS, user-kNN and popularity within the space, on an 80/20
+        /// split of each space's (member, item) pairs.
+        #[arg(long)]
+        evaluate: bool,
+        /// Only these spaces (slug or id) [default: every space with views].
+        #[arg(long)]
+        space: Vec<String>,
+        /// The seeds of the splits (and of ALS), one result each [default: 0, 1 and 2].
+        #[arg(long)]
+        seed: Vec<u64>,
+    },
     /// Import another platform's data through the same commands as the API.
     Import {
         #[command(subcommand)]
@@ -307,6 +322,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import {
             source: ImportSource::Oulad { dir },
         } => import::oulad(&config, &dir).await,
+        Command::Train {
+            evaluate,
+            space,
+            seed,
+        } => {
+            anyhow::ensure!(
+                evaluate,
+                "only `lyceum train --evaluate` is available: trained models are not stored yet"
+            );
+            let seeds = if seed.is_empty() { vec![0, 1, 2] } else { seed };
+            train::evaluate(&config, &space, &seeds).await
+        }
         Command::Export {
             space,
             from,

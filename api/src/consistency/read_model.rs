@@ -79,8 +79,9 @@ unions!(
 /// membership and free tiers, the space's billing terms, subscriptions and purchases.
 pub type Entitlements = (Members, Spaces, Subscriptions, Orders);
 
-/// A member as the API shows them: the member with their points balance.
-pub type MemberRow = (Members, Points);
+/// A member as the API shows them: the member with their points balance, and their level on
+/// the space's ladder (kept with the space).
+pub type MemberRow = (Members, Points, Spaces);
 
 #[cfg(test)]
 mod tests {

@@ -19,20 +19,16 @@
 mod data;
 mod options;
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::BufWriter;
 use std::time::Instant;
 
+use lyceum_intelligence::CsrMatrix;
 use lyceum_intelligence::evaluate::{
-    Precision, als_precision, choose_factors, mean_over_seeds, precision_at_k, split_pairs,
-    write_triples_csv,
+    K, Settings, choose_factors, compare, mean_over_seeds, split_pairs, write_triples_csv,
 };
-use lyceum_intelligence::{AlsParams, Popularity, UserKnn};
 
 type Error = Box<dyn std::error::Error>;
-
-const K: usize = 10;
 
 fn main() -> Result<(), Error> {
     let opts = options::parse(std::env::args().skip(1))?;
@@ -47,94 +43,77 @@ fn main() -> Result<(), Error> {
         );
     }
     println!("ALS {:?}, weighting {:?}", opts.als, opts.weighting);
-
-    // Per seed: P@10 of ALS, user-kNN and popularity, micro-averaged over the runs.
-    let mut results: HashMap<u64, [f64; 3]> = HashMap::new();
-    let mut validation: Vec<Vec<(usize, f64)>> = Vec::new();
-    let started = Instant::now();
-    for &seed in &opts.seeds {
-        let splits: Vec<_> = runs
-            .iter()
-            .map(|r| split_pairs(&r.clicks, 0.2, seed))
-            .collect();
-        if let Some(dir) = &opts.export {
-            std::fs::create_dir_all(dir)?;
-            for (r, s) in runs.iter().zip(&splits) {
+    if let Some(dir) = &opts.export {
+        std::fs::create_dir_all(dir)?;
+        for &seed in &opts.seeds {
+            for r in &runs {
+                let split = split_pairs(&r.clicks, 0.2, seed);
                 let name = |part: &str| dir.join(format!("{}_seed{seed}_{part}.csv", r.name));
-                write_triples_csv(BufWriter::new(File::create(name("train"))?), &s.train)?;
-                write_triples_csv(BufWriter::new(File::create(name("test"))?), &s.test)?;
+                write_triples_csv(BufWriter::new(File::create(name("train"))?), &split.train)?;
+                write_triples_csv(BufWriter::new(File::create(name("test"))?), &split.test)?;
             }
         }
-        // The models see weighted training pairs; which pairs are held out never depends on
-        // the weighting.
-        let trains: Vec<_> = splits
-            .iter()
-            .map(|s| opts.weighting.apply(&s.train))
-            .collect();
-
-        let factors = match opts.factors {
-            Some(f) => f,
-            None => {
-                let choice = choose_factors(&trains, &opts.candidates, opts.als, K, seed + 1000);
-                println!("seed {seed}: validation {:?}", choice.validation);
-                validation.push(choice.validation);
-                if opts.validation_only {
-                    continue;
-                }
-                choice.factors
-            }
-        };
-        let params = AlsParams {
-            factors,
-            seed,
-            ..opts.als
-        };
-        let mut a = Precision::default();
-        let mut n = Precision::default();
-        let mut p = Precision::default();
-        for (train, s) in trains.iter().zip(&splits) {
-            a = a + als_precision(train, &s.test, params, K);
-            let model = UserKnn::fit(train, opts.neighbours);
-            n = n + precision_at_k(train, &s.test, K, |u, seen, k| {
-                model.recommend(u, k, seen).iter().map(|s| s.item).collect()
-            });
-            let model = Popularity::fit(train);
-            p = p + precision_at_k(train, &s.test, K, |_, seen, k| {
-                model.recommend(k, seen).iter().map(|s| s.item).collect()
-            });
-        }
-        println!(
-            "seed {seed}: {} users, factors {factors}: ALS {:.4}, user-kNN {:.4}, popularity {:.4}",
-            a.users,
-            a.mean(),
-            n.mean(),
-            p.mean()
-        );
-        results.insert(seed, [a.mean(), n.mean(), p.mean()]);
     }
+    let spaces: Vec<CsrMatrix> = runs.into_iter().map(|r| r.clicks).collect();
     if opts.validation_only {
-        for (c, &f) in opts.candidates.iter().enumerate() {
-            let v: f64 = validation.iter().map(|seed| seed[c].1).sum::<f64>();
-            println!(
-                "validation P@{K}, {f} factors: {:.4}",
-                v / validation.len() as f64
-            );
-        }
+        validation_only(&spaces, &opts);
         return Ok(());
     }
-    let mean = |method: usize| {
-        mean_over_seeds(&opts.seeds, |s| {
-            results.get(&s).map_or(f64::NAN, |r| r[method])
+    let settings = Settings {
+        als: opts.als,
+        weighting: opts.weighting,
+        neighbours: opts.neighbours,
+        candidates: opts.candidates.clone(),
+        factors: opts.factors,
+    };
+    let started = Instant::now();
+    let results = compare(&spaces, &opts.seeds, &settings);
+    for r in &results {
+        println!(
+            "seed {}: {} users, factors {}: ALS {:.4}, user-kNN {:.4}, popularity {:.4}",
+            r.seed, r.users, r.factors, r.als, r.knn, r.popularity
+        );
+    }
+    let mean = |figure: fn(&lyceum_intelligence::evaluate::SeedResult) -> f64| {
+        let seeds: Vec<u64> = results.iter().map(|r| r.seed).collect();
+        mean_over_seeds(&seeds, |s| {
+            results
+                .iter()
+                .find(|r| r.seed == s)
+                .map_or(f64::NAN, figure)
         })
         .0
     };
     println!(
         "P@{K}, mean over {} seeds: ALS {:.4}, user-kNN {:.4}, popularity {:.4} ({:.1} s)",
-        opts.seeds.len(),
-        mean(0),
-        mean(1),
-        mean(2),
+        results.len(),
+        mean(|r| r.als),
+        mean(|r| r.knn),
+        mean(|r| r.popularity),
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// Reports only the validation figures of the factor candidates, for tuning the other settings
+/// without looking at the test pairs.
+fn validation_only(spaces: &[CsrMatrix], opts: &options::Options) {
+    let mut sums = vec![0.0; opts.candidates.len()];
+    for &seed in &opts.seeds {
+        let trains: Vec<_> = spaces
+            .iter()
+            .map(|m| opts.weighting.apply(&split_pairs(m, 0.2, seed).train))
+            .collect();
+        let choice = choose_factors(&trains, &opts.candidates, opts.als, K, seed + 1000);
+        println!("seed {seed}: validation {:?}", choice.validation);
+        for (sum, (_, p)) in sums.iter_mut().zip(&choice.validation) {
+            *sum += p;
+        }
+    }
+    for (f, sum) in opts.candidates.iter().zip(sums) {
+        println!(
+            "validation P@{K}, {f} factors: {:.4}",
+            sum / opts.seeds.len() as f64
+        );
+    }
 }

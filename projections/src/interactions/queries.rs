@@ -241,3 +241,34 @@ pub async fn member_features(
         items_purchased: count(&items, "purchased")?,
     })
 }
+
+/// The implicit feedback a space's recommendation models train on: each member's clicks on
+/// each item they viewed, in member then item order.
+pub async fn clicks(db: &Db, space_id: &str) -> Result<Vec<(Uuid, Uuid, i64)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT member_id, content_id, clicks FROM rm_interactions \
+         WHERE space_id = $1 AND clicks > 0 ORDER BY member_id, content_id",
+    )
+    .bind(space_id)
+    .fetch_all(db.reader())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                uuid(row, "member_id")?,
+                uuid(row, "content_id")?,
+                row.try_get("clicks")?,
+            ))
+        })
+        .collect()
+}
+
+/// The spaces whose members viewed something, in id order.
+pub async fn spaces_with_clicks(db: &Db) -> Result<Vec<Uuid>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT space_id FROM rm_interactions WHERE clicks > 0 ORDER BY space_id",
+    )
+    .fetch_all(db.reader())
+    .await?;
+    rows.iter().map(|row| Ok(uuid(row, "space_id")?)).collect()
+}
