@@ -57,6 +57,11 @@ impl Driver {
             Ok::<T, ApiError>(plan::commit(&state, planned).await?.0)
         })
         .await;
-        answer.map_err(|error| anyhow::anyhow!("{}: {}", error.code.as_str(), error.detail))
+        answer.map_err(refusal)
     }
+}
+
+/// A service's refusal as the API would answer it: its code and detail.
+pub fn refusal(error: ApiError) -> anyhow::Error {
+    anyhow::anyhow!("{}: {}", error.code.as_str(), error.detail)
 }

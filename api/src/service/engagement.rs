@@ -168,21 +168,40 @@ pub async fn interact(
     .await
 }
 
-/// Plans a view that another platform recorded, for an import: the member and the published
-/// item must be the space's, as the log has them, but the caller is the importer, not the
-/// member's session, and neither the member's access then nor their quota now is checked: the
-/// view happened there, and the import only records it.
+/// A member and a published item of one space, checked as the log has them, whose views an
+/// import records: made only by [`importable`], so each pair is checked once, not per view.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportablePair {
+    member_id: MemberId,
+    content_id: ContentId,
+}
+
+/// Checks that `member_id` and the published item `content_id` are the space's.
+pub async fn importable(
+    state: &AppState,
+    space: &SpaceRef,
+    member_id: MemberId,
+    content_id: ContentId,
+) -> Result<ImportablePair, ApiError> {
+    load_in_space::<Member>(&state.db, space.id, member_id.0).await?;
+    published(state, space, &content_id.to_string()).await?;
+    Ok(ImportablePair {
+        member_id,
+        content_id,
+    })
+}
+
+/// Plans a view that another platform recorded, for an import. The caller is the importer, not
+/// the member's session, and neither the member's access then nor their quota now is checked:
+/// the view happened there, and the import only records it.
 pub async fn imported_view(
     state: &AppState,
     auth: &Auth,
     space: &SpaceRef,
-    member_id: MemberId,
-    content_id: ContentId,
+    pair: ImportablePair,
     view: Action,
 ) -> Result<Planned<InteractionResult>, ApiError> {
-    load_in_space::<Member>(&state.db, space.id, member_id.0).await?;
-    published(state, space, &content_id.to_string()).await?;
-    decide_interaction(state, auth, space, member_id, content_id, view).await
+    decide_interaction(state, auth, space, pair.member_id, pair.content_id, view).await
 }
 
 /// Decides `action` on the member's interaction with the item, and plans its append.

@@ -66,6 +66,7 @@ impl Dataset {
         dataset.click_rows = csv::read(&click_file, |row| {
             let run = run_of(row)?;
             let clicks = row.required("sum_click")?;
+            anyhow::ensure!(clicks > 0, "sum_click must be positive, not {clicks}");
             let key = (
                 run.clone(),
                 row.required("id_student")?,

@@ -9,7 +9,7 @@
 
 use super::files::{Dataset, Material, Registration, View};
 use super::runs::Run;
-use crate::import::driver::Driver;
+use crate::import::driver::{Driver, refusal};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use futures::{StreamExt, TryStreamExt};
@@ -417,16 +417,19 @@ async fn views_of(
                     pair[0].id_site
                 );
             };
+            let checked = engagement::importable(driver.state(), space, member, item)
+                .await
+                .map_err(refusal)?;
             let mut recorded = 0;
             for view in pair {
                 let at = run.at(view.day)?;
                 let action = Action::View {
                     day: at.date_naive(),
-                    clicks: u32::try_from(view.clicks).unwrap_or(u32::MAX),
+                    clicks: u32::try_from(view.clicks)?,
                 };
                 let result = driver
                     .run(at, async |state, auth| {
-                        engagement::imported_view(state, auth, space, member, item, action).await
+                        engagement::imported_view(state, auth, space, checked, action).await
                     })
                     .await?;
                 recorded += usize::from(result.recorded);

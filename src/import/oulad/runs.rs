@@ -26,7 +26,10 @@ impl Run {
 
     /// The first day of the run.
     pub fn start(&self) -> anyhow::Result<NaiveDate> {
-        let (year, code) = self.presentation.split_at(self.presentation.len().min(4));
+        let (year, code) = match self.presentation.get(..4) {
+            Some(year) => (year, &self.presentation[4..]),
+            None => bail!("presentation {:?} has no year", self.presentation),
+        };
         let year: i32 = year
             .parse()
             .with_context(|| format!("presentation {:?} has no year", self.presentation))?;
@@ -69,5 +72,9 @@ mod tests {
         );
         assert!(run("2014X").start().is_err());
         assert!(run("J").start().is_err());
+        assert!(
+            run("20é3J").start().is_err(),
+            "a character across byte 4 is refused, not a panic"
+        );
     }
 }
